@@ -1,0 +1,2 @@
+"""Signup, login, logout (membership issue fills these in)."""
+from . import bp

@@ -1,0 +1,4 @@
+"""The staff area, gated once for the whole blueprint."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)

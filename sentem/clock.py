@@ -1,0 +1,94 @@
+"""The only source of "now" in Sentem.
+
+Every date that decides a duty (consent, retention, deadlines) comes from here, so
+tests move the clock instead of sleeping and the CLI's ``--as-of`` can run a day's
+duties for any date.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from zoneinfo import ZoneInfo
+
+UTC = _dt.timezone.utc
+KST = ZoneInfo("Asia/Seoul")
+
+_frozen: _dt.datetime | None = None
+
+
+def now() -> _dt.datetime:
+    """Current time, timezone-aware UTC (or the frozen instant)."""
+    return _frozen if _frozen is not None else _dt.datetime.now(UTC)
+
+
+def today() -> _dt.date:
+    """Today's date in Korea, where the shop's days and deadlines are counted."""
+    return now().astimezone(KST).date()
+
+
+def freeze(at: _dt.datetime | _dt.date | str) -> _dt.datetime:
+    """Stop the clock at ``at`` (a date means 00:00 KST of that day)."""
+    global _frozen
+    _frozen = _coerce(at)
+    return _frozen
+
+
+def advance(**delta) -> _dt.datetime:
+    """Move a frozen clock forward by ``timedelta(**delta)``."""
+    global _frozen
+    if _frozen is None:
+        raise RuntimeError("advance() needs a frozen clock")
+    _frozen = _frozen + _dt.timedelta(**delta)
+    return _frozen
+
+
+def unfreeze() -> None:
+    """Let the clock run with real time again."""
+    global _frozen
+    _frozen = None
+
+
+def is_frozen() -> bool:
+    return _frozen is not None
+
+
+@contextlib.contextmanager
+def frozen_at(at):
+    """Run a block at a fixed instant, restoring the previous state after."""
+    global _frozen
+    previous = _frozen
+    freeze(at)
+    try:
+        yield _frozen
+    finally:
+        _frozen = previous
+
+
+def start_of_day(day: _dt.date) -> _dt.datetime:
+    """00:00 KST of ``day`` as an aware UTC datetime."""
+    return _dt.datetime.combine(day, _dt.time(), KST).astimezone(UTC)
+
+
+def as_utc(value: _dt.datetime | None) -> _dt.datetime | None:
+    """Treat naive datetimes (as SQLite returns them) as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def to_kst(value: _dt.datetime | None) -> _dt.datetime | None:
+    """For display: the same instant in Korean time."""
+    value = as_utc(value)
+    return value.astimezone(KST) if value else None
+
+
+def _coerce(at) -> _dt.datetime:
+    if isinstance(at, str):
+        at = _dt.date.fromisoformat(at) if len(at) == 10 else _dt.datetime.fromisoformat(at)
+    if isinstance(at, _dt.datetime):
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    if isinstance(at, _dt.date):
+        return start_of_day(at)
+    raise TypeError(f"cannot freeze the clock at {at!r}")

@@ -1,0 +1,4 @@
+"""Address book, delivery requests, shipments and tracking."""
+from flask import Blueprint
+
+bp = Blueprint("delivery", __name__)

@@ -1,0 +1,61 @@
+"""Background jobs: RQ on Redis when ``SENTEM_REDIS_URL`` is set, in-process otherwise.
+
+Jobs are plain functions that take ids, open their own app context and are safe to
+run twice. Durable duties live in the database, so a job lost with Redis is done by
+the next run.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import current_app, has_app_context
+
+log = logging.getLogger("sentem.jobs")
+QUEUE = "sentem"
+_process_app = None
+
+
+def job(fn):
+    """Make ``fn`` runnable as a job: it gets its own app context (and session)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with _app().app_context():
+            return fn(*args, **kwargs)
+
+    run.sentem_job = True
+    return run
+
+
+def enqueue(fn, *args, **kwargs):
+    """Run ``fn(*args, **kwargs)`` as a job. Returns the RQ job, or the result in-process.
+
+    When Redis is configured but down, the job is not run and ``None`` is returned:
+    callers keep their duties in the database, so nothing is lost.
+    """
+    url = current_app.config["SENTEM_REDIS_URL"]
+    if not url:
+        log.info("running %s in-process (no SENTEM_REDIS_URL)", fn.__name__)
+        return fn(*args, **kwargs)
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import Queue
+
+    try:
+        queue = Queue(QUEUE, connection=Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5))
+        return queue.enqueue(fn, *args, **kwargs)
+    except RedisError as exc:
+        log.warning("Redis unavailable (%s): %s left for the next sweep", type(exc).__name__, fn.__name__)
+        return None
+
+
+def _app():
+    global _process_app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _process_app is None:  # a worker process: its own app, built from the environment
+        from .. import create_app
+
+        _process_app = create_app()
+    return _process_app

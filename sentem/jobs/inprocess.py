@@ -1,0 +1,80 @@
+"""The embedded mode's scheduler: the recurring jobs, on time, in a background thread.
+
+Runs are claimed in the database (``job_runs``), so several processes sharing one
+database run each occurrence once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from croniter import croniter
+from sqlalchemy import update
+
+from .. import clock
+from ..db_types import UTCDateTime
+from ..extensions import db
+from . import schedule
+
+log = logging.getLogger("sentem.jobs")
+_started = False
+_lock = threading.Lock()
+
+
+class JobRun(db.Model):
+    """The last time each recurring job ran (in-process mode)."""
+
+    __tablename__ = "job_runs"
+
+    name = db.Column(db.String(64), primary_key=True)
+    last_run_at = db.Column(UTCDateTime, nullable=True)
+
+
+def run_due(app) -> list[str]:
+    """Run every recurring job whose next occurrence has passed; returns their names."""
+    ran = []
+    with app.app_context():
+        now = clock.now()
+        for entry in schedule.available():
+            row = db.session.get(JobRun, entry.name)
+            if row is None:
+                row = JobRun(name=entry.name, last_run_at=now)
+                db.session.add(row)
+                db.session.commit()
+                continue
+            due = croniter(entry.cron, row.last_run_at).get_next(type(now))
+            if due > now:
+                continue
+            claimed = db.session.execute(
+                update(JobRun).where(JobRun.name == entry.name, JobRun.last_run_at == row.last_run_at)
+                .values(last_run_at=now)).rowcount
+            db.session.commit()
+            if claimed:
+                log.info("in-process scheduler: running %s", entry.name)
+                try:
+                    entry.resolve()()
+                except Exception:
+                    log.exception("in-process job %s failed", entry.name)
+                ran.append(entry.name)
+    return ran
+
+
+def start(app, interval: float = 60.0) -> bool:
+    """Start the background thread once per process (embedded mode only)."""
+    global _started
+    with _lock:
+        if _started or app.config["SENTEM_REDIS_URL"] or not app.config["SENTEM_INPROCESS_SCHEDULER"]:
+            return False
+        _started = True
+    stop = threading.Event()
+
+    def loop():
+        log.info("no SENTEM_REDIS_URL: recurring jobs run in-process every %.0fs", interval)
+        while not stop.wait(interval):
+            try:
+                run_due(app)
+            except Exception:
+                log.exception("in-process scheduler pass failed")
+
+    threading.Thread(target=loop, name="sentem-scheduler", daemon=True).start()
+    return True

@@ -1,0 +1,224 @@
+"""The privacy registry: the policy as data.
+
+Everything the privacy policy promises is declared here once — purposes, personal
+items, consents, record classes with their legal basis and retention, entrustees,
+third-party provisions, the privacy officer — and everything else reads it: the
+policy page, the consent screen, the retention jobs, the access-right export and
+the self-audit. Feature packages register their own items and record classes
+(with the functions that export, archive and destroy their records); the core
+never imports the features.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Purpose:
+    key: str
+    label_ko: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One kind of personal data."""
+
+    key: str
+    label_ko: str
+    label_en: str
+    purposes: tuple[str, ...]
+    required: bool = False
+    # Stored AES-GCM encrypted. ``policy_encrypted`` marks the items the policy text
+    # itself lists under <암호화>; every other personal item is encrypted too.
+    encrypted: bool = True
+    policy_encrypted: bool = False
+    hashed: bool = False  # one-way (passwords): never shown, never exported
+    collected_via: str = "signup"  # signup | consultation | delivery | automatic
+    record_class: str = "member_profile"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a record class is kept.
+
+    ``years`` None means "until the purpose ends" (withdrawal or the member's own
+    deletion); otherwise the count runs from ``starts`` (an event name such as
+    ``transaction``, ``delivery``, ``answer``, ``event``).
+    """
+
+    years: int | None = None
+    starts: str = "withdrawal"
+    days: int | None = None
+
+    def until(self, start: _dt.datetime) -> _dt.datetime | None:
+        """The retain-until instant for a record whose start event was at ``start``."""
+        if self.years is None and self.days is None:
+            return None
+        end = start
+        if self.years:
+            try:
+                end = end.replace(year=end.year + self.years)
+            except ValueError:  # 29 February
+                end = end.replace(year=end.year + self.years, day=28)
+        if self.days:
+            end = end + _dt.timedelta(days=self.days)
+        return end
+
+    def describe(self, lang: str = "ko") -> str:
+        if self.years is None and self.days is None:
+            return "회원 탈퇴 시까지" if lang == "ko" else "until withdrawal"
+        if self.years:
+            return f"{self.years}년" if lang == "ko" else f"{self.years} years"
+        return f"{self.days}일" if lang == "ko" else f"{self.days} days"
+
+
+@dataclass(frozen=True)
+class ArchiveItem:
+    """One record handed to the retention engine for the archive database."""
+
+    record_class: str
+    order_no: str | None  # kept in plain so staff can find a record when the law asks
+    occurred_at: _dt.datetime  # start of the retention count
+    payload: dict  # everything to keep, as plain values; the engine seals it
+
+
+@dataclass
+class RecordClass:
+    """A class of records with its legal basis, retention and end action."""
+
+    key: str
+    label_ko: str
+    label_en: str
+    items: tuple[str, ...]
+    legal_basis_ko: str
+    legal_basis_en: str
+    retention: Retention
+    # What happens when the member withdraws: "destroy" at once (within 5 days),
+    # "archive" to the separate database until retention ends, or "keep" (records
+    # not tied to the member's account, e.g. staff logs).
+    on_withdrawal: str = "destroy"
+    export: Callable[[int], list[dict]] | None = None  # member id -> rows of {label: value}
+    collect_archive: Callable[[int], list[ArchiveItem]] | None = None  # member id -> items
+    destroy: Callable[[int], int] | None = None  # member id -> rows destroyed in main db
+    expire: Callable[[_dt.datetime, int], int] | None = None  # (cutoff, batch) -> rows destroyed
+    models: tuple = ()
+    order: int = 100  # display order
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A consent asked for on the signup screen and managed at /me/consents."""
+
+    key: str
+    label_ko: str
+    label_en: str
+    required: bool
+    purposes: tuple[str, ...]
+    items: tuple[str, ...]
+    retention_ko: str
+    retention_en: str
+    refusal_ko: str  # what refusing means (PIPA Art. 15②, 22)
+    refusal_en: str
+    channel: str | None = None  # marketing channel: email | sms | sms_night
+
+
+@dataclass(frozen=True)
+class Entrustee:
+    name: str
+    tasks_ko: str
+    tasks_en: str
+    period_ko: str
+    period_en: str
+
+
+@dataclass(frozen=True)
+class Officer:
+    name: str
+    title: str
+    phone: str
+    department: str
+    department_contact: str
+    department_phone: str
+
+
+@dataclass
+class Registry:
+    purposes: dict[str, Purpose] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    record_classes: dict[str, RecordClass] = field(default_factory=dict)
+    consents: dict[str, Consent] = field(default_factory=dict)
+    entrustees: list[Entrustee] = field(default_factory=list)
+    # Third-party provisions: empty. PIPA Art. 17 — none without separate consent or law.
+    provisions: list = field(default_factory=list)
+    officer: Officer | None = None
+    # member id -> human-readable reasons a withdrawal must wait (open debts).
+    obligation_checks: list[Callable[[int], list[str]]] = field(default_factory=list)
+
+    def purpose(self, key: str) -> Purpose:
+        return self.purposes[key]
+
+    def item(self, key: str) -> Item:
+        return self.items[key]
+
+    def record_class(self, key: str) -> RecordClass:
+        return self.record_classes[key]
+
+    def items_of(self, record_class: str) -> list[Item]:
+        return [i for i in self.items.values() if i.record_class == record_class]
+
+    def ordered_record_classes(self) -> list[RecordClass]:
+        return sorted(self.record_classes.values(), key=lambda rc: (rc.order, rc.key))
+
+    def open_obligations(self, member_id: int) -> list[str]:
+        """Everything that keeps a member from withdrawing now (unpaid orders, refunds…)."""
+        reasons: list[str] = []
+        for check in self.obligation_checks:
+            reasons.extend(check(member_id))
+        return reasons
+
+
+REGISTRY = Registry()
+
+# How long destruction may take once a period ends or a purpose is achieved (policy §5).
+DESTRUCTION_DEADLINE_DAYS = 5
+# How long before it takes effect a policy change must be announced (policy §8).
+POLICY_NOTICE_DAYS = 7
+# Answer deadline for rights requests (PIPA Art. 35–38, enforcement decree: 10 days).
+RIGHTS_ANSWER_DAYS = 10
+
+
+def register_purpose(purpose: Purpose) -> Purpose:
+    REGISTRY.purposes[purpose.key] = purpose
+    return purpose
+
+
+def register_item(item: Item) -> Item:
+    for p in item.purposes:
+        if p not in REGISTRY.purposes:
+            raise ValueError(f"item {item.key}: undeclared purpose {p}")
+    REGISTRY.items[item.key] = item
+    return item
+
+
+def register_record_class(rc: RecordClass) -> RecordClass:
+    if rc.on_withdrawal not in ("destroy", "archive", "keep"):
+        raise ValueError(f"record class {rc.key}: on_withdrawal must be destroy, archive or keep")
+    REGISTRY.record_classes[rc.key] = rc
+    return rc
+
+
+def register_consent(consent: Consent) -> Consent:
+    REGISTRY.consents[consent.key] = consent
+    return consent
+
+
+def register_obligation_check(check: Callable[[int], list[str]]) -> None:
+    if check not in REGISTRY.obligation_checks:
+        REGISTRY.obligation_checks.append(check)
+
+
+# The policy's own facts (purposes, officer, entrustment) are part of the registry from the start.
+from . import policy_facts  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Ground-level security: keys, field encryption, blind indexes, passwords, masking."""

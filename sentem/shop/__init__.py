@@ -1,0 +1,4 @@
+"""Catalog and cart."""
+from flask import Blueprint
+
+bp = Blueprint("shop", __name__)

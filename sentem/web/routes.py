@@ -1,0 +1,39 @@
+"""Health check and language switch."""
+from flask import jsonify, redirect, request
+
+from . import bp, health
+from .i18n import LANG_COOKIE
+from .safe_next import safe_next
+
+
+@bp.get("/healthz")
+def healthz():
+    ok, checks = health.run_all()
+    return jsonify(status="ok" if ok else "down", checks=checks), (200 if ok else 503)
+
+
+@bp.get("/lang/<code>")
+def set_language(code):
+    response = redirect(safe_next(request.args.get("next"), default="/"))
+    if code in ("ko", "en"):
+        # A preference cookie, strictly necessary for showing the chosen language.
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.app_context_processor
+def shell_context():
+    from ..privacy.registry import REGISTRY
+    from .i18n import current_lang
+
+    return {"current_lang": current_lang, "privacy_officer": REGISTRY.officer}
+
+
+@bp.before_app_request
+def start_inprocess_scheduler():
+    # Embedded mode only: the recurring duties run in this process once it serves.
+    from flask import current_app
+
+    from ..jobs import inprocess
+
+    inprocess.start(current_app._get_current_object())

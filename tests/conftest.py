@@ -1,0 +1,149 @@
+"""Shared fixtures: an app on fresh databases, a client, a CLI runner, a frozen clock,
+builders, and a real Chromium through Playwright.
+
+Databases: SQLite files by default (a migrated template copied per test). With
+``SENTEM_TEST_DATABASE_URL``, ``SENTEM_TEST_ARCHIVE_DATABASE_URL`` and
+``SENTEM_TEST_KEYSTORE_DATABASE_URL`` set, the suite runs on those (PostgreSQL),
+migrated once and emptied between tests. ``SENTEM_TEST_REDIS_URL`` puts jobs on RQ.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from sentem import clock, create_app
+from sentem.extensions import db
+
+pytest_plugins = ["tests.fixtures_browser"]
+
+FROZEN_AT = "2026-11-28T01:00:00+00:00"  # 10:00 KST
+PG = {
+    "SQLALCHEMY_DATABASE_URI": os.environ.get("SENTEM_TEST_DATABASE_URL"),
+    "SENTEM_ARCHIVE_DATABASE_URL": os.environ.get("SENTEM_TEST_ARCHIVE_DATABASE_URL"),
+    "SENTEM_KEYSTORE_DATABASE_URL": os.environ.get("SENTEM_TEST_KEYSTORE_DATABASE_URL"),
+}
+USE_PG = bool(PG["SQLALCHEMY_DATABASE_URI"])
+REDIS_URL = os.environ.get("SENTEM_TEST_REDIS_URL") or None
+IN_CI = os.environ.get("CI") == "true"
+
+if USE_PG and not all(PG.values()):
+    raise RuntimeError("set all three SENTEM_TEST_*DATABASE_URL variables, or none")
+
+
+def base_config(instance_path: str) -> dict:
+    cfg = {
+        "TESTING": True,
+        "SENTEM_INSTANCE_PATH": instance_path,
+        "WTF_CSRF_ENABLED": False,
+        "SENTEM_INPROCESS_SCHEDULER": False,
+        "SENTEM_REDIS_URL": REDIS_URL,
+        # Cheap argon2 parameters: the suite signs up hundreds of members.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "SENTEM_TEST_GATEWAY": True,
+    }
+    if USE_PG:
+        cfg.update(PG)
+    else:
+        cfg.update({
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path}/sentem.db",
+            "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance_path}/sentem-archive.db",
+            "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance_path}/sentem-keys.db",
+        })
+    return cfg
+
+
+def _reset_pg_schema() -> None:
+    for url in PG.values():
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_instance(tmp_path_factory):
+    """An instance folder whose databases are migrated (``flask init``) once per session."""
+    path = str(tmp_path_factory.mktemp("template-instance"))
+    if USE_PG:
+        _reset_pg_schema()
+    app = create_app(base_config(path))
+    with app.app_context():
+        from sentem.cli.init import run_init
+
+        run_init()
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    return path
+
+
+def _truncate_pg(app) -> None:
+    with app.app_context():
+        for bind, engine in db.engines.items():
+            tables = [t.name for t in db.metadatas[bind].sorted_tables]
+            if tables:
+                with engine.begin() as conn:
+                    conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                      + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module (or parametrize) to change settings for ``app``."""
+    return {}
+
+
+@pytest.fixture
+def app(template_instance, tmp_path, app_config):
+    instance = str(tmp_path / "instance")
+    shutil.copytree(template_instance, instance)
+    cfg = base_config(instance)
+    cfg.update(app_config)
+    clock.freeze(FROZEN_AT)
+    app = create_app(cfg)
+    if USE_PG:
+        _truncate_pg(app)
+        with app.app_context():
+            from sentem.cli.init import STEPS
+
+            for step in STEPS:
+                step()
+            db.session.commit()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    clock.unfreeze()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port in a thread, CSRF on, for browser journeys."""
+    from werkzeug.serving import make_server
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=5)
