@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 09:53:10.200342
+Create Date: 2026-11-28 09:54:37.521800
 
 """
 from alembic import op

@@ -30,6 +30,8 @@ RECURRING: tuple[Recurring, ...] = (
     Recurring("quarterly-audit", "sentem.privacy.audit:quarterly_report_job", "0 21 31 3,6,9,12 *"),
     # Network Act Art. 50⑧: every 2 years from consent, tell each consenting member.
     Recurring("marketing-consent-notice", "sentem.support.marketing:biennial_notice_job", "0 1 * * *"),
+    # Withdrawals that waited on an open order complete once it settles.
+    Recurring("pending-withdrawals", "sentem.myinfo.jobs:complete_pending_withdrawals_job", "*/15 * * * *"),
     # Refunds due within 3 business days: flag overdue ones.
     Recurring("refund-deadlines", "sentem.orders.jobs:refund_deadline_job", "0 * * * *"),
 )
