@@ -156,6 +156,8 @@ class Registry:
     officer: Officer | None = None
     # member id -> human-readable reasons a withdrawal must wait (open debts).
     obligation_checks: list[Callable[[int], list[str]]] = field(default_factory=list)
+    # Sections of the quarterly self-audit contributed by features: (start, end) -> dict.
+    audit_sections: dict[str, Callable] = field(default_factory=dict)
 
     def purpose(self, key: str) -> Purpose:
         return self.purposes[key]
@@ -213,6 +215,11 @@ def register_record_class(rc: RecordClass) -> RecordClass:
 def register_consent(consent: Consent) -> Consent:
     REGISTRY.consents[consent.key] = consent
     return consent
+
+
+def register_audit_section(name: str, section: Callable) -> None:
+    """A feature's part of the quarterly self-audit: ``section(start, end) -> dict``."""
+    REGISTRY.audit_sections[name] = section
 
 
 def register_obligation_check(check: Callable[[int], list[str]]) -> None:
