@@ -1,0 +1,147 @@
+"""Checkout: one-time token, order with a price snapshot, stock, then payment.
+
+1. The checkout page issues a token (a row, unique). The submit *claims* it with a
+   conditional UPDATE in the same transaction that creates the order, so a second
+   submit of the same form (double click, two tabs, a retry) finds the token used
+   and lands on the order the first one made: one order, one charge.
+2. That transaction also snapshots the cart (prices from the database; anything
+   the client posted about prices is never read), creates the delivery request
+   and takes the stock. Sold out → everything rolls back, nothing is written.
+3. After commit, the payment is settled through the gateway (``payments.settle``).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import update
+
+from .. import clock
+from ..extensions import db
+from ..shop import cart as cart_service
+from . import gateways, numbers, payments, stock
+from .models import CheckoutToken, Order, OrderLine, Payment
+from .services import record_creation
+
+DELIVERY_FIELDS = ("recipient_name", "recipient_phone", "postcode", "address1", "address2", "delivery_memo")
+
+
+class CheckoutError(Exception):
+    """The checkout cannot go on; ``message`` (Korean) says why, ``errors`` maps fields to messages."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+@dataclass
+class CheckoutResult:
+    """What a submit produced. ``outcome``: paid | declined | unknown (payment answer lost) | replay."""
+
+    order: Order
+    outcome: str
+    message: str = ""
+    errors: dict = field(default_factory=dict)
+
+
+def issue_token(member_id: int) -> str:
+    """A fresh one-time checkout token for the member's form (committed)."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(CheckoutToken(token=token, member_id=member_id, issued_at=clock.now()))
+    db.session.commit()
+    return token
+
+
+def shipping_fee(subtotal: int) -> int:
+    """Delivery fee in won: free from the configured threshold."""
+    cfg = current_app.config
+    fee = int(cfg.get("SENTEM_SHIPPING_FEE", 3000))
+    free_over = int(cfg.get("SENTEM_FREE_SHIPPING_OVER", 50000))
+    return 0 if subtotal >= free_over else fee
+
+
+def place_order(member, *, token: str, delivery: dict, payment_method: str,
+                payment_params: dict | None = None) -> CheckoutResult:
+    """Turn the member's cart into an order and pay for it. Raises CheckoutError or stock.SoldOut."""
+    try:
+        gateway = gateways.get(payment_method)
+    except gateways.UnknownMethod:
+        raise CheckoutError("결제 수단을 선택해 주세요.", {"payment_method": "사용할 수 없는 결제 수단입니다."})
+    replay = _claim(member.id, token)
+    if replay is not None:
+        return replay
+    try:
+        order = _create_order(member, token, delivery, payment_method, gateway.name)
+        stock.take(order)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return payments.settle(order, order.latest_payment, payment_params or {}, actor=f"member:{member.id}")
+
+
+def _claim(member_id: int, token: str) -> CheckoutResult | None:
+    """Claim the token (row lock until commit), or return the order an earlier submit made."""
+    if not token or len(token) > 64:
+        raise CheckoutError("주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요.")
+    claimed = db.session.execute(
+        update(CheckoutToken).where(CheckoutToken.token == token, CheckoutToken.member_id == member_id,
+                                    CheckoutToken.used_at.is_(None))
+        .values(used_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+    if claimed == 1:
+        return None
+    db.session.rollback()
+    row = db.session.execute(db.select(CheckoutToken).filter_by(token=token, member_id=member_id)).scalar_one_or_none()
+    if row is None or row.order_id is None:
+        raise CheckoutError("주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요.")
+    order = db.session.get(Order, row.order_id)
+    return CheckoutResult(order=order, outcome="replay", message="이미 접수된 주문입니다.")
+
+
+def _create_order(member, token: str, delivery: dict, method: str, gateway_name: str) -> Order:
+    items = cart_service.items(member.id)
+    if not items:
+        raise CheckoutError("장바구니가 비어 있습니다.")
+    problems = cart_service.problems(items)
+    if problems:
+        raise CheckoutError(" ".join(problems))
+    order = Order(order_no=numbers.new_order_no(), member_id=member.id, data_key_id=member.data_key_id,
+                  status="pending_payment", payment_method=method, created_at=clock.now())
+    for item in items:
+        p = item.product  # the price comes from the database, never from the form
+        order.lines.append(OrderLine(product_id=p.id, product_title=p.title, unit_price=p.price,
+                                     quantity=item.quantity, line_total=p.price * item.quantity))
+    order.subtotal_amount = sum(line.line_total for line in order.lines)
+    order.shipping_fee = shipping_fee(order.subtotal_amount)
+    order.total_amount = order.subtotal_amount + order.shipping_fee
+    order.payments.append(Payment(member_id=member.id, gateway=gateway_name, method=method,
+                                  attempt_key=f"{order.order_no}-1", amount=order.total_amount,
+                                  status="pending", created_at=clock.now()))
+    db.session.add(order)
+    db.session.flush()
+    record_creation(order, actor=f"member:{member.id}")
+    db.session.execute(update(CheckoutToken).where(CheckoutToken.token == token)
+                       .values(order_id=order.id).execution_options(synchronize_session=False))
+    _delivery_request(order, delivery)
+    return order
+
+
+def _delivery_request(order: Order, delivery: dict) -> None:
+    from ..delivery import services as delivery_services
+
+    try:
+        delivery_services.create_request(
+            order, recipient_name=delivery.get("recipient_name"), recipient_phone=delivery.get("recipient_phone"),
+            postcode=delivery.get("postcode"), address1=delivery.get("address1"),
+            address2=delivery.get("address2"), memo=delivery.get("delivery_memo"))
+    except delivery_services.DeliveryInputError as exc:
+        raise CheckoutError("배송 정보를 확인해 주세요.", {k: str(v) for k, v in exc.errors.items()})
+
+
+def validate_delivery(delivery: dict) -> dict:
+    """Field errors for the delivery part of the form (empty when fine), before any write."""
+    from ..delivery import services as delivery_services
+
+    return {k: str(v) for k, v in delivery_services.validate_request(**delivery).items()}

@@ -1,0 +1,209 @@
+"""Orders, their lines, payments, status history, cancellations and refunds.
+
+An order carries no personal data itself (the recipient lives in the delivery
+request); it holds the member's ``data_key_id`` so that anything sealed for it
+later is shredded with the member. Order lines are a snapshot: later price or
+title changes of a product never change a past order. Payments are kept apart
+from the lines, each status change a ``PaymentEvent``. Amounts are integer won.
+"""
+from __future__ import annotations
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
+            "return_requested", "returned", "refunded")
+
+STATUS_LABELS = {
+    "pending_payment": "결제 대기",
+    "paid": "결제 완료",
+    "preparing": "상품 준비 중",
+    "shipped": "배송 중",
+    "delivered": "배송 완료",
+    "completed": "구매 확정",
+    "cancelled": "주문 취소",
+    "return_requested": "반품(청약철회) 요청",
+    "returned": "반품 도착",
+    "refunded": "환불 완료",
+}
+
+
+class Order(db.Model):
+    """A contract of sale (전자상거래법: 계약에 관한 기록)."""
+
+    __tablename__ = "orders"
+    __table_args__ = (db.Index("ix_orders_member_created", "member_id", "created_at"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_no = db.Column(db.String(32), nullable=False, unique=True)  # e.g. 20261128-7K3QX9
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False)
+    data_key_id = db.Column(db.Integer, nullable=False)
+    status = db.Column(db.String(20), nullable=False, default="pending_payment", index=True)
+    subtotal_amount = db.Column(db.Integer, nullable=False, default=0)
+    shipping_fee = db.Column(db.Integer, nullable=False, default=0)
+    total_amount = db.Column(db.Integer, nullable=False, default=0)
+    payment_method = db.Column(db.String(20), nullable=False, default="test")
+    # True while this order holds stock it took; releasing sets it False (never release twice).
+    stock_reserved = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    paid_at = db.Column(UTCDateTime, nullable=True)
+    shipped_at = db.Column(UTCDateTime, nullable=True)
+    delivered_at = db.Column(UTCDateTime, nullable=True)
+    completed_at = db.Column(UTCDateTime, nullable=True)
+    cancelled_at = db.Column(UTCDateTime, nullable=True)
+
+    lines = db.relationship("OrderLine", back_populates="order", order_by="OrderLine.id",
+                            cascade="all, delete-orphan")
+    payments = db.relationship("Payment", back_populates="order", order_by="Payment.id",
+                               cascade="all, delete-orphan")
+    events = db.relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id",
+                             cascade="all, delete-orphan")
+    cancellations = db.relationship("Cancellation", back_populates="order", order_by="Cancellation.id",
+                                    cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def vat_amount(self) -> int:
+        """VAT inside a VAT-inclusive total: round(total / 11), integer won."""
+        return (self.total_amount * 2 + 11) // 22  # round half up without floats
+
+    @property
+    def latest_payment(self):
+        return self.payments[-1] if self.payments else None
+
+
+class OrderLine(db.Model):
+    """A snapshot of one product as bought: title, unit price and quantity at that moment."""
+
+    __tablename__ = "order_lines"
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    # The product may later change or disappear; the snapshot below is what was sold.
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="SET NULL"), nullable=True)
+    product_title = db.Column(db.String(120), nullable=False)
+    unit_price = db.Column(db.Integer, nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+    line_total = db.Column(db.Integer, nullable=False)
+
+    order = db.relationship(Order, back_populates="lines")
+
+
+class OrderEvent(db.Model):
+    """One status change of an order, stamped with time and actor (e.g. ``member:3``, ``staff:2``)."""
+
+    __tablename__ = "order_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_status = db.Column(db.String(20), nullable=True)
+    to_status = db.Column(db.String(20), nullable=False)
+    actor = db.Column(db.String(40), nullable=False)
+    note = db.Column(db.String(200), nullable=True)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    order = db.relationship(Order, back_populates="events")
+
+
+PAYMENT_STATUSES = ("pending", "approved", "declined", "unknown", "failed", "cancelled", "refunded")
+
+
+class Payment(db.Model):
+    """A payment through a gateway (전자상거래법: 대금결제에 관한 기록). No card data is ever here."""
+
+    __tablename__ = "payments"
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
+    gateway = db.Column(db.String(20), nullable=False)
+    method = db.Column(db.String(20), nullable=False)
+    # Our idempotency key towards the gateway (unique: one charge per attempt).
+    attempt_key = db.Column(db.String(48), nullable=False, unique=True)
+    gateway_ref = db.Column(db.String(100), nullable=True)  # the gateway's transaction id
+    amount = db.Column(db.Integer, nullable=False)
+    refunded_amount = db.Column(db.Integer, nullable=False, default=0)
+    status = db.Column(db.String(20), nullable=False, default="pending")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    approved_at = db.Column(UTCDateTime, nullable=True)
+
+    order = db.relationship(Order, back_populates="payments")
+    events = db.relationship("PaymentEvent", back_populates="payment", order_by="PaymentEvent.id",
+                             cascade="all, delete-orphan")
+
+
+class PaymentEvent(db.Model):
+    """One status change of a payment, with the gateway's short answer code."""
+
+    __tablename__ = "payment_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    payment_id = db.Column(db.Integer, db.ForeignKey("payments.id", ondelete="CASCADE"), nullable=False,
+                           index=True)
+    status = db.Column(db.String(20), nullable=False)
+    amount = db.Column(db.Integer, nullable=True)
+    detail = db.Column(db.String(200), nullable=True)  # gateway code/message; never card data
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    payment = db.relationship(Payment, back_populates="events")
+
+
+CANCEL_REASONS = {
+    "change_of_mind": "단순 변심",
+    "wrong_order": "주문 실수",
+    "defective": "상품 불량·파손",
+    "wrong_item": "다른 상품 배송",
+    "late": "배송 지연",
+    "other": "기타",
+}
+
+
+class Cancellation(db.Model):
+    """A cancellation or return (청약철회) and its refund (전자상거래법: 청약철회 등에 관한 기록).
+
+    ``kind``: ``cancel`` (before shipment, refunded at once) or ``return`` (after
+    delivery; refund due within 3 business days of the return's receipt).
+    ``status``: requested → received → refunded, or refunded at once for cancels.
+    """
+
+    __tablename__ = "cancellations"
+    __table_args__ = (db.Index("ix_cancellations_due", "status", "refund_due_on"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
+    kind = db.Column(db.String(10), nullable=False)  # cancel | return
+    reason_code = db.Column(db.String(20), nullable=False, default="change_of_mind")
+    status = db.Column(db.String(20), nullable=False, default="requested")  # requested|received|refunded|failed
+    refund_amount = db.Column(db.Integer, nullable=False, default=0)
+    requested_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    received_at = db.Column(UTCDateTime, nullable=True)
+    refund_due_on = db.Column(db.Date, nullable=True)  # KST date
+    refunded_at = db.Column(UTCDateTime, nullable=True)
+    overdue_flagged_at = db.Column(UTCDateTime, nullable=True)
+    handled_by = db.Column(db.String(40), nullable=True)  # actor who received/refunded
+
+    order = db.relationship(Order, back_populates="cancellations")
+
+    @property
+    def reason_label(self) -> str:
+        return CANCEL_REASONS.get(self.reason_code, self.reason_code)
+
+
+class CheckoutToken(db.Model):
+    """A one-time checkout token, issued with the form and claimed by exactly one submit."""
+
+    __tablename__ = "checkout_tokens"
+
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(64), nullable=False, unique=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id", ondelete="CASCADE"), nullable=False,
+                          index=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
+    issued_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    used_at = db.Column(UTCDateTime, nullable=True)

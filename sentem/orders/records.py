@@ -1,0 +1,1 @@
+"""Registry entries for orders, payments, cancellations and refunds."""

@@ -1,0 +1,2 @@
+"""Checkout and order views."""
+from . import bp  # noqa: F401

@@ -1,0 +1,92 @@
+"""Order life cycle: the allowed status edges, each change stamped with time and actor.
+
+Other features (delivery's shipment workflow, the staff screens, jobs) move orders
+only through ``transition``. Checkout, payment and cancellation live beside this
+module (``checkout.py``, ``payments.py``, ``cancellation.py``); this one stays small
+because everyone imports it.
+"""
+from __future__ import annotations
+
+from .. import clock
+from ..extensions import db
+from .models import STATUS_LABELS, Order, OrderEvent
+
+# from → the statuses it may move to. Anything else raises InvalidTransition.
+ALLOWED: dict[str, frozenset[str]] = {
+    "pending_payment": frozenset({"paid", "cancelled"}),
+    "paid": frozenset({"preparing", "cancelled"}),
+    "preparing": frozenset({"shipped", "cancelled"}),
+    "shipped": frozenset({"delivered"}),
+    "delivered": frozenset({"completed", "return_requested"}),
+    "completed": frozenset({"return_requested"}),
+    # A return request may be withdrawn or refused (back to delivered) or received.
+    "return_requested": frozenset({"returned", "delivered"}),
+    "returned": frozenset({"refunded"}),
+    "cancelled": frozenset(),
+    "refunded": frozenset(),
+}
+
+# The timestamp column each arrival sets (first time only).
+_STAMPS = {"paid": "paid_at", "shipped": "shipped_at", "delivered": "delivered_at",
+           "completed": "completed_at", "cancelled": "cancelled_at"}
+
+# Before shipment an order can be cancelled outright; after, only returned.
+CANCELLABLE = frozenset({"pending_payment", "paid", "preparing"})
+
+
+class InvalidTransition(ValueError):
+    """The order cannot move from its status to the one asked for."""
+
+    def __init__(self, order: Order, to_status: str):
+        self.order_no = order.order_no
+        self.from_status = order.status
+        self.to_status = to_status
+        super().__init__(f"주문 {order.order_no}: '{STATUS_LABELS.get(order.status, order.status)}'에서 "
+                         f"'{STATUS_LABELS.get(to_status, to_status)}'(으)로 바꿀 수 없습니다.")
+
+
+def can_transition(order: Order, to_status: str) -> bool:
+    """Whether ``to_status`` is an allowed next status for ``order``."""
+    return to_status in ALLOWED.get(order.status, frozenset())
+
+
+def transition(order: Order, to_status: str, *, actor: str, note: str | None = None) -> OrderEvent:
+    """Move ``order`` to ``to_status`` along an allowed edge, recording who and when.
+
+    ``actor`` names who did it: ``member:<id>``, ``staff:<id>``, ``system`` or a job
+    name. Flushes, does not commit: the caller's transaction decides.
+    """
+    if to_status not in STATUS_LABELS:
+        raise InvalidTransition(order, to_status)
+    if not can_transition(order, to_status):
+        raise InvalidTransition(order, to_status)
+    now = clock.now()
+    event = OrderEvent(order=order, from_status=order.status, to_status=to_status, actor=str(actor)[:40],
+                       note=(note or None) and note[:200], at=now)
+    order.status = to_status
+    order.updated_at = now
+    stamp = _STAMPS.get(to_status)
+    if stamp and getattr(order, stamp) is None:
+        setattr(order, stamp, now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def record_creation(order: Order, *, actor: str) -> OrderEvent:
+    """The first history entry of a new order (status ``pending_payment``)."""
+    event = OrderEvent(order=order, from_status=None, to_status=order.status, actor=str(actor)[:40],
+                       note="주문 접수", at=clock.now())
+    db.session.add(event)
+    return event
+
+
+def find_for_member(order_no: str, member_id: int) -> Order | None:
+    """The member's own order by number, or None (others' orders are invisible)."""
+    return db.session.execute(
+        db.select(Order).filter_by(order_no=order_no, member_id=member_id)).scalar_one_or_none()
+
+
+def find(order_no: str) -> Order | None:
+    """Any order by number (staff and jobs)."""
+    return db.session.execute(db.select(Order).filter_by(order_no=order_no)).scalar_one_or_none()

@@ -1,0 +1,52 @@
+"""Stock: taken atomically, released only by the order that took it.
+
+Each line is a conditional ``UPDATE products SET stock = stock - q WHERE id = :id
+AND stock >= q``; a rowcount of 0 means sold out. All lines of an order run in
+the caller's one transaction, so an order takes either all its stock or none.
+"""
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from ..extensions import db
+from ..shop.models import Product
+
+
+class SoldOut(Exception):
+    """Some products lack stock; ``titles`` names them for the message."""
+
+    def __init__(self, titles: list[str]):
+        self.titles = titles
+        super().__init__("품절: " + ", ".join(titles))
+
+    @property
+    def message(self) -> str:
+        return "품절되었습니다: " + ", ".join(self.titles) + ". 장바구니에서 수량을 확인해 주세요."
+
+
+def take(order) -> None:
+    """Take every line's quantity or raise SoldOut (the caller rolls back)."""
+    short = []
+    for line in sorted(order.lines, key=lambda ln: ln.product_id or 0):  # fixed order: no deadlocks
+        result = db.session.execute(
+            update(Product).where(Product.id == line.product_id, Product.stock >= line.quantity,
+                                  Product.active.is_(True))
+            .values(stock=Product.stock - line.quantity).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            short.append(line.product_title)
+    if short:
+        raise SoldOut(short)
+    order.stock_reserved = True
+
+
+def release(order) -> bool:
+    """Give back what ``order`` took, once. Returns whether anything was released."""
+    if not order.stock_reserved:
+        return False
+    for line in sorted(order.lines, key=lambda ln: ln.product_id or 0):
+        if line.product_id is not None:
+            db.session.execute(update(Product).where(Product.id == line.product_id)
+                               .values(stock=Product.stock + line.quantity)
+                               .execution_options(synchronize_session=False))
+    order.stock_reserved = False
+    return True

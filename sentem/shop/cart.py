@@ -1,0 +1,125 @@
+"""The member's cart, kept in the database (every device sees the same cart).
+
+Each action is one transaction; messages are Korean and name the product.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from .. import clock
+from ..extensions import db
+from .models import CartItem, Product
+
+MAX_QUANTITY = 99  # per line; a larger number is surely a typo
+
+
+class CartError(ValueError):
+    """A cart change was refused; the message (Korean) says why."""
+
+
+def parse_quantity(raw) -> int:
+    """A quantity from a form: an integer 1…99, else CartError."""
+    try:
+        qty = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise CartError("수량은 숫자로 입력해 주세요.")
+    if qty < 1:
+        raise CartError("수량은 1개 이상이어야 합니다.")
+    if qty > MAX_QUANTITY:
+        raise CartError(f"한 번에 최대 {MAX_QUANTITY}개까지 담을 수 있습니다.")
+    return qty
+
+
+def parse_product_id(raw) -> int:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise CartError("상품을 찾을 수 없습니다.")
+    if value < 1 or value > 2**31 - 1:
+        raise CartError("상품을 찾을 수 없습니다.")
+    return value
+
+
+def items(member_id: int) -> list[CartItem]:
+    """The member's cart lines with their products (one query)."""
+    return list(db.session.execute(
+        select(CartItem).filter_by(member_id=member_id).order_by(CartItem.id)).scalars().unique())
+
+
+def count(member_id: int) -> int:
+    return sum(i.quantity for i in items(member_id))
+
+
+def problems(cart_items: list[CartItem]) -> list[str]:
+    """What keeps these lines from being ordered now (inactive, not enough stock)."""
+    out = []
+    for item in cart_items:
+        p = item.product
+        if not p.active:
+            out.append(f"'{p.title}'은(는) 판매가 중지되었습니다. 장바구니에서 빼 주세요.")
+        elif p.stock <= 0:
+            out.append(f"'{p.title}'은(는) 품절되었습니다.")
+        elif p.stock < item.quantity:
+            out.append(f"'{p.title}'의 재고가 {p.stock}개뿐입니다. 수량을 줄여 주세요.")
+    return out
+
+
+def _product(product_id: int) -> Product:
+    p = db.session.get(Product, product_id)
+    if p is None or not p.active:
+        raise CartError("판매 중인 상품이 아닙니다.")
+    return p
+
+
+def add(member_id: int, product_id, quantity) -> CartItem:
+    """Add ``quantity`` of a product (adding to a line already there); commits."""
+    pid, qty = parse_product_id(product_id), parse_quantity(quantity)
+    product = _product(pid)
+    item = db.session.execute(select(CartItem).filter_by(member_id=member_id, product_id=pid)).scalar_one_or_none()
+    total = qty + (item.quantity if item else 0)
+    if total > MAX_QUANTITY:
+        raise CartError(f"한 상품은 최대 {MAX_QUANTITY}개까지 담을 수 있습니다.")
+    if product.stock <= 0:
+        raise CartError(f"'{product.title}'은(는) 품절되었습니다.")
+    if total > product.stock:
+        raise CartError(f"'{product.title}'의 재고가 {product.stock}개뿐입니다.")
+    if item is None:
+        item = CartItem(member_id=member_id, product_id=pid, quantity=total, added_at=clock.now())
+        db.session.add(item)
+    else:
+        item.quantity = total
+    db.session.commit()
+    return item
+
+
+def set_quantity(member_id: int, product_id, quantity) -> CartItem:
+    """Change a line's quantity; commits."""
+    pid, qty = parse_product_id(product_id), parse_quantity(quantity)
+    item = db.session.execute(select(CartItem).filter_by(member_id=member_id, product_id=pid)).scalar_one_or_none()
+    if item is None:
+        raise CartError("장바구니에 없는 상품입니다.")
+    if qty > item.product.stock:
+        raise CartError(f"'{item.product.title}'의 재고가 {item.product.stock}개뿐입니다.")
+    item.quantity = qty
+    db.session.commit()
+    return item
+
+
+def remove(member_id: int, product_id) -> bool:
+    """Take a product out of the cart; commits. Returns whether it was there."""
+    pid = parse_product_id(product_id)
+    n = db.session.execute(delete(CartItem).where(CartItem.member_id == member_id,
+                                                  CartItem.product_id == pid)).rowcount
+    db.session.commit()
+    return bool(n)
+
+
+def remove_products(member_id: int, product_ids: list[int]) -> None:
+    """Drop bought products from the cart (after payment); no commit."""
+    if product_ids:
+        db.session.execute(delete(CartItem).where(CartItem.member_id == member_id,
+                                                  CartItem.product_id.in_(product_ids)))
+
+
+def total(cart_items: list[CartItem]) -> int:
+    return sum(i.product.price * i.quantity for i in cart_items)

@@ -1,0 +1,70 @@
+"""Catalog and cart tables.
+
+Product and category titles are columns named ``title`` (not ``name``): they are
+shop data, not personal data, and the name keeps them apart from personal items.
+Prices and stock are integers (won, units); never floats.
+"""
+from __future__ import annotations
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Category(db.Model):
+    """A shelf of the catalog, e.g. 생활용품."""
+
+    __tablename__ = "categories"
+
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(40), nullable=False, unique=True)
+    title = db.Column(db.String(80), nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+
+class Product(db.Model):
+    """Something for sale. ``stock`` only ever changes by conditional UPDATE (see orders.stock)."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        db.CheckConstraint("price >= 0", name="price_nonnegative"),
+        db.CheckConstraint("stock >= 0", name="stock_nonnegative"),
+        # The catalog lists active products newest first, optionally within a category.
+        db.Index("ix_products_active_category", "active", "category_id", "id"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=True)
+    title = db.Column(db.String(120), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    price = db.Column(db.Integer, nullable=False)  # won, VAT included
+    stock = db.Column(db.Integer, nullable=False, default=0)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    featured = db.Column(db.Boolean, nullable=False, default=False)
+    # A path under static/ (e.g. "img/products/cup.svg"); None shows a generated placeholder.
+    image_path = db.Column(db.String(200), nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    category = db.relationship(Category, lazy="joined")
+
+    @property
+    def name(self) -> str:
+        """The product's display name (alias of ``title``)."""
+        return self.title
+
+
+class CartItem(db.Model):
+    """One product in a member's cart; kept in the database so every device sees it."""
+
+    __tablename__ = "cart_items"
+    __table_args__ = (db.UniqueConstraint("member_id", "product_id", name="uq_cart_items_member_product"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id", ondelete="CASCADE"), nullable=False,
+                          index=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+    added_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    product = db.relationship(Product, lazy="joined")

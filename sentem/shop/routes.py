@@ -1,0 +1,2 @@
+"""Catalog, cart and home page views."""
+from . import bp  # noqa: F401
