@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("delivery", __name__)
+
+from . import models, records  # noqa: E402,F401  (tables and registry entries)

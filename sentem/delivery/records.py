@@ -1,0 +1,199 @@
+"""Registry entries for delivery data: what is collected through delivery requests, why,
+on what legal basis and for how long, with the functions that export, archive and destroy it.
+
+- ``delivery``: the supply records (재화 등의 공급에 관한 기록) — delivery request snapshot,
+  shipments, status history, return pickups. 5 years (전자상거래법 시행령 제6조); archived
+  on withdrawal.
+- ``address_book``: the member's saved addresses, kept until the member deletes them or
+  withdraws; destroyed on withdrawal.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import delete, select
+
+from .. import clock
+from ..extensions import db
+from ..privacy.registry import (REGISTRY, ArchiveItem, Item, RecordClass, Retention, register_item,
+                                register_record_class)
+from . import carriers
+from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
+
+DELIVERY = "delivery"
+ADDRESS_BOOK = "address_book"
+DELIVERY_RETENTION = Retention(years=5, starts="transaction")
+
+for _item in (
+    Item("recipient_name", "수령인 이름", "Recipient name", ("delivery", "supply"), required=True,
+         collected_via="delivery", record_class=DELIVERY),
+    Item("recipient_phone", "수령인 연락처", "Recipient phone", ("delivery", "supply"), required=True,
+         collected_via="delivery", record_class=DELIVERY),
+    Item("delivery_postcode", "배송지 우편번호", "Delivery postcode", ("delivery", "supply"), required=True,
+         collected_via="delivery", record_class=DELIVERY),
+    Item("delivery_address1", "배송지 주소", "Delivery address", ("delivery", "supply"), required=True,
+         collected_via="delivery", record_class=DELIVERY),
+    Item("delivery_address2", "배송지 상세 주소", "Delivery address details", ("delivery", "supply"),
+         collected_via="delivery", record_class=DELIVERY),
+    Item("delivery_memo", "배송 메모", "Delivery memo", ("delivery",), collected_via="delivery",
+         record_class=DELIVERY),
+    Item("address_label", "배송지 이름", "Address name", ("delivery",), collected_via="delivery",
+         record_class=ADDRESS_BOOK),
+    Item("address_recipient_name", "배송지 목록: 받는 분", "Address book: recipient", ("delivery",),
+         collected_via="delivery", record_class=ADDRESS_BOOK),
+    Item("address_recipient_phone", "배송지 목록: 연락처", "Address book: phone", ("delivery",),
+         collected_via="delivery", record_class=ADDRESS_BOOK),
+    Item("address_postcode", "배송지 목록: 우편번호", "Address book: postcode", ("delivery",),
+         collected_via="delivery", record_class=ADDRESS_BOOK),
+    Item("address_address1", "배송지 목록: 주소", "Address book: address", ("delivery",),
+         collected_via="delivery", record_class=ADDRESS_BOOK),
+    Item("address_address2", "배송지 목록: 상세 주소", "Address book: address details", ("delivery",),
+         collected_via="delivery", record_class=ADDRESS_BOOK),
+):
+    register_item(_item)
+
+
+def _label(key: str) -> str:
+    return REGISTRY.item(key).label_ko
+
+
+def _kst(value) -> str | None:
+    return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def _orders_of(member_id: int) -> dict[int, str]:
+    from ..orders.models import Order
+
+    rows = db.session.execute(select(Order.id, Order.order_no).filter_by(member_id=member_id)).all()
+    return {oid: no for oid, no in rows}
+
+
+def _delivery_row(req: DeliveryRequest, order_no: str) -> dict:
+    """Everything about one order's delivery, labelled in Korean, decrypted."""
+    shipments = db.session.execute(select(Shipment).filter_by(order_id=req.order_id)
+                                   .order_by(Shipment.id)).scalars().all()
+    events = db.session.execute(select(ShipmentEvent).filter_by(order_id=req.order_id)
+                                .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars().all()
+    pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=req.order_id)).scalar_one_or_none()
+    return {
+        "주문번호": order_no,
+        _label("recipient_name"): req.recipient_name,
+        _label("recipient_phone"): req.recipient_phone,
+        _label("delivery_postcode"): req.postcode,
+        _label("delivery_address1"): req.address1,
+        _label("delivery_address2"): req.address2 or "",
+        _label("delivery_memo"): req.memo or "",
+        "배송 요청 일시": _kst(req.created_at),
+        "발송": "; ".join(f"{carriers.name_of(s.carrier)} {s.tracking_no} ({s.status})" for s in shipments),
+        "배송 상태 이력": "; ".join(f"{_kst(e.at)} {e.kind}" for e in events),
+        "반품 회수": (f"{pickup.status} ({_kst(pickup.created_at)})" if pickup else ""),
+    }
+
+
+def export_delivery(member_id: int) -> list[dict]:
+    """The member's delivery records, one row per order."""
+    orders = _orders_of(member_id)
+    reqs = db.session.execute(select(DeliveryRequest).filter_by(member_id=member_id)
+                              .order_by(DeliveryRequest.id)).scalars().all()
+    return [_delivery_row(r, orders.get(r.order_id, "")) for r in reqs]
+
+
+def collect_delivery_archive(member_id: int) -> list[ArchiveItem]:
+    """What the law keeps for 5 years after the transaction, for the archive database."""
+    orders = _orders_of(member_id)
+    reqs = db.session.execute(select(DeliveryRequest).filter_by(member_id=member_id)
+                              .order_by(DeliveryRequest.id)).scalars().all()
+    return [ArchiveItem(record_class=DELIVERY, order_no=orders.get(r.order_id) or None,
+                        occurred_at=clock.as_utc(r.created_at), payload=_delivery_row(r, orders.get(r.order_id, "")))
+            for r in reqs]
+
+
+def _destroy_orders(order_ids: list[int]) -> int:
+    if not order_ids:
+        return 0
+    count = 0
+    for model in (ShipmentEvent, ReturnPickup, Shipment, DeliveryRequest):
+        count += db.session.execute(delete(model).where(model.order_id.in_(order_ids))).rowcount or 0
+    return count
+
+
+def destroy_delivery(member_id: int) -> int:
+    """DELETE the member's delivery records from the main database (no commit)."""
+    order_ids = set(_orders_of(member_id))
+    order_ids.update(db.session.execute(select(DeliveryRequest.order_id)
+                                        .filter_by(member_id=member_id)).scalars())
+    return _destroy_orders(sorted(order_ids))
+
+
+def _years_before(moment: _dt.datetime, years: int) -> _dt.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def expire_delivery(cutoff: _dt.datetime, batch_size: int) -> int:
+    """Destroy delivery records whose 5 years ended before ``cutoff``; at most ``batch_size`` orders."""
+    started_before = _years_before(clock.as_utc(cutoff), DELIVERY_RETENTION.years)
+    order_ids = db.session.execute(select(DeliveryRequest.order_id)
+                                   .where(DeliveryRequest.created_at < started_before)
+                                   .order_by(DeliveryRequest.order_id).limit(batch_size)).scalars().all()
+    _destroy_orders(list(order_ids))
+    return len(order_ids)
+
+
+def export_address_book(member_id: int) -> list[dict]:
+    """The member's saved addresses."""
+    entries = db.session.execute(select(AddressBookEntry).filter_by(member_id=member_id)
+                                 .order_by(AddressBookEntry.id)).scalars().all()
+    return [{_label("address_label"): e.label or "", _label("address_recipient_name"): e.recipient_name,
+             _label("address_recipient_phone"): e.recipient_phone, _label("address_postcode"): e.postcode,
+             _label("address_address1"): e.address1, _label("address_address2"): e.address2 or "",
+             "기본 배송지": "예" if e.is_default else "아니요"} for e in entries]
+
+
+def destroy_address_book(member_id: int) -> int:
+    """DELETE the member's saved addresses (no commit)."""
+    return db.session.execute(delete(AddressBookEntry).where(AddressBookEntry.member_id == member_id)).rowcount or 0
+
+
+def expire_address_book(cutoff: _dt.datetime, batch_size: int) -> int:
+    """Saved addresses have no time limit: they end with withdrawal or the member's deletion."""
+    return 0
+
+
+register_record_class(RecordClass(
+    key=DELIVERY,
+    label_ko="배송(재화 등의 공급) 기록",
+    label_en="Delivery (supply of goods) records",
+    items=("recipient_name", "recipient_phone", "delivery_postcode", "delivery_address1", "delivery_address2",
+           "delivery_memo"),
+    legal_basis_ko="전자상거래 등에서의 소비자보호에 관한 법률 시행령 제6조 제1항 제3호 (대금결제 및 재화 등의 공급에 관한 기록)",
+    legal_basis_en="Enforcement Decree of the E-Commerce Consumer Protection Act, Art. 6(1)3 "
+                   "(records of payment and supply of goods)",
+    retention=DELIVERY_RETENTION,
+    on_withdrawal="archive",
+    export=export_delivery,
+    collect_archive=collect_delivery_archive,
+    destroy=destroy_delivery,
+    expire=expire_delivery,
+    models=(DeliveryRequest, Shipment, ShipmentEvent, ReturnPickup),
+    order=50,
+))
+
+register_record_class(RecordClass(
+    key=ADDRESS_BOOK,
+    label_ko="배송지 목록",
+    label_en="Saved delivery addresses",
+    items=("address_label", "address_recipient_name", "address_recipient_phone", "address_postcode",
+           "address_address1", "address_address2"),
+    legal_basis_ko="계약의 이행을 위하여 회원이 저장한 배송지 (개인정보 보호법 제15조 제1항 제4호)",
+    legal_basis_en="Addresses the member saved for the performance of contracts (PIPA Art. 15(1)4)",
+    retention=Retention(years=None, starts="withdrawal"),
+    on_withdrawal="destroy",
+    export=export_address_book,
+    destroy=destroy_address_book,
+    expire=expire_address_book,
+    models=(AddressBookEntry,),
+    order=55,
+))

@@ -1,0 +1,230 @@
+"""Delivery requests, tracking and return pickups: the API other features call.
+
+- ``create_request(order, ...)`` — checkout, in the checkout's own transaction (no commit).
+- ``default_address(member_id)`` — prefill for checkout.
+- ``tracking_for(order)`` — what the order page shows.
+- ``change_address(order, ...)`` — the member's change until the order is preparing.
+- ``create_return_pickup(order)`` — with a 청약철회 return request (no commit).
+The staff workflow (preparing, shipped, delivered…) lives in ``shipping.py``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from . import carriers
+from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
+from .validation import clean_address
+
+# Until the order is marked preparing the member may still change where it goes.
+ADDRESS_CHANGE_STATUSES = ("pending_payment", "paid")
+# Order statuses in which shipping staff need the recipient's details.
+SHIPPING_STATUSES = ("paid", "preparing", "shipped")
+DEFAULT_UNMASK_DAYS = 7
+
+EVENT_LABELS = {
+    "requested": _l("배송 요청 접수"),
+    "address_changed": _l("배송지 변경"),
+    "preparing": _l("상품 준비 중"),
+    "shipped": _l("발송 완료"),
+    "failed": _l("배송 실패"),
+    "resent": _l("재발송"),
+    "delivered": _l("배송 완료"),
+    "return_requested": _l("반품 회수 요청"),
+    "return_picked_up": _l("반품 회수 완료"),
+    "return_received": _l("반품 입고 완료"),
+}
+SHIPMENT_STATUS_LABELS = {"shipped": _l("배송 중"), "delivered": _l("배송 완료"), "failed": _l("배송 실패")}
+FAILURE_REASONS = {
+    "absent": _l("수취인 부재"),
+    "wrong_address": _l("주소 불명"),
+    "refused": _l("수취 거부"),
+    "damaged": _l("파손·분실"),
+    "other": _l("기타"),
+}
+
+
+class DeliveryInputError(ValueError):
+    """Recipient or address input was refused; ``errors`` maps form field names to messages."""
+
+    def __init__(self, errors: dict):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class AddressChangeRefused(Exception):
+    """The order is already being prepared or shipped (or was cancelled): the address stays."""
+
+
+def validate_request(**fields) -> dict:
+    """Field errors for checkout input (``recipient_name``…``delivery_memo``); empty when fine."""
+    return clean_address(fields, with_memo=True)[1]
+
+
+def create_request(order, *, recipient_name, recipient_phone, postcode, address1, address2=None,
+                   memo=None) -> DeliveryRequest:
+    """Snapshot the recipient and address for ``order``; flushed, committed by the caller.
+
+    Raises DeliveryInputError (field → message) and writes nothing when input is refused.
+    """
+    values, errors = clean_address({"recipient_name": recipient_name, "recipient_phone": recipient_phone,
+                                    "postcode": postcode, "address1": address1, "address2": address2,
+                                    "delivery_memo": memo}, with_memo=True)
+    if errors:
+        raise DeliveryInputError(errors)
+    if request_for(order) is not None:
+        raise ValueError(f"order {order.order_no} already has a delivery request")
+    req = DeliveryRequest(order_id=order.id, member_id=order.member_id, data_key_id=_data_key_of(order),
+                          created_at=clock.now())
+    _apply(req, values)
+    db.session.add(req)
+    db.session.add(ShipmentEvent(order_id=order.id, kind="requested", at=clock.now(),
+                                 actor=f"member:{order.member_id}"))
+    db.session.flush()
+    return req
+
+
+def request_for(order) -> DeliveryRequest | None:
+    """The delivery request of ``order`` (None for orders made without one)."""
+    return db.session.execute(select(DeliveryRequest).filter_by(order_id=order.id)).scalar_one_or_none()
+
+
+def default_address(member_id: int) -> dict | None:
+    """The member's default address-book entry as a dict for prefilling checkout, or None."""
+    entry = db.session.execute(
+        select(AddressBookEntry).filter_by(member_id=member_id)
+        .order_by(AddressBookEntry.is_default.desc(), AddressBookEntry.id)).scalars().first()
+    if entry is None:
+        return None
+    return {"id": entry.id, "label": entry.label or "", "recipient_name": entry.recipient_name,
+            "recipient_phone": entry.recipient_phone, "postcode": entry.postcode,
+            "address1": entry.address1, "address2": entry.address2 or ""}
+
+
+def change_address(order, *, actor: str, **fields) -> DeliveryRequest:
+    """The member's change of delivery address (memo included); commits.
+
+    Refused (AddressChangeRefused) once the order is preparing or later; bad input raises
+    DeliveryInputError. The order row is locked so staff cannot mark it preparing meanwhile.
+    """
+    from ..orders.models import Order
+
+    locked = db.session.execute(select(Order).filter_by(id=order.id).with_for_update()).scalar_one()
+    if locked.status not in ADDRESS_CHANGE_STATUSES:
+        db.session.rollback()
+        raise AddressChangeRefused(locked.status)
+    values, errors = clean_address(fields, with_memo=True)
+    if errors:
+        db.session.rollback()
+        raise DeliveryInputError(errors)
+    req = request_for(locked)
+    if req is None:
+        req = DeliveryRequest(order_id=locked.id, member_id=locked.member_id,
+                              data_key_id=_data_key_of(locked), created_at=clock.now())
+        db.session.add(req)
+    _apply(req, values)
+    req.address_changed_at = clock.now()
+    db.session.add(ShipmentEvent(order_id=locked.id, kind="address_changed", at=clock.now(), actor=actor))
+    db.session.commit()
+    return req
+
+
+def tracking_for(order) -> dict | None:
+    """Carrier, tracking number and link, and the status history of ``order`` (None if nothing yet).
+
+    The link is for the member's browser to open; the server never fetches it.
+    """
+    events = db.session.execute(select(ShipmentEvent).filter_by(order_id=order.id)
+                                .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars().all()
+    shipments = db.session.execute(select(Shipment).filter_by(order_id=order.id)
+                                   .order_by(Shipment.id)).scalars().all()
+    if not events and not shipments:
+        return None
+    current = shipments[-1] if shipments else None
+    pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=order.id)).scalar_one_or_none()
+    return {
+        "order_no": order.order_no,
+        "carrier": current.carrier if current else None,
+        "carrier_name": carriers.name_of(current.carrier) if current else None,
+        "tracking_no": current.tracking_no if current else None,
+        "tracking_url": _url(current) if current else None,
+        "status": current.status if current else None,
+        "status_label": SHIPMENT_STATUS_LABELS.get(current.status) if current else None,
+        "shipments": [_shipment_dict(s) for s in shipments],
+        "history": [{"kind": e.kind, "label": EVENT_LABELS.get(e.kind, e.kind), "at": e.at,
+                     "at_kst": clock.to_kst(e.at).strftime("%Y-%m-%d %H:%M"),
+                     "reason": FAILURE_REASONS.get(e.code) if e.kind == "failed" else None}
+                    for e in events],
+        "return_pickup": _pickup_dict(pickup) if pickup else None,
+        "can_change_address": order.status in ADDRESS_CHANGE_STATUSES,
+    }
+
+
+def create_return_pickup(order, *, actor: str | None = None) -> ReturnPickup:
+    """Record the return pickup of ``order`` (청약철회); idempotent, flushed, committed by the caller."""
+    existing = db.session.execute(select(ReturnPickup).filter_by(order_id=order.id)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    actor = actor or f"member:{order.member_id}"
+    pickup = ReturnPickup(order_id=order.id, status="requested", created_at=clock.now(), created_by=actor)
+    db.session.add(pickup)
+    db.session.add(ShipmentEvent(order_id=order.id, kind="return_requested", at=clock.now(), actor=actor))
+    db.session.flush()
+    return pickup
+
+
+def unmask_days() -> int:
+    """Days after delivery during which shipping screens still show the recipient."""
+    return int(current_app.config.get("SENTEM_SHIPPING_UNMASK_DAYS", DEFAULT_UNMASK_DAYS))
+
+
+def recipient_visible(order) -> bool:
+    """Whether shipping staff may see the recipient of ``order`` unmasked now (least privilege)."""
+    if order.status in SHIPPING_STATUSES:
+        return True
+    if order.status == "delivered":
+        delivered = clock.as_utc(order.delivered_at)
+        return bool(delivered and clock.now() <= delivered + _dt.timedelta(days=unmask_days()))
+    return False
+
+
+def _apply(req, values: dict) -> None:
+    req.recipient_name = values["recipient_name"]
+    req.recipient_phone = values["recipient_phone"]
+    req.postcode = values["postcode"]
+    req.address1 = values["address1"]
+    req.address2 = values.get("address2") or None
+    req.memo = values.get("delivery_memo") or None
+
+
+def _data_key_of(order) -> int:
+    key = getattr(order, "data_key_id", None)
+    if key:
+        return key
+    from ..accounts.models import Member
+
+    return db.session.get(Member, order.member_id).data_key_id
+
+
+def _url(shipment) -> str | None:
+    carrier = carriers.get(shipment.carrier)
+    return carrier.tracking_url(shipment.tracking_no) if carrier else None
+
+
+def _shipment_dict(s: Shipment) -> dict:
+    return {"id": s.id, "carrier": s.carrier, "carrier_name": carriers.name_of(s.carrier),
+            "tracking_no": s.tracking_no, "tracking_url": _url(s), "status": s.status,
+            "status_label": SHIPMENT_STATUS_LABELS.get(s.status, s.status), "shipped_at": s.shipped_at,
+            "delivered_at": s.delivered_at, "failed_at": s.failed_at,
+            "failure_reason": FAILURE_REASONS.get(s.failure_reason) if s.failure_reason else None}
+
+
+def _pickup_dict(p: ReturnPickup) -> dict:
+    return {"status": p.status, "carrier_name": carriers.name_of(p.carrier) if p.carrier else None,
+            "tracking_no": p.tracking_no, "created_at": p.created_at, "picked_up_at": p.picked_up_at,
+            "received_at": p.received_at}
