@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 09:59:49.572705
+Create Date: 2026-11-28 10:00:05.083108
 
 """
 from alembic import op
@@ -91,6 +91,17 @@ def upgrade_():
     )
     with op.batch_alter_table('consent_status_notices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_status_notices_member_id'), ['member_id'], unique=False)
+
+    op.create_table('correction_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('item_key', sa.String(length=64), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_correction_events'))
+    )
+    with op.batch_alter_table('correction_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_correction_events_member_id'), ['member_id'], unique=False)
 
     op.create_table('destruction_ledger',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -266,6 +277,35 @@ def upgrade_():
     )
     with op.batch_alter_table('retention_holds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_retention_holds_ref'), ['ref'], unique=False)
+
+    op.create_table('retention_sweep_lease',
+    sa.Column('name', sa.String(length=32), nullable=False),
+    sa.Column('holder', sa.String(length=120), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_retention_sweep_lease'))
+    )
+    op.create_table('rights_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('subject', sa.String(length=64), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.Column('legal_basis', sa.Text(), nullable=True),
+    sa.Column('detail_ct', sa.Text(), nullable=True),
+    sa.Column('answer_ct', sa.Text(), nullable=True),
+    sa.Column('proxy_name_ct', sa.Text(), nullable=True),
+    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_requests'))
+    )
+    with op.batch_alter_table('rights_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_requests_member_id'), ['member_id'], unique=False)
 
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -457,6 +497,22 @@ def upgrade_():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('ix_products_active_category', ['active', 'category_id', 'id'], unique=False)
+
+    op.create_table('rights_proxy_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('media_type', sa.String(length=40), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('content_ct', sa.Text(), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['rights_requests.id'], name=op.f('fk_rights_proxy_documents_request_id_rights_requests')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_proxy_documents'))
+    )
+    with op.batch_alter_table('rights_proxy_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_proxy_documents_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_proxy_documents_request_id'), ['request_id'], unique=False)
 
     op.create_table('staff_role_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -714,6 +770,11 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_staff_role_changes_at'))
 
     op.drop_table('staff_role_changes')
+    with op.batch_alter_table('rights_proxy_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_proxy_documents_request_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_proxy_documents_member_id'))
+
+    op.drop_table('rights_proxy_documents')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index('ix_products_active_category')
 
@@ -755,6 +816,11 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_staff_login_id_bidx'))
 
     op.drop_table('staff')
+    with op.batch_alter_table('rights_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_requests_member_id'))
+
+    op.drop_table('rights_requests')
+    op.drop_table('retention_sweep_lease')
     with op.batch_alter_table('retention_holds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_retention_holds_ref'))
 
@@ -791,6 +857,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_destruction_ledger_at'))
 
     op.drop_table('destruction_ledger')
+    with op.batch_alter_table('correction_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_correction_events_member_id'))
+
+    op.drop_table('correction_events')
     with op.batch_alter_table('consent_status_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_status_notices_member_id'))
 

@@ -2,3 +2,6 @@
 from flask import Blueprint
 
 bp = Blueprint("policy", __name__)
+
+from ..privacy import policy_versions, registers  # noqa: E402,F401  (models, init step)
+from . import routes  # noqa: E402,F401

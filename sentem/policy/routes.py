@@ -1,0 +1,39 @@
+"""Policy pages: the version in force, the list of versions, one old version with its diff."""
+from flask import abort, render_template
+
+from ..privacy import policy_versions
+from ..web.i18n import current_lang
+from . import bp, diff, view
+
+
+@bp.get("/privacy")
+def privacy():
+    version = policy_versions.current_version()
+    content = version.content if version else policy_versions.snapshot()
+    return render_template("policy/privacy.html", version=version, p=view.build(content, current_lang()))
+
+
+@bp.get("/privacy/versions")
+def versions():
+    current = policy_versions.current_version()
+    return render_template("policy/versions.html", versions=policy_versions.all_versions(), current=current)
+
+
+@bp.get("/privacy/versions/<int:version_id>")
+def version(version_id: int):
+    found = policy_versions.db.session.get(policy_versions.PolicyVersion, version_id)
+    if found is None or not found.is_published:
+        abort(404)
+    previous = policy_versions.previous_of(found)
+    changes = diff.between(previous.content if previous else None, found.content)
+    return render_template("policy/version.html", version=found, previous=previous, changes=changes,
+                           current=policy_versions.current_version(), p=view.build(found.content, current_lang()))
+
+
+@bp.app_template_filter("kst_day")
+def kst_day(value) -> str:
+    """An instant as its Korean calendar day, ``YYYY-MM-DD``."""
+    from .. import clock
+
+    local = clock.to_kst(value)
+    return local.date().isoformat() if local else ""

@@ -1,0 +1,135 @@
+"""The entrustment register (위탁) and the third-party provision register (제3자 제공).
+
+Both live in the database so the privacy officer can keep them current; the policy
+page reads them through the version snapshot. The entrustment register is seeded
+from ``REGISTRY.entrustees`` (policy §4); the provision register starts empty
+(policy §3: no provision except with separate consent or under PIPA Art. 17).
+Any change prepares a draft policy version with its notice (policy §4③), which is
+then published under the 7-day notice rule.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import clock
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from .registry import REGISTRY
+
+
+class EntrustmentEntry(db.Model):
+    """One entrustee and the tasks entrusted to it."""
+
+    __tablename__ = "entrustment_register"
+
+    id = db.Column(db.Integer, primary_key=True)
+    entrustee = db.Column(db.String(200), nullable=False)
+    tasks_ko = db.Column(db.Text, nullable=False)
+    tasks_en = db.Column(db.Text, nullable=False, default="")
+    period_ko = db.Column(db.String(200), nullable=False)
+    period_en = db.Column(db.String(200), nullable=False, default="")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ProvisionEntry(db.Model):
+    """One third-party provision with its legal basis (separate consent or a law)."""
+
+    __tablename__ = "provision_register"
+
+    id = db.Column(db.Integer, primary_key=True)
+    recipient = db.Column(db.String(200), nullable=False)
+    purpose_ko = db.Column(db.Text, nullable=False)
+    purpose_en = db.Column(db.Text, nullable=False, default="")
+    items_ko = db.Column(db.Text, nullable=False)
+    items_en = db.Column(db.Text, nullable=False, default="")
+    period_ko = db.Column(db.String(200), nullable=False)
+    period_en = db.Column(db.String(200), nullable=False, default="")
+    basis_ko = db.Column(db.Text, nullable=False)
+    basis_en = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+ENTRUSTMENT_FIELDS = ("entrustee", "tasks_ko", "tasks_en", "period_ko", "period_en")
+PROVISION_FIELDS = ("recipient", "purpose_ko", "purpose_en", "items_ko", "items_en", "period_ko",
+                    "period_en", "basis_ko", "basis_en")
+MODELS = {"entrustment": (EntrustmentEntry, ENTRUSTMENT_FIELDS), "provision": (ProvisionEntry, PROVISION_FIELDS)}
+
+
+def entrustments() -> list[EntrustmentEntry]:
+    return list(db.session.execute(select(EntrustmentEntry).order_by(EntrustmentEntry.id)).scalars())
+
+
+def provisions() -> list[ProvisionEntry]:
+    return list(db.session.execute(select(ProvisionEntry).order_by(ProvisionEntry.id)).scalars())
+
+
+def entrustees_as_dicts() -> list[dict]:
+    """The entrustment register as plain dicts (for the policy snapshot)."""
+    return [{"name": e.entrustee, "tasks_ko": e.tasks_ko, "tasks_en": e.tasks_en,
+             "period_ko": e.period_ko, "period_en": e.period_en} for e in entrustments()]
+
+
+def provisions_as_dicts() -> list[dict]:
+    """The provision register as plain dicts (for the policy snapshot)."""
+    return [{f: getattr(p, f) for f in PROVISION_FIELDS} for p in provisions()]
+
+
+def seed_from_registry() -> int:
+    """Fill an empty entrustment register from ``REGISTRY.entrustees``; returns rows added (flushed)."""
+    if entrustments():
+        return 0
+    for e in REGISTRY.entrustees:
+        db.session.add(EntrustmentEntry(entrustee=e.name, tasks_ko=e.tasks_ko, tasks_en=e.tasks_en,
+                                        period_ko=e.period_ko, period_en=e.period_en))
+    db.session.flush()
+    return len(REGISTRY.entrustees)
+
+
+def _describe(kind: str, values: dict) -> str:
+    name = values.get("entrustee") or values.get("recipient") or ""
+    return f"{'수탁자' if kind == 'entrustment' else '제공받는 자'} {name}"
+
+
+def save(kind: str, values: dict, entry_id: int | None = None):
+    """Add or change a register entry and prepare the draft policy version; commits.
+
+    Returns the entry, or None when ``entry_id`` does not exist.
+    """
+    from .policy_versions import prepare_draft
+
+    model, fields = MODELS[kind]
+    clean = {f: (values.get(f) or "").strip() for f in fields}
+    if entry_id is None:
+        entry = model(**clean)
+        db.session.add(entry)
+        change = f"- {'위탁' if kind == 'entrustment' else '제3자 제공'} 추가: {_describe(kind, clean)}"
+    else:
+        entry = db.session.get(model, entry_id)
+        if entry is None:
+            return None
+        for f, v in clean.items():
+            setattr(entry, f, v)
+        entry.updated_at = clock.now()
+        change = f"- {'위탁' if kind == 'entrustment' else '제3자 제공'} 변경: {_describe(kind, clean)}"
+    db.session.flush()
+    prepare_draft(change)
+    db.session.commit()
+    return entry
+
+
+def delete(kind: str, entry_id: int) -> bool:
+    """Remove a register entry and prepare the draft policy version; commits."""
+    from .policy_versions import prepare_draft
+
+    model, fields = MODELS[kind]
+    entry = db.session.get(model, entry_id)
+    if entry is None:
+        return False
+    values = {f: getattr(entry, f) for f in fields}
+    db.session.delete(entry)
+    db.session.flush()
+    prepare_draft(f"- {'위탁' if kind == 'entrustment' else '제3자 제공'} 삭제: {_describe(kind, values)}")
+    db.session.commit()
+    return True

@@ -1,0 +1,112 @@
+"""Consultation-board inquiries: members open them, staff answer; privacy ones go to the officer.
+
+No attachments are accepted at all (nothing executable can arrive this way); members
+who need to show a document are asked to describe it or call the department.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..privacy.registry import RIGHTS_ANSWER_DAYS
+from .models import CATEGORIES, Inquiry, InquiryAnswer
+
+TITLE_MAX = 200
+BODY_MAX = 5000
+ANSWER_MAX = 5000
+
+
+class InquiryError(ValueError):
+    """Bad input; ``errors`` maps field names to Korean messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def validate(category: str, title: str, body: str) -> dict[str, str]:
+    """Field errors for a new inquiry (empty dict when fine)."""
+    errors = {}
+    if category not in CATEGORIES:
+        errors["category"] = "문의 분류를 선택해 주세요."
+    if not (title or "").strip():
+        errors["title"] = "제목을 입력해 주세요."
+    elif len(title.strip()) > TITLE_MAX:
+        errors["title"] = f"제목은 {TITLE_MAX}자 이내로 입력해 주세요."
+    if not (body or "").strip():
+        errors["body"] = "문의 내용을 입력해 주세요."
+    elif len(body.strip()) > BODY_MAX:
+        errors["body"] = f"문의 내용은 {BODY_MAX}자 이내로 입력해 주세요."
+    return errors
+
+
+def open_inquiry(member, category: str, title: str, body: str, *, dispute: bool = False) -> Inquiry:
+    """A member opens an inquiry; privacy ones get the officer's queue and the 10-day clock. Commits."""
+    errors = validate(category, title, body)
+    if errors:
+        raise InquiryError(errors)
+    now = clock.now()
+    privacy = category == "privacy"
+    inquiry = Inquiry(member_id=member.id, data_key_id=member.data_key_id, category=category,
+                      queue="privacy" if privacy else "general", status="open", dispute=bool(dispute),
+                      created_at=now,
+                      due_at=now + _dt.timedelta(days=RIGHTS_ANSWER_DAYS) if privacy else None)
+    inquiry.title = title.strip()
+    inquiry.body = body.strip()
+    db.session.add(inquiry)
+    db.session.commit()
+    return inquiry
+
+
+def for_member(member_id: int) -> list[Inquiry]:
+    """The member's own inquiries, newest first."""
+    return list(db.session.execute(select(Inquiry).where(Inquiry.member_id == member_id)
+                                   .order_by(Inquiry.id.desc())).scalars())
+
+
+def get_for_member(member_id: int, inquiry_id: int) -> Inquiry | None:
+    """The inquiry if it belongs to ``member_id`` — anyone else's id is simply not found."""
+    return db.session.execute(select(Inquiry).where(Inquiry.id == inquiry_id,
+                                                    Inquiry.member_id == member_id)).scalar_one_or_none()
+
+
+def queue(name: str, status: str | None = "open") -> list[Inquiry]:
+    """A staff queue (``general`` or ``privacy``), oldest first so the deadline is on top."""
+    stmt = select(Inquiry).where(Inquiry.queue == name)
+    if status:
+        stmt = stmt.where(Inquiry.status == status)
+    return list(db.session.execute(stmt.order_by(Inquiry.due_at, Inquiry.id)).scalars())
+
+
+def overdue(at: _dt.datetime | None = None) -> list[Inquiry]:
+    """Privacy inquiries still open past their 10-day deadline."""
+    at = at or clock.now()
+    return list(db.session.execute(select(Inquiry).where(Inquiry.queue == "privacy", Inquiry.status == "open",
+                                                         Inquiry.due_at < at).order_by(Inquiry.due_at)).scalars())
+
+
+def answer(inquiry: Inquiry, body: str, *, staff_id: int | None, close: bool = False) -> InquiryAnswer:
+    """Staff answer an inquiry; the 3-year retention counts from the (latest) answer. Commits."""
+    text = (body or "").strip()
+    if not text:
+        raise InquiryError({"body": "답변 내용을 입력해 주세요."})
+    if len(text) > ANSWER_MAX:
+        raise InquiryError({"body": f"답변은 {ANSWER_MAX}자 이내로 입력해 주세요."})
+    now = clock.now()
+    reply = InquiryAnswer(inquiry_id=inquiry.id, data_key_id=inquiry.data_key_id, staff_id=staff_id,
+                          created_at=now)
+    reply.body = text
+    db.session.add(reply)
+    inquiry.status = "closed" if close else "answered"
+    inquiry.answered_at = now
+    db.session.commit()
+    return reply
+
+
+def set_dispute(inquiry: Inquiry, dispute: bool) -> None:
+    """Mark or unmark an inquiry as a dispute (분쟁). Commits."""
+    inquiry.dispute = bool(dispute)
+    db.session.commit()

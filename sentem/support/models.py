@@ -1,0 +1,111 @@
+"""Notices, consultation-board inquiries with their answers, and marketing campaigns."""
+from __future__ import annotations
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..security.fields import Encrypted, personal_column
+
+CATEGORIES = ("privacy", "order", "delivery", "other")
+STATUSES = ("open", "answered", "closed")
+
+
+class Notice(db.Model):
+    """A post on the notices board (공지사항). Written by staff; holds no member's data."""
+
+    __tablename__ = "notices"
+
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(200), nullable=False)
+    body = db.Column(db.Text, nullable=False)
+    kind = db.Column(db.String(20), nullable=False, default="general")  # general | policy
+    policy_version_id = db.Column(db.Integer, db.ForeignKey("policy_versions.id"), nullable=True)
+    staff_id = db.Column(db.Integer, nullable=True)  # who posted it (None: the system)
+    posted_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Inquiry(db.Model):
+    """A member's private inquiry on the consultation board (a complaint record).
+
+    Title and body may hold personal data, so both are sealed under the member's key.
+    """
+
+    __tablename__ = "inquiries"
+    __table_args__ = (db.Index("ix_inquiries_queue_status", "queue", "status"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)
+    data_key_id = db.Column(db.Integer, nullable=False)
+    category = db.Column(db.String(20), nullable=False)
+    # privacy inquiries go to the privacy officer's queue, with the rights-answer clock.
+    queue = db.Column(db.String(20), nullable=False, default="general")  # general | privacy
+    status = db.Column(db.String(20), nullable=False, default="open")
+    dispute = db.Column(db.Boolean, nullable=False, default=False)  # 분쟁: blocks withdrawal while open
+    title_ct = personal_column("inquiry_title", nullable=False)
+    title = Encrypted("title_ct")
+    body_ct = personal_column("inquiry_body", nullable=False)
+    body = Encrypted("body_ct")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    due_at = db.Column(UTCDateTime, nullable=True)  # privacy queue: RIGHTS_ANSWER_DAYS
+    answered_at = db.Column(UTCDateTime, nullable=True)  # retention (3 years) counts from here
+
+    answers = db.relationship("InquiryAnswer", backref="inquiry", order_by="InquiryAnswer.id",
+                              cascade="all, delete-orphan")
+
+
+class InquiryAnswer(db.Model):
+    """A staff answer; sealed under the member's key, as it may repeat their data."""
+
+    __tablename__ = "inquiry_answers"
+
+    id = db.Column(db.Integer, primary_key=True)
+    inquiry_id = db.Column(db.Integer, db.ForeignKey("inquiries.id", ondelete="CASCADE"), nullable=False,
+                           index=True)
+    data_key_id = db.Column(db.Integer, nullable=False)
+    staff_id = db.Column(db.Integer, nullable=True)
+    body_ct = personal_column("inquiry_answer", nullable=False)
+    body = Encrypted("body_ct")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Campaign(db.Model):
+    """A marketing campaign (광고성 정보). The text is the same for everyone: no personal data."""
+
+    __tablename__ = "campaigns"
+
+    id = db.Column(db.Integer, primary_key=True)
+    channel = db.Column(db.String(10), nullable=False)  # email | sms
+    subject = db.Column(db.String(200), nullable=True)
+    body = db.Column(db.Text, nullable=False)
+    staff_id = db.Column(db.Integer, nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = db.Column(UTCDateTime, nullable=True)
+    sent_count = db.Column(db.Integer, nullable=False, default=0)
+    skipped_count = db.Column(db.Integer, nullable=False, default=0)
+
+
+class CampaignSend(db.Model):
+    """One member's outcome for one campaign: sent, or skipped and why. No message body."""
+
+    __tablename__ = "campaign_sends"
+    __table_args__ = (db.UniqueConstraint("campaign_id", "member_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)
+    outcome = db.Column(db.String(10), nullable=False)  # sent | skipped
+    reason = db.Column(db.String(40), nullable=True)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ConsentStatusNotice(db.Model):
+    """Network Act Art. 50⑧: that a member was told their consent status for one 2-year mark."""
+
+    __tablename__ = "consent_status_notices"
+    __table_args__ = (db.UniqueConstraint("member_id", "kind", "consent_event_id", "anniversary"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)
+    kind = db.Column(db.String(40), nullable=False)
+    consent_event_id = db.Column(db.Integer, nullable=False)  # the grant being confirmed
+    anniversary = db.Column(db.Integer, nullable=False)  # 1 = 2 years, 2 = 4 years, …
+    sent_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
