@@ -1,6 +1,10 @@
 """Flask-Login's member loader."""
+from flask import session
+
 from ..extensions import db, login_manager
 from .models import Member
+
+EPOCH_KEY = "_sentem_epoch"
 
 
 @login_manager.user_loader
@@ -8,4 +12,9 @@ def load_member(member_id: str):
     if not member_id.isdigit():
         return None
     member = db.session.get(Member, int(member_id))
-    return member if member is not None and member.is_active else None
+    if member is None or not member.is_active:
+        return None
+    # ``services.logout_everywhere`` bumps the epoch: sessions from before it end here.
+    if session.get(EPOCH_KEY, 0) != member.session_epoch:
+        return None
+    return member

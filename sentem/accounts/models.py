@@ -56,7 +56,14 @@ class Member(UserMixin, db.Model):
     locked_until = db.Column(UTCDateTime, nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     withdrawn_at = db.Column(UTCDateTime, nullable=True)
+    # Bumped by ``services.logout_everywhere``: sessions carrying an older value end.
+    session_epoch = db.Column(db.Integer, nullable=False, default=0)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a withdrawn member cannot log in
         return self.status != "withdrawn"
+
+    @property
+    def is_email_verified(self) -> bool:
+        """Whether the member proved they own the email address (marketing email needs this)."""
+        return self.email_verified_at is not None

@@ -1,5 +1,17 @@
-"""Registry entries for member data (policy §6①: encrypted items; collected-items list)."""
-from ..privacy.registry import Item, RecordClass, Retention, register_item, register_record_class
+"""Registry entries for member data (policy §6①: encrypted items; collected-items list),
+the login history, and the functions that export, archive and destroy them."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from .. import clock
+from ..extensions import db
+from ..notify import outbox
+from ..privacy import consent as ledger
+from ..privacy.registry import (REGISTRY, ArchiveItem, Item, RecordClass, Retention, register_item,
+                                register_record_class)
+from .history import LoginEvent
+from .models import Member
 
 _PROFILE = "member_profile"
 for _item in (
@@ -30,5 +42,115 @@ register_record_class(RecordClass(
     legal_basis_en="Consent of the data subject (PIPA Art. 15(1)1)",
     retention=Retention(years=None, starts="withdrawal"),
     on_withdrawal="destroy",
+    export=lambda member_id: export_profile(member_id),
+    collect_archive=lambda member_id: [],
+    destroy=lambda member_id: destroy_profile(member_id),
+    expire=lambda cutoff, batch_size: 0,  # kept until withdrawal; nothing expires while a member stays
+    models=(Member,),
     order=10,
+))
+
+
+def export_profile(member_id: int) -> list[dict]:
+    """The member's profile, decrypted and labelled (the password is never shown)."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        return []
+    row = {}
+    for key in REGISTRY.record_class(_PROFILE).items:
+        item = REGISTRY.item(key)
+        if item.hashed:
+            continue
+        row[item.label_ko] = getattr(member, key) or ""
+    row["가입일시"] = clock.to_kst(member.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    row["이메일 인증"] = (clock.to_kst(member.email_verified_at).strftime("%Y-%m-%d %H:%M:%S")
+                      if member.email_verified_at else "미인증")
+    row["회원 상태"] = {"active": "정상", "withdrawal_pending": "탈퇴 처리 중", "withdrawn": "탈퇴"}.get(
+        member.status, member.status)
+    return [row]
+
+
+def destroy_profile(member_id: int) -> int:
+    """Delete the Member row and the member's development-outbox files (no commit)."""
+    outbox.purge_member(member_id)
+    return db.session.execute(delete(Member).where(Member.id == member_id)).rowcount
+
+
+def _contact(member_id: int):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        return None
+    return ledger.MemberContact(data_key_id=member.data_key_id, email=member.email,
+                                active=member.status == "active")
+
+
+ledger.set_member_lookup(_contact)
+
+
+# --- login history (service-usage record) -----------------------------------------------------------
+_LOGINS = "login_history"
+register_item(Item("login_ip", "접속 IP 정보", "IP address", ("security", "statistics"),
+                   collected_via="automatic", record_class=_LOGINS))
+register_item(Item("login_user_agent", "접속 브라우저 정보", "Browser (user agent)", ("security", "statistics"),
+                   collected_via="automatic", record_class=_LOGINS))
+LOGIN_KINDS_KO = {"login": "로그인", "failure": "로그인 실패", "locked": "잠금 중 로그인 시도", "logout": "로그아웃"}
+LOGIN_RETENTION = Retention(years=5, starts="event")
+
+
+def export_logins(member_id: int) -> list[dict]:
+    """The member's login history, decrypted and labelled."""
+    return [{"구분": LOGIN_KINDS_KO.get(e.kind, e.kind),
+             "일시": clock.to_kst(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+             "접속 IP 정보": e.ip or "", "접속 브라우저 정보": e.user_agent or ""}
+            for e in _logins_of(member_id)]
+
+
+def archive_logins(member_id: int) -> list[ArchiveItem]:
+    """On withdrawal the history moves to the archive for the rest of its 5 years."""
+    return [ArchiveItem(record_class=_LOGINS, order_no=None, occurred_at=e.at,
+                        payload={"kind": e.kind, "at": e.at.isoformat(), "ip": e.ip or "",
+                                 "user_agent": e.user_agent or ""})
+            for e in _logins_of(member_id)]
+
+
+def destroy_logins(member_id: int) -> int:
+    """Delete the member's login history from the main database (no commit)."""
+    return db.session.execute(delete(LoginEvent).where(LoginEvent.member_id == member_id)).rowcount
+
+
+def expire_logins(cutoff, batch_size: int) -> int:
+    """Delete at most ``batch_size`` rows (with or without a member) whose 5 years ended before ``cutoff``."""
+    try:
+        born_before = cutoff.replace(year=cutoff.year - LOGIN_RETENTION.years)
+    except ValueError:  # 29 February
+        born_before = cutoff.replace(year=cutoff.year - LOGIN_RETENTION.years, day=28)
+    ids = list(db.session.execute(select(LoginEvent.id).where(LoginEvent.at < born_before)
+                                  .order_by(LoginEvent.id).limit(batch_size)).scalars())
+    if not ids:
+        return 0
+    return db.session.execute(delete(LoginEvent).where(LoginEvent.id.in_(ids))).rowcount
+
+
+def _logins_of(member_id: int) -> list[LoginEvent]:
+    return list(db.session.execute(select(LoginEvent).where(LoginEvent.member_id == member_id)
+                                   .order_by(LoginEvent.at, LoginEvent.id)).scalars())
+
+
+register_record_class(RecordClass(
+    key=_LOGINS,
+    label_ko="로그인 기록 (서비스 이용 기록·접속 로그)",
+    label_en="Login history (service-usage record, access log)",
+    items=("login_ip", "login_user_agent"),
+    legal_basis_ko=("전자상거래 등에서의 소비자보호에 관한 법률 (처리방침: 서비스 이용 기록 5년); "
+                    "통신비밀보호법 제15조의2 (로그기록·접속지 추적자료 3개월 이상)"),
+    legal_basis_en=("Act on Consumer Protection in Electronic Commerce (policy: service-usage records, 5 years); "
+                    "Protection of Communications Secrets Act Art. 15-2 (access logs, at least 3 months)"),
+    retention=LOGIN_RETENTION,
+    on_withdrawal="archive",
+    export=export_logins,
+    collect_archive=archive_logins,
+    destroy=destroy_logins,
+    expire=expire_logins,
+    models=(LoginEvent,),
+    order=80,
 ))

@@ -1,0 +1,73 @@
+"""Login history (service-usage record): every login, failed login and logout.
+
+IP and user agent are sealed under the member's data key. A failed attempt for
+a login ID that matches no member has no member: its IP and user agent are
+sealed under the master key instead, and the typed login ID is not stored at
+all (people type passwords into the wrong field).
+"""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import select
+
+from .. import clock
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..security import datakeys
+from ..security.fields import Encrypted, personal_column
+
+KINDS = ("login", "failure", "locked", "logout")
+
+
+class MemberOrMasterEncrypted(Encrypted):
+    """Sealed under the row's data key, or under the master key when the row has none."""
+
+    def __set__(self, obj, value):
+        if getattr(obj, self.key_attr) is None and value not in (None, ""):
+            setattr(obj, self.column_attr, datakeys.keyring().seal(str(value), self._context(type(obj))))
+            return
+        super().__set__(obj, value)
+
+
+class LoginEvent(db.Model):
+    """One login, failure, lock refusal or logout."""
+
+    __tablename__ = "login_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, nullable=True, index=True)  # no FK: destroyed in any order
+    data_key_id = db.Column(db.Integer, nullable=True)
+    kind = db.Column(db.String(16), nullable=False)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    ip_ct = personal_column("login_ip")
+    ip = MemberOrMasterEncrypted("ip_ct")
+    user_agent_ct = personal_column("login_user_agent")
+    user_agent = MemberOrMasterEncrypted("user_agent_ct")
+
+
+def client_ip() -> str:
+    """The client address Flask sees (behind a proxy, configure ProxyFix in wsgi)."""
+    return (request.remote_addr or "") if has_request_context() else ""
+
+
+def client_user_agent() -> str:
+    return (request.user_agent.string or "")[:512] if has_request_context() else ""
+
+
+def record(kind: str, member=None, *, ip: str | None = None, user_agent: str | None = None) -> LoginEvent:
+    """Add a login-history row (flushed; the caller's transaction commits it)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown login event {kind}")
+    row = LoginEvent(kind=kind, at=clock.now(), member_id=member.id if member else None,
+                     data_key_id=member.data_key_id if member else None)
+    row.ip = (client_ip() if ip is None else ip)[:64]
+    row.user_agent = (client_user_agent() if user_agent is None else user_agent)[:512]
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def of_member(member_id: int) -> list[LoginEvent]:
+    """A member's login history, oldest first."""
+    return list(db.session.execute(select(LoginEvent).where(LoginEvent.member_id == member_id)
+                                   .order_by(LoginEvent.at, LoginEvent.id)).scalars())

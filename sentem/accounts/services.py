@@ -1,0 +1,196 @@
+"""Membership services: signup, login checks, lookups. Callable without a request.
+
+Every personal item is sealed under the member's own data key; login ID, email
+and mobile are found through their blind indexes only, never by decrypting.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from ..privacy import consent as ledger
+from ..privacy.registry import REGISTRY
+from ..security import blind_index, datakeys, passwords
+from . import history, validation, verification
+from .models import Member
+
+PROFILE_FIELDS = ("login_id", "name", "email", "mobile", "birth_date", "home_phone", "postcode", "address1",
+                  "address2", "company_name", "company_phone", "sns_account")
+IN_USE = {"login_id": "이미 사용 중인 아이디입니다.", "email": "이미 사용 중인 이메일입니다."}
+
+
+class SignupError(ValueError):
+    """Signup refused; ``errors`` maps form fields to Korean messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class AuthResult:
+    """Outcome of a login attempt. ``status``: ok | invalid | locked."""
+
+    status: str
+    member: Member | None = None
+    locked_until: _dt.datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def find_by_login_id(login_id: str) -> Member | None:
+    """The member with this login ID (any status), via the blind index."""
+    if not login_id:
+        return None
+    bidx = blind_index.compute("login_id", login_id)
+    return db.session.execute(select(Member).filter_by(login_id_bidx=bidx)).scalar_one_or_none()
+
+
+def find_by_email(email: str) -> Member | None:
+    """The member with this email (any status), via the blind index."""
+    if not email:
+        return None
+    bidx = blind_index.compute("email", email)
+    return db.session.execute(select(Member).filter_by(email_bidx=bidx)).scalar_one_or_none()
+
+
+def check_password(member: Member, password: str) -> bool:
+    """Whether ``password`` is the member's; upgrades the hash when argon2 parameters changed
+    (flushed, not committed)."""
+    ok, new_hash = passwords.verify(member.password_hash, password or "")
+    if ok and new_hash:
+        member.password_hash = new_hash
+        db.session.flush()
+    return ok
+
+
+def register(data: dict, consents: dict[str, bool], *, ip: str | None = None, user_agent: str | None = None,
+             screen: str = "signup") -> Member:
+    """Create a member with their consents, in one transaction, and send the email-ownership link.
+
+    ``data`` holds the signup fields (``password_confirm`` optional); ``consents`` maps
+    registry consent keys to ticked or not. Raises SignupError with field messages.
+    """
+    clean, errors = validation.signup_data(data)
+    for consent in REGISTRY.consents.values():
+        if consent.required and not consents.get(consent.key):
+            errors[f"consent_{consent.key}"] = "필수 동의 항목입니다. 동의하지 않으면 가입할 수 없습니다."
+    for item in ("login_id", "email"):
+        if item in clean and item not in errors and _taken(item, clean[item]):
+            errors[item] = IN_USE[item]
+    if errors:
+        raise SignupError(errors)
+    try:
+        member = _create(clean)
+        for consent in REGISTRY.consents.values():
+            ledger.record(member.id, ledger.kind_for(consent.key), bool(consents.get(consent.key)),
+                          ip=ip, user_agent=user_agent, screen=screen)
+        verification.queue_link(member)
+        db.session.commit()
+    except IntegrityError:
+        # Another signup with the same login ID or email won the race (unique blind index).
+        db.session.rollback()
+        raise SignupError({item: IN_USE[item] for item in ("login_id", "email")
+                           if _taken(item, clean[item])} or {"login_id": IN_USE["login_id"]}) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return member
+
+
+def _taken(item: str, value: str) -> bool:
+    column = getattr(Member, f"{item}_bidx")
+    return db.session.execute(select(Member.id).where(column == blind_index.compute(item, value))).first() \
+        is not None
+
+
+def _create(clean: dict) -> Member:
+    member = Member(data_key_id=datakeys.create(), status="active", created_at=clock.now(),
+                    failed_logins=0, session_epoch=0)
+    member.password_hash = passwords.hash_password(clean["password"])
+    for item in PROFILE_FIELDS:
+        setattr(member, item, clean.get(item) or None)
+    member.login_id_bidx = blind_index.compute("login_id", clean["login_id"])
+    member.email_bidx = blind_index.compute("email", clean["email"])
+    member.mobile_bidx = blind_index.compute("mobile", clean["mobile"])
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def _settings() -> tuple[int, int]:
+    cfg = current_app.config
+    return int(cfg.get("SENTEM_LOGIN_MAX_FAILURES", 5)), int(cfg.get("SENTEM_LOGIN_LOCK_MINUTES", 10))
+
+
+def authenticate(login_id: str, password: str, *, ip: str | None = None,
+                 user_agent: str | None = None) -> AuthResult:
+    """Check a login attempt, record it in the login history, and commit.
+
+    Unknown IDs, wrong passwords and withdrawn members all answer ``invalid``; after
+    SENTEM_LOGIN_MAX_FAILURES consecutive failures the account is ``locked`` for
+    SENTEM_LOGIN_LOCK_MINUTES (counted on the Sentem clock).
+    """
+    max_failures, lock_minutes = _settings()
+    now = clock.now()
+    try:
+        member = find_by_login_id(validation.clean_text(login_id, "login_id").lower())
+    except validation.Invalid:
+        member = None
+    if member is None or member.status == "withdrawn":
+        _dummy_verify(password)  # same cost as a real check: no hint that the ID is unknown
+        history.record("failure", member, ip=ip, user_agent=user_agent)
+        db.session.commit()
+        return AuthResult("invalid")
+    if member.locked_until is not None and member.locked_until > now:
+        history.record("locked", member, ip=ip, user_agent=user_agent)
+        db.session.commit()
+        return AuthResult("locked", member, member.locked_until)
+    if not check_password(member, password):
+        # Atomic increment: parallel failures are all counted.
+        db.session.execute(update(Member).where(Member.id == member.id)
+                           .values(failed_logins=Member.failed_logins + 1))
+        db.session.refresh(member, ["failed_logins"])
+        history.record("failure", member, ip=ip, user_agent=user_agent)
+        if member.failed_logins >= max_failures:
+            member.locked_until = now + _dt.timedelta(minutes=lock_minutes)
+            member.failed_logins = 0
+            db.session.commit()
+            return AuthResult("locked", member, member.locked_until)
+        db.session.commit()
+        return AuthResult("invalid", member)
+    member.failed_logins = 0
+    member.locked_until = None
+    history.record("login", member, ip=ip, user_agent=user_agent)
+    db.session.commit()
+    return AuthResult("ok", member)
+
+
+def record_logout(member: Member, *, ip: str | None = None, user_agent: str | None = None) -> None:
+    """Add the logout to the login history and commit."""
+    history.record("logout", member, ip=ip, user_agent=user_agent)
+    db.session.commit()
+
+
+def logout_everywhere(member_id: int) -> None:
+    """End every session of a member (password change, withdrawal); commits."""
+    db.session.execute(update(Member).where(Member.id == member_id)
+                       .values(session_epoch=Member.session_epoch + 1))
+    db.session.commit()
+
+
+def _dummy_verify(password: str) -> None:
+    cache = current_app.extensions.setdefault("sentem_dummy_hash", {})
+    params = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
+    if params not in cache:
+        cache[params] = passwords.hash_password("sentem-dummy-password")
+    passwords.verify(cache[params], password or "")

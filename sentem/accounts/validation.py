@@ -1,0 +1,183 @@
+"""Normalising and checking what people type at signup.
+
+Plain functions (no Flask-WTF) so that services can apply the same rules when
+called without a request. Each checker returns the normalised value or raises
+``Invalid`` with a Korean message meant for the field it belongs to.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+
+from .. import clock
+
+# Maximum lengths: longer input gets a message, never silent truncation.
+MAX_LENGTHS = {
+    "login_id": 20, "password": 128, "name": 50, "email": 254, "mobile": 20, "birth_date": 10,
+    "home_phone": 20, "postcode": 7, "address1": 200, "address2": 200, "company_name": 100,
+    "company_phone": 20, "sns_account": 100,
+}
+LOGIN_ID_RE = re.compile(r"^[a-z][a-z0-9_]{3,19}$")
+MOBILE_RE = re.compile(r"^01[016789]\d{7,8}$")
+PHONE_RE = re.compile(r"^0\d{8,10}$")
+POSTCODE_RE = re.compile(r"^\d{5}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+class Invalid(ValueError):
+    """A value fails a rule; ``str(exc)`` is the Korean message for its field."""
+
+
+def clean_text(value, field: str, *, nfkc: bool = True) -> str:
+    """Trim, NFKC-normalise (full-width letters and digits become ordinary ones) and refuse
+    control characters and over-long input."""
+    text = "" if value is None else str(value)
+    if nfkc:
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip()
+    if _CONTROL.search(text):
+        raise Invalid("제어 문자나 보이지 않는 문자는 사용할 수 없습니다.")
+    limit = MAX_LENGTHS.get(field)
+    if limit and len(text) > limit:
+        raise Invalid(f"{limit}자 이하로 입력해 주세요.")
+    return text
+
+
+def login_id(value) -> str:
+    text = clean_text(value, "login_id").lower()
+    if not text:
+        raise Invalid("아이디를 입력해 주세요.")
+    if not LOGIN_ID_RE.match(text):
+        raise Invalid("아이디는 영문 소문자로 시작하는 4~20자의 영문 소문자, 숫자, 밑줄(_)로 입력해 주세요.")
+    return text
+
+
+def password(value, login: str | None = None) -> str:
+    """At least 8 characters of 2 kinds, or 10 of 1 kind; not the login ID. Not NFKC-folded."""
+    text = "" if value is None else str(value)
+    if not text:
+        raise Invalid("비밀번호를 입력해 주세요.")
+    if len(text) > MAX_LENGTHS["password"]:
+        raise Invalid(f"비밀번호는 {MAX_LENGTHS['password']}자 이하로 입력해 주세요.")
+    if _CONTROL.search(text):
+        raise Invalid("비밀번호에 제어 문자는 사용할 수 없습니다.")
+    kinds = sum(bool(re.search(p, text)) for p in (r"[A-Za-z]", r"[0-9]", r"[^A-Za-z0-9]"))
+    if not ((len(text) >= 8 and kinds >= 2) or (len(text) >= 10 and kinds >= 1)):
+        raise Invalid("비밀번호는 영문·숫자·특수문자 중 2종류 이상 8자 이상, 또는 1종류 10자 이상이어야 합니다.")
+    if login and text.casefold() == login.casefold():
+        raise Invalid("비밀번호는 아이디와 같을 수 없습니다.")
+    return text
+
+
+def name(value) -> str:
+    text = re.sub(r"\s+", " ", clean_text(value, "name"))
+    if not text:
+        raise Invalid("이름을 입력해 주세요.")
+    if re.search(r"[<>\"'`;{}\\/=]|[0-9]", text):
+        raise Invalid("이름에는 글자와 공백, 마침표, 하이픈만 쓸 수 있습니다.")
+    return text
+
+
+def email(value) -> str:
+    text = clean_text(value, "email")
+    if not text:
+        raise Invalid("이메일을 입력해 주세요.")
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid("올바른 이메일 주소를 입력해 주세요. (예: name@example.com)") from None
+    return result.normalized
+
+
+def digits_of_phone(text: str) -> str:
+    digits = re.sub(r"[\s().\-]", "", text)
+    if digits.startswith("+82"):
+        digits = "0" + digits[3:].lstrip("0")
+    elif digits.startswith("82") and len(digits) >= 11:
+        digits = "0" + digits[2:].lstrip("0")
+    return digits
+
+
+def format_phone(digits: str) -> str:
+    """01012345678 -> 010-1234-5678; 0212345678 -> 02-1234-5678; 0311234567 -> 031-123-4567."""
+    if digits.startswith("02"):
+        head, rest = "02", digits[2:]
+    else:
+        head, rest = digits[:3], digits[3:]
+    cut = len(rest) - 4
+    return f"{head}-{rest[:cut]}-{rest[cut:]}"
+
+
+def mobile(value) -> str:
+    text = clean_text(value, "mobile")
+    if not text:
+        raise Invalid("휴대전화 번호를 입력해 주세요.")
+    digits = digits_of_phone(text)
+    if not MOBILE_RE.match(digits):
+        raise Invalid("휴대전화 번호를 010-1234-5678 형식으로 입력해 주세요.")
+    return format_phone(digits)
+
+
+def phone(value, field: str) -> str:
+    """Optional landline or mobile; blank stays blank."""
+    text = clean_text(value, field)
+    if not text:
+        return ""
+    digits = digits_of_phone(text)
+    if not PHONE_RE.match(digits):
+        raise Invalid("전화번호를 02-123-4567 형식으로 입력해 주세요.")
+    return format_phone(digits)
+
+
+def birth_date(value) -> str:
+    text = clean_text(value, "birth_date")
+    if not text:
+        return ""
+    try:
+        day = _dt.date.fromisoformat(text.replace(".", "-").replace("/", "-"))
+    except ValueError:
+        raise Invalid("생년월일을 1990-01-31 형식으로 입력해 주세요.") from None
+    if day > clock.today() or day.year < 1900:
+        raise Invalid("생년월일을 확인해 주세요.")
+    return day.isoformat()
+
+
+def postcode(value) -> str:
+    text = clean_text(value, "postcode").replace("-", "")
+    if text and not POSTCODE_RE.match(text):
+        raise Invalid("우편번호는 숫자 5자리로 입력해 주세요.")
+    return text
+
+
+def optional_text(value, field: str) -> str:
+    return re.sub(r"\s+", " ", clean_text(value, field))
+
+
+def signup_data(raw: dict) -> tuple[dict, dict]:
+    """Normalise every signup field. Returns (clean values, {field: message})."""
+    rules = {
+        "login_id": login_id, "name": name, "email": email, "mobile": mobile, "birth_date": birth_date,
+        "home_phone": lambda v: phone(v, "home_phone"), "company_phone": lambda v: phone(v, "company_phone"),
+        "postcode": postcode,
+        "address1": lambda v: optional_text(v, "address1"), "address2": lambda v: optional_text(v, "address2"),
+        "company_name": lambda v: optional_text(v, "company_name"),
+        "sns_account": lambda v: optional_text(v, "sns_account"),
+    }
+    clean, errors = {}, {}
+    for field, rule in rules.items():
+        try:
+            clean[field] = rule(raw.get(field))
+        except Invalid as exc:
+            errors[field] = str(exc)
+    try:
+        clean["password"] = password(raw.get("password"), clean.get("login_id"))
+    except Invalid as exc:
+        errors["password"] = str(exc)
+    if "password" not in errors and raw.get("password") != raw.get("password_confirm", raw.get("password")):
+        errors["password_confirm"] = "비밀번호가 일치하지 않습니다."
+    if clean.get("address2") and not clean.get("address1"):
+        errors["address1"] = "상세 주소를 입력했다면 주소도 입력해 주세요."
+    return clean, errors

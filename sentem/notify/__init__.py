@@ -1,0 +1,1 @@
+"""Notifications to members: one outbox for email and SMS (see ``outbox``)."""
