@@ -72,6 +72,8 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "ko",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Seoul",
         "LANGUAGES": ("ko", "en"),
+        # Read by Flask-Babel when it is bound, so it must be set here, not after.
+        "BABEL_TRANSLATION_DIRECTORIES": _translation_dirs(),
     }
     cfg.update(overrides)
 
@@ -131,6 +133,13 @@ def _check_production(cfg: dict) -> None:
         raise ConfigError(f"production needs {names} from the environment; refusing to start")
     if cfg.get("SENTEM_TEST_GATEWAY"):
         raise ConfigError("production must not run the test payment gateway (unset SENTEM_TEST_GATEWAY)")
+
+
+def _translation_dirs() -> str:
+    """Every feature's catalog folder (``sentem/<feature>/translations``), ``;``-separated."""
+    base = Path(__file__).resolve().parent
+    dirs = [str(p) for p in sorted(base.glob("*/translations")) if p.is_dir()]
+    return ";".join(dirs) or str(base / "web" / "translations")
 
 
 def _flag(value: str | None, default: bool) -> bool:

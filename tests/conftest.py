@@ -4,7 +4,9 @@ builders, and a real Chromium through Playwright.
 Databases: SQLite files by default (a migrated template copied per test). With
 ``SENTEM_TEST_DATABASE_URL``, ``SENTEM_TEST_ARCHIVE_DATABASE_URL`` and
 ``SENTEM_TEST_KEYSTORE_DATABASE_URL`` set, the suite runs on those (PostgreSQL),
-migrated once and emptied between tests. ``SENTEM_TEST_REDIS_URL`` puts jobs on RQ.
+migrated once and emptied between tests. ``SENTEM_TEST_REDIS_URL`` puts jobs on RQ
+(that Redis database is flushed before each test; ``run_jobs()`` works the queue).
+Translation catalogs are compiled at session start when missing or stale.
 """
 from __future__ import annotations
 
@@ -32,6 +34,26 @@ IN_CI = os.environ.get("CI") == "true"
 
 if USE_PG and not all(PG.values()):
     raise RuntimeError("set all three SENTEM_TEST_*DATABASE_URL variables, or none")
+
+
+def pytest_sessionstart(session):
+    """Build missing or stale ``.mo`` files so that a bare ``pytest`` shows English pages."""
+    from sentem.web.i18n import compile_catalogs
+
+    compile_catalogs()
+
+
+def pytest_report_header(config):
+    db_kind = "PostgreSQL (SENTEM_TEST_*DATABASE_URL)" if USE_PG else "SQLite (embedded default)"
+    jobs = f"RQ on {REDIS_URL}" if REDIS_URL else "in-process"
+    return f"sentem: databases {db_kind}; jobs {jobs}"
+
+
+def _flush_redis() -> None:
+    # Rate-limit counters and queued jobs of one test must not leak into the next.
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
 
 
 def base_config(instance_path: str) -> dict:
@@ -107,6 +129,8 @@ def app(template_instance, tmp_path, app_config):
     cfg = base_config(instance)
     cfg.update(app_config)
     clock.freeze(FROZEN_AT)
+    if REDIS_URL:
+        _flush_redis()
     app = create_app(cfg)
     if USE_PG:
         _truncate_pg(app)
@@ -132,6 +156,29 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Call ``run_jobs()`` to work every queued job with a real RQ worker (burst, in this
+    process, on the test's app). Without Redis, jobs already ran in-process: returns 0."""
+
+    def work() -> int:
+        if not app.config["SENTEM_REDIS_URL"]:
+            return 0
+        from redis import Redis
+        from rq import Queue, SimpleWorker
+
+        from sentem.jobs import QUEUE
+
+        conn = Redis.from_url(app.config["SENTEM_REDIS_URL"])
+        queue = Queue(QUEUE, connection=conn)
+        pending = queue.count
+        db.session.commit()  # the worker's job must see what the test wrote
+        SimpleWorker([queue], connection=conn).work(burst=True)
+        return pending
+
+    return work
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""Error pages in the shop's look, in one place; a 500 rolls the session back."""
+"""Error pages in the shop's look, in one place; a 500 rolls the session back.
+
+The pages carry their own Korean/English tables (not the gettext catalog) so that
+an error page renders even when a catalog is broken."""
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -28,7 +31,14 @@ EN = {
 }
 
 
+CSRF_DETAIL = {
+    "ko": "보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+    "en": "The security token is missing or has expired. Reload the page and try again.",
+}
+
+
 def render_error(code: int, detail: str | None = None):
+    """The error page (or JSON for JSON clients) for ``code``, in the visitor's language."""
     from .i18n import current_lang
 
     table = EN if current_lang() == "en" else MESSAGES
@@ -40,7 +50,9 @@ def render_error(code: int, detail: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(exc):
-    return render_error(400, "보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
+    from .i18n import current_lang
+
+    return render_error(400, CSRF_DETAIL.get(current_lang(), CSRF_DETAIL["ko"]))
 
 
 @bp.app_errorhandler(HTTPException)

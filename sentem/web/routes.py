@@ -1,5 +1,5 @@
 """Health check and language switch."""
-from flask import jsonify, redirect, request
+from flask import current_app, jsonify, redirect, request
 
 from . import bp, health
 from .i18n import LANG_COOKIE
@@ -8,16 +8,19 @@ from .safe_next import safe_next
 
 @bp.get("/healthz")
 def healthz():
+    """JSON status of every check; 503 when any is down (load balancers watch this)."""
     ok, checks = health.run_all()
     return jsonify(status="ok" if ok else "down", checks=checks), (200 if ok else 503)
 
 
 @bp.get("/lang/<code>")
 def set_language(code):
+    """Remember the visitor's language in a cookie and go back where they were."""
     response = redirect(safe_next(request.args.get("next"), default="/"))
     if code in ("ko", "en"):
         # A preference cookie, strictly necessary for showing the chosen language.
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response
 
 
@@ -30,10 +33,17 @@ def shell_context():
 
 
 @bp.before_app_request
+def fresh_locale():
+    # Flask-Babel caches the locale on the app context; when one context serves several
+    # requests (tests, CLI), each request must pick its own language again.
+    from flask_babel import refresh
+
+    refresh()
+
+
+@bp.before_app_request
 def start_inprocess_scheduler():
     # Embedded mode only: the recurring duties run in this process once it serves.
-    from flask import current_app
-
     from ..jobs import inprocess
 
     inprocess.start(current_app._get_current_object())

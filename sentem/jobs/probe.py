@@ -1,0 +1,24 @@
+"""A harmless job that proves the plumbing works: it stamps a row in ``job_runs``.
+
+Used by the test that runs a real job through a real RQ worker, and handy for
+checking a deployment (``enqueue(probe_job, "deploy-check")`` then look at the row).
+"""
+from __future__ import annotations
+
+from .. import clock
+from ..extensions import db
+from . import job
+from .inprocess import JobRun
+
+PREFIX = "probe:"
+
+
+@job
+def probe_job(name: str) -> str:
+    """Record that job ``name`` ran, and when (idempotent: a second run moves the stamp)."""
+    key = PREFIX + name
+    row = db.session.get(JobRun, key) or JobRun(name=key)
+    row.last_run_at = clock.now()
+    db.session.add(row)
+    db.session.commit()
+    return key
