@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("myinfo", __name__)
+
+from . import models, records, routes  # noqa: E402,F401  (registers routes and registry entries)

@@ -1,0 +1,84 @@
+"""Rights requests and correction events: the record of every exercise of a right.
+
+Free text a member or staff writes (request detail, answer), a legal
+representative's name and their documents are personal data: sealed under the
+member's own data key, so crypto-shredding on withdrawal makes them unreadable.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..privacy.registry import RIGHTS_ANSWER_DAYS
+from ..security.fields import Encrypted, personal_column
+
+KINDS = ("access", "correction", "deletion", "suspension", "withdrawal", "other")
+# received: waiting for staff · answered: closed with an outcome · pending: a withdrawal
+# waiting on an open order (completes by itself)
+STATUSES = ("received", "pending", "answered")
+OUTCOMES = ("done", "partly_done", "refused", "deferred", "cancelled")
+
+
+class RightsRequest(db.Model):
+    """One exercise of a right (PIPA Art. 35–38), answered at once or by staff within 10 days."""
+
+    __tablename__ = "rights_requests"
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)  # no FK: destroyed in any order
+    data_key_id = db.Column(db.Integer, nullable=False)
+    kind = db.Column(db.String(20), nullable=False)
+    status = db.Column(db.String(20), nullable=False, default="received")
+    outcome = db.Column(db.String(20), nullable=True)
+    # What the request concerned, as a registry key (item or record class); never a value.
+    subject = db.Column(db.String(64), nullable=True)
+    channel = db.Column(db.String(20), nullable=False, default="online")  # online | staff | proxy
+    received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    due_at = db.Column(UTCDateTime, nullable=False)
+    answered_at = db.Column(UTCDateTime, nullable=True)
+    answered_by = db.Column(db.Integer, nullable=True)  # staff id; None = answered online at once
+    legal_basis = db.Column(db.Text, nullable=True)  # stated when refused or deferred
+
+    detail_ct = personal_column("rights_request_detail")
+    detail = Encrypted("detail_ct")
+    answer_ct = personal_column("rights_request_answer")
+    answer = Encrypted("answer_ct")
+    proxy_name_ct = personal_column("proxy_name")
+    proxy_name = Encrypted("proxy_name_ct")
+    proxy_relation = db.Column(db.String(40), nullable=True)
+
+    documents = db.relationship("ProxyDocument", backref="request", cascade="all, delete-orphan",
+                                lazy="selectin")
+
+    @staticmethod
+    def due_from(received_at: _dt.datetime) -> _dt.datetime:
+        """The legal answer deadline for a request received at ``received_at``."""
+        return received_at + _dt.timedelta(days=RIGHTS_ANSWER_DAYS)
+
+
+class ProxyDocument(db.Model):
+    """A legal representative's proof (위임장 등), sealed under the member's data key."""
+
+    __tablename__ = "rights_proxy_documents"
+
+    id = db.Column(db.Integer, primary_key=True)
+    request_id = db.Column(db.Integer, db.ForeignKey("rights_requests.id"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)  # no FK: destroyed in any order
+    data_key_id = db.Column(db.Integer, nullable=False)
+    media_type = db.Column(db.String(40), nullable=False)  # decided by magic bytes, not by the upload
+    size_bytes = db.Column(db.Integer, nullable=False)
+    content_ct = personal_column("proxy_document", nullable=False)
+    uploaded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CorrectionEvent(db.Model):
+    """That an item was corrected or deleted, and when — never the old or new value."""
+
+    __tablename__ = "correction_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)  # no FK: destroyed in any order
+    item_key = db.Column(db.String(64), nullable=False)
+    action = db.Column(db.String(10), nullable=False, default="correct")  # correct | delete
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,0 +1,94 @@
+"""Requests that need staff: filed by the member (or a legal representative), answered in the
+admin queue within ``RIGHTS_ANSWER_DAYS``, and the answer sent to the member."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from . import documents
+from .models import KINDS, ProxyDocument, RightsRequest
+from .records import KIND_LABELS, OUTCOME_LABELS
+from .services import RightsError, notify
+
+MAX_DETAIL = 2000
+RELATIONS = {"parent": "법정대리인(부모)", "guardian": "후견인", "delegate": "위임받은 대리인"}
+
+
+def file_request(member, kind: str, detail: str, *, proxy_name: str = "", proxy_relation: str = "",
+                 document: bytes | None = None) -> RightsRequest:
+    """Queue a request for staff; commits. Raises RightsError / DocumentRejected on bad input."""
+    detail = (detail or "").strip()
+    if kind not in KINDS or kind == "withdrawal":
+        raise RightsError("요청 종류를 선택해 주세요.")
+    if not detail:
+        raise RightsError("요청 내용을 입력해 주세요.")
+    if len(detail) > MAX_DETAIL:
+        raise RightsError(f"요청 내용은 {MAX_DETAIL}자 이내로 입력해 주세요.")
+    proxy_name = (proxy_name or "").strip()
+    is_proxy = bool(proxy_name or proxy_relation or document)
+    if is_proxy:
+        if not proxy_name or len(proxy_name) > 50:
+            raise RightsError("대리인 이름을 50자 이내로 입력해 주세요.")
+        if proxy_relation not in RELATIONS:
+            raise RightsError("대리인과의 관계를 선택해 주세요.")
+        if document is None:
+            raise RightsError("대리인 요청에는 위임장 등 증빙 서류(PDF, JPEG, PNG)가 필요합니다.")
+    media_type = documents.sniff(document) if document is not None else None
+    now = clock.now()
+    req = RightsRequest(member_id=member.id, data_key_id=member.data_key_id, kind=kind, status="received",
+                        channel="proxy" if is_proxy else "staff", received_at=now,
+                        due_at=RightsRequest.due_from(now), proxy_relation=proxy_relation or None)
+    req.detail = detail
+    req.proxy_name = proxy_name or None
+    db.session.add(req)
+    db.session.flush()
+    if document is not None:
+        db.session.add(ProxyDocument(request_id=req.id, member_id=member.id, data_key_id=member.data_key_id,
+                                     media_type=media_type, size_bytes=len(document),
+                                     content_ct=documents.seal(member.data_key_id, document),
+                                     uploaded_at=now))
+    notify(member, "권리 행사 요청 접수",
+           f"{KIND_LABELS[kind][0]} 요청(번호 {req.id})을 접수했습니다. "
+           f"{clock.to_kst(req.due_at):%Y-%m-%d}까지 답변드립니다.")
+    db.session.commit()
+    return req
+
+
+def queue(*, open_only: bool = True) -> list[RightsRequest]:
+    """Requests for staff, oldest deadline first."""
+    stmt = select(RightsRequest).where(RightsRequest.channel != "online")
+    if open_only:
+        stmt = stmt.where(RightsRequest.status == "received")
+    return list(db.session.execute(stmt.order_by(RightsRequest.due_at, RightsRequest.id)).scalars())
+
+
+def is_overdue(req: RightsRequest) -> bool:
+    """Unanswered past its legal deadline."""
+    return req.status != "answered" and clock.now() > req.due_at
+
+
+def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: str,
+                   legal_basis: str = "") -> RightsRequest:
+    """Close a queued request with an outcome; refusals must name their legal basis; commits."""
+    from ..accounts.models import Member
+
+    answer, legal_basis = (answer or "").strip(), (legal_basis or "").strip()
+    if req.status == "answered":
+        raise RightsError("이미 답변한 요청입니다.")
+    if outcome not in OUTCOME_LABELS or outcome == "cancelled":
+        raise RightsError("처리 결과를 선택해 주세요.")
+    if not answer:
+        raise RightsError("답변 내용을 입력해 주세요.")
+    if outcome in ("refused", "partly_done", "deferred") and not legal_basis:
+        raise RightsError("거절·일부 처리·보류에는 법적 근거를 적어야 합니다.")
+    req.status, req.outcome, req.answer = "answered", outcome, answer
+    req.legal_basis = legal_basis or None
+    req.answered_at, req.answered_by = clock.now(), staff_id
+    member = db.session.get(Member, req.member_id)
+    if member is not None and member.status != "withdrawn":
+        notify(member, "권리 행사 요청 답변",
+               f"요청(번호 {req.id})에 답변했습니다: {OUTCOME_LABELS[outcome][0]}. "
+               "자세한 내용은 내 정보 > 권리 행사 요청에서 확인해 주세요.")
+    db.session.commit()
+    return req

@@ -1,0 +1,225 @@
+"""My info pages: thin views over the services (access, correction, deletion, suspension,
+requests, withdrawal). Anonymous visitors go to /login?next=…; another member's ids are 404."""
+from __future__ import annotations
+
+import functools
+from urllib.parse import quote
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from .. import clock
+from ..extensions import db
+from ..privacy.registry import REGISTRY, RIGHTS_ANSWER_DAYS
+from . import access, bp, correction, documents, requests as rq, services, withdrawal
+from .forms import ActionForm, EditForm, RequestForm, WithdrawForm
+from .records import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from .services import RightsError
+
+PAGE_SIZE = 20
+
+
+def member_required(view):
+    """Like login_required, but always to the contract's /login?next=… address."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            target = request.full_path if request.query_string else request.path
+            return redirect("/login?next=" + quote(target, safe="/"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.app_context_processor
+def _labels():
+    return {"rights_kind_labels": KIND_LABELS, "rights_status_labels": STATUS_LABELS,
+            "rights_outcome_labels": OUTCOME_LABELS, "kst": clock.to_kst}
+
+
+def _paged(rows: list, key: str) -> tuple[list, int, int]:
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(request.args.get(f"p_{key}", 1, type=int) or 1, 1), pages)
+    return rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page, pages
+
+
+@bp.get("/me")
+@member_required
+def index():
+    member = current_user
+    groups = []
+    for rc in REGISTRY.ordered_record_classes():
+        rows = access.rows_of(rc, member.id)
+        shown, page, pages = _paged(rows, rc.key)
+        groups.append({"rc": rc, "rows": shown, "total": len(rows), "page": page, "pages": pages,
+                       "columns": list(dict.fromkeys(k for r in shown for k in r))})
+    return render_template("myinfo/index.html", member=member, items=access.items_table(member),
+                           groups=groups, deletable={i.key for i in correction.deletable_items()},
+                           consents=services.deps.consent_current(member.id),
+                           suspensions=services.SUSPENSIONS, form=ActionForm())
+
+
+def _record_access(kind: str) -> None:
+    services.answered_now(current_user, "access", "done", subject=kind,
+                          answer="내 정보 전체를 내려받았습니다.")
+    db.session.commit()
+
+
+@bp.get("/me/export.json")
+@member_required
+def export_json():
+    body = access.export_json(current_user.id)
+    _record_access("export.json")
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.get("/me/export.zip")
+@member_required
+def export_zip():
+    body = access.export_zip(current_user.id)
+    _record_access("export.zip")
+    return Response(body, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.zip"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+@member_required
+def edit():
+    member = current_user
+    form = EditForm(data=correction.current_values(member)) if request.method == "GET" else EditForm()
+    errors = {}
+    if form.validate_on_submit():
+        changed, errors = correction.correct(member, form.values(), form.current_password.data)
+        if not errors:
+            flash(_("회원 정보를 정정했습니다.") if changed else _("바뀐 내용이 없습니다."), "success")
+            return redirect(url_for("myinfo.edit"))
+        db.session.rollback()
+    elif request.method == "POST":
+        errors = {"form": _("보안 토큰이 없거나 만료되었습니다. 다시 시도해 주세요.")}
+    return render_template("myinfo/edit.html", form=form, errors=errors,
+                           deletable=correction.deletable_items(), member=member,
+                           action_form=ActionForm()), (400 if errors else 200)
+
+
+@bp.post("/me/items/<key>/delete")
+@member_required
+def delete_item(key):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        correction.delete_item(current_user, key)
+    except RightsError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("삭제했습니다."), "success")
+    return redirect(url_for("myinfo.edit"))
+
+
+@bp.post("/me/records/<key>/delete")
+@member_required
+def delete_record(key):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if key not in REGISTRY.record_classes:
+        abort(404)
+    try:
+        req = correction.ask_delete_record(current_user, key)
+    except RightsError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("myinfo.index"))
+    return redirect(url_for("myinfo.request_detail", request_id=req.id))
+
+
+@bp.route("/me/consents", methods=["GET", "POST"])
+@member_required
+def consents():
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        kind, on = request.form.get("kind", ""), request.form.get("value") == "on"
+        try:
+            if kind in services.SUSPENSIONS:
+                services.set_suspension(current_user, kind, on)
+            else:
+                services.set_marketing(current_user, kind, on)
+        except RightsError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("바로 반영했습니다."), "success")
+        return redirect(url_for("myinfo.consents"))
+    marketing = [c for c in REGISTRY.consents.values() if c.channel]
+    from ..privacy.consent import kind_for
+
+    return render_template("myinfo/consents.html", form=form, marketing=marketing, kind_for=kind_for,
+                           current=services.deps.consent_current(current_user.id),
+                           suspensions=services.SUSPENSIONS,
+                           history=services.deps.consent_history(current_user.id))
+
+
+@bp.route("/me/requests", methods=["GET", "POST"])
+@member_required
+def requests_page():
+    form = RequestForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            data = documents.read_upload(request.files.get("document"))
+            req = rq.file_request(current_user, form.kind.data, form.detail.data or "",
+                                  proxy_name=form.proxy_name.data or "",
+                                  proxy_relation=form.proxy_relation.data or "", document=data)
+        except (RightsError, documents.DocumentRejected) as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            flash(_("요청을 접수했습니다. %(days)s일 이내에 답변드립니다.", days=RIGHTS_ANSWER_DAYS), "success")
+            return redirect(url_for("myinfo.request_detail", request_id=req.id))
+    return render_template("myinfo/requests.html", form=form, error=error,
+                           requests=services.requests_of(current_user.id),
+                           answer_days=RIGHTS_ANSWER_DAYS), (400 if error else 200)
+
+
+@bp.get("/me/requests/<int:request_id>")
+@member_required
+def request_detail(request_id):
+    req = services.request_of(current_user.id, request_id)
+    if req is None:
+        abort(404)
+    return render_template("myinfo/request_detail.html", req=req)
+
+
+@bp.route("/me/withdraw", methods=["GET", "POST"])
+@member_required
+def withdraw():
+    form = WithdrawForm()
+    error, reasons = None, []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            outcome = withdrawal.withdraw(current_user._get_current_object(), request.form.get("password", ""),
+                                          request.form.get("confirm", ""),
+                                          anyway=request.form.get("anyway") == "yes")
+        except withdrawal.Refused as exc:
+            db.session.rollback()
+            error, reasons = str(exc), exc.reasons
+        except RightsError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            if outcome == "pending":
+                flash(_("탈퇴 신청을 접수했습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리됩니다."), "success")
+                return redirect(url_for("myinfo.requests_page"))
+            member_id = current_user.id
+            logout_user()
+            services.deps.logout_everywhere(member_id)
+            return render_template("myinfo/withdrawn.html")
+    return render_template("myinfo/withdraw.html", form=form, error=error, reasons=reasons,
+                           pending=current_user.status == "withdrawal_pending"), (400 if error else 200)

@@ -1,0 +1,136 @@
+"""Rights requests, suspension of processing, and who may be marketed to or counted.
+
+Every exercise of a right is a ``RightsRequest``: what the member does online is
+answered at once (``answered_now``); what needs staff waits in the admin queue
+with its 10-day deadline (``file_request`` / ``answer_request``). Suspensions and
+marketing withdrawals are rows in the consent ledger, so they show in the
+member's consent history and take effect for every later send or statistic.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..privacy.registry import REGISTRY
+from . import deps
+from .models import RightsRequest
+
+# Ledger kinds for suspension of processing (PIPA Art. 37): granted=True means
+# "suspended". They are not signup consents, so they are not registered as such.
+SUSPENSIONS = {
+    "suspend_statistics": ("통계·추천 목적 이용 정지", "Suspend use for statistics and recommendations"),
+    "suspend_optional": ("선택 항목 처리 정지", "Suspend processing of optional items"),
+}
+
+
+class RightsError(ValueError):
+    """A request that cannot be made as asked (the message is shown to the member)."""
+
+
+def _member(member_id: int):
+    from ..accounts.models import Member
+
+    return db.session.get(Member, member_id)
+
+
+def marketing_kinds(channel: str | None = None) -> list[str]:
+    """The consent kinds of marketing channels, from the registry (optionally one channel)."""
+    from ..privacy.consent import kind_for
+
+    return [kind_for(c.key) for c in REGISTRY.consents.values()
+            if c.channel and (channel is None or c.channel == channel)]
+
+
+def excluded_from_marketing(member_id: int, channel: str | None = None) -> bool:
+    """True unless the member is active and currently consents to marketing (on ``channel``)."""
+    member = _member(member_id)
+    if member is None or member.status != "active":
+        return True
+    current = deps.consent_current(member_id)
+    return not any(current.get(kind) for kind in marketing_kinds(channel))
+
+
+def statistics_allowed(member_id: int) -> bool:
+    """Whether the member's data may feed statistics and recommendations."""
+    member = _member(member_id)
+    if member is None or member.status != "active":
+        return False
+    return not deps.consent_current(member_id).get("suspend_statistics", False)
+
+
+def optional_processing_allowed(member_id: int) -> bool:
+    """Whether optional items (birth date, company, SNS…) may be used at all."""
+    member = _member(member_id)
+    if member is None or member.status == "withdrawn":
+        return False
+    return not deps.consent_current(member_id).get("suspend_optional", False)
+
+
+def answered_now(member, kind: str, outcome: str, *, subject: str | None = None,
+                 legal_basis: str | None = None, answer: str | None = None) -> RightsRequest:
+    """Record a request that was answered online at once (flushed, not committed)."""
+    now = clock.now()
+    req = RightsRequest(member_id=member.id, data_key_id=member.data_key_id, kind=kind, status="answered",
+                        outcome=outcome, subject=subject, channel="online", received_at=now,
+                        due_at=RightsRequest.due_from(now), answered_at=now, legal_basis=legal_basis)
+    req.answer = answer
+    db.session.add(req)
+    db.session.flush()
+    return req
+
+
+def set_marketing(member, kind: str, granted: bool) -> None:
+    """Give or withdraw marketing consent for one channel, at once; commits."""
+    if kind not in marketing_kinds():
+        raise RightsError("알 수 없는 수신 동의 항목입니다.")
+    if bool(deps.consent_current(member.id).get(kind)) == granted:
+        return
+    deps.consent_record(member.id, kind, granted, screen="/me/consents")
+    if not granted:
+        answered_now(member, "suspension", "done", subject=kind,
+                     answer="광고성 정보 수신 동의를 철회했습니다. 이후 발송 대상에서 즉시 제외됩니다.")
+    db.session.commit()
+
+
+def set_suspension(member, kind: str, suspended: bool) -> None:
+    """Suspend (or resume) a kind of processing at once, in the consent ledger; commits."""
+    if kind not in SUSPENSIONS:
+        raise RightsError("알 수 없는 처리정지 항목입니다.")
+    if bool(deps.consent_current(member.id).get(kind)) == suspended:
+        return
+    deps.consent_record(member.id, kind, suspended, screen="/me/consents")
+    if suspended:
+        answered_now(member, "suspension", "done", subject=kind,
+                     answer=f"{SUSPENSIONS[kind][0]} 요청을 즉시 처리했습니다.")
+    db.session.commit()
+
+
+def requests_of(member_id: int) -> list[RightsRequest]:
+    """The member's requests, newest first."""
+    return list(db.session.execute(select(RightsRequest).filter_by(member_id=member_id)
+                                   .order_by(RightsRequest.received_at.desc(), RightsRequest.id.desc()))
+                .scalars())
+
+
+def request_of(member_id: int, request_id: int) -> RightsRequest | None:
+    """One of the member's own requests (None for anybody else's: the caller answers 404)."""
+    req = db.session.get(RightsRequest, request_id)
+    return req if req is not None and req.member_id == member_id else None
+
+
+def notify(member, subject: str, body: str, *, category: str = "rights") -> None:
+    """Tell the member by email once the current transaction commits (no personal data in the body)."""
+    from ..notify import outbox
+
+    to, member_id = member.email, member.id
+    shop = current_app.config.get("SHOP_NAME", "")
+
+    def _send():
+        try:
+            outbox.send_email(to, f"[{shop}] {subject}", body, category=category, member_id=member_id)
+        except outbox.OutboxError:
+            current_app.logger.warning("rights notification to member %s not delivered", member_id)
+
+    outbox.after_commit(db.session, _send)

@@ -1,0 +1,132 @@
+"""Withdrawal (회원 탈퇴): refused or deferred while a debt is open, otherwise done at once.
+
+Done means, in one transaction: a withdrawal record (rights request), marketing
+consents withdrawn in the ledger, status ``withdrawn`` with its time, and the
+retention engine's durable duty (``schedule_withdrawal``). The confirmation is
+sent when that transaction commits — before the retention engine destroys the
+contact details it needs.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
+from . import deps
+from .models import RightsRequest
+from .services import RightsError, answered_now, marketing_kinds
+
+DEBT_BASIS = ("개인정보 처리방침 제2조: 채권·채무관계가 남아 있는 경우 그 정산 시까지 보유 "
+              "(전자상거래 등에서의 소비자보호에 관한 법률)")
+
+
+class Refused(RightsError):
+    """Withdrawal must wait: ``reasons`` lists what is open."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("진행 중인 거래가 있어 지금은 탈퇴할 수 없습니다.")
+        self.reasons = reasons
+
+
+def check(member, password: str, confirm: str) -> None:
+    """The form's own conditions; raises RightsError with a message for the member."""
+    if member.status == "withdrawn":
+        raise RightsError("이미 탈퇴한 회원입니다.")
+    if member.status == "withdrawal_pending":
+        raise RightsError("이미 탈퇴를 신청하셨습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리됩니다.")
+    if (confirm or "").strip().lower() != "yes":
+        raise RightsError("탈퇴 안내를 확인했다는 항목에 체크해 주세요.")
+    if not password:
+        raise RightsError("비밀번호를 입력해 주세요.")
+    if not deps.check_password(member, password):
+        db.session.commit()  # membership may count the failure
+        raise RightsError("비밀번호가 올바르지 않습니다.")
+
+
+def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> str:
+    """Withdraw the member. Returns ``"withdrawn"`` or ``"pending"``; raises Refused or RightsError."""
+    check(member, password, confirm)
+    reasons = REGISTRY.open_obligations(member.id)
+    if reasons and not anyway:
+        raise Refused(reasons)
+    if reasons:
+        member.status = "withdrawal_pending"
+        _stop_marketing(member)
+        req = RightsRequest(member_id=member.id, data_key_id=member.data_key_id, kind="withdrawal",
+                            status="pending", channel="online", received_at=clock.now(),
+                            due_at=RightsRequest.due_from(clock.now()), legal_basis=DEBT_BASIS)
+        req.detail = "진행 중인 거래 정산 후 탈퇴: " + "; ".join(reasons)
+        db.session.add(req)
+        _notify(member, "회원 탈퇴 신청 접수",
+                "회원 탈퇴 신청을 접수했습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리되고 다시 알려 드립니다.")
+        db.session.commit()
+        return "pending"
+    complete(member)
+    db.session.commit()
+    return "withdrawn"
+
+
+def complete(member) -> None:
+    """Finish a withdrawal (no commit): record, stop marketing, mark withdrawn, schedule destruction."""
+    now = clock.now()
+    pending = db.session.execute(select(RightsRequest).filter_by(member_id=member.id, kind="withdrawal",
+                                                                 status="pending")).scalars().all()
+    answer = (f"회원 탈퇴를 완료했습니다. 개인정보는 {DESTRUCTION_DEADLINE_DAYS}일 이내에 파기하며, "
+              "법령에 따라 보관해야 하는 거래 기록은 분리 보관 후 보존 기간이 끝나면 파기합니다.")
+    if pending:
+        for req in pending:
+            req.status, req.outcome, req.answered_at, req.answer = "answered", "done", now, answer
+    else:
+        answered_now(member, "withdrawal", "done", answer=answer)
+    _stop_marketing(member)
+    _notify(member, "회원 탈퇴 완료", answer)  # captured now, sent on commit: before any destruction
+    member.status = "withdrawn"
+    member.withdrawn_at = now
+    deps.schedule_withdrawal(member.id)
+    db.session.flush()
+
+
+def complete_pending() -> int:
+    """Complete every pending withdrawal whose open items have settled; commits each. Returns count."""
+    from ..accounts.models import Member
+
+    done = 0
+    ids = db.session.execute(select(Member.id).filter_by(status="withdrawal_pending")
+                             .order_by(Member.id)).scalars().all()
+    for member_id in ids:
+        member = db.session.get(Member, member_id)
+        if member is None or member.status != "withdrawal_pending" or REGISTRY.open_obligations(member_id):
+            continue
+        complete(member)
+        db.session.commit()
+        deps.logout_everywhere(member_id)
+        done += 1
+    return done
+
+
+def _stop_marketing(member) -> None:
+    current = deps.consent_current(member.id)
+    for kind in marketing_kinds():
+        if current.get(kind):
+            deps.consent_record(member.id, kind, False, screen="/me/withdraw")
+
+
+def _notify(member, subject: str, body: str) -> None:
+    from ..notify import outbox
+
+    email, mobile, member_id = member.email, member.mobile, member.id
+    shop = current_app.config.get("SHOP_NAME", "")
+
+    def _send():
+        for send in (lambda: outbox.send_email(email, f"[{shop}] {subject}", body, category="withdrawal",
+                                               member_id=member_id),
+                     lambda: outbox.send_sms(mobile, f"[{shop}] {subject}", category="withdrawal",
+                                             member_id=member_id)):
+            try:
+                send()
+            except outbox.OutboxError:
+                current_app.logger.warning("withdrawal notice to member %s not delivered", member_id)
+
+    outbox.after_commit(db.session, _send)
