@@ -1,0 +1,112 @@
+"""Staff accounts and the records the staff area keeps about itself.
+
+Staff are not members: their personal data (login ID, name, TOTP secret, access IPs)
+belongs to no member, so it is sealed under the master key (``MasterEncrypted``).
+Role grants, changes and revocations are kept as ``RoleChange`` rows for 3 years.
+"""
+from __future__ import annotations
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..security.blind_index import index_column
+from ..security.fields import MasterEncrypted, personal_column
+
+
+class Staff(db.Model):
+    """A staff account: password (argon2id) plus a TOTP second factor."""
+
+    __tablename__ = "staff"
+
+    id = db.Column(db.Integer, primary_key=True)
+    login_id_ct = personal_column("staff_login_id", nullable=False)
+    login_id = MasterEncrypted("login_id_ct")
+    login_id_bidx = index_column("staff_login_id", unique=True, nullable=False)
+    name_ct = personal_column("staff_name")
+    name = MasterEncrypted("name_ct")
+    role = db.Column(db.String(32), nullable=False)
+    password_hash = db.Column(db.String(255), nullable=False, info={"personal": "staff_password"})
+    totp_secret_ct = personal_column("staff_totp_secret", nullable=False)
+    totp_secret = MasterEncrypted("totp_secret_ct")
+    totp_enrolled_at = db.Column(UTCDateTime, nullable=True)  # first successful code
+    failed_attempts = db.Column(db.Integer, nullable=False, default=0)
+    locked_until = db.Column(UTCDateTime, nullable=True)
+    last_login_at = db.Column(UTCDateTime, nullable=True)
+    last_seen_at = db.Column(UTCDateTime, nullable=True)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    deactivated_at = db.Column(UTCDateTime, nullable=True)
+
+    @property
+    def display_name(self) -> str:
+        """Name for screens: the name if given, else the login ID."""
+        return self.name or self.login_id
+
+
+class RoleChange(db.Model):
+    """One grant, change or revocation of a staff role (kept 3 years)."""
+
+    __tablename__ = "staff_role_changes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    staff_id = db.Column(db.Integer, db.ForeignKey("staff.id"), nullable=False, index=True)
+    changed_by_id = db.Column(db.Integer, nullable=True)  # None: the command line
+    kind = db.Column(db.String(16), nullable=False)  # grant | change | revoke
+    from_role = db.Column(db.String(32), nullable=True)
+    to_role = db.Column(db.String(32), nullable=True)
+    reason = db.Column(db.String(500), nullable=True)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class MonthlyReview(db.Model):
+    """월 1회 점검: the anomalies of one month and the privacy officer's sign-off."""
+
+    __tablename__ = "staff_monthly_reviews"
+
+    id = db.Column(db.Integer, primary_key=True)
+    month = db.Column(db.String(7), nullable=False, unique=True)  # YYYY-MM (KST)
+    opened_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    findings_json = db.Column(db.Text, nullable=False, default="[]")
+    entry_count = db.Column(db.Integer, nullable=False, default=0)
+    signed_off_by_id = db.Column(db.Integer, nullable=True)
+    signed_off_at = db.Column(UTCDateTime, nullable=True)
+    comment = db.Column(db.Text, nullable=True)
+
+
+class AuditReport(db.Model):
+    """분기 1회 자체 감사: the stored report of one quarter (HTML and CSV as produced)."""
+
+    __tablename__ = "audit_reports"
+
+    id = db.Column(db.Integer, primary_key=True)
+    quarter = db.Column(db.String(6), nullable=False, index=True)  # YYYYQn
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, nullable=True)
+    summary_json = db.Column(db.Text, nullable=False, default="{}")
+    html = db.Column(db.Text, nullable=False)
+    csv = db.Column(db.Text, nullable=False)
+    ok = db.Column(db.Boolean, nullable=False, default=True)
+
+
+class PlanVersion(db.Model):
+    """One version of the internal management plan (내부관리계획)."""
+
+    __tablename__ = "management_plan_versions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    version = db.Column(db.Integer, nullable=False, unique=True)
+    sections_json = db.Column(db.Text, nullable=False)  # [{"key","title","body"}]
+    effective_on = db.Column(db.Date, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, nullable=True)
+
+
+class PlanAcknowledgement(db.Model):
+    """A staff member's acknowledgement of a plan version."""
+
+    __tablename__ = "management_plan_acks"
+    __table_args__ = (db.UniqueConstraint("staff_id", "version_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    staff_id = db.Column(db.Integer, db.ForeignKey("staff.id"), nullable=False, index=True)
+    version_id = db.Column(db.Integer, db.ForeignKey("management_plan_versions.id"), nullable=False)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,0 +1,89 @@
+"""Registry entries for staff data: accounts, role changes (3 years), the access log (2 years)."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import delete, select
+
+from .models import RoleChange, Staff
+
+from ..privacy.access_log import AccessLogEntry, AccessLogHead
+from ..privacy.registry import Item, RecordClass, Retention, register_item, register_record_class
+
+for _item in (
+    Item("staff_login_id", "직원 로그인 ID", "Staff login ID", ("security",), required=True,
+         collected_via="staff", record_class="staff_account"),
+    Item("staff_name", "직원 이름", "Staff name", ("security",), collected_via="staff",
+         record_class="staff_account"),
+    Item("staff_password", "직원 비밀번호", "Staff password", ("security",), required=True, encrypted=False,
+         hashed=True, collected_via="staff", record_class="staff_account"),
+    Item("staff_totp_secret", "직원 2단계 인증 비밀값", "Staff TOTP secret", ("security",), required=True,
+         collected_via="staff", record_class="staff_account"),
+    Item("staff_access_ip", "직원 접속 IP", "Staff access IP address", ("security",), collected_via="staff",
+         record_class="staff_access_log"),
+):
+    register_item(_item)
+
+
+def _years_before(cutoff: _dt.datetime, years: int) -> _dt.datetime:
+    try:
+        return cutoff.replace(year=cutoff.year - years)
+    except ValueError:
+        return cutoff.replace(year=cutoff.year - years, day=28)
+
+
+def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
+    """Role changes are kept 3 years from the change."""
+    from ..extensions import db
+
+    ids = db.session.execute(select(RoleChange.id).where(RoleChange.at < _years_before(cutoff, 3))
+                             .order_by(RoleChange.id).limit(batch_size)).scalars().all()
+    if ids:
+        db.session.execute(delete(RoleChange).where(RoleChange.id.in_(ids)))
+    return len(ids)
+
+
+def _expire_access_log(cutoff: _dt.datetime, batch_size: int) -> int:
+    from ..privacy import access_log
+
+    return access_log.expire(cutoff, batch_size)
+
+
+register_record_class(RecordClass(
+    key="staff_account",
+    label_ko="직원 계정",
+    label_en="Staff accounts",
+    items=("staff_login_id", "staff_name", "staff_password", "staff_totp_secret"),
+    legal_basis_ko="안전성 확보조치 기준 제5조(접근 권한의 관리), 제6조(접근통제)",
+    legal_basis_en="Safety-measures standard Art. 5 (access rights), Art. 6 (access control)",
+    retention=Retention(years=None, starts="resignation"),
+    on_withdrawal="keep",
+    models=(Staff,),
+    order=900,
+))
+register_record_class(RecordClass(
+    key="staff_role_changes",
+    label_ko="직원 권한 부여·변경·말소 기록",
+    label_en="Staff role grants, changes and revocations",
+    items=(),
+    legal_basis_ko="안전성 확보조치 기준 제5조 제3항(권한 부여·변경·말소 내역 최소 3년 보관)",
+    legal_basis_en="Safety-measures standard Art. 5(3): keep records of access-right changes 3 years",
+    retention=Retention(years=3, starts="event"),
+    on_withdrawal="keep",
+    expire=_expire_role_changes,
+    models=(RoleChange,),
+    order=910,
+))
+register_record_class(RecordClass(
+    key="staff_access_log",
+    label_ko="개인정보취급자 접속기록",
+    label_en="Staff access log",
+    items=("staff_access_ip",),
+    legal_basis_ko="안전성 확보조치 기준 제8조(접속기록의 보관 및 점검, 최소 2년)",
+    legal_basis_en="Safety-measures standard Art. 8: access records kept at least 2 years and reviewed",
+    retention=Retention(years=2, starts="event"),
+    on_withdrawal="keep",
+    expire=_expire_access_log,
+    models=(AccessLogEntry, AccessLogHead),
+    order=920,
+))

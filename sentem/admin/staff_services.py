@@ -1,0 +1,174 @@
+"""Staff accounts: creation, authentication steps, roles (every change recorded), lockout.
+
+Callable without a request (the CLI and tests use them); each function that changes
+state commits its own transaction.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import secrets
+import string
+
+import pyotp
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..security import blind_index, passwords
+from .models import RoleChange, Staff
+from .permissions import ROLES
+
+MAX_FAILURES = 5
+LOCK_FOR = _dt.timedelta(minutes=30)
+ISSUER = "Sentem 관리자"
+
+
+class StaffError(ValueError):
+    """A refused staff operation, with a Korean message."""
+
+
+def generate_password(length: int = 20) -> str:
+    """A strong random password: letters, digits and a few symbols."""
+    alphabet = string.ascii_letters + string.digits + "-_.!@#"
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(length))
+        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+            return pw
+
+
+def find_by_login_id(login_id: str) -> Staff | None:
+    """The staff account with this login ID (through the blind index), or None."""
+    if not (login_id or "").strip():
+        return None
+    bidx = blind_index.compute("staff_login_id", login_id)
+    return db.session.execute(select(Staff).filter_by(login_id_bidx=bidx)).scalar_one_or_none()
+
+
+def create_staff(login_id: str, role: str, password: str | None = None, *, name: str | None = None,
+                 actor_id: int | None = None, reason: str | None = None) -> tuple[Staff, str, str]:
+    """Create a staff account (committed). Returns (staff, password, totp_secret); the
+    password is generated when not given. The grant is recorded as a RoleChange."""
+    login_id = (login_id or "").strip()
+    if not login_id or len(login_id) > 64:
+        raise StaffError("로그인 ID를 1~64자로 입력해 주세요.")
+    if role not in ROLES:
+        raise StaffError(f"알 수 없는 역할입니다: {role}")
+    if find_by_login_id(login_id) is not None:
+        raise StaffError("이미 있는 로그인 ID입니다.")
+    password = password or generate_password()
+    if len(password) < 10:
+        raise StaffError("비밀번호는 10자 이상이어야 합니다.")
+    secret = pyotp.random_base32()
+    staff = Staff(role=role, password_hash=passwords.hash_password(password), active=True,
+                  failed_attempts=0, created_at=clock.now())
+    staff.login_id = login_id
+    staff.login_id_bidx = blind_index.compute("staff_login_id", login_id)
+    staff.name = (name or "").strip() or None
+    staff.totp_secret = secret
+    db.session.add(staff)
+    db.session.flush()
+    db.session.add(RoleChange(staff_id=staff.id, changed_by_id=actor_id, kind="grant", from_role=None,
+                              to_role=role, reason=reason, at=clock.now()))
+    db.session.commit()
+    return staff, password, secret
+
+
+def provisioning_uri(staff: Staff) -> str:
+    """The otpauth:// URI an authenticator app enrols from."""
+    return pyotp.TOTP(staff.totp_secret).provisioning_uri(name=staff.login_id, issuer_name=ISSUER)
+
+
+def is_locked(staff: Staff) -> bool:
+    return bool(staff.locked_until and clock.as_utc(staff.locked_until) > clock.now())
+
+
+def note_failure(staff: Staff) -> bool:
+    """Count a failed password or TOTP attempt; lock after 5. Returns whether now locked (committed)."""
+    staff.failed_attempts = (staff.failed_attempts or 0) + 1
+    locked = staff.failed_attempts >= MAX_FAILURES
+    if locked:
+        staff.locked_until = clock.now() + LOCK_FOR
+        staff.failed_attempts = 0
+    db.session.commit()
+    return locked
+
+
+def check_password(staff: Staff, password: str) -> bool:
+    """Verify a password, rehashing when the parameters changed (not committed)."""
+    ok, new_hash = passwords.verify(staff.password_hash, password or "")
+    if ok and new_hash:
+        staff.password_hash = new_hash
+    return ok
+
+
+def check_totp(staff: Staff, code: str) -> bool:
+    """Verify a 6-digit TOTP code at the Sentem clock's time (one step of drift allowed)."""
+    code = (code or "").strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return False
+    return pyotp.TOTP(staff.totp_secret).verify(code, for_time=clock.now(), valid_window=1)
+
+
+def note_success(staff: Staff, *, first_factor_only: bool = False) -> None:
+    """Reset the failure count; stamp the login when both factors passed (not committed)."""
+    staff.failed_attempts = 0
+    if not first_factor_only:
+        now = clock.now()
+        staff.last_login_at = now
+        staff.last_seen_at = now
+        if staff.totp_enrolled_at is None:
+            staff.totp_enrolled_at = now
+
+
+def change_role(staff: Staff, new_role: str, *, actor_id: int | None, reason: str | None = None) -> RoleChange:
+    """Change a staff member's role (recorded, committed)."""
+    if new_role not in ROLES:
+        raise StaffError("알 수 없는 역할입니다.")
+    if not staff.active:
+        raise StaffError("비활성화된 계정의 역할은 바꿀 수 없습니다.")
+    if new_role == staff.role:
+        raise StaffError("이미 그 역할입니다.")
+    _keep_an_officer(staff, leaving=staff.role == "privacy_officer")
+    change = RoleChange(staff_id=staff.id, changed_by_id=actor_id, kind="change", from_role=staff.role,
+                        to_role=new_role, reason=reason, at=clock.now())
+    staff.role = new_role
+    db.session.add(change)
+    db.session.commit()
+    return change
+
+
+def deactivate(staff: Staff, *, actor_id: int | None, reason: str | None = None) -> RoleChange:
+    """Revoke all access of a staff member (recorded, committed). The account row stays."""
+    if not staff.active:
+        raise StaffError("이미 비활성화된 계정입니다.")
+    if actor_id is not None and actor_id == staff.id:
+        raise StaffError("자기 계정은 비활성화할 수 없습니다.")
+    _keep_an_officer(staff, leaving=staff.role == "privacy_officer")
+    change = RoleChange(staff_id=staff.id, changed_by_id=actor_id, kind="revoke", from_role=staff.role,
+                        to_role=None, reason=reason, at=clock.now())
+    staff.active = False
+    staff.deactivated_at = clock.now()
+    db.session.add(change)
+    db.session.commit()
+    return change
+
+
+def unlock(staff: Staff) -> None:
+    """Lift a lockout (committed)."""
+    staff.locked_until = None
+    staff.failed_attempts = 0
+    db.session.commit()
+
+
+def _keep_an_officer(staff: Staff, *, leaving: bool) -> None:
+    """Refuse to remove the last active privacy officer (someone must run the area)."""
+    if not leaving:
+        return
+    others = db.session.execute(select(Staff.id).where(Staff.role == "privacy_officer", Staff.active.is_(True),
+                                                       Staff.id != staff.id)).first()
+    if others is None:
+        raise StaffError("마지막 개인정보보호책임자의 권한은 회수할 수 없습니다.")
+
+
+def all_staff() -> list[Staff]:
+    return list(db.session.execute(select(Staff).order_by(Staff.id)).scalars())
