@@ -1,2 +1,135 @@
-"""Signup, login, logout (membership issue fills these in)."""
-from . import bp
+"""Signup, email verification, login, logout. Thin: parse, call a service, render."""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import clock
+from ..extensions import limiter
+from ..privacy import consent as ledger
+from ..privacy.registry import REGISTRY
+from ..web.i18n import current_lang
+from ..web.safe_next import safe_next
+from . import bp, history, services, verification
+from .forms import LoginForm, signup_form
+from .loader import EPOCH_KEY
+
+
+@bp.record_once
+def _rate_limit_namespace(state):
+    # Tests build many apps against one Redis: each test app counts on its own.
+    state.app.extensions["sentem_rl_ns"] = (secrets.token_hex(4) + ":") if state.app.testing else ""
+
+
+def _rate_key() -> str:
+    return current_app.extensions.get("sentem_rl_ns", "") + (get_remote_address() or "")
+
+
+def _login_limit() -> str:
+    return current_app.config.get("SENTEM_LOGIN_RATE_LIMIT", "30/minute")
+
+
+def _signup_limit() -> str:
+    return current_app.config.get("SENTEM_SIGNUP_RATE_LIMIT", "30/minute")
+
+
+def _start_session(member) -> None:
+    """Session fixation protection: nothing from the anonymous session survives the login."""
+    session.clear()
+    login_user(member)
+    session[EPOCH_KEY] = member.session_epoch
+
+
+def consent_blocks() -> list[dict]:
+    """What the consent screen shows for each registered consent (PIPA Art. 15②, 22)."""
+    en = current_lang() == "en"
+    blocks = []
+    for key, c in REGISTRY.consents.items():
+        blocks.append({
+            "field": f"consent_{key}",
+            "key": key,
+            "required": c.required,
+            "label": c.label_en if en else c.label_ko,
+            "purposes": [getattr(REGISTRY.purposes.get(p), "label_en" if en else "label_ko", p) for p in c.purposes],
+            "items": [getattr(REGISTRY.items.get(i), "label_en" if en else "label_ko", i) for i in c.items],
+            "retention": c.retention_en if en else c.retention_ko,
+            "refusal": c.refusal_en if en else c.refusal_ko,
+        })
+    return blocks
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], key_func=_rate_key)
+def signup():
+    if current_user.is_authenticated:
+        return redirect("/")
+    form = signup_form()
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            member = services.register(form.profile_data(), form.consent_data(), ip=history.client_ip(),
+                                       user_agent=history.client_user_agent(), screen="signup")
+        except services.SignupError as exc:
+            form.place_errors(exc.errors)
+            status = 422
+        else:
+            _start_session(member)
+            services.record_login(member)
+            return redirect(url_for("accounts.welcome"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/signup.html", form=form, consents=consent_blocks()), status
+
+
+@bp.get("/signup/welcome")
+@login_required
+def welcome():
+    state = ledger.current(current_user.id)
+    chosen = [c for c in consent_blocks() if not c["required"] and state.get(ledger.kind_for(c["key"]))]
+    return render_template("accounts/welcome.html", chosen=chosen)
+
+
+@bp.get("/signup/verify/<token>")
+def verify_email(token):
+    member = verification.verify(token)
+    return render_template("accounts/verified.html", ok=member is not None), (200 if member else 400)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_rate_key)
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"), default="")
+    error, status = None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        target = safe_next(form.next.data or request.args.get("next"), default="/")
+        result = services.authenticate(form.login_id.data or "", form.password.data or "",
+                                       ip=history.client_ip(), user_agent=history.client_user_agent())
+        if result.ok:
+            _start_session(result.member)
+            return redirect(target)
+        status = 401
+        if result.status == "locked":
+            until = clock.to_kst(result.locked_until).strftime("%H:%M")
+            _max, minutes = services.login_settings()
+            error = _("로그인에 %(n)s회 연속 실패하여 %(m)s분 동안 로그인할 수 없습니다. %(t)s 이후 다시 시도해 주세요.",
+                      n=_max, m=minutes, t=until)
+        else:
+            error = _("아이디 또는 비밀번호가 올바르지 않습니다.")
+    return render_template("accounts/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        services.record_logout(current_user._get_current_object(), ip=history.client_ip(),
+                               user_agent=history.client_user_agent())
+    logout_user()
+    session.clear()
+    flash(_("로그아웃되었습니다."), "success")
+    return redirect("/")

@@ -127,7 +127,8 @@ def _create(clean: dict) -> Member:
     return member
 
 
-def _settings() -> tuple[int, int]:
+def login_settings() -> tuple[int, int]:
+    """(consecutive failures allowed, lock minutes)."""
     cfg = current_app.config
     return int(cfg.get("SENTEM_LOGIN_MAX_FAILURES", 5)), int(cfg.get("SENTEM_LOGIN_LOCK_MINUTES", 10))
 
@@ -140,7 +141,7 @@ def authenticate(login_id: str, password: str, *, ip: str | None = None,
     SENTEM_LOGIN_MAX_FAILURES consecutive failures the account is ``locked`` for
     SENTEM_LOGIN_LOCK_MINUTES (counted on the Sentem clock).
     """
-    max_failures, lock_minutes = _settings()
+    max_failures, lock_minutes = login_settings()
     now = clock.now()
     try:
         member = find_by_login_id(validation.clean_text(login_id, "login_id").lower())
@@ -173,6 +174,18 @@ def authenticate(login_id: str, password: str, *, ip: str | None = None,
     history.record("login", member, ip=ip, user_agent=user_agent)
     db.session.commit()
     return AuthResult("ok", member)
+
+
+def record_login(member: Member) -> None:
+    """Add a login made without the login form (right after signup) to the history; commits."""
+    history.record("login", member)
+    db.session.commit()
+
+
+def may_receive_marketing_email(member: Member) -> bool:
+    """Marketing email needs a current grant *and* a verified address."""
+    return member.status == "active" and member.is_email_verified and \
+        ledger.current(member.id).get("marketing_email", False)
 
 
 def record_logout(member: Member, *, ip: str | None = None, user_agent: str | None = None) -> None:
