@@ -1,0 +1,21 @@
+"""Template helpers of the staff area: times shown in KST, the current instant."""
+from __future__ import annotations
+
+from .. import clock
+from . import bp
+
+
+def kst(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC datetime as Korean time (empty for None)."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        return clock.to_kst(value).strftime(fmt)
+    return value.isoformat()
+
+
+@bp.record_once
+def _install(state):
+    env = state.app.jinja_env
+    env.filters.setdefault("kst", kst)
+    env.globals.setdefault("now_utc", clock.now)
