@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..extensions import csrf
 from . import bp, inquiries, notices, records
 from .forms import InquiryForm
 
@@ -52,7 +53,10 @@ def support_new():
             else:
                 flash(_("문의가 접수되었습니다."), "success")
                 return redirect(url_for("support.support_detail", inquiry_id=inquiry.id))
-    return render_template("support/new.html", form=form, errors=errors), (400 if errors else 200)
+    from ..web.i18n import current_lang
+
+    return render_template("support/new.html", form=form, errors=errors,
+                           retention=records.RETENTION.describe(current_lang())), (400 if errors else 200)
 
 
 @bp.get("/support/<int:inquiry_id>")
@@ -65,3 +69,18 @@ def support_detail(inquiry_id: int):
         abort(404)
     return render_template("support/inquiry.html", inquiry=inquiry, labels=records.CATEGORY_LABELS,
                            statuses=records.STATUS_LABELS)
+
+
+@bp.route("/marketing/opt-out/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click POST from mail clients carries no CSRF token; the signed token guards it
+def marketing_opt_out(token: str):
+    """One click, no login, free: withdraw the marketing consent the link was sent for."""
+    from . import marketing
+
+    found = marketing.read_opt_out_token(token)
+    if found is None:
+        return render_template("support/opt_out.html", ok=False, channel=None), 400
+    member_id, channel = found
+    marketing.opt_out(member_id, channel, ip=request.remote_addr,
+                      user_agent=request.headers.get("User-Agent", "")[:512])
+    return render_template("support/opt_out.html", ok=True, channel=channel)

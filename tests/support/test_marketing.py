@@ -1,0 +1,123 @@
+"""Marketing reaches exactly the members who may receive it (Network Act Art. 50)."""
+import datetime as dt
+
+from sentem import clock
+from sentem.extensions import db
+from sentem.notify import outbox
+from sentem.privacy import consent
+from sentem.support import marketing
+from sentem.support.models import CampaignSend
+from tests.builders import make_member
+from tests.support.builders import grant, verify_email
+
+
+def _email_campaign():
+    return marketing.create_campaign("email", "겨울 할인", "<b>전 품목 10%</b> 할인", staff_id=None)
+
+
+def test_email_campaign_reaches_only_consenting_verified_active_members(app):
+    ok = make_member(); verify_email(ok); grant(ok, "marketing_email")
+    unverified = make_member(); grant(unverified, "marketing_email")
+    no_consent = make_member(); verify_email(no_consent)
+    withdrew_consent = make_member(); verify_email(withdrew_consent)
+    grant(withdrew_consent, "marketing_email"); grant(withdrew_consent, "marketing_email", granted=False)
+    gone = make_member(); verify_email(gone); grant(gone, "marketing_email")
+    gone.status = "withdrawn"; db.session.commit()
+    pending = make_member(); verify_email(pending); grant(pending, "marketing_email")
+    pending.status = "withdrawal_pending"; db.session.commit()
+
+    campaign = _email_campaign()
+    sent, _ = marketing.send_campaign(campaign.id)
+    msgs = outbox.messages(category="marketing")
+    assert sent == 1 and [m["member_id"] for m in msgs] == [ok.id]
+    for member in (unverified, no_consent, withdrew_consent, gone, pending):
+        assert not outbox.messages(category="marketing", member_id=member.id)
+    msg = msgs[0]
+    assert msg["subject"].startswith("(광고)") and msg["body"].startswith("(광고)")
+    assert "센템" in msg["body"] and "1544-2755" in msg["body"]
+    assert "/marketing/opt-out/" in msg["body"]
+    # recorded without the message text
+    rows = db.session.query(CampaignSend).filter_by(campaign_id=campaign.id).all()
+    assert {(r.member_id, r.outcome) for r in rows} >= {(ok.id, "sent"), (unverified.id, "skipped")}
+    assert not hasattr(CampaignSend, "body")
+    # running again sends nobody twice
+    assert marketing.send_campaign(campaign.id) == (0, 0)
+    assert len(outbox.messages(category="marketing")) == 1
+
+
+def test_campaign_to_a_withdrawn_member_is_never_sent(app):
+    member = make_member(); verify_email(member); grant(member, "marketing_email", "marketing_sms")
+    member.status = "withdrawn"; db.session.commit()
+    for channel in ("email", "sms"):
+        campaign = marketing.create_campaign(channel, "제목", "본문", staff_id=None)
+        marketing.send_campaign(campaign.id)
+    assert outbox.messages(member_id=member.id, category="marketing") == []
+
+
+def test_suspended_member_gets_nothing(app):
+    member = make_member(); verify_email(member); grant(member, "marketing_email")
+    # the member asks to suspend processing for marketing: the consent ledger says withdrawn
+    grant(member, "marketing_email", granted=False)
+    marketing.send_campaign(_email_campaign().id)
+    assert outbox.messages(member_id=member.id, category="marketing") == []
+
+
+def test_sms_at_night_needs_night_consent(app):
+    day_only = make_member(); grant(day_only, "marketing_sms")
+    night_too = make_member(); grant(night_too, "marketing_sms", "marketing_sms_night")
+    clock.freeze("2026-11-28T13:30:00+00:00")  # 22:30 KST
+    campaign = marketing.create_campaign("sms", None, "오늘 밤 특가", staff_id=None)
+    marketing.send_campaign(campaign.id)
+    assert [m["member_id"] for m in outbox.messages(category="marketing")] == [night_too.id]
+    row = db.session.query(CampaignSend).filter_by(member_id=day_only.id).one()
+    assert row.reason == "night_no_consent"
+    clock.freeze("2026-11-28T02:00:00+00:00")  # 11:00 KST
+    marketing.send_campaign(marketing.create_campaign("sms", None, "낮 특가", staff_id=None).id)
+    assert day_only.id in [m["member_id"] for m in outbox.messages(category="marketing")]
+    assert all(m["body"].startswith("(광고)") and "무료수신거부" in m["body"]
+               for m in outbox.messages(category="marketing"))
+
+
+def test_opt_out_link_withdraws_consent_without_login(client):
+    member = make_member(); verify_email(member); grant(member, "marketing_email")
+    url = marketing.opt_out_url(member.id, "email")
+    path = url[url.index("/marketing/"):]
+    resp = client.get(path)
+    assert resp.status_code == 200 and "수신을 거부" in resp.get_data(as_text=True)
+    assert consent.current(member.id)["marketing_email"] is False
+    assert consent.history(member.id)[-1].screen == "marketing_opt_out"
+    assert client.get(path).status_code == 200  # twice is harmless
+
+
+def test_tampered_opt_out_link_is_refused(client):
+    member = make_member(); grant(member, "marketing_email")
+    token = marketing.opt_out_token(member.id, "email")
+    bad = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    resp = client.get(f"/marketing/opt-out/{bad}")
+    assert resp.status_code == 400 and "올바르지 않습니다" in resp.get_data(as_text=True)
+    assert client.get("/marketing/opt-out/garbage").status_code == 400
+    assert consent.current(member.id)["marketing_email"] is True
+
+
+def test_campaign_input_is_checked(app):
+    import pytest
+
+    with pytest.raises(marketing.CampaignError) as exc:
+        marketing.create_campaign("fax", "", "", staff_id=None)
+    assert {"channel", "body"} <= set(exc.value.errors)
+
+
+def test_biennial_notice_once_per_two_years(app):
+    member = make_member(); verify_email(member)
+    clock.freeze("2024-11-27T01:00:00+00:00")
+    grant(member, "marketing_email")
+    clock.freeze("2026-11-26T01:00:00+00:00")
+    assert marketing.biennial_notice() == 0  # not yet two years
+    clock.freeze("2026-11-28T01:00:00+00:00")
+    assert marketing.biennial_notice() == 1
+    msg = outbox.messages(category="marketing_consent_notice")[0]
+    assert "2024-11-27" in msg["body"] and "센템" in msg["body"] and "/me/consents" in msg["body"]
+    assert marketing.biennial_notice() == 0  # idempotent
+    assert marketing.biennial_notice_job() == 0
+    clock.freeze(dt.datetime(2028, 11, 28, 1, tzinfo=dt.timezone.utc))
+    assert marketing.biennial_notice() == 1  # the 4-year mark
