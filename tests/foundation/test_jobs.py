@@ -1,0 +1,113 @@
+"""Jobs plumbing: in-process without Redis, a real RQ worker on a real Redis, the schedule."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from sentem import clock
+from sentem.extensions import db
+from sentem.jobs import enqueue, inprocess, schedule
+from sentem.jobs.inprocess import JobRun
+from sentem.jobs.probe import PREFIX, probe_job
+from tests.conftest import REDIS_URL
+
+
+def _root():
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _stamp(name):
+    db.session.expire_all()
+    row = db.session.get(JobRun, PREFIX + name)
+    return row.last_run_at if row else None
+
+
+def test_enqueue_runs_in_process_without_redis(app):
+    app.config["SENTEM_REDIS_URL"] = None
+    assert enqueue(probe_job, "inline") == PREFIX + "inline"
+    assert _stamp("inline") == clock.now()
+
+
+def _worker_env(app):
+    env = dict(os.environ)
+    env.update({
+        "SENTEM_INSTANCE_PATH": app.config["SENTEM_INSTANCE_PATH"],
+        "SENTEM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SENTEM_ARCHIVE_DATABASE_URL": app.config["SENTEM_ARCHIVE_DATABASE_URL"],
+        "SENTEM_KEYSTORE_DATABASE_URL": app.config["SENTEM_KEYSTORE_DATABASE_URL"],
+        "SENTEM_REDIS_URL": app.config["SENTEM_REDIS_URL"],
+    })
+    env.pop("SENTEM_MASTER_KEY", None)  # the worker reads the instance's key ring
+    return env
+
+
+def test_a_real_job_through_a_real_worker(app):
+    """With SENTEM_TEST_REDIS_URL: enqueue on Redis, then `flask worker --burst` (a separate
+    process, as in production) runs it. Without Redis: the embedded in-process path."""
+    if not REDIS_URL:
+        app.config["SENTEM_REDIS_URL"] = None
+        enqueue(probe_job, "worker")
+        assert _stamp("worker") == clock.now()
+        return
+    from redis import Redis
+    from rq import Queue
+
+    from sentem.jobs import QUEUE
+
+    rq_job = enqueue(probe_job, "worker")
+    assert rq_job is not None and rq_job.get_status() == "queued"
+    assert _stamp("worker") is None  # nothing ran yet: it waits on Redis
+    db.session.commit()
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+        cwd=_root(), env=_worker_env(app), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rq_job.refresh()
+    assert rq_job.get_status() == "finished", result.stderr[-2000:]
+    assert rq_job.return_value() == PREFIX + "worker"
+    assert _stamp("worker") is not None  # the worker's own process wrote the row
+    assert Queue(QUEUE, connection=Redis.from_url(REDIS_URL)).count == 0
+
+
+def test_run_jobs_fixture_works_the_queue(app, run_jobs):
+    enqueue(probe_job, "fixture")
+    run_jobs()
+    assert _stamp("fixture") == clock.now()
+
+
+def test_enqueue_with_redis_down_loses_nothing_but_the_kick(app):
+    app.config["SENTEM_REDIS_URL"] = "redis://127.0.0.1:9/0"
+    assert enqueue(probe_job, "lost") is None
+    assert _stamp("lost") is None
+
+
+def test_in_process_scheduler_runs_each_occurrence_once(app):
+    entry = schedule.Recurring("probe-hourly", "sentem.jobs.probe:probe_job", "0 * * * *")
+    calls = []
+
+    class Counting(schedule.Recurring):
+        def resolve(self):
+            return lambda: calls.append(clock.now())
+
+    hourly = Counting(entry.name, entry.func, entry.cron)
+    assert inprocess.run_due(app, [hourly]) == []  # first sight: registered, not run
+    assert inprocess.run_due(app, [hourly]) == []
+    clock.advance(minutes=59)  # 10:59 KST = 01:59 UTC: next occurrence 02:00 not yet
+    assert inprocess.run_due(app, [hourly]) == []
+    clock.advance(minutes=1)
+    assert inprocess.run_due(app, [hourly]) == ["probe-hourly"]
+    assert inprocess.run_due(app, [hourly]) == []  # same occurrence: not again
+    clock.advance(hours=3, minutes=30)  # three occurrences missed: one catch-up run
+    assert inprocess.run_due(app, [hourly]) == ["probe-hourly"]
+    assert inprocess.run_due(app, [hourly]) == []
+    assert len(calls) == 2
+
+
+def test_schedule_lists_the_recurring_duties():
+    names = {r.name for r in schedule.RECURRING}
+    assert {"retention-sweep", "access-log-review", "quarterly-audit", "marketing-consent-notice"} <= names
+    for entry in schedule.RECURRING:
+        assert len(entry.cron.split()) == 5 and ":" in entry.func
+    for entry in schedule.available():
+        assert callable(entry.resolve())
