@@ -1,0 +1,100 @@
+"""Members (masked by default): list, exact search through the blind index, detail,
+one-record unmasking with a reason, and the justified CSV download.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..privacy import access_log
+from ..security import blind_index
+from . import bp, downloads, guard
+from .forms import ReasonForm, SearchForm
+from .member_views import PAGE_SIZE, masked_row, plain_row
+
+SEARCH_COLUMNS = {"login_id": "login_id_bidx", "email": "email_bidx", "mobile": "mobile_bidx"}
+STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
+
+
+def _member_model():
+    from ..accounts.models import Member
+
+    return Member
+
+
+@bp.route("/members")
+@guard.require("members.view")
+def members():
+    """Masked list; ``kind`` + ``q`` search one exact value through the blind index."""
+    Member = _member_model()
+    form = SearchForm(request.args)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    stmt = select(Member).order_by(Member.id.desc())
+    q = (form.q.data or "").strip()
+    if q and form.validate():
+        column = getattr(Member, SEARCH_COLUMNS[form.kind.data])
+        stmt = stmt.where(column == blind_index.compute(form.kind.data, q))
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    staff = guard.current_staff()
+    access_log.record("members.list", staff_id=staff.id,
+                      detail=f"page={page} rows={len(rows)}" + (f" search={form.kind.data}" if q else ""))
+    return render_template("admin/members/list.html", rows=[masked_row(m) for m in rows], form=form,
+                           page=page, total=total, page_size=PAGE_SIZE, searched=bool(q),
+                           download_form=ReasonForm(), status_ko=STATUS_KO)
+
+
+def _member_or_404(member_id: int):
+    member = db.session.get(_member_model(), member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/members/<int:member_id>")
+@guard.require("members.view")
+def member_detail(member_id: int):
+    member = _member_or_404(member_id)
+    staff = guard.current_staff()
+    access_log.record("members.view", staff_id=staff.id, member_id=member.id, detail="마스킹")
+    return render_template("admin/members/detail.html", m=masked_row(member, full=True), member=member,
+                           unmasked=False, form=ReasonForm(), status_ko=STATUS_KO)
+
+
+@bp.route("/members/<int:member_id>/unmask", methods=["POST"])
+@guard.require("members.unmask")
+@guard.reauth_required
+def member_unmask(member_id: int):
+    """Show one member's data unmasked, once, for the stated reason (logged)."""
+    member = _member_or_404(member_id)
+    form = ReasonForm()
+    reason = downloads.reason_or_none(form)
+    if reason is None:
+        return render_template("admin/members/detail.html", m=masked_row(member, full=True), member=member,
+                               unmasked=False, form=form, status_ko=STATUS_KO), 400
+    staff = guard.current_staff()
+    access_log.record("unmask", staff_id=staff.id, member_id=member.id, reason=reason, detail="회원 정보")
+    db.session.commit()
+    resp = render_template("admin/members/detail.html", m=plain_row(member), member=member, unmasked=True,
+                           form=ReasonForm(), status_ko=STATUS_KO, reason=reason)
+    return resp, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/members/download", methods=["POST"])
+@guard.require("members.download")
+@guard.reauth_required
+def members_download():
+    """All members as CSV, for a stated reason (logged with the row count)."""
+    Member = _member_model()
+    form = ReasonForm()
+    reason = downloads.reason_or_none(form)
+    if reason is None:
+        return render_template("admin/members/list.html", rows=[], form=SearchForm(), page=1, total=0,
+                               page_size=PAGE_SIZE, searched=False, download_form=form,
+                               status_ko=STATUS_KO), 400
+    members = db.session.execute(select(Member).order_by(Member.id)).scalars()
+    header = ["회원번호", "로그인 ID", "이름", "이메일", "휴대전화", "상태", "가입일시"]
+    rows = ([m.id, m.login_id, m.name, m.email, m.mobile, STATUS_KO.get(m.status, m.status),
+             m.created_at.isoformat() if m.created_at else ""] for m in members if m.status != "withdrawn")
+    return downloads.csv_response("members.csv", header, rows, kind="members", reason=reason)

@@ -1,0 +1,80 @@
+"""Members in the staff area: masked by default, exact search, justified unmask and download."""
+from sentem import clock
+from sentem.extensions import db
+from sentem.privacy.access_log import AccessLogEntry
+from tests.builders import make_member
+
+from .builders import make_staff, reauth, staff_login
+
+
+def test_list_is_masked_and_search_is_exact(client):
+    m = make_member(name="홍길동", email="gildong@example.com", mobile="010-2222-3333")
+    make_member()
+    staff_login(client, make_staff("privacy_handler"))
+    page = client.get("/admin/members").get_data(as_text=True)
+    assert "gildong@example.com" not in page and "홍*동" in page and "gi***@example.com" in page
+    page = client.get("/admin/members?kind=email&q=GILDONG@example.com").get_data(as_text=True)
+    assert "1명 검색됨" in page and f'/admin/members/{m.id}"' in page
+    page = client.get("/admin/members?kind=mobile&q=01022223333").get_data(as_text=True)
+    assert "1명 검색됨" in page
+    page = client.get("/admin/members?kind=email&q=gildong").get_data(as_text=True)
+    assert "0명 검색됨" in page
+    assert db.session.query(AccessLogEntry).filter_by(action="members.list").count() == 4
+
+
+def test_unmask_needs_reason_and_is_logged(client):
+    m = make_member(name="김철수", email="cs@example.com")
+    staff = make_staff("privacy_handler")
+    staff_login(client, staff)
+    detail = client.get(f"/admin/members/{m.id}").get_data(as_text=True)
+    assert "김철수" not in detail and "김*수" in detail
+    for blank in ("", "   ", "\t\n"):
+        r = client.post(f"/admin/members/{m.id}/unmask", data={"reason": blank})
+        assert r.status_code == 400 and "김철수" not in r.get_data(as_text=True)
+    r = client.post(f"/admin/members/{m.id}/unmask", data={"reason": "배송 문의 본인 확인"})
+    assert r.status_code == 200 and "김철수" in r.get_data(as_text=True)
+    entry = db.session.query(AccessLogEntry).filter_by(action="unmask").one()
+    assert entry.member_id == m.id and entry.reason == "배송 문의 본인 확인" and entry.staff_id == staff[0].id
+
+
+def test_unmask_after_five_minutes_asks_reauth(client):
+    m = make_member(name="김철수")
+    staff = make_staff("privacy_officer")
+    staff_login(client, staff)
+    clock.advance(minutes=6)
+    r = client.post(f"/admin/members/{m.id}/unmask", data={"reason": "확인"})
+    assert r.status_code == 302 and "/admin/reauth" in r.headers["Location"]
+    assert db.session.query(AccessLogEntry).filter_by(action="unmask").count() == 0
+    r = client.post("/admin/reauth", data={"password": "wrong", "code": "000000"})
+    assert r.status_code == 200
+    assert reauth(client, staff).status_code == 302
+    r = client.post(f"/admin/members/{m.id}/unmask", data={"reason": "확인"})
+    assert "김철수" in r.get_data(as_text=True)
+
+
+def test_handler_cannot_unmask_without_permission(client):
+    m = make_member(name="김철수")
+    make_staff("privacy_officer")
+    staff = make_staff("order_staff")
+    staff_login(client, staff)
+    assert client.get(f"/admin/members/{m.id}").status_code == 403
+    assert client.post(f"/admin/members/{m.id}/unmask", data={"reason": "x"}).status_code == 403
+    assert db.session.query(AccessLogEntry).filter_by(action="forbidden", staff_id=staff[0].id).count() == 2
+
+
+def test_download_needs_reason_and_logs_rows(client):
+    for _ in range(3):
+        make_member()
+    staff_login(client, make_staff("privacy_officer"))
+    r = client.post("/admin/members/download", data={"reason": "  "})
+    assert r.status_code == 400
+    r = client.post("/admin/members/download", data={"reason": "분기 회원 현황 보고"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.get_data(as_text=True).count("\n") == 4
+    entry = db.session.query(AccessLogEntry).filter_by(action="download").one()
+    assert "rows=3" in entry.detail and entry.reason == "분기 회원 현황 보고"
+
+
+def test_unknown_member_is_404(client):
+    staff_login(client, make_staff("privacy_handler"))
+    assert client.get("/admin/members/99999").status_code == 404
