@@ -62,16 +62,17 @@ def index():
 
 
 def _record_access(kind: str) -> None:
+    # Recorded first (flushed), so that the export includes the request it answers.
     services.answered_now(current_user, "access", "done", subject=kind,
                           answer="내 정보 전체를 내려받았습니다.")
-    db.session.commit()
 
 
 @bp.get("/me/export.json")
 @member_required
 def export_json():
-    body = access.export_json(current_user.id)
     _record_access("export.json")
+    body = access.export_json(current_user.id)
+    db.session.commit()
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.json"',
         "Cache-Control": "no-store"})
@@ -80,8 +81,9 @@ def export_json():
 @bp.get("/me/export.zip")
 @member_required
 def export_zip():
-    body = access.export_zip(current_user.id)
     _record_access("export.zip")
+    body = access.export_zip(current_user.id)
+    db.session.commit()
     return Response(body, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.zip"',
         "Cache-Control": "no-store"})

@@ -134,3 +134,14 @@ def notify(member, subject: str, body: str, *, category: str = "rights") -> None
             current_app.logger.warning("rights notification to member %s not delivered", member_id)
 
     outbox.after_commit(db.session, _send)
+
+
+def open_requests_summary() -> dict:
+    """For the staff dashboard: requests waiting for staff, and how many are past their deadline."""
+    from sqlalchemy import func
+
+    waiting = (RightsRequest.status == "received") & (RightsRequest.channel != "online")
+    total = db.session.execute(select(func.count(RightsRequest.id)).where(waiting)).scalar_one()
+    overdue = db.session.execute(select(func.count(RightsRequest.id))
+                                 .where(waiting, RightsRequest.due_at < clock.now())).scalar_one()
+    return {"open": total, "overdue": overdue}

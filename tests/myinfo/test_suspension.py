@@ -1,0 +1,66 @@
+"""Suspension (처리정지) and marketing withdrawal: at once, in the ledger, honoured by later sends."""
+from __future__ import annotations
+
+from sentem.extensions import db
+from sentem.myinfo import services
+from sentem.privacy import consent
+from tests.builders import login_as
+from tests.myinfo.builders import full_member
+
+
+def test_withdraw_marketing_email_per_channel(client, app):
+    m = full_member("mk")
+    assert not services.excluded_from_marketing(m.id, "email")
+    login_as(client, m)
+    resp = client.post("/me/consents", data={"kind": "marketing_email", "value": "off"})
+    assert resp.status_code == 302
+    assert services.excluded_from_marketing(m.id, "email")
+    assert not services.excluded_from_marketing(m.id, "sms")  # the other channel is untouched
+    assert m.id not in consent.member_ids_with("marketing_email")
+    assert m.id in consent.member_ids_with("marketing_sms")
+    html = client.get("/me/consents").get_data(as_text=True)
+    assert "/me/consents" in html  # the change is in the visible history
+
+
+def test_suspensions_are_ledger_rows_visible_in_history(client, app):
+    m = full_member("st")
+    assert services.statistics_allowed(m.id) and services.optional_processing_allowed(m.id)
+    login_as(client, m)
+    client.post("/me/consents", data={"kind": "suspend_statistics", "value": "on"})
+    client.post("/me/consents", data={"kind": "suspend_optional", "value": "on"})
+    assert not services.statistics_allowed(m.id)
+    assert not services.optional_processing_allowed(m.id)
+    kinds = [(row.kind, row.granted) for row in consent.history(m.id)]
+    assert ("suspend_statistics", True) in kinds and ("suspend_optional", True) in kinds
+    html = client.get("/me").get_data(as_text=True)
+    assert "suspend_statistics" in html  # consent history section of /me (from the registry walk)
+    client.post("/me/consents", data={"kind": "suspend_statistics", "value": "off"})
+    assert services.statistics_allowed(m.id)
+
+
+def test_unknown_kind_is_refused_clearly(client, app):
+    m = full_member("uk")
+    login_as(client, m)
+    resp = client.post("/me/consents", data={"kind": "terms", "value": "off"}, follow_redirects=True)
+    assert "알 수 없는 수신 동의 항목" in resp.get_data(as_text=True)
+    assert consent.current(m.id).get("terms") is True
+
+
+def test_later_campaign_excludes_the_member(client, app):
+    from sentem.support import marketing
+
+    keep, stop = full_member("keep"), full_member("stop")
+    for member in (keep, stop):
+        member.email_verified_at = member.created_at
+    db.session.commit()
+    login_as(client, stop)
+    client.post("/me/consents", data={"kind": "marketing_email", "value": "off"})
+    audience = [member_id for member_id, reason in marketing.audience("email") if reason is None]
+    assert keep.id in audience and stop.id not in audience
+
+
+def test_suspended_statistics_exclude_member(app):
+    a, b = full_member("sa"), full_member("sb")
+    services.set_suspension(b, "suspend_statistics", True)
+    counted = [m.id for m in (a, b) if services.statistics_allowed(m.id)]
+    assert counted == [a.id]
