@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("delivery", __name__)
 
-from . import models, records  # noqa: E402,F401  (tables and registry entries)
+from . import models, records, routes  # noqa: E402,F401  (tables, registry entries, pages)

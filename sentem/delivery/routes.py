@@ -1,0 +1,114 @@
+"""Member pages: the address book (``/me/addresses``) and an order's address change."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import addressbook, bp, services
+
+ADDRESS_FIELDS = ("label", "recipient_name", "recipient_phone", "postcode", "address1", "address2")
+ORDER_FIELDS = ("recipient_name", "recipient_phone", "postcode", "address1", "address2", "delivery_memo")
+
+
+def _form(fields) -> dict:
+    return {f: request.form.get(f, "") for f in fields}
+
+
+@bp.get("/me/addresses")
+@login_required
+def addresses():
+    return render_template("delivery/addresses.html", entries=addressbook.entries(current_user.id),
+                           limit=addressbook.MAX_ENTRIES)
+
+
+@bp.route("/me/addresses/new", methods=["GET", "POST"])
+@login_required
+def address_new():
+    values, errors = {f: "" for f in ADDRESS_FIELDS}, {}
+    if request.method == "POST":
+        values = _form(ADDRESS_FIELDS)
+        try:
+            addressbook.add(current_user, values, make_default=bool(request.form.get("is_default")))
+        except services.DeliveryInputError as exc:
+            errors = exc.errors
+        else:
+            flash(_("배송지를 저장했습니다."), "success")
+            return redirect(url_for("delivery.addresses"))
+    return render_template("delivery/address_form.html", values=values, errors=errors, entry=None), \
+        (400 if errors else 200)
+
+
+def _own_entry(entry_id: int):
+    try:
+        return addressbook.get(current_user.id, entry_id)
+    except LookupError:
+        abort(404)
+
+
+@bp.route("/me/addresses/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def address_edit(entry_id):
+    entry = _own_entry(entry_id)
+    errors = {}
+    if request.method == "POST":
+        values = _form(ADDRESS_FIELDS)
+        try:
+            addressbook.edit(current_user, entry_id, values, make_default=bool(request.form.get("is_default")))
+        except services.DeliveryInputError as exc:
+            errors = exc.errors
+        else:
+            flash(_("배송지를 수정했습니다."), "success")
+            return redirect(url_for("delivery.addresses"))
+    else:
+        values = {f: getattr(entry, f) or "" for f in ADDRESS_FIELDS}
+    return render_template("delivery/address_form.html", values=values, errors=errors, entry=entry), \
+        (400 if errors else 200)
+
+
+@bp.post("/me/addresses/<int:entry_id>/delete")
+@login_required
+def address_delete(entry_id):
+    _own_entry(entry_id)
+    addressbook.remove(current_user, entry_id)
+    flash(_("배송지를 삭제했습니다."), "success")
+    return redirect(url_for("delivery.addresses"))
+
+
+@bp.post("/me/addresses/<int:entry_id>/default")
+@login_required
+def address_default(entry_id):
+    _own_entry(entry_id)
+    addressbook.set_default(current_user, entry_id)
+    flash(_("기본 배송지를 바꿨습니다."), "success")
+    return redirect(url_for("delivery.addresses"))
+
+
+@bp.route("/orders/<order_no>/address", methods=["GET", "POST"])
+@login_required
+def order_address(order_no):
+    from ..orders.services import find_for_member
+
+    order = find_for_member(order_no, current_user.id)
+    if order is None:
+        abort(404)
+    req = services.request_for(order)
+    allowed = order.status in services.ADDRESS_CHANGE_STATUSES
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = _form(ORDER_FIELDS)
+        try:
+            services.change_address(order, actor=f"member:{current_user.id}", **values)
+        except services.AddressChangeRefused:
+            allowed, status = False, 409
+        except services.DeliveryInputError as exc:
+            errors, status = exc.errors, 400
+        else:
+            flash(_("배송지를 변경했습니다."), "success")
+            return redirect(f"/orders/{order.order_no}")
+    else:
+        values = {"recipient_name": req.recipient_name, "recipient_phone": req.recipient_phone,
+                  "postcode": req.postcode, "address1": req.address1, "address2": req.address2 or "",
+                  "delivery_memo": req.memo or ""} if req else {f: "" for f in ORDER_FIELDS}
+    return render_template("delivery/order_address.html", order=order, values=values, errors=errors,
+                           allowed=allowed), status

@@ -1,0 +1,127 @@
+"""What the shipping screens show, shaped for the staff area (least privilege).
+
+The list shows recipients masked; the detail and the packing slip show them in full
+only while the order is in a shipping state (or delivered within the unmask window,
+or waiting for a return pickup), and each such view is written to the staff access
+log by the caller (``reveal``). Outside that window everything is masked.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..security import masking
+from . import carriers
+from .models import DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
+from .services import EVENT_LABELS, FAILURE_REASONS, SHIPMENT_STATUS_LABELS, recipient_visible
+
+LIST_STATUSES = ("paid", "preparing", "shipped", "delivered", "return_requested")
+DEFAULT_LIST = ("paid", "preparing", "shipped")
+LIST_LIMIT = 200
+
+
+def orders_to_ship(statuses=DEFAULT_LIST, limit: int = LIST_LIMIT) -> list:
+    """Orders in ``statuses``, oldest payment first (what to ship next comes first)."""
+    from ..orders.models import Order
+
+    statuses = [s for s in statuses if s in LIST_STATUSES] or list(DEFAULT_LIST)
+    return db.session.execute(select(Order).where(Order.status.in_(statuses))
+                              .order_by(Order.paid_at.is_(None), Order.paid_at, Order.id)
+                              .limit(limit)).scalars().all()
+
+
+def _requests(order_ids) -> dict[int, DeliveryRequest]:
+    if not order_ids:
+        return {}
+    rows = db.session.execute(select(DeliveryRequest).where(DeliveryRequest.order_id.in_(order_ids))).scalars()
+    return {r.order_id: r for r in rows}
+
+
+def _latest_shipments(order_ids) -> dict[int, Shipment]:
+    if not order_ids:
+        return {}
+    latest: dict[int, Shipment] = {}
+    for s in db.session.execute(select(Shipment).where(Shipment.order_id.in_(order_ids))
+                                .order_by(Shipment.id)).scalars():
+        latest[s.order_id] = s
+    return latest
+
+
+def list_rows(orders) -> list[dict]:
+    """Rows for the list screen: masked recipient and region only, no access-log entry needed."""
+    ids = [o.id for o in orders]
+    reqs, ships = _requests(ids), _latest_shipments(ids)
+    rows = []
+    for o in orders:
+        req, ship = reqs.get(o.id), ships.get(o.id)
+        lines = list(o.lines)
+        summary = ""
+        if lines:
+            summary = lines[0].product_title + (f" 외 {len(lines) - 1}건" if len(lines) > 1 else "")
+        rows.append({
+            "order": o, "summary": summary, "quantity": sum(line.quantity for line in lines),
+            "recipient": masking.mask_name(req.recipient_name) if req else "",
+            "region": masking.mask_address(req.address1) if req else "",
+            "shipment": _shipment(ship) if ship else None,
+            "paid_at": _kst(o.paid_at),
+        })
+    return rows
+
+
+def _kst(value) -> str:
+    return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _shipment(s: Shipment) -> dict:
+    carrier = carriers.get(s.carrier)
+    return {"carrier_name": carriers.name_of(s.carrier), "tracking_no": s.tracking_no, "status": s.status,
+            "status_label": SHIPMENT_STATUS_LABELS.get(s.status, s.status),
+            "tracking_url": carrier.tracking_url(s.tracking_no) if carrier else None,
+            "shipped_at": _kst(s.shipped_at), "delivered_at": _kst(s.delivered_at),
+            "failed_at": _kst(s.failed_at),
+            "failure_reason": FAILURE_REASONS.get(s.failure_reason) if s.failure_reason else None}
+
+
+def may_reveal(order) -> bool:
+    """Whether shipping staff may see this order's recipient unmasked right now."""
+    if recipient_visible(order):
+        return True
+    if order.status == "return_requested":
+        pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=order.id)).scalar_one_or_none()
+        return bool(pickup and pickup.status == "requested")  # the courier must find the parcel
+    return False
+
+
+def recipient(order, req: DeliveryRequest | None) -> dict:
+    """The recipient block: full when ``may_reveal``, else masked. ``revealed`` says which."""
+    if req is None:
+        return {"revealed": False, "missing": True}
+    if may_reveal(order):
+        return {"revealed": True, "name": req.recipient_name, "phone": req.recipient_phone,
+                "postcode": req.postcode, "address1": req.address1, "address2": req.address2 or "",
+                "memo": req.memo or ""}
+    return {"revealed": False, "name": masking.mask_name(req.recipient_name),
+            "phone": masking.mask_phone(req.recipient_phone), "postcode": "*****",
+            "address1": masking.mask_address(req.address1), "address2": "", "memo": ""}
+
+
+def detail(order) -> dict:
+    """Everything the detail and slip screens show for one order."""
+    req = db.session.execute(select(DeliveryRequest).filter_by(order_id=order.id)).scalar_one_or_none()
+    shipments = db.session.execute(select(Shipment).filter_by(order_id=order.id)
+                                   .order_by(Shipment.id)).scalars().all()
+    events = db.session.execute(select(ShipmentEvent).filter_by(order_id=order.id)
+                                .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars().all()
+    pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=order.id)).scalar_one_or_none()
+    current = shipments[-1] if shipments else None
+    return {
+        "order": order, "lines": list(order.lines), "recipient": recipient(order, req),
+        "shipments": [_shipment(s) for s in shipments],
+        "current": _shipment(current) if current else None,
+        "current_status": current.status if current else None,
+        "events": [{"at": _kst(e.at), "label": EVENT_LABELS.get(e.kind, e.kind), "actor": e.actor,
+                    "reason": FAILURE_REASONS.get(e.code) if e.code else None} for e in events],
+        "pickup": pickup,
+        "delivered_at": _kst(order.delivered_at),
+    }
