@@ -1,0 +1,126 @@
+"""The archive database: expiry of archived records, month-key shredding, and reading.
+
+Records past retain-until are deleted in keyset batches (an id range per batch, one
+archive transaction each); held records stay, and their hold shows on the month duty.
+Once a month's records are all gone and the month is over, its key is shredded.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections import Counter
+
+from sqlalchemy import delete, func, select
+
+from ... import clock
+from ...extensions import db
+from ...security import datakeys
+from ...security.datakeys import DataKey
+from . import faults, ledger, services
+from .models import ARCHIVE_EXPIRY, ArchivedRecord, Duty, RetentionHold
+
+
+def sync_holds() -> None:
+    """Make every hold in force visible on the archived records it covers (commits the archive)."""
+    holds = db.session.execute(select(RetentionHold).where(RetentionHold.released_at.is_(None))).scalars().all()
+    for hold in holds:
+        db.session.execute(ArchivedRecord.__table__.update().where(
+            ArchivedRecord.record_class == hold.record_class, ArchivedRecord.order_no == hold.ref,
+            ArchivedRecord.hold_reason.is_(None)).values(hold_reason=hold.reason))
+    db.session.commit()
+
+
+def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary, job: str,
+                   progress=None) -> int:
+    """Delete archived records past retain-until (not held), in id-range batches."""
+    expired = (ArchivedRecord.retain_until <= as_of) & ArchivedRecord.hold_reason.is_(None)
+    if summary.dry_run:
+        for rc_key, n in db.session.execute(select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
+                                            .where(expired).group_by(ArchivedRecord.record_class)).all():
+            summary.counts[(rc_key, "archive_destroy")] += n
+        return 0
+    total, low = 0, 0
+    while True:
+        # The batch's upper id: keyset, so each batch reads only its own range (no rescans).
+        high = db.session.execute(select(ArchivedRecord.id).where(expired, ArchivedRecord.id > low)
+                                  .order_by(ArchivedRecord.id).offset(batch_size - 1).limit(1)).scalar()
+        in_range = expired & (ArchivedRecord.id > low)
+        if high is not None:
+            in_range = in_range & (ArchivedRecord.id <= high)
+        gone = Counter(db.session.execute(delete(ArchivedRecord).where(in_range)
+                                          .returning(ArchivedRecord.record_class)).scalars())
+        db.session.commit()  # the archive transaction of this batch
+        faults.point("after_archive_expiry_commit")
+        for rc_key, n in gone.items():
+            ledger.add(summary, rc_key, "archive_destroy", n, job)
+        db.session.commit()
+        n = sum(gone.values())
+        total += n
+        if progress:
+            progress(n)
+        if high is None:
+            return total
+        low = high
+
+
+def close_months(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
+    """For each archive month duty that is due: shred the key once its records are gone,
+    else move the duty to the next retain-until (or show it held)."""
+    duties = db.session.execute(select(Duty).where(
+        Duty.kind == ARCHIVE_EXPIRY, Duty.status.in_(("pending", "held")), Duty.due_at <= as_of)
+        .order_by(Duty.due_at)).scalars().all()
+    for duty in duties:
+        key = db.session.execute(select(DataKey).filter_by(kind="archive", label=duty.subject_ref)).scalar()
+        remaining = 0
+        if key is not None:
+            remaining = db.session.execute(select(func.count(ArchivedRecord.id))
+                                           .where(ArchivedRecord.key_id == key.id)).scalar_one()
+        month_end = _month_end(duty.subject_ref)
+        if remaining == 0 and as_of >= month_end:
+            if summary.dry_run:
+                summary.counts[("archive", "archive_key_shred")] += 1 if key is not None else 0
+                continue
+            if key is not None:
+                datakeys.shred(key.id)
+                db.session.commit()  # the month key is gone
+                ledger.add(summary, "archive", "archive_key_shred", 1, job)
+            duty.status, duty.done_at, duty.hold_reason = "done", clock.now(), None
+            summary.duties_done += 1
+            db.session.commit()
+            continue
+        if summary.dry_run:
+            continue
+        nxt = db.session.execute(select(func.min(ArchivedRecord.retain_until)).where(
+            ArchivedRecord.key_id == key.id, ArchivedRecord.hold_reason.is_(None))).scalar() if key else None
+        if remaining and nxt is None:  # only held records are left
+            duty.status = "held"
+            duty.hold_reason = f"분쟁 등으로 보류된 기록 {remaining}건"
+            summary.duties_held += 1
+        else:
+            due = clock.as_utc(nxt) if nxt is not None else month_end
+            duty.status, duty.hold_reason = "pending", None
+            duty.due_at = due
+            duty.deadline_at = duty.due_at + services.DEADLINE
+        db.session.commit()
+
+
+def _month_end(month: str) -> _dt.datetime:
+    """00:00 KST of the first day after archive month ``YYYY-MM``."""
+    year, mon = (int(x) for x in month.split("-"))
+    first_next = _dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return clock.start_of_day(first_next)
+
+
+def lookup(order_no: str) -> list[ArchivedRecord]:
+    """Archived records of an order number (for the audited staff path)."""
+    return list(db.session.execute(select(ArchivedRecord).where(ArchivedRecord.order_no == order_no.strip())
+                                   .order_by(ArchivedRecord.record_class, ArchivedRecord.id)).scalars())
+
+
+def read_payload(record: ArchivedRecord) -> dict | None:
+    """The decrypted payload, or None when its month key was shredded."""
+    try:
+        raw = datakeys.open_token(record.payload_ct, f"archive:{record.record_class}")
+    except datakeys.aead.KeyDestroyed:
+        return None
+    return json.loads(raw.decode("utf-8"))

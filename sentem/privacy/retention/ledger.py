@@ -1,0 +1,87 @@
+"""The destruction ledger (파기 관리대장) and the per-run summary.
+
+Ledger rows are counted up inside the same transaction as the work they describe,
+so a crash never leaves a destruction without its row or a row for work not done.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ... import clock
+from ...extensions import db
+from .models import DestructionLedger
+
+METHODS = {
+    "archive_move": "보관키(월별)로 재암호화하여 분리보관 DB로 이전",
+    "destroy": "DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
+    "expire": "보존기간 경과 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
+    "archive_destroy": "분리보관 DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
+    "key_shred": "회원 데이터키 파기(암호학적 삭제)",
+    "archive_key_shred": "보관월 키 파기(암호학적 삭제)",
+}
+ACTION_LABELS = {
+    "archive_move": "분리보관 이전",
+    "destroy": "파기(탈퇴)",
+    "expire": "파기(보존기간 만료)",
+    "archive_destroy": "분리보관 기록 파기",
+    "key_shred": "회원 데이터키 파기",
+    "archive_key_shred": "보관월 키 파기",
+}
+
+
+def new_run_id() -> str:
+    """A run id: the KST date plus a random suffix (no personal data)."""
+    return clock.today().strftime("%Y%m%d") + "-" + uuid.uuid4().hex[:10]
+
+
+@dataclass
+class Summary:
+    """What one sweep did (or, in a dry run, would do)."""
+
+    run_id: str
+    dry_run: bool = False
+    counts: Counter = field(default_factory=Counter)  # (record_class, action) -> n
+    duties_done: int = 0
+    duties_held: int = 0
+    errors: list[str] = field(default_factory=list)
+    scrubbed: list[str] = field(default_factory=list)
+
+    @property
+    def destroyed_anything(self) -> bool:
+        return any(n for (_, action), n in self.counts.items() if action != "archive_move")
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "dry_run": self.dry_run, "duties_done": self.duties_done,
+                "duties_held": self.duties_held, "errors": list(self.errors),
+                "counts": {f"{rc}:{action}": n for (rc, action), n in sorted(self.counts.items())}}
+
+
+def add(summary: Summary, record_class: str, action: str, count: int, job: str) -> None:
+    """Count ``count`` more of ``action`` on ``record_class`` in this run's ledger (flushed, not committed)."""
+    if count <= 0:
+        return
+    summary.counts[(record_class, action)] += count
+    if summary.dry_run:
+        return
+    row = db.session.execute(select(DestructionLedger).filter_by(
+        run_id=summary.run_id, record_class=record_class, action=action)).scalar_one_or_none()
+    if row is None:
+        row = DestructionLedger(run_id=summary.run_id, record_class=record_class, action=action, count=0,
+                                method=METHODS.get(action, action), job=job, at=clock.now())
+        db.session.add(row)
+    row.count += count
+    row.at = clock.now()
+    db.session.flush()
+
+
+def recent(limit: int = 200, record_class: str | None = None) -> list[DestructionLedger]:
+    """Ledger rows, newest first."""
+    q = select(DestructionLedger)
+    if record_class:
+        q = q.where(DestructionLedger.record_class == record_class)
+    return list(db.session.execute(q.order_by(DestructionLedger.at.desc(), DestructionLedger.id.desc())
+                                   .limit(limit)).scalars())

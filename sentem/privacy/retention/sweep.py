@@ -1,0 +1,99 @@
+"""The sweep: every retention duty that is due, in batches, safe to run twice.
+
+``sweep()`` carries out, in order: withdrawal duties (archive move, destruction,
+crypto-shredding — ``withdrawal.py``), archive expiry and month-key shredding
+(``archive.py``), and the expiry of never-withdrawn members' records (``expiry.py``);
+then, if anything was destroyed, the scrub (``scrub.py``). Every step commits its
+own transaction together with its ledger rows, so a run killed at any point is
+finished by the next one with nothing lost and nothing done twice.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+
+from ... import clock
+from ...extensions import db
+from . import archive, expiry, lease, ledger, scrub, withdrawal
+
+log = logging.getLogger("sentem.retention")
+DEFAULT_BATCH = 500
+
+
+class SweepBusy(RuntimeError):
+    """Another sweep holds the lease."""
+
+
+def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dry_run: bool = False,
+          *, job: str = "manual", progress=None) -> ledger.Summary:
+    """Perform every duty due by ``as_of`` (default: now). Returns a summary of what was done.
+
+    ``progress(n)`` is called as work is done (the CLI's progress bar). Raises
+    ``SweepBusy`` when another sweep is running.
+    """
+    as_of = clock.as_utc(as_of) if as_of else clock.now()
+    summary = ledger.Summary(run_id=ledger.new_run_id(), dry_run=dry_run)
+    if not dry_run and not lease.acquire():
+        raise SweepBusy("another retention sweep is running")
+    try:
+        with scrub.watch_deletes() as deleted:
+            _withdrawals(as_of, batch_size, summary, job, progress)
+            _archive(as_of, batch_size, summary, job, progress)
+            expiry.run(as_of, batch_size, summary, job, progress)
+        if not dry_run and summary.destroyed_anything:
+            summary.scrubbed = scrub.scrub(deleted)
+    finally:
+        if not dry_run:
+            lease.release()
+    log.info("retention sweep %s: %s", summary.run_id, summary.as_dict()["counts"])
+    return summary
+
+
+def _withdrawals(as_of, batch_size, summary, job, progress) -> None:
+    after = 0
+    while True:
+        duties = withdrawal.due_batch(as_of, after, batch_size)
+        if not duties:
+            return
+        after = duties[-1].id
+        withdrawal.run_batch(duties, summary, as_of, job)
+        if not dry_run_or_ok(summary):
+            return  # the archive (or a destroy) failed: stop here, nothing further deleted
+        if progress:
+            progress(len(duties))
+        if not summary.dry_run:
+            lease.renew()
+            db.session.commit()
+
+
+def dry_run_or_ok(summary: ledger.Summary) -> bool:
+    return summary.dry_run or not summary.errors
+
+
+def _archive(as_of, batch_size, summary, job, progress) -> None:
+    try:
+        if not summary.dry_run:
+            archive.sync_holds()
+        archive.expire_records(as_of, batch_size, summary, job, progress)
+        archive.close_months(as_of, summary, job)
+    except Exception as exc:  # the archive down: the main-database expiries still run
+        db.session.rollback()
+        log.warning("retention: archive expiry failed: %s", type(exc).__name__)
+        summary.errors.append(f"archive_expiry: {type(exc).__name__}")
+
+
+def pending_work(as_of: _dt.datetime | None = None) -> int:
+    """Rough size of the next sweep (for the progress bar): due withdrawals and expired archive rows."""
+    from sqlalchemy import func, select
+
+    from .models import WITHDRAWAL, ArchivedRecord, Duty
+
+    as_of = clock.as_utc(as_of) if as_of else clock.now()
+    n = db.session.execute(select(func.count(Duty.id)).where(
+        Duty.kind == WITHDRAWAL, Duty.status.in_(("pending", "held")), Duty.due_at <= as_of)).scalar_one()
+    try:
+        n += db.session.execute(select(func.count(ArchivedRecord.id)).where(
+            ArchivedRecord.retain_until <= as_of, ArchivedRecord.hold_reason.is_(None))).scalar_one()
+    except Exception:
+        db.session.rollback()
+    return n
