@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 10:00:36.387533
+Create Date: 2026-11-28 10:03:06.539702
 
 """
 from alembic import op

@@ -1,2 +1,196 @@
-"""Checkout and order views."""
-from . import bp  # noqa: F401
+"""Checkout and order views (thin: parse the form, call a service, render)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..shop import cart
+from ..shop.auth import member_required
+from . import bp, cancellation, checkout, gateways, numbers, payments
+from .models import CANCEL_REASONS, Order
+from .services import CANCELLABLE, find_for_member
+from .stock import SoldOut
+
+PAGE_SIZE = 20
+
+
+def _own_order(order_no: str) -> Order:
+    """The logged-in member's order, or 404 (someone else's looks exactly like none)."""
+    order = find_for_member(order_no, current_user.id) if numbers.is_valid(order_no) else None
+    if order is None:
+        abort(404)
+    return order
+
+
+def _actor() -> str:
+    return f"member:{current_user.id}"
+
+
+def _prefill() -> dict:
+    """The member's default address, else their profile, for the checkout form."""
+    from ..delivery.services import default_address
+
+    data = dict.fromkeys(checkout.DELIVERY_FIELDS, "")
+    address = default_address(current_user.id)
+    if address:
+        data.update({k: address.get(k) or "" for k in checkout.DELIVERY_FIELDS if k in address})
+    else:
+        m = current_user
+        data.update(recipient_name=m.name or "", recipient_phone=m.mobile or "", postcode=m.postcode or "",
+                    address1=m.address1 or "", address2=m.address2 or "")
+    return data
+
+
+def _render_checkout(form: dict, token: str, errors: dict | None = None, status: int = 200):
+    items = cart.items(current_user.id)
+    subtotal = cart.total(items)
+    fee = checkout.shipping_fee(subtotal)
+    return render_template("orders/checkout.html", form=form, token=token, errors=errors or {}, items=items,
+                           subtotal=subtotal, fee=fee, total=subtotal + fee,
+                           methods=gateways.available_methods()), status
+
+
+@bp.get("/checkout")
+@member_required
+def checkout_form():
+    if not cart.items(current_user.id):
+        flash(_("장바구니가 비어 있습니다."), "error")
+        return redirect(url_for("shop.cart_view"))
+    form = _prefill()
+    form.update(payment_method="test" if gateways.available_methods() else "", test_outcome="approve")
+    return _render_checkout(form, checkout.issue_token(current_user.id))
+
+
+@bp.post("/checkout")
+@member_required
+def checkout_submit():
+    form = {k: (request.form.get(k) or "").strip()[:200] for k in checkout.DELIVERY_FIELDS}
+    form["payment_method"] = (request.form.get("payment_method") or "").strip()[:20]
+    form["test_outcome"] = (request.form.get("test_outcome") or "approve").strip()[:10]
+    token = (request.form.get("checkout_token") or "").strip()[:64]
+    errors = checkout.validate_delivery(form)
+    if form["payment_method"] not in dict(gateways.available_methods()):
+        errors["payment_method"] = _("결제 수단을 선택해 주세요.")
+    if errors:
+        return _render_checkout(form, token, errors, 400)
+    try:
+        result = checkout.place_order(current_user, token=token, delivery=form,
+                                      payment_method=form["payment_method"],
+                                      payment_params={"test_outcome": form["test_outcome"]})
+    except SoldOut as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("shop.cart_view"))
+    except checkout.CheckoutError as exc:
+        if exc.errors:
+            return _render_checkout(form, token, exc.errors, 400)
+        flash(exc.message, "error")
+        return redirect(url_for("shop.cart_view"))
+    order_url = url_for("orders.detail", order_no=result.order.order_no)
+    if result.outcome == "declined":
+        flash(result.message, "error")
+        return redirect(url_for("shop.cart_view"))
+    if result.outcome == "unknown":
+        flash(result.message, "error")
+    elif result.outcome == "replay":
+        flash(_("이미 접수된 주문입니다. 같은 주문서로 다시 결제되지 않았습니다."), "info")
+    else:
+        flash(_("주문과 결제가 완료되었습니다."), "success")
+    return redirect(order_url)
+
+
+@bp.get("/orders")
+@member_required
+def index():
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    rows = list(db.session.execute(
+        select(Order).filter_by(member_id=current_user.id).options(selectinload(Order.lines))
+        .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
+        .scalars())
+    return render_template("orders/index.html", orders=rows[:PAGE_SIZE], page=page,
+                           has_next=len(rows) > PAGE_SIZE)
+
+
+def _tracking(order):
+    from ..delivery.services import tracking_for
+
+    return tracking_for(order)
+
+
+@bp.get("/orders/<order_no>")
+@member_required
+def detail(order_no: str):
+    order = _own_order(order_no)
+    return render_template("orders/detail.html", order=order, tracking=_tracking(order),
+                           can_cancel=order.status in CANCELLABLE, can_return=cancellation.can_return(order),
+                           return_deadline=cancellation.return_deadline(order), reasons=CANCEL_REASONS)
+
+
+@bp.get("/orders/<order_no>/receipt")
+@member_required
+def receipt(order_no: str):
+    order = _own_order(order_no)
+    if order.paid_at is None:
+        abort(404)
+    return render_template("orders/receipt.html", order=order)
+
+
+@bp.post("/orders/<order_no>/cancel")
+@member_required(next_url=lambda order_no: f"/orders/{order_no}")
+def cancel(order_no: str):
+    order = _own_order(order_no)
+    try:
+        record = cancellation.cancel(order, actor=_actor(), reason_code=request.form.get("reason", "change_of_mind"))
+    except cancellation.CancelRefused as exc:
+        flash(exc.message, "error")
+    else:
+        if record.status == "refunded" and record.refund_amount:
+            flash(_("주문을 취소하고 %(amount)s을 환불했습니다.", amount=f"{record.refund_amount:,}원"), "success")
+        elif record.status == "refunded":
+            flash(_("주문을 취소했습니다."), "success")
+        else:
+            flash(_("주문을 취소했습니다. 환불은 결제대행사 응답을 기다리는 중이며 3영업일 안에 처리됩니다."), "info")
+    return redirect(url_for("orders.detail", order_no=order.order_no))
+
+
+@bp.post("/orders/<order_no>/return")
+@member_required(next_url=lambda order_no: f"/orders/{order_no}")
+def request_return(order_no: str):
+    order = _own_order(order_no)
+    try:
+        cancellation.request_return(order, actor=_actor(), reason_code=request.form.get("reason", "change_of_mind"))
+        flash(_("반품(청약철회)을 신청했습니다. 상품이 도착하면 3영업일 안에 환불합니다."), "success")
+    except cancellation.CancelRefused as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("orders.detail", order_no=order.order_no))
+
+
+@bp.post("/orders/<order_no>/payment/check")
+@member_required(next_url=lambda order_no: f"/orders/{order_no}")
+def check_payment(order_no: str):
+    order = _own_order(order_no)
+    result = payments.recover(order, actor=_actor())
+    if result.outcome == "paid":
+        flash(_("결제가 확인되었습니다."), "success")
+    elif result.outcome == "declined":
+        flash(_("결제가 이루어지지 않아 주문을 취소했습니다. 장바구니에서 다시 주문해 주세요."), "error")
+    else:
+        flash(result.message or _("결제 결과를 아직 확인하지 못했습니다."), "error")
+    return redirect(url_for("orders.detail", order_no=order.order_no))
+
+
+@bp.app_context_processor
+def _helpers():
+    from .. import clock
+    from .models import STATUS_LABELS
+
+    def kst_time(value):
+        return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    return {"kst_time": kst_time, "status_labels": STATUS_LABELS}

@@ -1,2 +1,115 @@
-"""Catalog, cart and home page views."""
-from . import bp  # noqa: F401
+"""Catalog, cart and home page views (thin: parse, call a service, render)."""
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from . import bp, cart, catalog
+from .auth import member_required
+
+MAX_ID = 2**31 - 1
+
+
+def _int_arg(name: str, default: int = 1) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
+@bp.get("/")
+def home():
+    return render_template("shop/home.html", products=catalog.featured(), categories=catalog.categories())
+
+
+@bp.get("/products")
+def products():
+    q = (request.args.get("q") or "").strip()[:50]
+    category = catalog.category_by_slug(request.args.get("category"))
+    page = catalog.search(q, category, _int_arg("page"))
+    return render_template("shop/products.html", page=page, q=q, category=category,
+                           categories=catalog.categories())
+
+
+@bp.get("/products/<int:product_id>")
+def product(product_id: int):
+    p = catalog.get_active(product_id) if product_id <= MAX_ID else None
+    if p is None:
+        abort(404)
+    return render_template("shop/product.html", product=p)
+
+
+@bp.get("/products/<int:product_id>/image.svg")
+def placeholder(product_id: int):
+    p = catalog.get_active(product_id) if product_id <= MAX_ID else None
+    if p is None:
+        abort(404)
+    resp = make_response(catalog.placeholder_svg(p))
+    resp.headers["Content-Type"] = "image/svg+xml"
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp
+
+
+@bp.get("/cart")
+@member_required
+def cart_view():
+    items = cart.items(current_user.id)
+    return render_template("shop/cart.html", items=items, total=cart.total(items), problems=cart.problems(items))
+
+
+def _back_to_product():
+    raw = request.form.get("product_id", "")
+    return f"/products/{raw}" if raw.isdigit() and len(raw) < 11 else "/products"
+
+
+@bp.post("/cart/add")
+@member_required(next_url=lambda: _back_to_product())
+def cart_add():
+    try:
+        item = cart.add(current_user.id, request.form.get("product_id"), request.form.get("quantity", "1"))
+    except cart.CartError as exc:
+        flash(_(str(exc)), "error")
+        raw = request.form.get("product_id", "")
+        exists = raw.isdigit() and len(raw) < 10 and catalog.get_active(int(raw)) is not None
+        return redirect(f"/products/{raw}" if exists else "/cart")
+    flash(_("'%(title)s'을(를) 장바구니에 담았습니다.", title=item.product.title), "success")
+    return redirect(url_for("shop.cart_view"))
+
+
+@bp.post("/cart/update")
+@member_required
+def cart_update():
+    try:
+        cart.set_quantity(current_user.id, request.form.get("product_id"), request.form.get("quantity"))
+        flash(_("수량을 바꿨습니다."), "success")
+    except cart.CartError as exc:
+        flash(_(str(exc)), "error")
+    return redirect(url_for("shop.cart_view"))
+
+
+@bp.post("/cart/remove")
+@member_required
+def cart_remove():
+    try:
+        cart.remove(current_user.id, request.form.get("product_id"))
+        flash(_("장바구니에서 뺐습니다."), "success")
+    except cart.CartError as exc:
+        flash(_(str(exc)), "error")
+    return redirect(url_for("shop.cart_view"))
+
+
+@bp.app_template_filter("won")
+def won(amount) -> str:
+    """12000 → '12,000원' (English: '₩12,000')."""
+    from ..web.i18n import current_lang
+
+    return f"₩{int(amount):,}" if current_lang() == "en" else f"{int(amount):,}원"
+
+
+@bp.app_context_processor
+def _cart_count():
+    def cart_count():
+        return cart.count(current_user.id) if current_user.is_authenticated else 0
+
+    return {"cart_count": cart_count}

@@ -24,6 +24,8 @@ OUTCOMES = ("approve", "decline", "timeout", "error")
 class TestGatewayCharge(db.Model):
     """The test gateway's own ledger (its 'remote' side)."""
 
+    __test__ = False  # not a pytest class
+
     __tablename__ = "test_gateway_charges"
 
     id = db.Column(db.Integer, primary_key=True)

@@ -1,0 +1,41 @@
+"""Catalog pages: home, listing with paging and search, product page, 404s."""
+from tests.orders.builders import make_category, make_product
+
+
+def test_home_shows_featured_products(client):
+    make_product(title="머그컵", featured=True)
+    resp = client.get("/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "머그컵" in html and "개인정보 처리방침" in html
+
+
+def test_products_paging_and_search(client):
+    cups = make_category(slug="cups", title="컵")
+    for i in range(30):
+        make_product(title=f"상품{i:02d}", category_id=cups.id if i % 2 else None)
+    make_product(title="숨은상품", active=False)
+    first = client.get("/products").get_data(as_text=True)
+    assert "상품29" in first and "상품05" not in first and 'rel="next"' in first
+    second = client.get("/products?page=2").get_data(as_text=True)
+    assert "상품05" in second and 'rel="next"' not in second
+    assert "숨은상품" not in first + second
+    found = client.get("/products?q=상품1").get_data(as_text=True)
+    assert "상품12" in found and "상품22" not in found
+    in_cat = client.get("/products?category=cups").get_data(as_text=True)
+    assert "상품29" in in_cat and "상품28" not in in_cat
+    assert client.get("/products?page=abc&q=%25_%27").status_code == 200
+    assert client.get("/products?category=nope").status_code == 200
+
+
+def test_product_page_and_404s(client):
+    p = make_product(title="텀블러", price=15900, description="보온 6시간")
+    html = client.get(f"/products/{p.id}").get_data(as_text=True)
+    assert "텀블러" in html and "15,900원" in html and "보온 6시간" in html
+    hidden = make_product(active=False)
+    assert client.get(f"/products/{hidden.id}").status_code == 404
+    assert client.get("/products/999999").status_code == 404
+    assert client.get("/products/99999999999999999999").status_code == 404
+    assert client.get("/products/abc").status_code == 404
+    svg = client.get(f"/products/{p.id}/image.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
