@@ -14,8 +14,14 @@ def kst(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.isoformat()
 
 
+def reject_key(mapping: dict, *keys: str) -> dict:
+    """A copy of ``mapping`` without ``keys`` (for pager links that keep the filters)."""
+    return {k: v for k, v in mapping.items() if k not in keys}
+
+
 @bp.record_once
 def _install(state):
     env = state.app.jinja_env
     env.filters.setdefault("kst", kst)
     env.globals.setdefault("now_utc", clock.now)
+    env.filters.setdefault("reject_key", reject_key)

@@ -87,3 +87,9 @@ register_record_class(RecordClass(
     models=(AccessLogEntry, AccessLogHead),
     order=920,
 ))
+
+
+from ..cli.init import register_step  # noqa: E402
+from ..privacy.access_log import ensure_head  # noqa: E402
+
+register_step(ensure_head)  # `flask init` creates the access log's chain head

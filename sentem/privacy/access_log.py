@@ -20,6 +20,7 @@ import threading
 
 from flask import has_request_context, request
 from sqlalchemy import delete, event, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
@@ -87,22 +88,28 @@ def compute_hash(entry: AccessLogEntry) -> str:
     return hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest()
 
 
+def ensure_head() -> None:
+    """Create the chain head row if missing (idempotent; safe against a concurrent creator)."""
+    if db.session.get(AccessLogHead, 1) is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(AccessLogHead(id=1, last_seq=0, last_hash=GENESIS, anchor_seq=0,
+                                         anchor_hash=GENESIS))
+    except IntegrityError:
+        pass  # another writer created it first
+
+
 def _head(lock: bool) -> AccessLogHead:
-    stmt = select(AccessLogHead).where(AccessLogHead.id == 1)
+    ensure_head()
+    stmt = select(AccessLogHead).where(AccessLogHead.id == 1).execution_options(populate_existing=True)
     if lock:
         stmt = stmt.with_for_update()
         if _is_sqlite():
             # Take SQLite's write lock before reading, so two writers cannot read the same head.
             db.session.execute(update(AccessLogHead).where(AccessLogHead.id == 1)
                                .values(last_seq=AccessLogHead.last_seq))
-    head = db.session.execute(stmt).scalar_one_or_none()
-    if head is None:
-        head = AccessLogHead(id=1, last_seq=0, last_hash=GENESIS, anchor_seq=0, anchor_hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
-        if lock:
-            head = db.session.execute(stmt).scalar_one()
-    return head
+    return db.session.execute(stmt).scalar_one()
 
 
 def _is_sqlite() -> bool:
@@ -215,3 +222,4 @@ def expire(cutoff, batch_size: int) -> int:
     finally:
         if sqlite:
             _sqlite_lock.release()
+
