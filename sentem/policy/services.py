@@ -40,13 +40,14 @@ def publish(effective: _dt.date | None, summary: str | None = None, *, staff_id:
 
     check_effective_date(effective)
     now = clock.now()
+    content = policy_versions.snapshot()  # before adding a row, so autoflush sees no half-made version
     version = policy_versions.open_draft()
     if version is None:
-        version = PolicyVersion(label=policy_versions.next_label(), created_at=now)
+        version = PolicyVersion(label=policy_versions.next_label(), created_at=now, content=content)
         db.session.add(version)
     summary = (summary or "").strip() or version.summary or "개인정보 처리방침 개정"
     version.summary = summary
-    version.content = policy_versions.snapshot()
+    version.content = content
     version.status = PUBLISHED
     version.notice_posted_at = now
     version.published_at = now

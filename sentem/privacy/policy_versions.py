@@ -142,13 +142,15 @@ def prepare_draft(change: str) -> PolicyVersion:
     Used when a register changes (policy §4③: changes are published through the policy
     without delay) — the draft still needs publishing under the 7-day notice rule.
     """
+    content = snapshot()  # before adding a row, so autoflush sees no half-made version
     draft = open_draft()
     if draft is None:
-        draft = PolicyVersion(label=next_label(), status=DRAFT, summary=change, created_at=clock.now())
+        draft = PolicyVersion(label=next_label(), status=DRAFT, summary=change, created_at=clock.now(),
+                              content=content)
         db.session.add(draft)
     else:
         draft.summary = f"{draft.summary}\n{change}" if draft.summary else change
-    draft.content = snapshot()
+    draft.content = content
     draft.notice_title = f"개인정보 처리방침 변경 안내 ({draft.label})"
     draft.notice_body = ("개인정보 처리방침이 다음과 같이 변경될 예정입니다.\n\n" + (draft.summary or "")
                          + f"\n\n변경 사항은 시행일 {POLICY_NOTICE_DAYS}일 전부터 공지사항으로 알려 드립니다.")

@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
-CATEGORY_CHOICES = (("privacy", _l("개인정보")), ("order", _l("주문")), ("delivery", _l("배송")),
-                    ("other", _l("기타")))
+CATEGORY_CHOICES = [SelectChoice("privacy", _l("개인정보")), SelectChoice("order", _l("주문")),
+                    SelectChoice("delivery", _l("배송")), SelectChoice("other", _l("기타"))]
 
 
 class InquiryForm(FlaskForm):

@@ -1,0 +1,119 @@
+"""Staff area: policy versions, publishing (privacy officer), and the entrustment/provision registers.
+
+Publishing obeys the 7-day notice rule (policy §8): the effective date must be at
+least POLICY_NOTICE_DAYS after today's notice, else the form says so. Any register
+change prepares a draft version with its notice, published the same way.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+from ..extensions import db
+from ..policy import diff, services
+from ..privacy import access_log, policy_versions, registers
+from ..privacy.registry import POLICY_NOTICE_DAYS
+from . import bp, guard
+
+LABELS = {
+    "entrustee": "수탁자", "tasks_ko": "위탁 업무 내용", "tasks_en": "위탁 업무 내용 (영문)",
+    "period_ko": "기간", "period_en": "기간 (영문)", "recipient": "제공받는 자", "purpose_ko": "제공 목적",
+    "purpose_en": "제공 목적 (영문)", "items_ko": "제공 항목", "items_en": "제공 항목 (영문)",
+    "basis_ko": "근거 (별도 동의 또는 법률)", "basis_en": "근거 (영문)",
+}
+REQUIRED = {"entrustee", "tasks_ko", "period_ko", "recipient", "purpose_ko", "items_ko", "basis_ko"}
+
+
+class PublishForm(FlaskForm):
+    effective = StringField("시행일 (YYYY-MM-DD)")
+    summary = TextAreaField("변경 내용 요약")
+
+
+def _page(form=None, error=None, status=200):
+    current = policy_versions.current_version()
+    draft = policy_versions.open_draft()
+    live = policy_versions.snapshot()
+    pending = diff.between(current.content if current else None, live)
+    return render_template(
+        "admin/policy/index.html", versions=policy_versions.all_versions(published_only=False),
+        current=current, draft=draft, pending=pending, changed=services.live_differs_from_current(),
+        form=form or PublishForm(effective=services.earliest_effective_date().isoformat()),
+        error=error, earliest=services.earliest_effective_date(), notice_days=POLICY_NOTICE_DAYS,
+        entrustments=registers.entrustments(), provisions=registers.provisions()), status
+
+
+@bp.route("/policy")
+@guard.require("policy.view")
+def policy():
+    return _page()
+
+
+@bp.route("/policy/publish", methods=["POST"])
+@guard.require("policy.publish")
+def policy_publish():
+    form = PublishForm()
+    if not form.validate():
+        return _page(form, "보안 토큰이 만료되었습니다. 다시 시도해 주세요.", 400)
+    try:
+        effective = _dt.date.fromisoformat((form.effective.data or "").strip())
+    except ValueError:
+        return _page(form, "시행일을 YYYY-MM-DD 형식으로 입력해 주세요.", 400)
+    try:
+        version = services.publish(effective, form.summary.data, staff_id=guard.current_staff().id)
+    except services.PublishError as exc:
+        return _page(form, str(exc), 400)
+    access_log.record("policy.publish", staff_id=guard.current_staff().id,
+                      detail=f"처리방침 {version.label} 게시, 시행일 {effective.isoformat()}")
+    db.session.commit()
+    flash(f"{version.label}을(를) 게시했습니다. 공지사항에 올렸고 {effective.isoformat()}부터 시행됩니다.", "success")
+    return redirect(url_for("admin.policy"))
+
+
+def _kind_or_404(kind: str):
+    if kind not in registers.MODELS:
+        abort(404)
+    return registers.MODELS[kind]
+
+
+@bp.route("/policy/registers/<kind>/new", methods=["GET", "POST"])
+@bp.route("/policy/registers/<kind>/<int:entry_id>", methods=["GET", "POST"])
+@guard.require("registers.edit")
+def register_entry(kind: str, entry_id: int | None = None):
+    """Add or change an entrustment or provision; the change prepares a draft version."""
+    model, fields = _kind_or_404(kind)
+    entry = db.session.get(model, entry_id) if entry_id else None
+    if entry_id and entry is None:
+        abort(404)
+    values = {f: (getattr(entry, f) if entry else "") for f in fields}
+    errors = {}
+    if request.method == "POST":
+        if not FlaskForm().validate():
+            abort(400)
+        values = {f: (request.form.get(f) or "").strip()[:2000] for f in fields}
+        errors = {f: f"{LABELS[f]}을(를) 입력해 주세요." for f in fields if f in REQUIRED and not values[f]}
+        if not errors:
+            registers.save(kind, values, entry_id)
+            access_log.record("registers.edit", staff_id=guard.current_staff().id,
+                              detail=f"{kind} 등록부 {'변경' if entry_id else '추가'}")
+            db.session.commit()
+            flash("등록부를 바꾸었습니다. 처리방침 초안이 준비되었으니 시행일을 정해 게시해 주세요.", "success")
+            return redirect(url_for("admin.policy"))
+    return render_template("admin/policy/register_entry.html", kind=kind, entry=entry, fields=fields,
+                           values=values, errors=errors, labels=LABELS), (400 if errors else 200)
+
+
+@bp.route("/policy/registers/<kind>/<int:entry_id>/delete", methods=["POST"])
+@guard.require("registers.edit")
+def register_delete(kind: str, entry_id: int):
+    _kind_or_404(kind)
+    if not FlaskForm().validate():
+        abort(400)
+    if not registers.delete(kind, entry_id):
+        abort(404)
+    access_log.record("registers.edit", staff_id=guard.current_staff().id, detail=f"{kind} 등록부 삭제")
+    db.session.commit()
+    flash("등록부에서 삭제했습니다. 처리방침 초안을 게시해 주세요.", "success")
+    return redirect(url_for("admin.policy"))

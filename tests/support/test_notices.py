@@ -1,0 +1,36 @@
+"""The notices board: inert HTML, alerts to members who consented."""
+from sentem.extensions import db
+from sentem.notify import outbox
+from sentem.support import notices
+from tests.builders import make_member
+from tests.support.builders import grant
+
+SCRIPT = '<script>alert("x")</script>'
+
+
+def test_notice_html_is_shown_inert(client):
+    notice = notices.post(f"공지 {SCRIPT}", f"본문 {SCRIPT}<b>굵게</b>")
+    db.session.commit()
+    for path in ("/notices", f"/notices/{notice.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<b>굵게</b>" not in client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert client.get("/notices/99999").status_code == 404
+
+
+def test_members_who_consented_get_an_alert(app):
+    yes, no = make_member(), make_member()
+    grant(yes, "notices")
+    gone = make_member(); grant(gone, "notices"); gone.status = "withdrawn"; db.session.commit()
+    notices.post("배송 휴무 안내", "설 연휴 배송 휴무")
+    db.session.commit()
+    alerts = outbox.messages(category="notice")
+    assert [m["member_id"] for m in alerts] == [yes.id]
+    assert "배송 휴무 안내" in alerts[0]["subject"]
+
+
+def test_rolled_back_notice_alerts_nobody(app):
+    member = make_member(); grant(member, "notices")
+    notices.post("취소될 공지", "본문")
+    db.session.rollback()
+    assert outbox.messages(category="notice") == []
