@@ -16,7 +16,7 @@ from ..extensions import db
 from ..privacy import access_log
 from . import bp, guard
 
-ACTIONS = ("preparing", "shipped", "delivered", "failed", "resend")
+ACTIONS = ("preparing", "shipped", "delivered", "failed", "resend", "return_picked_up")
 SLIP_LIMIT = 100
 
 
@@ -92,9 +92,13 @@ def shipping_action(order_no, action):
         elif action == "failed":
             workflow.record_failure(order.order_no, form.get("reason"), actor=actor)
             done = "배송 실패를 기록했습니다. 재발송할 때 새 송장번호를 입력하세요."
-        else:
+        elif action == "resend":
             workflow.resend(order.order_no, form.get("carrier"), form.get("tracking_no"), actor=actor)
             done = "재발송을 기록했습니다. 회원에게 발송 안내를 보냈습니다."
+        else:
+            workflow.mark_return_picked_up(order.order_no, form.get("carrier"), form.get("tracking_no"),
+                                           actor=actor)
+            done = "반품 회수를 기록했습니다. 도착 확인과 환불은 주문·환불 화면에서 합니다."
     except workflow.ShippingError as exc:
         db.session.expire_all()
         values = {"action": action, "carrier": form.get("carrier", ""), "tracking_no": form.get("tracking_no", ""),

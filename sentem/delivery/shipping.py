@@ -157,6 +157,25 @@ def resend(order_no: str, carrier_code: str | None, tracking_no: str | None, *, 
     return _run(order_no, action)
 
 
+def mark_return_picked_up(order_no: str, carrier_code: str | None, tracking_no: str | None, *, actor: str):
+    """The courier collected a 청약철회 return from the member (carrier and number validated)."""
+    from .models import ReturnPickup
+
+    def action(order):
+        pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=order.id)).scalar_one_or_none()
+        if order.status != "return_requested" or pickup is None or pickup.status != "requested":
+            raise ShippingError(f"주문 {order.order_no}은(는) 회수를 기다리는 반품이 없습니다.")
+        try:
+            carrier, number = carriers.normalise_tracking(carrier_code, tracking_no)
+        except carriers.TrackingError as exc:
+            raise ShippingError(str(exc)) from exc
+        pickup.status, pickup.carrier, pickup.tracking_no = "picked_up", carrier.code, number
+        pickup.picked_up_at = clock.now()
+        _event(order, "return_picked_up", actor)
+        return pickup
+    return _run(order_no, action)
+
+
 def bulk(action: str, order_nos, *, actor: str, carrier_code: str | None = None,
          tracking: dict | None = None) -> list[dict]:
     """Apply one action to many orders, one transaction each; returns a result per order.

@@ -122,6 +122,7 @@ def detail(order) -> dict:
         "current_status": current.status if current else None,
         "events": [{"at": _kst(e.at), "label": EVENT_LABELS.get(e.kind, e.kind), "actor": e.actor,
                     "reason": FAILURE_REASONS.get(e.code) if e.code else None} for e in events],
-        "pickup": pickup,
+        "pickup": ({"status": pickup.status, "carrier_name": carriers.name_of(pickup.carrier),
+                    "tracking_no": pickup.tracking_no, "created_at": _kst(pickup.created_at)} if pickup else None),
         "delivered_at": _kst(order.delivered_at),
     }
