@@ -8,7 +8,7 @@ before. Archive month keys are data keys of kind ``archive``.
 """
 from __future__ import annotations
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g
 from sqlalchemy import select
 
 from .. import clock
@@ -110,9 +110,13 @@ def rewrap_all() -> int:
 
 def _cache() -> dict:
     # Per app context (one request, one job): a shredded key never outlives its
-    # context, and no process keeps keys that another needs.
-    if not has_app_context():
-        raise RuntimeError("data keys need an app context")
-    if "sentem_data_keys" not in g:
-        g.sentem_data_keys = {}
-    return g.sentem_data_keys
+    # context, and no process keeps keys that another needs. One proxy lookup per
+    # call: this sits on the path of every encrypted field.
+    try:
+        ctx_g = g._get_current_object()
+    except RuntimeError:
+        raise RuntimeError("data keys need an app context") from None
+    cache = getattr(ctx_g, "sentem_data_keys", None)
+    if cache is None:
+        cache = ctx_g.sentem_data_keys = {}
+    return cache

@@ -1,0 +1,47 @@
+"""Run the benchmarks: every ``bench/bench_*.py`` module's ``main()``, or the ones named.
+
+    python -m bench                 # all of them
+    python -m bench foundation      # bench/bench_foundation.py only
+
+Each module prints its own figures. A module that fails is reported and the others
+still run; the exit status is non-zero when any failed.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def discover() -> list[str]:
+    """Names of the benchmark modules, without the ``bench_`` prefix, sorted."""
+    return sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+
+
+def main(argv: list[str]) -> int:
+    names = [a.removeprefix("bench_").removesuffix(".py") for a in argv] or discover()
+    unknown = [n for n in names if not (HERE / f"bench_{n}.py").exists()]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(discover())}")
+        return 2
+    failed = []
+    for name in names:
+        print(f"\n=== bench {name} ===", flush=True)
+        started = time.perf_counter()
+        try:
+            importlib.import_module(f"bench.bench_{name}").main()
+        except Exception:
+            traceback.print_exc()
+            failed.append(name)
+        print(f"--- {name}: {time.perf_counter() - started:.1f}s", flush=True)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

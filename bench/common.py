@@ -1,0 +1,195 @@
+"""Shared bench helpers: a prepared instance folder, gunicorn on loopback, a load generator.
+
+``load()`` uses ``wrk`` when installed (``apt-get install wrk``) and otherwise a small
+threaded Python client with keep-alive; the output says which one measured.
+"""
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+ENV_CLEAR = ("SENTEM_DATABASE_URL", "SENTEM_ARCHIVE_DATABASE_URL", "SENTEM_KEYSTORE_DATABASE_URL",
+             "SENTEM_REDIS_URL", "SENTEM_MASTER_KEY", "SENTEM_SECRET_KEY", "SENTEM_ENV")
+
+
+def embedded_env(instance: str) -> dict:
+    """Environment for a Sentem process on the embedded default in ``instance``."""
+    env = {k: v for k, v in os.environ.items() if k not in ENV_CLEAR}
+    env["SENTEM_INSTANCE_PATH"] = instance
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def flask(instance: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``flask --app wsgi ARGS`` against ``instance``."""
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env=embedded_env(instance), capture_output=True, text=True, check=check)
+
+
+@contextlib.contextmanager
+def prepared_instance(seed: bool = True):
+    """A temporary instance folder after ``flask init`` (and ``demo seed`` when available)."""
+    path = tempfile.mkdtemp(prefix="sentem-bench-")
+    try:
+        flask(path, "init")
+        if seed:
+            result = flask(path, "demo", "seed", check=False)
+            if result.returncode != 0:
+                print("  (no demo catalog: `flask demo seed` is not available or failed)")
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int = 2):
+    """Serve ``app_spec`` with gunicorn sync workers on a free loopback port; yields the base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-k", "sync", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--timeout", "60", app_spec],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("gunicorn exited:\n" + proc.stderr.read()[-3000:])
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start within 60 s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def load(url: str, seconds: float = SECONDS, connections: int = CONNECTIONS) -> dict:
+    """Load ``url`` for ``seconds``; returns {rps, p99_ms, tool, errors}."""
+    warm(url)
+    if shutil.which("wrk"):
+        return _wrk(url, seconds, connections)
+    return _threaded(url, seconds, min(connections, 16))
+
+
+def warm(url: str, n: int = 20) -> None:
+    """A few requests first, so that lazy imports and first-request work are not measured;
+    fails loudly when the page does not answer 200."""
+    for _ in range(n):
+        status, _ = _get_once(url)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+
+
+def _get_once(url: str):
+    host, port, path = _split(url)
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def _split(url: str):
+    m = re.match(r"http://([^:/]+):(\d+)(/.*)?$", url)
+    return m.group(1), int(m.group(2)), m.group(3) or "/"
+
+
+def _wrk(url: str, seconds: float, connections: int) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = _ms(re.search(r"^\s*99%\s+([\d.]+\w+)", out, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    sock = re.search(r"Socket errors:.*", out)
+    return {"rps": rps, "p99_ms": p99, "tool": f"wrk -t2 -c{connections}", "errors": errors,
+            "socket_errors": sock.group(0) if sock else ""}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def _threaded(url: str, seconds: float, threads: int) -> dict:
+    host, port, path = _split(url)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        mine = []
+        while time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    errors[0] += 1
+                if resp.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn = http.client.HTTPConnection(host, port, timeout=10)
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+            mine.append(time.perf_counter() - t0)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan")
+    return {"rps": len(latencies) / elapsed, "p99_ms": p99, "tool": f"python threads x{threads}",
+            "errors": errors[0], "socket_errors": ""}
+
+
+def timeit(fn, n: int) -> float:
+    """Seconds per call of ``fn`` over ``n`` calls (best of three rounds)."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / n)
+    return best
