@@ -1,0 +1,107 @@
+"""Personal data at rest: byte scans of the databases; concurrent signups."""
+import os
+import shutil
+import subprocess
+import threading
+
+from sqlalchemy import func, inspect, select, text
+
+from sentem.accounts import services
+from sentem.accounts.models import Member
+from sentem.extensions import db
+from sentem.privacy.consent import ConsentEvent
+from sentem.privacy.registry import REGISTRY
+from sentem.security.datakeys import DataKey
+from tests.accounts.builders import REQUIRED_CONSENTS, signup_form
+from tests.conftest import USE_PG
+
+SECRETS = {
+    "login_id": "plainscan77",
+    "name": "표석진가명",
+    "email": "plain.scan77@example.org",
+    "mobile": "010-7391-2846",
+    "postcode": "06236",
+    "address1": "서울특별시 강남구 비밀로 77",
+    "address2": "스캔동 707호",
+    "company_name": "비밀스캔상사",
+    "sns_account": "@plainscan_sns",
+}
+
+
+def needles() -> list[bytes]:
+    found = []
+    for key, value in SECRETS.items():
+        found.append(value.encode("utf-8"))
+        if key == "mobile":
+            found.append(value.replace("-", "").encode())
+    return found
+
+
+def dump_databases(app) -> bytes:
+    """Every byte the three databases hold: the files (SQLite) or a pg_dump of each (PostgreSQL)."""
+    if not USE_PG:
+        folder = app.config["SENTEM_INSTANCE_PATH"]
+        blob = b""
+        for name in os.listdir(folder):
+            if name.endswith((".db", ".db-wal", ".db-journal")):
+                with open(os.path.join(folder, name), "rb") as fh:
+                    blob += fh.read()
+        return blob
+    blob = b""
+    for bind, engine in db.engines.items():
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        if shutil.which("pg_dump"):
+            blob += subprocess.run(["pg_dump", "--data-only", url], check=True, capture_output=True).stdout
+        else:  # no pg_dump: every text column of every table
+            with engine.connect() as conn:
+                for table in inspect(engine).get_table_names():
+                    blob += "\n".join(str(r) for r in conn.execute(text(f'SELECT * FROM "{table}"'))).encode()
+    return blob
+
+
+def test_byte_scan_finds_no_plaintext(app, client):
+    form = signup_form(**SECRETS, consent_marketing_email="y", consent_marketing_sms="y")
+    assert client.post("/signup", data=form).status_code == 302
+    client.post("/logout")
+    client.post("/login", data={"login_id": SECRETS["login_id"], "password": form["password"]})
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()  # SQLite: everything written back to the files
+    blob = dump_databases(app)
+    assert len(blob) > 1000
+    for needle in needles():
+        assert needle not in blob, needle.decode()
+    # The outbox (instance folder) is sealed too.
+    outbox = os.path.join(app.config["SENTEM_INSTANCE_PATH"], "outbox")
+    for name in os.listdir(outbox):
+        raw = open(os.path.join(outbox, name), "rb").read()
+        assert not any(n in raw for n in needles())
+
+
+def test_concurrent_signups_with_one_login_id_create_one_member(app):
+    threads, results = 6, []
+    barrier = threading.Barrier(threads)
+
+    def attempt(n):
+        with app.app_context():
+            form = signup_form(login_id="samename01", email=f"same{n}@example.com")
+            data = {k: v for k, v in form.items() if not k.startswith("consent_")}
+            barrier.wait()
+            try:
+                services.register(data, dict(REQUIRED_CONSENTS), ip="127.0.0.1", user_agent="t")
+                results.append("ok")
+            except services.SignupError as exc:
+                results.append(exc.errors.get("login_id"))
+            finally:
+                db.session.remove()
+
+    workers = [threading.Thread(target=attempt, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert results.count("ok") == 1, results
+    assert results.count("이미 사용 중인 아이디입니다.") == threads - 1, results
+    assert db.session.execute(select(func.count(Member.id))).scalar_one() == 1
+    assert db.session.execute(select(func.count(ConsentEvent.id))).scalar_one() == len(REGISTRY.consents)
+    assert db.session.execute(select(func.count(DataKey.id)).where(DataKey.kind == "member")).scalar_one() == 1
