@@ -69,3 +69,12 @@ def test_templates_hold_no_retention_numbers():
     for path in root.glob("*.html"):
         body = path.read_text(encoding="utf-8")
         assert not re.search(r"\d+\s*(년|일 이내|일 전|years|days)", body), path.name
+
+
+def test_english_policy_page_uses_the_catalog(client):
+    client.set_cookie("lang", "en")
+    text = _text(client.get("/privacy").get_data(as_text=True))
+    assert "Purposes of processing personal data" in text
+    assert "within 5 days" in text and "7 days before" in text
+    assert "Management Support Team" in text and "1544-7058" in text
+    assert "Items stored encrypted" in text and "Email" in text and "Company name" in text
