@@ -137,11 +137,16 @@ def notify(member, subject: str, body: str, *, category: str = "rights") -> None
 
 
 def open_requests_summary() -> dict:
-    """For the staff dashboard: requests waiting for staff, and how many are past their deadline."""
+    """For the staff dashboard: requests waiting for staff, due within 3 days, past their deadline."""
+    import datetime as _dt
+
     from sqlalchemy import func
 
     waiting = (RightsRequest.status == "received") & (RightsRequest.channel != "online")
     total = db.session.execute(select(func.count(RightsRequest.id)).where(waiting)).scalar_one()
     overdue = db.session.execute(select(func.count(RightsRequest.id))
                                  .where(waiting, RightsRequest.due_at < clock.now())).scalar_one()
-    return {"open": total, "overdue": overdue}
+    now = clock.now()
+    due_soon = db.session.execute(select(func.count(RightsRequest.id)).where(
+        waiting, RightsRequest.due_at >= now, RightsRequest.due_at < now + _dt.timedelta(days=3))).scalar_one()
+    return {"open": total, "due_soon": due_soon, "overdue": overdue}

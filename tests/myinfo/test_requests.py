@@ -90,6 +90,8 @@ def test_summary_counts_overdue(app):
 
     m = full_member("sum")
     make_rights_request(m)
-    assert open_requests_summary() == {"open": 1, "overdue": 0}
-    clock.advance(days=11)
-    assert open_requests_summary() == {"open": 1, "overdue": 1}
+    assert open_requests_summary() == {"open": 1, "due_soon": 0, "overdue": 0}
+    clock.advance(days=8)
+    assert open_requests_summary() == {"open": 1, "due_soon": 1, "overdue": 0}
+    clock.advance(days=3)
+    assert open_requests_summary() == {"open": 1, "due_soon": 0, "overdue": 1}
