@@ -1,0 +1,81 @@
+"""The staff area's sections of the quarterly self-audit: who can reach personal data
+and when they last did, role changes of the quarter, the access-log chain."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .. import clock
+from ..extensions import db
+from ..privacy import access_log
+from ..privacy.access_log import AccessLogEntry
+from ..privacy.registry import register_audit_section
+from .models import RoleChange, Staff
+from .permissions import GRANTS, ROLES
+
+PERSONAL_PERMISSIONS = ("members.view", "members.unmask", "members.download", "orders.view", "orders.download",
+                        "shipping.view", "rights.view", "inquiries.view", "archive.view", "marketing.send")
+
+
+def staff_access(start, end) -> dict:
+    """Active staff whose role reaches personal data, and their last personal-data access."""
+    rows = []
+    unused = 0
+    for s in db.session.execute(select(Staff).where(Staff.active.is_(True)).order_by(Staff.id)).scalars():
+        perms = sorted(p for p in PERSONAL_PERMISSIONS if p in GRANTS.get(s.role, ()))
+        if not perms:
+            continue
+        last = db.session.execute(select(func.max(AccessLogEntry.at)).where(
+            AccessLogEntry.staff_id == s.id, AccessLogEntry.member_id.is_not(None))).scalar()
+        in_quarter = db.session.execute(select(func.count()).where(
+            AccessLogEntry.staff_id == s.id, AccessLogEntry.member_id.is_not(None),
+            AccessLogEntry.at >= start, AccessLogEntry.at < end)).scalar_one()
+        if not in_quarter:
+            unused += 1
+        rows.append({"직원번호": s.id, "역할": ROLES.get(s.role, (s.role,))[0], "권한": ", ".join(perms),
+                     "마지막 개인정보 접근": clock.to_kst(last).strftime("%Y-%m-%d %H:%M") if last else "없음",
+                     "분기 중 접근 건수": in_quarter,
+                     "마지막 로그인": clock.to_kst(s.last_login_at).strftime("%Y-%m-%d") if s.last_login_at else "없음"})
+    return {"title": "개인정보 취급 직원과 마지막 사용", "staff_with_access": len(rows),
+            "unused_in_quarter": unused, "rows": rows,
+            "note": "분기 중 한 번도 쓰지 않은 권한은 회수를 검토하세요." if unused else "-"}
+
+
+def role_changes(start, end) -> dict:
+    changes = db.session.execute(select(RoleChange).where(RoleChange.at >= start, RoleChange.at < end)
+                                 .order_by(RoleChange.at)).scalars().all()
+    kinds = {"grant": "부여", "change": "변경", "revoke": "말소"}
+    chart = {label: sum(1 for c in changes if c.kind == k) for k, label in kinds.items()}
+    return {"title": "권한 부여·변경·말소", "count": len(changes), "chart": chart,
+            "rows": [{"일시": clock.to_kst(c.at).strftime("%Y-%m-%d %H:%M"), "직원번호": c.staff_id,
+                      "구분": kinds.get(c.kind, c.kind), "이전": c.from_role or "-", "이후": c.to_role or "-",
+                      "변경자": c.changed_by_id or "명령줄", "사유": c.reason or ""} for c in changes]}
+
+
+def access_log_section(start, end) -> dict:
+    broken = access_log.verify_detail()
+    total = db.session.execute(select(func.count()).select_from(AccessLogEntry)
+                               .where(AccessLogEntry.at >= start, AccessLogEntry.at < end)).scalar_one()
+    by_action = dict(db.session.execute(select(AccessLogEntry.action, func.count())
+                                        .where(AccessLogEntry.at >= start, AccessLogEntry.at < end)
+                                        .group_by(AccessLogEntry.action)).all())
+    top = dict(sorted(by_action.items(), key=lambda kv: -kv[1])[:10])
+    return {"title": "접속기록 무결성", "ok": broken is None, "entries_in_quarter": total,
+            "chain": "이상 없음" if broken is None else f"기록 {broken[0]}에서 끊김: {broken[1]}",
+            "downloads": by_action.get("download", 0), "unmasks": by_action.get("unmask", 0),
+            "forbidden": by_action.get("forbidden", 0), "chart": top}
+
+
+def reviews_section(start, end) -> dict:
+    from .models import MonthlyReview
+
+    rows = db.session.execute(select(MonthlyReview).where(MonthlyReview.opened_at >= start,
+                                                          MonthlyReview.opened_at < end)).scalars().all()
+    unsigned = [r.month for r in rows if r.signed_off_at is None]
+    return {"title": "월간 접속기록 점검", "ok": not unsigned, "reviews": len(rows),
+            "unsigned": ", ".join(unsigned) or "-"}
+
+
+register_audit_section("staff_access", staff_access)
+register_audit_section("role_changes", role_changes)
+register_audit_section("access_log", access_log_section)
+register_audit_section("monthly_reviews", reviews_section)
