@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from flask import request
 
-from ..security import passwords
-
 
 def check_password(member, password: str) -> bool:
-    """Membership's password check (it may rehash or count failures)."""
-    try:
-        from ..accounts.services import check_password as _check
-    except ImportError:
-        return bool(password) and passwords.verify(member.password_hash, password)[0]
+    """Membership's password check (it may upgrade the hash)."""
+    from ..accounts.services import check_password as _check
+
     return bool(password) and bool(_check(member, password))
 
 
@@ -54,9 +50,7 @@ def schedule_withdrawal(member_id: int) -> None:
 
 
 def logout_everywhere(member_id: int) -> None:
-    """End the member's other sessions, when membership offers it."""
-    try:
-        from ..accounts.services import logout_everywhere as _logout
-    except ImportError:
-        return
+    """End every session of the member (membership bumps the session epoch; commits)."""
+    from ..accounts.services import logout_everywhere as _logout
+
     _logout(member_id)

@@ -116,7 +116,7 @@ def delete_item(key):
     try:
         correction.delete_item(current_user, key)
     except RightsError as exc:
-        flash(str(exc), "error")
+        flash(_(str(exc)), "error")
     else:
         flash(_("삭제했습니다."), "success")
     return redirect(url_for("myinfo.edit"))
@@ -132,7 +132,7 @@ def delete_record(key):
     try:
         req = correction.ask_delete_record(current_user, key)
     except RightsError as exc:
-        flash(str(exc), "error")
+        flash(_(str(exc)), "error")
         return redirect(url_for("myinfo.index"))
     return redirect(url_for("myinfo.request_detail", request_id=req.id))
 
@@ -151,7 +151,7 @@ def consents():
             else:
                 services.set_marketing(current_user, kind, on)
         except RightsError as exc:
-            flash(str(exc), "error")
+            flash(_(str(exc)), "error")
         else:
             flash(_("바로 반영했습니다."), "success")
         return redirect(url_for("myinfo.consents"))
@@ -179,7 +179,7 @@ def requests_page():
                                   proxy_relation=form.proxy_relation.data or "", document=data)
         except (RightsError, documents.DocumentRejected) as exc:
             db.session.rollback()
-            error = str(exc)
+            error = _(str(exc))
         else:
             flash(_("요청을 접수했습니다. %(days)s일 이내에 답변드립니다.", days=RIGHTS_ANSWER_DAYS), "success")
             return redirect(url_for("myinfo.request_detail", request_id=req.id))
@@ -211,10 +211,10 @@ def withdraw():
                                           anyway=request.form.get("anyway") == "yes")
         except withdrawal.Refused as exc:
             db.session.rollback()
-            error, reasons = str(exc), exc.reasons
+            error, reasons = _(str(exc)), exc.reasons
         except RightsError as exc:
             db.session.rollback()
-            error = str(exc)
+            error = _(str(exc))
         else:
             if outcome == "pending":
                 flash(_("탈퇴 신청을 접수했습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리됩니다."), "success")
