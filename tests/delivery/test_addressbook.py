@@ -107,3 +107,12 @@ def test_limit_of_entries(app):
     else:
         raise AssertionError("the 21st address was accepted")
     assert _count() == addressbook.MAX_ENTRIES
+
+
+def test_english_page_and_messages(client):
+    m = make_member()
+    login_as(client, m)
+    client.set_cookie("lang", "en")
+    resp = client.post("/me/addresses/new", data=dict(GOOD, postcode="12"))
+    page = resp.get_data(as_text=True)
+    assert "Add address" in page and "A postcode is 5 digits" in page
