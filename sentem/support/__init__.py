@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("support", __name__)
 
-from . import marketing, models, records, routes  # noqa: E402,F401  (routes, registry entries, jobs)
+from . import marketing, marketing_records, models, records, routes  # noqa: E402,F401  (routes, registry, jobs)

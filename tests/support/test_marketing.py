@@ -121,3 +121,28 @@ def test_biennial_notice_once_per_two_years(app):
     assert marketing.biennial_notice_job() == 0
     clock.freeze(dt.datetime(2028, 11, 28, 1, tzinfo=dt.timezone.utc))
     assert marketing.biennial_notice() == 1  # the 4-year mark
+
+
+def test_marketing_records_are_exported_and_destroyed(app):
+    from sentem.privacy.registry import REGISTRY
+
+    member = make_member(); verify_email(member); grant(member, "marketing_email")
+    marketing.send_campaign(_email_campaign().id)
+    rc = REGISTRY.record_class("marketing_record")
+    rows = rc.export(member.id)
+    assert rows and rows[0]["결과"] == "발송" and "본문" not in str(rows)
+    assert rc.destroy(member.id) == 1
+    db.session.commit()
+    assert db.session.query(CampaignSend).filter_by(member_id=member.id).count() == 0
+
+
+def test_audit_section_counts_late_privacy_inquiries(app):
+    from sentem.privacy.registry import REGISTRY
+    from tests.support.builders import make_inquiry
+
+    member = make_member()
+    make_inquiry(member, category="privacy")
+    start = clock.now() - dt.timedelta(days=30)
+    clock.advance(days=11)
+    section = REGISTRY.audit_sections["support"](start, clock.now())
+    assert section["privacy_inquiries"] == 1 and section["privacy_inquiries_late"] == 1 and section["ok"] is False
