@@ -51,16 +51,42 @@ def shipments_pending() -> BarChart:
 
 
 def rights_open() -> dict:
-    from ..myinfo import services as myinfo_services
+    """Open rights requests with their deadlines (answer within 10 days)."""
+    from ..myinfo.models import RightsRequest
 
-    fn = getattr(myinfo_services, "open_requests_summary")
-    return fn()
+    now = clock.now()
+    rows = db.session.execute(select(RightsRequest.id, RightsRequest.kind, RightsRequest.due_at)
+                              .where(RightsRequest.status == "received")
+                              .order_by(RightsRequest.due_at)).all()
+    days_left = [(clock.as_utc(due) - now).days for _id, _kind, due in rows]
+    buckets = {"기한 초과": 0, "1일 이내": 0, "2~3일": 0, "4~7일": 0, "8일 이상": 0}
+    for d in days_left:
+        key = ("기한 초과" if d < 0 else "1일 이내" if d < 1 else "2~3일" if d < 3 else "4~7일" if d < 7
+               else "8일 이상")
+        buckets[key] += 1
+    return {"open": len(rows), "overdue": buckets["기한 초과"],
+            "due_soon": buckets["1일 이내"] + buckets["2~3일"],
+            "chart": BarChart("처리 중인 권리 행사 요청(남은 기한별)", list(buckets.items()), unit="건"),
+            "next": [{"id": i, "kind": k, "due_at": due} for i, k, due in rows[:5]]}
 
 
 def duties_due() -> dict:
-    from ..privacy.retention import services as retention_services
+    """Retention duties: overdue, and those due in the coming 7 days (per day)."""
+    from ..privacy.retention.models import Duty
 
-    return {"overdue": retention_services.overdue_count()}
+    now = clock.now()
+    today = clock.today()
+    pending = db.session.execute(select(Duty.due_at, Duty.deadline_at).where(Duty.status == "pending")).all()
+    overdue = sum(1 for _due, deadline in pending if clock.as_utc(deadline) < now)
+    days = {today + _dt.timedelta(days=i): 0 for i in range(7)}
+    for due, _deadline in pending:
+        d = clock.to_kst(due).date()
+        d = max(d, today)
+        if d in days:
+            days[d] += 1
+    return {"overdue": overdue, "pending": len(pending),
+            "chart": BarChart("앞으로 7일 보존·파기 의무", [(d.strftime("%m-%d"), n) for d, n in days.items()],
+                              unit="건")}
 
 
 def panels(staff) -> dict:
