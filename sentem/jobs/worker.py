@@ -1,22 +1,64 @@
-"""``flask worker``: an RQ worker plus RQ's cron scheduler for the recurring duties."""
+"""``flask worker``: an RQ worker plus RQ's cron scheduler for the recurring duties.
+
+Any number of workers may run; only one cron scheduler at a time enqueues the
+recurring jobs (a lease in Redis), so duties are not enqueued once per worker. When
+the leader dies its lease expires and a waiting worker's scheduler takes over.
+"""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import socket
+import threading
+import time
 
 from redis import Redis
 from rq import Queue, SimpleWorker
 
 from . import QUEUE, schedule
 
+LEADER_KEY = "sentem:cron-leader"
+LEASE_SECONDS = 60
+
+
+def _hold_lease(conn: Redis, name: str) -> None:
+    """Wait until this process holds the cron lease, then keep renewing it in a thread."""
+    while not conn.set(LEADER_KEY, name, nx=True, ex=LEASE_SECONDS):
+        time.sleep(LEASE_SECONDS / 3)
+
+    def renew():
+        while True:
+            time.sleep(LEASE_SECONDS / 3)
+            try:
+                if conn.get(LEADER_KEY) != name.encode():
+                    os._exit(3)  # lost the lease (Redis was away): another scheduler leads now
+                conn.expire(LEADER_KEY, LEASE_SECONDS)
+            except Exception:
+                continue  # Redis briefly down: try again; the lease outlives a short outage
+
+    threading.Thread(target=renew, name="sentem-cron-lease", daemon=True).start()
+
 
 def run_cron(redis_url: str) -> None:
     """Register every recurring job with RQ's cron scheduler and run it (blocks)."""
     from rq.cron import CronScheduler
 
-    cron = CronScheduler(connection=Redis.from_url(redis_url), name=f"sentem-cron-{multiprocessing.current_process().pid}")
-    for entry in schedule.available():
-        cron.register(entry.resolve(), QUEUE, cron=entry.cron, name=entry.name)
-    cron.start()
+    conn = Redis.from_url(redis_url)
+    name = f"sentem-cron-{socket.gethostname()}-{multiprocessing.current_process().pid}"
+    try:
+        _hold_lease(conn, name)
+    except KeyboardInterrupt:
+        return  # the worker stopped while this scheduler was waiting its turn
+    try:
+        cron = CronScheduler(connection=conn, name=name)
+        for entry in schedule.available():
+            cron.register(entry.resolve(), QUEUE, cron=entry.cron, name=entry.name)
+        cron.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if conn.get(LEADER_KEY) == name.encode():
+            conn.delete(LEADER_KEY)  # hand over at once instead of after the lease expires
 
 
 def run_worker(redis_url: str, burst: bool = False, with_cron: bool = True) -> None:
@@ -27,7 +69,8 @@ def run_worker(redis_url: str, burst: bool = False, with_cron: bool = True) -> N
         cron = multiprocessing.get_context("spawn").Process(target=run_cron, args=(redis_url,), daemon=True)
         cron.start()
     try:
-        # SimpleWorker runs jobs in this process, where the app context already is.
+        # SimpleWorker runs jobs in this process, where the app is already built; each
+        # job still gets its own app context and session (``sentem.jobs.job``).
         SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)
     finally:
         if cron is not None:
