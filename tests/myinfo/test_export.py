@@ -155,3 +155,13 @@ def test_anonymous_goes_to_login(client, path):
     resp = client.get(path)
     assert resp.status_code == 302
     assert resp.headers["Location"].startswith("/login?next=" + path)
+
+
+def test_pages_switch_to_english(client, app):
+    m = full_member("eng")
+    login_as(client, m)
+    client.set_cookie("lang", "en")
+    html = client.get("/me/withdraw").get_data(as_text=True)
+    assert "I have read the above and withdraw" in html and "View my info" in html
+    html = client.get("/me").get_data(as_text=True)
+    assert "Download as JSON" in html and "Personal data items" in html
