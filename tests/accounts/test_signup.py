@@ -124,3 +124,11 @@ def test_marketing_email_needs_a_verified_address(client):
 def test_signed_in_visitor_is_sent_away_from_signup(client):
     client.post("/signup", data=signup_form())
     assert client.get("/signup").status_code == 302
+
+
+def test_signup_page_in_english(client):
+    client.set_cookie("lang", "en")
+    html = client.get("/signup").get_data(as_text=True)
+    assert "Agree to all" in html and "Marketing by email (optional)" in html and "Right to refuse" in html
+    resp = client.post("/signup", data=signup_form(login_id="ab"))
+    assert "lowercase letters" in resp.get_data(as_text=True)
