@@ -7,6 +7,8 @@ member's own browser opens; the server never fetches them.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -52,8 +54,11 @@ class TrackingError(ValueError):
 
 
 def carriers() -> tuple[Carrier, ...]:
-    """The configured carriers (``SENTEM_CARRIERS``), else the default five."""
+    """The configured carriers (``SENTEM_CARRIERS`` setting, or that environment variable as a
+    JSON list), else the default five."""
     configured = current_app.config.get("SENTEM_CARRIERS")
+    if not configured and os.environ.get("SENTEM_CARRIERS"):
+        configured = json.loads(os.environ["SENTEM_CARRIERS"])
     if not configured:
         return DEFAULT_CARRIERS
     return tuple(c if isinstance(c, Carrier) else Carrier(**c) for c in configured)

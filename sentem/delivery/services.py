@@ -10,6 +10,7 @@ The staff workflow (preparing, shipped, delivered…) lives in ``shipping.py``.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -180,7 +181,8 @@ def create_return_pickup(order, *, actor: str | None = None) -> ReturnPickup:
 
 def unmask_days() -> int:
     """Days after delivery during which shipping screens still show the recipient."""
-    return int(current_app.config.get("SENTEM_SHIPPING_UNMASK_DAYS", DEFAULT_UNMASK_DAYS))
+    value = current_app.config.get("SENTEM_SHIPPING_UNMASK_DAYS", os.environ.get("SENTEM_SHIPPING_UNMASK_DAYS"))
+    return int(value) if value not in (None, "") else DEFAULT_UNMASK_DAYS
 
 
 def recipient_visible(order) -> bool:

@@ -8,6 +8,7 @@ log by the caller (``reveal``). Outside that window everything is masked.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
@@ -26,7 +27,7 @@ def orders_to_ship(statuses=DEFAULT_LIST, limit: int = LIST_LIMIT) -> list:
     from ..orders.models import Order
 
     statuses = [s for s in statuses if s in LIST_STATUSES] or list(DEFAULT_LIST)
-    return db.session.execute(select(Order).where(Order.status.in_(statuses))
+    return db.session.execute(select(Order).where(Order.status.in_(statuses)).options(selectinload(Order.lines))
                               .order_by(Order.paid_at.is_(None), Order.paid_at, Order.id)
                               .limit(limit)).scalars().all()
 
