@@ -77,7 +77,7 @@ def admin_context():
     """Templates of the staff area see the signed-in staff member and the nav."""
     from flask import has_request_context
 
-    from .nav import nav_for
+    from .nav import banners_for, nav_for
 
     def staff():
         return guard.current_staff() if has_request_context() else None
@@ -91,5 +91,8 @@ def admin_context():
     def staff_role_label(role: str) -> str:
         return ROLES.get(role, (role,))[0]
 
-    return {"admin_nav": admin_nav, "current_staff": staff, "staff_can": staff_can,
+    def admin_banners():
+        return banners_for(staff())
+
+    return {"admin_nav": admin_nav, "admin_banners": admin_banners, "current_staff": staff, "staff_can": staff_can,
             "staff_role_label": staff_role_label}

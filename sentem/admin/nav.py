@@ -62,3 +62,53 @@ def nav_for(staff) -> list[dict]:
             continue
         out.append({"endpoint": entry.endpoint, "label": entry.label, "url": url_for(entry.endpoint)})
     return out
+
+
+# Banners shown at the top of every admin page: fn(staff) -> Korean text or None.
+BANNERS: list = []
+
+
+def register_banner(fn) -> None:
+    """Add a banner provider (e.g. overdue retention duties); it must never raise."""
+    if fn not in BANNERS:
+        BANNERS.append(fn)
+
+
+def banners_for(staff) -> list[str]:
+    out = []
+    for fn in BANNERS:
+        try:
+            text = fn(staff)
+        except Exception:  # noqa: BLE001 - a banner must never break a page
+            text = None
+        if text:
+            out.append(text)
+    return out
+
+
+def _retention_banner(staff):
+    if staff is None or not allowed(staff.role, "retention.view"):
+        return None
+    try:
+        from ..privacy.retention.services import overdue_banner
+    except ImportError:
+        return None
+    return overdue_banner()
+
+
+def _plan_banner(staff):
+    if staff is None:
+        return None
+    from .plan import current_version
+    from .models import PlanAcknowledgement
+    from ..extensions import db
+
+    version = current_version()
+    if version is None:
+        return None
+    seen = db.session.query(PlanAcknowledgement).filter_by(staff_id=staff.id, version_id=version.id).first()
+    return None if seen else f"내부관리계획 {version.version}판을 아직 확인하지 않았습니다. '내부관리계획' 메뉴에서 읽고 확인해 주세요."
+
+
+register_banner(_retention_banner)
+register_banner(_plan_banner)

@@ -22,5 +22,5 @@ def test_staff_signs_in_and_unmasks(page, app):
     expect(page.locator("body")).to_contain_text("박*검")
     page.fill("#reason", "배송지 확인 요청 응대")
     page.click("form.reason-form button[type=submit]")
-    expect(page.locator(".admin-banner")).to_contain_text("마스킹을 해제한 화면")
+    expect(page.locator(".admin-banner", has_text="마스킹을 해제한 화면")).to_be_visible()
     expect(page.locator("body")).to_contain_text("박보검")
