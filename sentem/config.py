@@ -85,9 +85,12 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         if not cfg.get("SECRET_KEY"):
             cfg["SECRET_KEY"] = read_or_create_secret(instance_path, "secret-key", lambda: secrets.token_urlsafe(48))
 
+    # Each database gets the options of its own kind (the three may differ: SQLite main
+    # with a PostgreSQL archive is a valid, if odd, setup).
     cfg["SQLALCHEMY_BINDS"] = {
-        "archive": cfg["SENTEM_ARCHIVE_DATABASE_URL"],
-        "keys": cfg["SENTEM_KEYSTORE_DATABASE_URL"],
+        bind: {"url": url, **engine_options(url)}
+        for bind, url in (("archive", cfg["SENTEM_ARCHIVE_DATABASE_URL"]),
+                          ("keys", cfg["SENTEM_KEYSTORE_DATABASE_URL"]))
     }
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
     cfg["RATELIMIT_STORAGE_URI"] = cfg["SENTEM_REDIS_URL"] or "memory://"
@@ -95,11 +98,13 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
 
 
 def engine_options(url: str) -> dict:
-    """Options that suit each database kind."""
+    """Options that suit each database kind (always with ``connect_args``, so that a
+    bind's own options replace the main database's)."""
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once.
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, "pool_pre_ping": False}
+    # A server that does not answer is "down" within seconds (health checks, requests).
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
 
 def read_or_create_secret(instance_path: str, name: str, make) -> str:
