@@ -59,12 +59,25 @@ def _expire(cutoff: _dt.datetime, batch: int) -> int:
 def toy(app):
     """Register the toy class (5 years from the transaction, archived on withdrawal)."""
     META.create_all(db.engine)
-    REGISTRY.record_classes[KEY] = RecordClass(
-        key=KEY, label_ko="시험 주문", label_en="Toy order", items=(),
-        legal_basis_ko="전자상거래법 제6조(시험)", legal_basis_en="E-Commerce Act Art. 6 (test)",
-        retention=Retention(years=5, starts="transaction"), on_withdrawal="archive",
-        collect_archive=_collect, destroy=_destroy, expire=_expire, order=500)
+    REGISTRY.record_classes[KEY] = _toy_class()
     yield TOY
     REGISTRY.record_classes.pop(KEY, None)
     db.session.rollback()
     META.drop_all(db.engine)
+
+
+def register_for_cli() -> None:
+    """In a ``flask`` child process of a test: register the toy class as the fixture does."""
+    import os
+
+    if os.environ.get("SENTEM_RETENTION_TEST_TOY") != "1":
+        return
+    REGISTRY.record_classes[KEY] = _toy_class()
+
+
+def _toy_class() -> RecordClass:
+    return RecordClass(
+        key=KEY, label_ko="시험 주문", label_en="Toy order", items=(),
+        legal_basis_ko="전자상거래법 제6조(시험)", legal_basis_en="E-Commerce Act Art. 6 (test)",
+        retention=Retention(years=5, starts="transaction"), on_withdrawal="archive",
+        collect_archive=_collect, destroy=_destroy, expire=_expire, order=500)

@@ -16,6 +16,7 @@ from ...security.fields import Sealed
 WITHDRAWAL = "withdrawal"  # archive a withdrawn member's transaction records, destroy the rest, shred the key
 ARCHIVE_EXPIRY = "archive_expiry"  # one per archive month: destroy expired records, then shred the month key
 EXPIRE_SWEEP = "expire_sweep"  # standing duty per record class: expire() records of members who never withdrew
+SCRUB = "scrub"  # a PostgreSQL table whose VACUUM FULL could not take its lock: retried each sweep
 
 # Withdrawal progress: each step is committed with its ledger rows, so a crash resumes at the next one.
 STEP_PENDING, STEP_ARCHIVED, STEP_DESTROYED = "pending", "archived", "destroyed"

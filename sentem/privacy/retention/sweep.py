@@ -40,7 +40,7 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
             _withdrawals(as_of, batch_size, summary, job, progress)
             _archive(as_of, batch_size, summary, job, progress)
             expiry.run(as_of, batch_size, summary, job, progress)
-        if not dry_run and summary.destroyed_anything:
+        if not dry_run and (summary.destroyed_anything or scrub.pending()):
             summary.scrubbed = scrub.scrub(deleted)
     finally:
         if not dry_run:

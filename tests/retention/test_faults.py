@@ -1,0 +1,135 @@
+"""Faults: Redis down at withdrawal, a sweep killed mid-run, the archive database down."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from sentem import clock
+from sentem.accounts.models import Member
+from sentem.extensions import db
+from sentem.privacy.retention import archive, services
+from sentem.privacy.retention.models import ArchivedRecord, DestructionLedger, Duty
+from sentem.privacy.retention.sweep import sweep
+from sentem.security.datakeys import DataKey
+from tests.builders import make_member
+from tests.retention.toy import add_order, rows_of
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _ledger_total(action: str) -> int:
+    return db.session.execute(select(func.coalesce(func.sum(DestructionLedger.count), 0))
+                              .where(DestructionLedger.action == action)).scalar()
+
+
+class TestRedisDown:
+    @pytest.fixture
+    def app_config(self):
+        return {"SENTEM_REDIS_URL": "redis://127.0.0.1:1/0"}  # nothing listens there
+
+    def test_withdrawal_succeeds_and_next_sweep_does_it(self, app, toy):
+        m = make_member()
+        m_id = m.id
+        add_order(m, "R-1", "한수령")
+        m.status = "withdrawn"
+        services.schedule_withdrawal(m.id)  # tries to kick a sweep on RQ: Redis refuses
+        db.session.commit()
+        assert db.session.execute(select(Duty.status).filter_by(kind="withdrawal")).scalar() == "pending"
+        sweep()
+        db.session.expire_all()
+        assert db.session.get(Member, m_id) is None and rows_of(m_id) == []
+        assert len(archive.lookup("R-1")) == 1
+
+
+def _run_cli(app, *args, fault=None):
+    db.session.remove()  # hold no transaction (or lock) while the child sweeps
+    env = dict(os.environ)
+    env.update({
+        "SENTEM_INSTANCE_PATH": app.config["SENTEM_INSTANCE_PATH"],
+        "SENTEM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SENTEM_ARCHIVE_DATABASE_URL": app.config["SENTEM_ARCHIVE_DATABASE_URL"],
+        "SENTEM_KEYSTORE_DATABASE_URL": app.config["SENTEM_KEYSTORE_DATABASE_URL"],
+        "SENTEM_REDIS_URL": "",
+        "PYTHONPATH": ROOT,
+        # The toy class lives in the tests: the child registers it through this hook module.
+        "SENTEM_RETENTION_TEST_TOY": "1",
+    })
+    env.pop("SENTEM_RETENTION_FAULT", None)
+    if fault:
+        env["SENTEM_RETENTION_FAULT"] = fault
+    code = ("import tests.retention.toy as t, sys; t.register_for_cli();"
+            "from flask.cli import main; sys.argv=['flask','--app','wsgi']+sys.argv[1:]; main()")
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.parametrize("fault", ["after_archive_commit", "after_destroy_commit", "after_shred_commit"])
+def test_sweep_killed_mid_run_is_finished_by_the_next(app, toy, fault):
+    members = []
+    for i in range(3):
+        m = make_member()
+        for j in range(2):
+            add_order(m, f"K-{i}-{j}", "서수령", clock.now() - _dt.timedelta(days=20))
+        members.append((m.id, m.data_key_id))
+        m.status = "withdrawn"
+        services.schedule_withdrawal(m.id)
+    db.session.commit()
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+    as_of = (clock.today() + _dt.timedelta(days=1)).isoformat()
+    killed = _run_cli(app, "retention", "run", "--as-of", as_of, fault=fault)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    db.session.expire_all()
+    assert db.session.execute(select(func.count(ArchivedRecord.id))).scalar() == 6  # committed first
+    finished = _run_cli(app, "retention", "run", "--as-of", as_of)
+    assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
+    db.session.expire_all()
+    # Nothing lost: every order archived exactly once; nothing of the members left in main.
+    assert db.session.execute(select(func.count(ArchivedRecord.id))).scalar() == 6
+    assert sorted(r.order_no for r in db.session.execute(select(ArchivedRecord)).scalars()) == \
+        sorted(f"K-{i}-{j}" for i in range(3) for j in range(2))
+    for member_id, key_id in members:
+        assert db.session.get(Member, member_id) is None and rows_of(member_id) == []
+        assert db.session.get(DataKey, key_id) is None
+    # Nothing counted twice.
+    assert _ledger_total("archive_move") == 6
+    assert db.session.execute(select(func.sum(DestructionLedger.count)).where(
+        DestructionLedger.record_class == "toy_order", DestructionLedger.action == "destroy")).scalar() == 6
+    assert _ledger_total("key_shred") == 3
+    assert all(d.status == "done" for d in db.session.execute(
+        select(Duty).filter_by(kind="withdrawal")).scalars())
+    assert archive.read_payload(archive.lookup("K-0-0")[0])["수령인"] == "서수령"
+
+
+def test_archive_down_deletes_nothing_from_main(app, toy, tmp_path):
+    m = make_member()
+    m_id = m.id
+    add_order(m, "D-1", "문수령")
+    m.status = "withdrawn"
+    services.schedule_withdrawal(m.id)
+    db.session.commit()
+    engines = db.engines
+    real = engines["archive"]
+    blocked = tmp_path / "no-such-dir" / "archive.db"  # SQLite cannot open it: the archive is down
+    engines["archive"] = create_engine(f"sqlite:///{blocked}")
+    try:
+        s = sweep()
+    finally:
+        engines["archive"].dispose()
+        engines["archive"] = real
+    assert s.errors and s.errors[0].startswith("archive")
+    db.session.expire_all()
+    assert db.session.get(Member, m_id) is not None and len(rows_of(m_id)) == 1
+    duty = db.session.execute(select(Duty).filter_by(kind="withdrawal")).scalar_one()
+    assert duty.status == "pending" and duty.attempts == 1 and duty.last_error.startswith("archive")
+    assert _ledger_total("destroy") == 0
+    sweep()  # the archive is back: the duty completes
+    db.session.expire_all()
+    assert db.session.get(Member, m_id) is None and len(archive.lookup("D-1")) == 1
