@@ -9,7 +9,6 @@ PYTEST_ARGS ?=
 # The virtual environment, rebuilt when the requirements change.
 $(BIN)/flask: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(BIN)/flask
 
@@ -19,7 +18,7 @@ install: $(BIN)/flask translations
 translations: $(BIN)/flask
 	@for d in sentem/*/translations; do \
 	  ls "$$d"/*/LC_MESSAGES/*.po >/dev/null 2>&1 || continue; \
-	  $(BIN)/pybabel compile -q -f -d "$$d" || exit 1; \
+	  $(BIN)/pybabel -q compile -f -d "$$d" || exit 1; \
 	done
 
 # Embedded mode: SQLite in instance/, jobs in-process, http://127.0.0.1:5000
