@@ -106,7 +106,8 @@ def check_totp(staff: Staff, code: str) -> bool:
     code = (code or "").strip().replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
         return False
-    return pyotp.TOTP(staff.totp_secret).verify(code, for_time=clock.now(), valid_window=1)
+    # An integer timestamp: pyotp reads a datetime as local time, which breaks off-UTC hosts.
+    return pyotp.TOTP(staff.totp_secret).verify(code, for_time=int(clock.now().timestamp()), valid_window=1)
 
 
 def note_success(staff: Staff, *, first_factor_only: bool = False) -> None:

@@ -20,7 +20,7 @@ def make_staff(role: str, **kw):
 
 def totp_now(secret: str) -> str:
     """The code an authenticator shows at the Sentem clock's time."""
-    return pyotp.TOTP(secret).at(clock.now())
+    return pyotp.TOTP(secret).at(int(clock.now().timestamp()))
 
 
 def staff_login(client, staff_tuple, next_url: str | None = None):

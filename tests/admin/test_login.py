@@ -1,6 +1,6 @@
 """Staff sign-in: password then TOTP, enrolment QR, lockout, idle logout, gate."""
 from sentem import clock
-from sentem.admin.models import Staff
+from sentem.admin.models import RoleChange, Staff
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
 from tests.builders import login_as, make_member
@@ -81,3 +81,27 @@ def test_cli_staff_create(runner):
     assert res.exit_code != 0
     res = runner.invoke(args=["staff", "create", "lee", "--role", "king"])
     assert res.exit_code != 0
+
+
+def test_totp_is_checked_against_real_unix_time(app):
+    import pyotp
+
+    from sentem.admin import staff_services
+
+    st = make_staff("auditor")
+    code = pyotp.TOTP(st[2]).at(int(clock.now().timestamp()))
+    assert staff_services.check_totp(st[0], code)
+    assert not staff_services.check_totp(st[0], pyotp.TOTP(st[2]).at(int(clock.now().timestamp()) + 600))
+
+
+def test_role_changes_expire_after_three_years(app):
+    from sentem.privacy.registry import REGISTRY
+
+    with clock.frozen_at("2023-01-05"):
+        make_staff("auditor")
+    make_staff("auditor")
+    rc = REGISTRY.record_class("staff_role_changes")
+    assert rc.retention.years == 3 and rc.on_withdrawal == "keep"
+    assert rc.expire(clock.now(), 100) == 1
+    db.session.commit()
+    assert db.session.query(RoleChange).count() == 1
