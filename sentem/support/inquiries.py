@@ -102,8 +102,30 @@ def answer(inquiry: Inquiry, body: str, *, staff_id: int | None, close: bool = F
     db.session.add(reply)
     inquiry.status = "closed" if close else "answered"
     inquiry.answered_at = now
+    _tell_member_after_commit(inquiry)
     db.session.commit()
     return reply
+
+
+def _tell_member_after_commit(inquiry: Inquiry) -> None:
+    """A short email that an answer is waiting — a link only, never the answer's text."""
+    try:
+        from ..notify import outbox
+    except ImportError:
+        return
+    from flask import current_app
+
+    from .recipients import contact_of
+
+    contact = contact_of(inquiry.member_id)
+    if contact is None or not contact.active or not contact.email:
+        return
+    link = f"{current_app.config.get('SENTEM_BASE_URL', '').rstrip('/')}/support/{inquiry.id}"
+    body = ("상담 게시판에 남기신 문의에 답변이 등록되었습니다.\n"
+            f"로그인 후 확인해 주세요: {link}\n\n왓플래닛 (센템)")
+    member_id, email = inquiry.member_id, contact.email
+    outbox.after_commit(db.session(), lambda: outbox.send_email(
+        email, "[왓플래닛] 문의에 답변이 등록되었습니다", body, category="inquiry_answer", member_id=member_id))
 
 
 def set_dispute(inquiry: Inquiry, dispute: bool) -> None:

@@ -123,3 +123,23 @@ def test_complaint_records_expire_three_years_after_the_answer(app):
     db.session.commit()
     db.session.expunge_all()
     assert db.session.get(Inquiry, old_id) is None and db.session.get(Inquiry, unanswered_id) is not None
+
+
+def test_member_is_told_an_answer_is_waiting_without_its_text(app):
+    from sentem.notify import outbox
+
+    member = make_member()
+    inquiry = make_inquiry(member)
+    inquiries.answer(inquiry, "비밀스러운 답변 내용", staff_id=None)
+    msgs = outbox.messages(category="inquiry_answer", member_id=member.id)
+    assert len(msgs) == 1 and f"/support/{inquiry.id}" in msgs[0]["body"]
+    assert "비밀스러운" not in msgs[0]["body"]
+
+
+def test_no_500_on_odd_requests(client):
+    login_as(client, make_member())
+    for path in ("/support/abc", "/notices/abc", "/privacy/versions/abc", "/privacy/versions/-1",
+                 "/marketing/opt-out/%00", "/marketing/opt-out/" + "a" * 3000, "/support/0"):
+        assert client.get(path).status_code in (400, 404), path
+    resp = client.post("/support/new", data={"category": "order", "title": "t" * 201, "body": "b" * 5001})
+    assert resp.status_code == 400 and "200자" in resp.get_data(as_text=True)
