@@ -5,7 +5,7 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import audit_sections, filters, models, records  # noqa: E402,F401  (tables, registry, filters)
+from . import audit_fallbacks, audit_sections, filters, models, records  # noqa: E402,F401
 
 # Each area module adds its views to ``bp``; areas not built yet are skipped.
 AREAS = ("auth", "gate", "dashboard", "staff", "members", "orders", "shipping", "rights", "support",

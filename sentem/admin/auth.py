@@ -42,6 +42,7 @@ def login():
     if form.validate_on_submit():
         staff = staff_services.find_by_login_id(form.login_id.data)
         if staff is None or not staff.active:
+            staff_services.burn_password_check(form.password.data)
             access_log.record("login_failed", staff_id=staff.id if staff else None, detail="없는 ID 또는 비활성 계정")
             db.session.commit()
             flash(GENERIC, "error")

@@ -93,6 +93,17 @@ def note_failure(staff: Staff) -> bool:
     return locked
 
 
+_dummy_hash: str | None = None
+
+
+def burn_password_check(password: str) -> None:
+    """Spend the time of a real check when the login ID is unknown (no enumeration by timing)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = passwords.hash_password(secrets.token_urlsafe(16))
+    passwords.verify(_dummy_hash, password or "")
+
+
 def check_password(staff: Staff, password: str) -> bool:
     """Verify a password, rehashing when the parameters changed (not committed)."""
     ok, new_hash = passwords.verify(staff.password_hash, password or "")

@@ -83,3 +83,11 @@ def test_admin_views_and_downloads(client):
     r = client.post("/admin/audit/run", data={"quarter": "nonsense"})
     assert r.status_code == 302
     assert "YYYYQn" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_retention_rights_consent_sections_are_present(app):
+    make_member()
+    report = audit.build_report("2026Q4")
+    for key in ("retention", "rights", "consent"):
+        section = _section(report, key)
+        assert "error" not in section, section
