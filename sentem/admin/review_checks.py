@@ -17,7 +17,7 @@ from ..extensions import db
 from ..privacy.access_log import AccessLogEntry
 
 PERSONAL_ACTIONS_PREFIXES = ("members.", "unmask", "download", "orders.", "shipping.", "rights.",
-                             "inquiries.", "archive.")
+                             "inquiries.", "inquiry.", "archive.")
 VOLUME_FLOOR = 50  # below this many personal-data accesses a month, volume is never unusual
 VOLUME_FACTOR = 3  # unusual: more than 3 × the median of all staff
 BURST_COUNT = 10  # unmasks by one staff member…
