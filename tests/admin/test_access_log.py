@@ -1,5 +1,4 @@
 """The staff access log: hash chain, tamper detection, expiry keeps it verifiable, concurrency."""
-import datetime as dt
 import threading
 
 import pytest
