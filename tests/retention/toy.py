@@ -51,7 +51,9 @@ def _destroy(member_id: int) -> int:
 
 
 def _expire(cutoff: _dt.datetime, batch: int) -> int:
-    ids = select(TOY.c.id).where(TOY.c.created_at <= cutoff.replace(tzinfo=None)).order_by(TOY.c.id).limit(batch)
+    # As the features do: ``cutoff`` is when retention must have ended; the period is ours.
+    born_before = cutoff.replace(year=cutoff.year - 5, tzinfo=None)
+    ids = select(TOY.c.id).where(TOY.c.created_at <= born_before).order_by(TOY.c.id).limit(batch)
     return db.session.execute(delete(TOY).where(TOY.c.id.in_(ids))).rowcount
 
 

@@ -1,5 +1,8 @@
 """Records of members who never withdrew, past their retention: each class's ``expire``.
 
+``cutoff_for`` gives the start-event instant before which a record has outlived its
+period (used for display and by callers that need it).
+
 Each record class with a period and an ``expire`` function has one standing duty
 (``expire_sweep``) whose due date moves on by a day each run; if no sweep runs for
 five days, that duty is overdue and the health check fails.
@@ -38,11 +41,18 @@ def expirable():
             if rc.expire is not None and cutoff_for(rc.retention, clock.now()) is not None]
 
 
+MAX_BATCHES = 100_000  # per class and run: a misbehaving expire() cannot spin forever
+
+
 def run(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary, job: str, progress=None) -> int:
-    """Call every class's ``expire(cutoff, batch)`` until it has nothing left; one commit per batch."""
+    """Call every class's ``expire(as_of, batch)`` until it has nothing left; one commit per batch.
+
+    Per the registry contract ``expire`` gets the instant its records' retention must
+    have ended by (the sweep's as-of) and applies its own period from the registry.
+    """
     total = 0
     for rc in expirable():
-        cutoff = cutoff_for(rc.retention, as_of)
+        cutoff = as_of
         duty = _standing_duty(rc.key, as_of)
         if summary.dry_run:
             nested = db.session.begin_nested()
@@ -51,7 +61,7 @@ def run(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary, job: str,
             finally:
                 nested.rollback()
             continue
-        while True:
+        for _ in range(MAX_BATCHES):
             n = rc.expire(cutoff, batch_size) or 0
             ledger.add(summary, rc.key, "expire", n, job)
             db.session.commit()  # one batch, one transaction, with its ledger row
