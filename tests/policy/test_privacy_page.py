@@ -9,6 +9,15 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def html_rows(html: str, label: str) -> str:
+    """The retention-table row whose first cell is ``label``."""
+    table = html.split('class="retention-table"')[1].split("</table>")[0]
+    for row in table.split("<tr>"):
+        if f"<td>{label}</td>" in row:
+            return row
+    return ""
+
+
 def test_first_version_exists_after_init(app):
     version = policy_versions.current_version()
     assert version is not None and version.label == "v1" and version.is_published
@@ -29,7 +38,11 @@ def test_privacy_page_states_the_seed_facts(client):
         assert label in text
     assert "모든 개인정보 항목을 암호화" in text
     # §2 five-year e-commerce periods, §5 five-day destruction, §8 seven-day notice
-    assert "5년" in text
+    five = [rc for rc in REGISTRY.record_classes.values() if rc.retention.years == 5]
+    assert five and "5년" in text
+    for rc in five:  # each 5-year class appears with its period on one row
+        row = html_rows(resp.get_data(as_text=True), rc.label_ko)
+        assert "5년" in row and rc.legal_basis_ko in row
     assert f"{DESTRUCTION_DEADLINE_DAYS}일 이내" in text and DESTRUCTION_DEADLINE_DAYS == 5
     assert f"시행 {POLICY_NOTICE_DAYS}일 전" in text and POLICY_NOTICE_DAYS == 7
     # §3 no third-party provision; §4 entrustment from the register

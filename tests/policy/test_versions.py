@@ -87,3 +87,10 @@ def test_init_step_is_idempotent(app):
     db.session.commit()
     assert [v.label for v in policy_versions.all_versions(published_only=False)] == ["v1"]
     assert len(registers.entrustments()) == 1
+
+
+def test_version_in_force_says_what_the_registry_says(app):
+    # The page shows the version in force; at install it is exactly the live registry.
+    assert services.live_differs_from_current() is False
+    registers.save("entrustment", {"entrustee": "새 수탁자", "tasks_ko": "x", "period_ko": "y"})
+    assert services.live_differs_from_current() is True

@@ -56,8 +56,11 @@ def test_campaign_to_a_withdrawn_member_is_never_sent(app):
 
 def test_suspended_member_gets_nothing(app):
     member = make_member(); verify_email(member); grant(member, "marketing_email")
-    # the member asks to suspend processing for marketing: the consent ledger says withdrawn
-    grant(member, "marketing_email", granted=False)
+    # the member suspends marketing from "My info" (PIPA Art. 37), through the my-info feature
+    from sentem.myinfo import services as myinfo
+
+    myinfo.set_marketing(member, "marketing_email", False)
+    assert myinfo.excluded_from_marketing(member.id, "email")
     marketing.send_campaign(_email_campaign().id)
     assert outbox.messages(member_id=member.id, category="marketing") == []
 
