@@ -11,23 +11,23 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
 from ..privacy.registry import REGISTRY
-from .validation import MAX_LENGTHS
 
 PROFILE_FIELDS = ("login_id", "name", "email", "mobile", "birth_date", "home_phone", "postcode", "address1",
                   "address2", "company_name", "company_phone", "sns_account")
 
 
-def _text(label: str, field: str, **render):
-    # maxlength in the page helps the visitor; the server still checks and says so.
-    return StringField(label, render_kw={"maxlength": MAX_LENGTHS[field], **render})
+def _text(label: str, field: str, **render):  # noqa: ARG001 (field: which MAX_LENGTHS rule applies)
+    # No HTML maxlength: a browser would cut a pasted value silently. The server checks
+    # the limit (validation.MAX_LENGTHS) and says so beside the field.
+    return StringField(label, render_kw=render)
 
 
 class SignupBase(FlaskForm):
     """The signup fields of the public contract."""
 
     login_id = _text("아이디", "login_id", autocomplete="username")
-    password = PasswordField("비밀번호", render_kw={"autocomplete": "new-password", "maxlength": 128})
-    password_confirm = PasswordField("비밀번호 확인", render_kw={"autocomplete": "new-password", "maxlength": 128})
+    password = PasswordField("비밀번호", render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField("비밀번호 확인", render_kw={"autocomplete": "new-password"})
     name = _text("이름", "name", autocomplete="name")
     email = _text("이메일", "email", autocomplete="email", type="email")
     mobile = _text("휴대전화 번호", "mobile", autocomplete="tel", type="tel", placeholder="010-1234-5678")
@@ -67,6 +67,6 @@ def signup_form(*args, **kwargs) -> SignupBase:
 class LoginForm(FlaskForm):
     """Login by login ID and password; ``next`` is checked by ``safe_next`` before use."""
 
-    login_id = StringField("아이디", render_kw={"autocomplete": "username", "maxlength": 100})
-    password = PasswordField("비밀번호", render_kw={"autocomplete": "current-password", "maxlength": 128})
+    login_id = StringField("아이디", render_kw={"autocomplete": "username"})
+    password = PasswordField("비밀번호", render_kw={"autocomplete": "current-password"})
     next = HiddenField()
