@@ -18,27 +18,36 @@ def _pick(d: dict, field: str, lang: str) -> str:
 def build(content: dict, lang: str = "ko") -> dict:
     """A language-resolved view of a snapshot for ``templates/policy/_policy.html``."""
     label = "en" if lang == "en" else "ko"
-    items = content.get("items", [])
-    personal = [i for i in items if not i.get("hashed")]
+    classes = content.get("record_classes", [])
+    # Records kept about staff (on_withdrawal "keep") are not the customers' data: they are
+    # listed apart, under the safety measures they serve, and left out of the item lists.
+    staff_classes = {rc["key"] for rc in classes if rc.get("on_withdrawal") == "keep"}
+    all_items = content.get("items", [])
+    items = [i for i in all_items if i.get("record_class") not in staff_classes]
+    personal = [i for i in all_items if not i.get("hashed")]
     by_class: dict[str, list[str]] = {}
-    for i in items:
+    for i in all_items:
         by_class.setdefault(i.get("record_class"), []).append(i[label])
+    signup = [i for i in items if i.get("collected_via", "signup") == "signup"]
+
+    def rc_view(rc):
+        return {"label": rc[label], "basis": _pick(rc, "legal_basis", lang), "retention": _pick(rc, "retention", lang),
+                "years": rc.get("retention_years"), "on_withdrawal": rc.get("on_withdrawal"),
+                "items": by_class.get(rc["key"], [])}
+
     return {
         "purposes": [p[label] for p in content.get("purposes", [])],
-        "required": [i[label] for i in items if i.get("required")],
-        "optional": [i[label] for i in items if not i.get("required")],
+        "required": [i[label] for i in signup if i.get("required")],
+        "optional": [i[label] for i in signup if not i.get("required")],
         "policy_encrypted_required": [i[label] for i in items if i.get("policy_encrypted") and i.get("required")],
         "policy_encrypted_optional": [i[label] for i in items
                                       if i.get("policy_encrypted") and not i.get("required")],
         "all_encrypted": all(i.get("encrypted") for i in personal),
         "hashed": [i[label] for i in items if i.get("hashed")],
         "by_channel": {ch: [i[label] for i in items if i.get("collected_via") == ch] for ch in CHANNELS},
-        "record_classes": [
-            {"label": rc[label], "basis": _pick(rc, "legal_basis", lang),
-             "retention": _pick(rc, "retention", lang), "years": rc.get("retention_years"),
-             "on_withdrawal": rc.get("on_withdrawal"), "items": by_class.get(rc["key"], [])}
-            for rc in content.get("record_classes", [])
-        ],
+        "collected_fields": [i[label] for i in items],
+        "record_classes": [rc_view(rc) for rc in classes if rc["key"] not in staff_classes],
+        "staff_record_classes": [rc_view(rc) for rc in classes if rc["key"] in staff_classes],
         "entrustees": [{"name": e["name"], "tasks": _pick(e, "tasks", lang), "period": _pick(e, "period", lang)}
                        for e in content.get("entrustees", [])],
         "provisions": [{"recipient": p["recipient"], "purpose": _pick(p, "purpose", lang),
@@ -58,7 +67,8 @@ def as_lines(content: dict) -> list[str]:
     lines += [f"필수 항목: {x}" for x in v["required"]]
     lines += [f"선택 항목: {x}" for x in v["optional"]]
     lines += [f"암호화 항목: {x}" for x in v["policy_encrypted_required"] + v["policy_encrypted_optional"]]
-    lines += [f"보유 기간: {rc['label']} — {rc['retention']} ({rc['basis']})" for rc in v["record_classes"]]
+    lines += [f"보유 기간: {rc['label']} — {rc['retention']} ({rc['basis']})"
+              for rc in v["record_classes"] + v["staff_record_classes"]]
     lines += [f"위탁: {e['name']} — {e['tasks']} — {e['period']}" for e in v["entrustees"]]
     lines += [f"제3자 제공: {p['recipient']} — {p['purpose']} — {p['items']} — {p['period']} ({p['basis']})"
               for p in v["provisions"]] or ["제3자 제공: 없음"]
