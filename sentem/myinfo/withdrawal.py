@@ -50,6 +50,10 @@ def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> st
     check(member, password, confirm)
     reasons = REGISTRY.open_obligations(member.id)
     if reasons and not anyway:
+        # The refusal is an answer too: recorded with its basis, then reported to the member.
+        answered_now(member, "withdrawal", "refused", legal_basis=DEBT_BASIS,
+                     answer="진행 중인 거래가 있어 지금은 탈퇴할 수 없습니다: " + "; ".join(reasons))
+        db.session.commit()
         raise Refused(reasons)
     if reasons:
         member.status = "withdrawal_pending"

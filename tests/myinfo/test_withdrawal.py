@@ -86,8 +86,11 @@ def test_open_order_refuses_with_the_list_then_pending_completes_when_settled(cl
     db.session.expire_all()
     m = db.session.get(type(m), m.id)
     assert m.status == "withdrawn"
-    reqs = db.session.execute(select(RightsRequest).filter_by(member_id=m.id, kind="withdrawal")).scalars().all()
-    assert [(r.status, r.outcome) for r in reqs] == [("answered", "done")]
+    reqs = db.session.execute(select(RightsRequest).filter_by(member_id=m.id, kind="withdrawal")
+                              .order_by(RightsRequest.id)).scalars().all()
+    # The refusal (with its legal basis), then the deferred request completed.
+    assert [(r.status, r.outcome) for r in reqs] == [("answered", "refused"), ("answered", "done")]
+    assert reqs[0].legal_basis and order.order_no in reqs[0].answer
     assert len(_duties(m.id)) == 1
     assert complete_pending_withdrawals_job() == 0  # idempotent
     assert client.get("/me").status_code == 302  # the old session ended
@@ -112,3 +115,24 @@ def test_withdraw_posts_without_csrf_are_refused(app):
     assert "보안 토큰" in resp.get_data(as_text=True)
     db.session.refresh(m)
     assert m.status == "active"
+
+
+def test_pending_withdrawal_job_is_scheduled():
+    from sentem.jobs import schedule
+
+    names = {r.name: r for r in schedule.available()}
+    assert "pending-withdrawals" in names
+    assert getattr(names["pending-withdrawals"].resolve(), "sentem_job", False)
+
+
+def test_withdrawing_member_gets_no_marketing_and_no_statistics(app):
+    from sentem.myinfo import withdrawal
+
+    m = full_member("mkstop")
+    assert not services.excluded_from_marketing(m.id, "email")
+    assert withdrawal.withdraw(m, PASSWORD, "yes") == "withdrawn"
+    assert services.excluded_from_marketing(m.id, "email") and not services.statistics_allowed(m.id)
+    from sentem.privacy import consent
+
+    assert m.id not in consent.member_ids_with("marketing_email")
+    assert consent.current(m.id)["marketing_email"] is False
