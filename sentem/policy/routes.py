@@ -10,7 +10,8 @@ from . import bp, diff, view
 def privacy():
     version = policy_versions.current_version()
     content = version.content if version else policy_versions.snapshot()
-    return render_template("policy/privacy.html", version=version, p=view.build(content, current_lang()))
+    return render_template("policy/privacy.html", version=version, upcoming=policy_versions.upcoming(),
+                           p=view.build(content, current_lang()))
 
 
 @bp.get("/privacy/versions")

@@ -108,6 +108,14 @@ def current_version(at: _dt.datetime | _dt.date | None = None) -> PolicyVersion 
     return found
 
 
+def upcoming(at: _dt.date | None = None) -> list[PolicyVersion]:
+    """Published versions whose effective day is still ahead (their notice is up)."""
+    day = at or clock.today()
+    stmt = (select(PolicyVersion).where(PolicyVersion.status == PUBLISHED, PolicyVersion.effective_date > day)
+            .order_by(PolicyVersion.effective_date, PolicyVersion.id))
+    return list(db.session.execute(stmt).scalars())
+
+
 def all_versions(published_only: bool = True) -> list[PolicyVersion]:
     """Every version, newest first."""
     stmt = select(PolicyVersion).order_by(PolicyVersion.id.desc())

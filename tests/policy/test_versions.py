@@ -26,8 +26,10 @@ def test_publish_posts_the_notice_now_and_takes_effect_later(client):
     notice = db.session.query(Notice).filter_by(policy_version_id=version.id).one()
     assert notice.kind == "policy" and effective.isoformat() in notice.title
     assert "수탁자 변경" in client.get(f"/notices/{notice.id}").get_data(as_text=True)
-    # still v1 until the effective day (KST)
+    # still v1 until the effective day (KST), with the coming change announced on the page
     assert policy_versions.current_version().label == "v1"
+    page = client.get("/privacy").get_data(as_text=True)
+    assert f"/privacy/versions/{version.id}" in page and effective.isoformat() in page
     clock.freeze(effective)
     assert policy_versions.current_version().label == "v2"
     assert "v2" in client.get("/privacy").get_data(as_text=True)
