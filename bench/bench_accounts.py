@@ -87,8 +87,12 @@ def _bulk_insert(db_path: str, start: int, stop: int, template: dict, index_key:
     The members table's indexes are dropped during the load and rebuilt after it (one
     sort instead of a million random B-tree inserts); the lookup then uses them as usual.
     """
+    prefixes = {k: hmac.new(index_key, k, hashlib.sha256) for k in (b"login_id\0", b"email\0", b"mobile\0")}
+
     def bidx(kind: bytes, value: str) -> str:
-        return hmac.new(index_key, kind + value.encode(), hashlib.sha256).hexdigest()
+        h = prefixes[kind].copy()  # the key schedule and prefix are hashed once, not per row
+        h.update(value.encode())
+        return h.hexdigest()
 
     cols = list(template)
     pos = {c: i for i, c in enumerate(cols)}

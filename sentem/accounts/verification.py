@@ -43,7 +43,8 @@ def queue_link(member: Member) -> None:
     body = (f"왓플래닛 회원가입을 환영합니다.\n아래 링크를 열어 이메일 주소를 확인해 주세요 ({days}일 동안 유효합니다).\n\n"
             f"{link}\n\n본인이 가입하지 않았다면 이 메일을 무시해 주세요.")
     outbox.after_commit(db.session(), lambda: outbox.send_email(
-        to, "[왓플래닛] 이메일 주소 확인", body, category="email_verification", member_id=member_id))
+        to, "[왓플래닛] 이메일 주소 확인", body, category="email_verification", member_id=member_id),
+        member_id=member_id)
 
 
 def verify(token: str) -> Member | None:

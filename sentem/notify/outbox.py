@@ -86,7 +86,12 @@ def messages(*, channel: str | None = None, to: str | None = None, category: str
 
 
 def purge_member(member_id: int) -> int:
-    """Delete the development-outbox files addressed to a member; returns how many."""
+    """Delete the development-outbox files addressed to a member, and drop messages to them
+    still waiting for the current transaction to commit; returns how many files."""
+    from ..extensions import db
+
+    pending = db.session.info.get("sentem_after_commit", [])
+    pending[:] = [(owner, fn) for owner, fn in pending if owner != member_id]
     path = outbox_dir()
     marker = f"-m{member_id}-"
     count = 0
@@ -97,19 +102,20 @@ def purge_member(member_id: int) -> int:
     return count
 
 
-def after_commit(session, fn) -> None:
+def after_commit(session, fn, member_id: int | None = None) -> None:
     """Run ``fn()`` once the session's current transaction commits; drop it on rollback.
 
     Confirmations (consent changes, verification links) must not go out for a
-    signup that failed and was rolled back.
+    signup that failed and was rolled back, nor for a member whose data is destroyed
+    in the same transaction (``purge_member`` drops them: pass ``member_id``).
     """
-    session.info.setdefault("sentem_after_commit", []).append(fn)
+    session.info.setdefault("sentem_after_commit", []).append((member_id, fn))
 
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session):
     pending = session.info.pop("sentem_after_commit", [])
-    for fn in pending:
+    for _owner, fn in pending:
         fn()
 
 

@@ -170,7 +170,7 @@ def _queue_confirmation(member_id: int, contact: MemberContact, kind: str, grant
                               confirmation_body(changes, day), category="consent_confirmation",
                               member_id=member_id)
 
-        outbox.after_commit(db.session(), send)
+        outbox.after_commit(db.session(), send, member_id=member_id)
 
 
 def confirmation_body(changes: list[tuple[str, bool]], day: str) -> str:

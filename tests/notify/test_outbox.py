@@ -47,3 +47,14 @@ def test_smtp_backend_needs_a_url(app):
         assert "SENTEM_SMTP_URL" in str(exc)
     else:
         raise AssertionError("smtp without a URL must refuse")
+
+
+def test_purge_drops_messages_still_waiting_for_commit(app):
+    db.session.execute(db.text("SELECT 1"))
+    outbox.after_commit(db.session(), lambda: outbox.send_email("gone@example.com", "s", "b", category="c",
+                                                                member_id=5), member_id=5)
+    outbox.after_commit(db.session(), lambda: outbox.send_email("kept@example.com", "s", "b", category="c",
+                                                                member_id=6), member_id=6)
+    outbox.purge_member(5)
+    db.session.commit()
+    assert [m["to"] for m in outbox.messages()] == ["kept@example.com"]
