@@ -104,9 +104,12 @@ def _create_order(member, token: str, delivery: dict, method: str, gateway_name:
     items = cart_service.items(member.id)
     if not items:
         raise CheckoutError("장바구니가 비어 있습니다.")
-    problems = cart_service.problems(items)
-    if problems:
-        raise CheckoutError(" ".join(problems))
+    inactive = [i.product.title for i in items if not i.product.active]
+    if inactive:
+        raise CheckoutError("판매가 중지된 상품이 있습니다: " + ", ".join(inactive) + ". 장바구니에서 빼 주세요.")
+    short = [i.product.title for i in items if i.product.stock < i.quantity]
+    if short:  # an early answer; the conditional UPDATE in stock.take is the real guard
+        raise stock.SoldOut(short)
     order = Order(order_no=numbers.new_order_no(), member_id=member.id, data_key_id=member.data_key_id,
                   status="pending_payment", payment_method=method, created_at=clock.now())
     for item in items:

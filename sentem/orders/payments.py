@@ -33,9 +33,11 @@ def settle(order: Order, payment: Payment, params: dict, *, actor: str):
     from .checkout import CheckoutResult
 
     gateway = gateways.by_name(payment.gateway)
+    call = dict(attempt_key=payment.attempt_key, order_no=order.order_no, amount=payment.amount,
+                method=payment.method, params=params)
+    _release_connection()
     try:
-        result = gateway.confirm(attempt_key=payment.attempt_key, order_no=order.order_no,
-                                 amount=payment.amount, method=payment.method, params=params)
+        result = gateway.confirm(**call)
     except gateways.GatewayUnavailable as exc:
         _event(payment, "unknown", detail=f"응답 없음: {type(exc).__name__}")
         db.session.commit()
@@ -79,9 +81,10 @@ def recover(order: Order, *, actor: str):
     payment = order.latest_payment
     if order.status != "pending_payment" or payment is None or payment.status not in ("pending", "unknown"):
         return CheckoutResult(order=order, outcome="paid" if order.paid_at else order.status)
+    gateway, call = gateways.by_name(payment.gateway), dict(attempt_key=payment.attempt_key, ref=payment.gateway_ref)
+    _release_connection()
     try:
-        result = gateways.by_name(payment.gateway).lookup(attempt_key=payment.attempt_key,
-                                                          ref=payment.gateway_ref)
+        result = gateway.lookup(**call)
     except gateways.GatewayUnavailable:
         return CheckoutResult(order=order, outcome="unknown", message=UNKNOWN_MESSAGE)
     return _apply(order, payment, result, actor=actor)
@@ -108,9 +111,12 @@ def refund(order: Order, amount: int, *, reason: str) -> bool:
     payment = next((p for p in reversed(order.payments) if p.status in ("approved", "refunded")), None)
     if payment is None or amount <= 0:
         return amount <= 0
+    gateway = gateways.by_name(payment.gateway)
+    call = dict(ref=payment.gateway_ref, attempt_key=payment.attempt_key, amount=amount, reason=reason)
+    if not db.session.new and not db.session.dirty and not db.session.deleted:
+        _release_connection()
     try:
-        result = gateways.by_name(payment.gateway).cancel(ref=payment.gateway_ref, attempt_key=payment.attempt_key,
-                                                          amount=amount, reason=reason)
+        result = gateway.cancel(**call)
     except gateways.GatewayUnavailable as exc:
         db.session.add(PaymentEvent(payment=payment, status="refund_failed", amount=amount,
                                     detail=f"응답 없음: {type(exc).__name__}", at=clock.now()))
@@ -123,6 +129,15 @@ def refund(order: Order, amount: int, *, reason: str) -> bool:
     _event(payment, "refunded" if payment.refunded_amount >= payment.amount else "approved",
            amount=amount, detail="환불")
     return True
+
+
+def _release_connection() -> None:
+    """End the session's (read-only) transaction before a remote call.
+
+    A gateway may take seconds; holding a pooled connection (and on SQLite a lock)
+    meanwhile would starve other requests. Nothing is pending here, so this commits nothing.
+    """
+    db.session.commit()
 
 
 def _clear_cart_lines(order: Order) -> None:

@@ -1,0 +1,136 @@
+"""Staff area: orders and refunds (주문·환불).
+
+``orders.view`` to see, ``orders.manage`` to act (cancel before shipment, mark a
+return received, refund). No personal data is shown here: an order is found by
+its number, the member by id; recipients belong to the shipping screens.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..extensions import db
+from ..orders import cancellation
+from ..orders.models import STATUS_LABELS, Cancellation, Order
+from ..orders.services import CANCELLABLE, InvalidTransition, find, transition
+from . import bp, guard
+
+PAGE_SIZE = 50
+
+
+def _actor() -> str:
+    return f"staff:{guard.current_staff().id}"
+
+
+def _order_or_404(order_no: str) -> Order:
+    order = find(order_no[:32])
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.get("/orders")
+@guard.require("orders.view")
+def orders():
+    """Orders, newest first, filtered by status or order number."""
+    status = request.args.get("status") or ""
+    q = (request.args.get("q") or "").strip()[:32]
+    stmt = select(Order).options(selectinload(Order.lines)).order_by(Order.created_at.desc(), Order.id.desc())
+    if status in STATUS_LABELS:
+        stmt = stmt.where(Order.status == status)
+    if q:
+        stmt = stmt.where(Order.order_no.contains(q, autoescape=True))
+    rows = db.session.execute(stmt.limit(PAGE_SIZE)).scalars().all()
+    return render_template("admin/orders/list.html", orders=rows, status=status, q=q, labels=STATUS_LABELS)
+
+
+@bp.get("/orders/refunds")
+@guard.require("orders.view")
+def refunds():
+    """Open refunds with their due dates; overdue ones first and marked."""
+    rows = db.session.execute(select(Cancellation).where(Cancellation.status != "refunded")
+                              .order_by(Cancellation.refund_due_on.is_(None), Cancellation.refund_due_on,
+                                        Cancellation.id)).scalars().all()
+    return render_template("admin/orders/refunds.html", rows=rows, today=clock.today())
+
+
+@bp.get("/orders/<order_no>")
+@guard.require("orders.view")
+def order_detail(order_no: str):
+    order = _order_or_404(order_no)
+    return render_template("admin/orders/detail.html", order=order, labels=STATUS_LABELS,
+                           can_cancel=order.status in CANCELLABLE,
+                           open_return=cancellation.open_return(order), today=clock.today())
+
+
+def _act(order_no: str, action) -> object:
+    order = _order_or_404(order_no)
+    try:
+        message = action(order)
+        flash(message, "success")
+    except (cancellation.CancelRefused, InvalidTransition) as exc:
+        db.session.rollback()
+        flash(getattr(exc, "message", str(exc)), "error")
+    return redirect(url_for("admin.order_detail", order_no=order.order_no))
+
+
+@bp.post("/orders/<order_no>/cancel")
+@guard.require("orders.manage")
+def order_cancel(order_no: str):
+    def run(order):
+        record = cancellation.cancel(order, actor=_actor(), reason_code=request.form.get("reason", "other"))
+        return "주문을 취소했습니다." + (" 환불했습니다." if record.status == "refunded" else " 환불은 재시도 대기 중입니다.")
+
+    return _act(order_no, run)
+
+
+@bp.post("/orders/<order_no>/return-received")
+@guard.require("orders.manage")
+def order_return_received(order_no: str):
+    def run(order):
+        record = cancellation.mark_received(order, actor=_actor())
+        return f"반품 도착을 확인했습니다. 환불 기한: {record.refund_due_on.isoformat()}"
+
+    return _act(order_no, run)
+
+
+@bp.post("/orders/<order_no>/return-refused")
+@guard.require("orders.manage")
+def order_return_refused(order_no: str):
+    def run(order):
+        record = cancellation.open_return(order)
+        transition(order, "delivered", actor=_actor(), note="반품 요청 반려")
+        if record is not None:
+            record.status = "refused"
+        db.session.commit()
+        return "반품 요청을 반려했습니다."
+
+    return _act(order_no, run)
+
+
+@bp.post("/orders/<order_no>/refund")
+@guard.require("orders.manage")
+def order_refund(order_no: str):
+    def run(order):
+        if order.status == "returned":
+            ok = cancellation.refund_return(order, actor=_actor())
+        else:
+            ok = cancellation.retry_failed_refunds() > 0
+        if not ok:
+            raise cancellation.CancelRefused("결제대행사가 환불에 응답하지 않았습니다. 잠시 후 다시 시도해 주세요.")
+        return "환불했습니다."
+
+    return _act(order_no, run)
+
+
+@bp.post("/orders/<order_no>/complete")
+@guard.require("orders.manage")
+def order_complete(order_no: str):
+    def run(order):
+        transition(order, "completed", actor=_actor(), note="구매 확정")
+        db.session.commit()
+        return "구매 확정으로 바꿨습니다."
+
+    return _act(order_no, run)
