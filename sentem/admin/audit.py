@@ -49,7 +49,7 @@ def audit_report(report_id: int):
     row = _report_or_404(report_id)
     report = json.loads(row.summary_json)
     return render_template("admin/audit/detail.html", row=row, report=report,
-                           charts=audit_core.charts_for(report))
+                           charts=audit_core.charts_for(report), labels=audit_core.FIGURE_LABELS)
 
 
 @bp.route("/audit/<int:report_id>/download.<fmt>")

@@ -33,6 +33,19 @@ SECTION_TITLES = {"retention": "보존·파기 이행", "rights": "권리 행사
                   "role_changes": "권한 부여·변경·말소", "access_log": "접속기록 무결성"}
 
 
+# Korean labels of the figures sections report (unknown keys are shown as they are).
+FIGURE_LABELS = {
+    "entries_in_quarter": "분기 중 접속기록 수", "chain": "해시 체인", "downloads": "내려받기",
+    "unmasks": "마스킹 해제", "forbidden": "권한 없음(거부)", "events": "동의 변경 건수", "reviews": "점검 수",
+    "unsigned": "미승인 점검", "duties_done": "완료한 보존·파기 의무", "done_on_time": "기한 내 완료",
+    "done_late": "기한 후 완료", "overdue_now": "현재 기한 초과", "received": "접수", "count": "건수",
+    "answered_within_10_days": "10일 이내 답변", "answered_late": "기한 후 답변",
+    "open_past_deadline": "기한 지난 미처리", "staff_with_access": "개인정보 접근 권한이 있는 직원",
+    "unused_in_quarter": "분기 중 쓰지 않은 직원", "note": "비고", "sampled_values": "검사한 표본 값",
+    "cells_scanned": "검사한 칸", "declared_not_stored": "선언했으나 저장하지 않는 항목", "error": "오류",
+    "value": "값",
+}
+
 # name -> section used only when no feature registered that name (the staff area fills this
 # with stand-ins that read the owning feature's tables).
 FALLBACK_SECTIONS: dict = {}
@@ -80,6 +93,8 @@ def build_report(quarter: str) -> dict:
     sections.append(_run_section("schema", lambda s, e: audit_checks.schema_consistency(), start, end))
     ok = all(s.get("ok", True) is not False for s in sections)
     return {"quarter": quarter, "start": start.isoformat(), "end": end.isoformat(),
+            "first_day": clock.to_kst(start).date().isoformat(),
+            "last_day": (clock.to_kst(end).date() - _dt.timedelta(days=1)).isoformat(),
             "generated_at": clock.now().isoformat(), "ok": ok,
             "sections": json.loads(json.dumps(sections, ensure_ascii=False, default=str))}
 
@@ -111,7 +126,7 @@ def to_html(report: dict) -> str:
     from flask import current_app
 
     body = current_app.jinja_env.get_template("admin/audit/_report_body.html").render(
-        report=report, charts=charts_for(report))
+        report=report, charts=charts_for(report), labels=FIGURE_LABELS)
     return ("<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
             f"<title>{report['quarter']} 개인정보 자체 감사 보고서</title></head><body>{body}</body></html>")
 
