@@ -19,6 +19,7 @@ messages can be deleted when their data is destroyed (``purge_member``).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import smtplib
 import ssl
@@ -116,7 +117,10 @@ def after_commit(session, fn, member_id: int | None = None) -> None:
 def _run_after_commit(session):
     pending = session.info.pop("sentem_after_commit", [])
     for _owner, fn in pending:
-        fn()
+        try:
+            fn()
+        except Exception as exc:  # the data is committed; a mail server being down must not turn it into a 500
+            logging.getLogger("sentem.notify").warning("message not sent after commit: %s", type(exc).__name__)
 
 
 @event.listens_for(Session, "after_soft_rollback")
