@@ -1,0 +1,99 @@
+"""``flask demo seed``: a demo catalog and one demo staff account per role (idempotent)."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+CATEGORIES = (
+    ("living", "생활용품"),
+    ("kitchen", "주방"),
+    ("stationery", "문구"),
+    ("outdoor", "아웃도어"),
+)
+
+# (category slug, title, price in won, stock, featured, description)
+PRODUCTS = (
+    ("living", "왓플래닛 머그컵", 12000, 120, True, "매일 쓰기 좋은 350ml 도자기 머그."),
+    ("living", "면 손수건 3장 세트", 9900, 200, False, "부드러운 면 100% 손수건."),
+    ("living", "향초 (무화과)", 18000, 60, True, "은은한 무화과 향, 약 40시간."),
+    ("living", "수건 2장 세트", 15000, 80, False, "두툼한 40수 호텔 수건."),
+    ("kitchen", "스테인리스 텀블러", 25000, 90, True, "보온 6시간, 보냉 12시간."),
+    ("kitchen", "나무 도마", 22000, 40, False, "원목 통판 도마, 중간 크기."),
+    ("kitchen", "실리콘 주걱", 6500, 150, False, "열에 강한 실리콘 주걱."),
+    ("kitchen", "유리 밀폐용기 3종", 19800, 70, False, "오븐·전자레인지 사용 가능."),
+    ("stationery", "줄 노트 A5", 4500, 300, True, "80매 무선 제본 노트."),
+    ("stationery", "젤 펜 5색 세트", 7000, 250, False, "부드럽게 써지는 0.5mm 젤 펜."),
+    ("stationery", "가죽 북커버", 32000, 30, False, "A5 노트용 소가죽 커버."),
+    ("outdoor", "접이식 캠핑 의자", 45000, 25, True, "1.2kg 초경량 접이식 의자."),
+    ("outdoor", "방수 파우치", 11000, 100, False, "IPX6 방수 지퍼 파우치."),
+    ("outdoor", "보온 도시락", 28000, 50, False, "3단 보온 도시락."),
+)
+
+STAFF_ROLES = ("privacy_officer", "privacy_handler", "order_staff", "shipping_staff", "support_staff", "auditor")
+
+
+def seed_catalog() -> tuple[int, int]:
+    """Add missing demo categories and products (by slug / title). Returns (categories, products) added."""
+    from ..extensions import db
+    from ..shop.models import Category, Product
+
+    added_c = added_p = 0
+    by_slug = {c.slug: c for c in Category.query.all()}
+    for pos, (slug, title) in enumerate(CATEGORIES, start=1):
+        if slug not in by_slug:
+            by_slug[slug] = Category(slug=slug, title=title, position=pos)
+            db.session.add(by_slug[slug])
+            added_c += 1
+    db.session.flush()
+    existing = {t for (t,) in db.session.query(Product.title).all()}
+    for slug, title, price, stock, featured, description in PRODUCTS:
+        if title not in existing:
+            db.session.add(Product(category_id=by_slug[slug].id, title=title, price=price, stock=stock,
+                                   featured=featured, description=description, active=True))
+            added_p += 1
+    db.session.commit()
+    return added_c, added_p
+
+
+def seed_staff() -> list[tuple[str, str, str | None, str | None]]:
+    """One demo staff account per role: (role, login, password, totp secret); None when it already existed."""
+    try:
+        from ..admin.staff_services import create_staff, find_by_login_id
+    except ImportError:
+        return []
+    out = []
+    for role in STAFF_ROLES:
+        login = f"demo-{role.replace('_', '-')}"
+        if find_by_login_id(login) is not None:
+            out.append((role, login, None, None))
+            continue
+        _staff, password, secret = create_staff(login, role)
+        out.append((role, login, password, secret))
+    return out
+
+
+@click.group("demo")
+def demo_group():
+    """Demo data for trying Sentem out."""
+
+
+@demo_group.command("seed")
+@with_appcontext
+def seed_command():
+    """Add a demo catalog and demo staff accounts (one per role); safe to run twice."""
+    cats, prods = seed_catalog()
+    click.echo(f"catalog: {cats} categories and {prods} products added "
+               f"({len(CATEGORIES)} categories, {len(PRODUCTS)} products in the demo set)")
+    staff = seed_staff()
+    if not staff:
+        click.echo("staff: the staff area is not installed in this build; no demo staff created")
+        return
+    click.echo("staff accounts (sign in at /admin/login; add the TOTP secret to an authenticator app):")
+    for role, login, password, secret in staff:
+        if password is None:
+            click.echo(f"  {role:16} {login:28} (already exists; password not shown again)")
+        else:
+            click.echo(f"  {role:16} {login:28} password: {password}  TOTP secret: {secret}")
+
+
+COMMANDS = (demo_group,)
