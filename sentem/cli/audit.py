@@ -25,7 +25,7 @@ def verify_command():
         click.echo(f"access log OK: {count} rows, chain intact")
         return
     row_id, why = broken
-    where = f"row {row_id}" if row_id else "after the last row"
+    where = "after the last row" if row_id == access_log.TAIL_MISSING else f"row {row_id}"
     click.echo(f"access log BROKEN at {where}: {why}", err=True)
     sys.exit(1)
 

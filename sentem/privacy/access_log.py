@@ -28,6 +28,7 @@ from ..extensions import db
 from ..security.fields import MasterEncrypted, personal_column
 
 GENESIS = "0" * 64
+TAIL_MISSING = -1  # verify(): rows after the last remaining one were removed
 _sqlite_lock = threading.Lock()
 
 
@@ -155,7 +156,7 @@ def record(action: str, *, staff_id: int | None, member_id: int | None = None, r
 
 def verify(batch: int = 2000) -> int | None:
     """Walk the chain from the first remaining row. Returns the id of the first broken
-    row, ``0`` when rows were removed after the last one, or None when intact."""
+    row, ``TAIL_MISSING`` (-1) when rows were removed after the last one, or None when intact."""
     broken = verify_detail(batch)
     return broken[0] if broken else None
 
@@ -184,9 +185,9 @@ def verify_detail(batch: int = 2000) -> tuple[int, str] | None:
             last_seq = row.seq
             after = row.seq
     if head is not None and head.last_seq != max(last_seq, head.anchor_seq):
-        return 0, "마지막 기록 이후의 기록이 삭제되었습니다"
+        return TAIL_MISSING, "마지막 기록 이후의 기록이 삭제되었습니다"
     if head is not None and last_seq and head.last_hash != expected_prev:
-        return 0, "체인 머리의 해시와 마지막 기록이 맞지 않습니다"
+        return TAIL_MISSING, "체인 머리의 해시와 마지막 기록이 맞지 않습니다"
     return None
 
 

@@ -57,11 +57,13 @@ def test_verify_names_row_after_deleted_one(app, runner):
     assert res.exit_code == 1 and f"row {third}" in res.output
 
 
-def test_verify_detects_deleted_last_row(app):
+def test_verify_detects_deleted_last_row(app, runner):
     _fill()
     db.session.execute(text("DELETE FROM staff_access_log WHERE seq = 5"))
     db.session.commit()
-    assert access_log.verify() == 0
+    assert access_log.verify() == access_log.TAIL_MISSING
+    res = runner.invoke(args=["audit", "verify"])
+    assert res.exit_code == 1 and "after the last row" in res.output
 
 
 def test_verify_cli_ok(app, runner):
