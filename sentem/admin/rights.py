@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import SelectField, StringField, TextAreaField
 
 from ..extensions import db
@@ -16,8 +17,9 @@ from . import bp, guard
 class AnswerForm(FlaskForm):
     """Outcome, answer text, and the legal basis whenever the answer is not a plain yes."""
 
-    outcome = SelectField("처리 결과", choices=[("done", "처리 완료"), ("partly_done", "일부 처리"),
-                                              ("refused", "거절"), ("deferred", "보류")])
+    outcome = SelectField("처리 결과", choices=[
+        SelectChoice("done", "처리 완료"), SelectChoice("partly_done", "일부 처리"), SelectChoice("refused", "거절"),
+        SelectChoice("deferred", "보류")])
     answer = TextAreaField("답변 (회원에게 보이는 내용)")
     legal_basis = StringField("법적 근거 (거절·일부 처리·보류 시 필수)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
@@ -40,12 +41,14 @@ class ActionForm(FlaskForm):
 class RequestForm(FlaskForm):
     """A request that needs staff, optionally made by a legal representative with a document."""
 
-    kind = SelectField("요청 종류", choices=[("access", "열람"), ("correction", "정정"), ("deletion", "삭제"),
-                                              ("suspension", "처리정지"), ("other", "기타(이의 제기 등)")])
+    kind = SelectField("요청 종류", choices=[
+        SelectChoice("access", "열람"), SelectChoice("correction", "정정"), SelectChoice("deletion", "삭제"),
+        SelectChoice("suspension", "처리정지"), SelectChoice("other", "기타(이의 제기 등)")])
     detail = TextAreaField("요청 내용")
     proxy_name = StringField("대리인 이름", validators=[Optional()])
-    proxy_relation = SelectField("대리인과의 관계", choices=[("", "본인 요청"), ("parent", "법정대리인(부모)"),
-                                                             ("guardian", "후견인"), ("delegate", "위임받은 대리인")])
+    proxy_relation = SelectField("대리인과의 관계", choices=[
+        SelectChoice("", "본인 요청"), SelectChoice("parent", "법정대리인(부모)"), SelectChoice("guardian", "후견인"),
+        SelectChoice("delegate", "위임받은 대리인")])
     document = FileField("증빙 서류 (PDF, JPEG, PNG, 1MB 이하)")
 
 
