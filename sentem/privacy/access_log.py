@@ -3,8 +3,8 @@
 Every staff view, unmasking, change or download of personal data is one row:
 who (staff id), when, from where (source IP, sealed under the master key), whose
 data (member id), what (action), why (reason) and a short detail. Each row carries
-the hash of the previous row (``prev_hash``) and its own hash over its canonical
-content (``row_hash``), so editing or deleting a row breaks the chain and
+the hash of the previous row (``prev_hash``) and its own keyed hash (HMAC) over its
+canonical content (``row_hash``), so editing or deleting a row breaks the chain and
 ``verify()`` names the first broken row. Because each row stores its predecessor's
 hash, verification can start at any row — the retention expiry trims the oldest
 rows and records the last trimmed hash as the new anchor.
@@ -15,10 +15,11 @@ PostgreSQL, a process lock plus SQLite's single writer on SQLite.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import threading
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -85,8 +86,16 @@ def canonical(entry: AccessLogEntry) -> str:
     }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _chain_key() -> bytes:
+    """Keyed from the master key ring (stable across rotations), so someone with only the
+    database cannot recompute a consistent chain after editing it."""
+    ring = current_app.extensions["sentem_keyring"]
+    return hmac.new(ring.index_key(), b"sentem access log chain v1", hashlib.sha256).digest()
+
+
 def compute_hash(entry: AccessLogEntry) -> str:
-    return hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest()
+    """HMAC-SHA256 of the row's canonical content under the chain key."""
+    return hmac.new(_chain_key(), canonical(entry).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def ensure_head() -> None:

@@ -115,3 +115,22 @@ def test_viewer_shows_entries_and_chain_state(client):
     db.session.commit()
     page = client.get("/admin/accesslog?verify=1").get_data(as_text=True)
     assert "체인 검증 실패" in page
+
+
+def test_recomputing_hashes_without_the_key_does_not_hide_an_edit(app):
+    import hashlib
+
+    _fill(3)
+    rows = db.session.query(AccessLogEntry).order_by(AccessLogEntry.seq).all()
+    target = rows[1]
+    # An attacker with only the database edits row 2 and rewrites the chain with plain SHA-256.
+    prev = rows[0].row_hash
+    for row in rows[1:]:
+        detail = "forged" if row.id == target.id else row.detail
+        row_hash = hashlib.sha256((prev + (detail or "")).encode()).hexdigest()
+        db.session.execute(text("UPDATE staff_access_log SET detail = :d, prev_hash = :p, row_hash = :h "
+                                "WHERE id = :i"), {"d": detail, "p": prev, "h": row_hash, "i": row.id})
+        prev = row_hash
+    db.session.execute(text("UPDATE staff_access_log_head SET last_hash = :h"), {"h": prev})
+    db.session.commit()
+    assert access_log.verify() == target.id
