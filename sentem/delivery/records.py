@@ -132,12 +132,29 @@ def _years_before(moment: _dt.datetime, years: int) -> _dt.datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+def _held_order_nos() -> list[str]:
+    """Order numbers under a retention hold for delivery records (an open dispute keeps them)."""
+    try:
+        from ..privacy.retention.services import active_holds
+    except ImportError:  # retention engine not installed
+        return []
+    return [h.ref for h in active_holds(DELIVERY)]
+
+
 def expire_delivery(cutoff: _dt.datetime, batch_size: int) -> int:
-    """Destroy delivery records whose 5 years ended before ``cutoff``; at most ``batch_size`` orders."""
+    """Destroy delivery records whose 5 years ended before ``cutoff``; at most ``batch_size`` orders.
+
+    Orders under a retention hold are left alone.
+    """
+    from ..orders.models import Order
+
     started_before = _years_before(clock.as_utc(cutoff), DELIVERY_RETENTION.years)
-    order_ids = db.session.execute(select(DeliveryRequest.order_id)
-                                   .where(DeliveryRequest.created_at < started_before)
-                                   .order_by(DeliveryRequest.order_id).limit(batch_size)).scalars().all()
+    query = (select(DeliveryRequest.order_id).join(Order, Order.id == DeliveryRequest.order_id)
+             .where(DeliveryRequest.created_at < started_before))
+    held = _held_order_nos()
+    if held:
+        query = query.where(Order.order_no.notin_(held))
+    order_ids = db.session.execute(query.order_by(DeliveryRequest.order_id).limit(batch_size)).scalars().all()
     _destroy_orders(list(order_ids))
     return len(order_ids)
 

@@ -117,3 +117,16 @@ def test_no_plaintext_in_database_files(app):
             for s in secrets:
                 assert s.encode("utf-8") not in data, f"{s} in plaintext in {name}"
     assert scanned >= 2
+
+
+def test_expire_leaves_held_orders(app):
+    from sentem.privacy.retention.services import place_hold
+
+    member = make_member()
+    held, free = make_paid_order(member), make_paid_order(member)
+    place_hold("delivery", held.order_no, "분쟁 처리 중")
+    cutoff = clock.now() + _dt.timedelta(days=5 * 366)
+    assert records.expire_delivery(cutoff, 100) == 1
+    db.session.commit()
+    assert db.session.execute(db.select(DeliveryRequest.order_id)).scalars().all() == [held.id]
+    assert records.expire_delivery(cutoff, 100) == 0
