@@ -18,6 +18,7 @@ from .records import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from .services import RightsError
 
 PAGE_SIZE = 20
+TIME_COLUMNS = ("일시", "접수 일시")
 
 
 def member_required(view):
@@ -45,13 +46,21 @@ def _paged(rows: list, key: str) -> tuple[list, int, int]:
     return rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page, pages
 
 
+def _newest_first(rows: list[dict]) -> list[dict]:
+    # Histories (logins, consents) carry a time column: show the recent ones on the first page.
+    for column in TIME_COLUMNS:
+        if rows and all(isinstance(r.get(column), str) for r in rows):
+            return sorted(rows, key=lambda r: r[column], reverse=True)
+    return rows
+
+
 @bp.get("/me")
 @member_required
 def index():
     member = current_user
     groups = []
     for rc in REGISTRY.ordered_record_classes():
-        rows = access.rows_of(rc, member.id)
+        rows = _newest_first(access.rows_of(rc, member.id))
         shown, page, pages = _paged(rows, rc.key)
         groups.append({"rc": rc, "rows": shown, "total": len(rows), "page": page, "pages": pages,
                        "columns": list(dict.fromkeys(k for r in shown for k in r))})

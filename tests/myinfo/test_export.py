@@ -130,13 +130,17 @@ def test_me_page_lists_items_purposes_retention_and_records(client, two_members)
 
 def test_login_history_is_paged(client, app):
     m = full_member("paged")
+    from sentem import clock
+
     for n in range(45):
+        clock.advance(minutes=1)
         login_history(m, ip=f"192.0.2.{n}")
     login_as(client, m)
     first = client.get("/me").get_data(as_text=True)
     assert "1 / 3" in first
+    assert "192.0.2.44<" in first and "192.0.2.0<" not in first  # the most recent first
     third = client.get("/me?p_login_history=3").get_data(as_text=True)
-    assert "3 / 3" in third
+    assert "3 / 3" in third and "192.0.2.0<" in third
 
 
 def test_export_is_a_recorded_access_request(client, app):
