@@ -43,6 +43,22 @@ def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
     return len(ids)
 
 
+def _expire_staff_accounts(cutoff: _dt.datetime, batch_size: int) -> int:
+    """Deactivated accounts go 3 years after deactivation, once no role-change record
+    (kept 3 years) still names them; their plan acknowledgements go with them."""
+    from ..extensions import db
+    from .models import PlanAcknowledgement
+
+    still_named = select(RoleChange.staff_id)
+    ids = db.session.execute(select(Staff.id).where(
+        Staff.active.is_(False), Staff.deactivated_at < _years_before(cutoff, 3), Staff.id.not_in(still_named))
+        .order_by(Staff.id).limit(batch_size)).scalars().all()
+    if ids:
+        db.session.execute(delete(PlanAcknowledgement).where(PlanAcknowledgement.staff_id.in_(ids)))
+        db.session.execute(delete(Staff).where(Staff.id.in_(ids)))
+    return len(ids)
+
+
 def _expire_access_log(cutoff: _dt.datetime, batch_size: int) -> int:
     from ..privacy import access_log
 
@@ -56,8 +72,9 @@ register_record_class(RecordClass(
     items=("staff_login_id", "staff_name", "staff_password", "staff_totp_secret"),
     legal_basis_ko="안전성 확보조치 기준 제5조(접근 권한의 관리), 제6조(접근통제)",
     legal_basis_en="Safety-measures standard Art. 5 (access rights), Art. 6 (access control)",
-    retention=Retention(years=None, starts="resignation"),
+    retention=Retention(years=3, starts="resignation"),
     on_withdrawal="keep",
+    expire=_expire_staff_accounts,
     models=(Staff,),
     order=900,
 ))

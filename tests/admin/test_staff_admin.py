@@ -67,3 +67,21 @@ def test_last_officer_cannot_be_demoted(client):
     r = client.post(f"/admin/staff/{officer[0].id}/role", data={"role": "auditor", "reason": "이동"})
     db.session.expire_all()
     assert db.session.get(Staff, officer[0].id).role == "privacy_officer"
+
+
+def test_deactivated_accounts_expire_after_their_records(app):
+    from sentem.admin import staff_services
+    from sentem.privacy.registry import REGISTRY
+
+    with clock.frozen_at("2021-01-05"):
+        officer = make_staff("privacy_officer")
+        old = make_staff("auditor")
+        staff_services.deactivate(old[0], actor_id=officer[0].id, reason="퇴사")
+    old_id, officer_id = old[0].id, officer[0].id
+    rc = REGISTRY.record_class("staff_account")
+    assert rc.expire(clock.now(), 10) == 0  # its role-change records are still kept
+    assert REGISTRY.record_class("staff_role_changes").expire(clock.now(), 10) == 3
+    assert rc.expire(clock.now(), 10) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Staff, old_id) is None and db.session.get(Staff, officer_id) is not None
