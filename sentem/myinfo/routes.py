@@ -46,6 +46,11 @@ def _paged(rows: list, key: str) -> tuple[list, int, int]:
     return rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page, pages
 
 
+def _me():
+    """The logged-in Member itself (services get the model, not Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
 def _newest_first(rows: list[dict]) -> list[dict]:
     # Histories (logins, consents) carry a time column: show the recent ones on the first page.
     for column in TIME_COLUMNS:
@@ -57,7 +62,7 @@ def _newest_first(rows: list[dict]) -> list[dict]:
 @bp.get("/me")
 @member_required
 def index():
-    member = current_user
+    member = _me()
     groups = []
     for rc in REGISTRY.ordered_record_classes():
         rows = _newest_first(access.rows_of(rc, member.id))
@@ -72,7 +77,7 @@ def index():
 
 def _record_access(kind: str) -> None:
     # Recorded first (flushed), so that the export includes the request it answers.
-    services.answered_now(current_user, "access", "done", subject=kind,
+    services.answered_now(_me(), "access", "done", subject=kind,
                           answer="내 정보 전체를 내려받았습니다.")
 
 
@@ -101,7 +106,7 @@ def export_zip():
 @bp.route("/me/edit", methods=["GET", "POST"])
 @member_required
 def edit():
-    member = current_user
+    member = _me()
     form = EditForm(data=correction.current_values(member)) if request.method == "GET" else EditForm()
     errors = {}
     if form.validate_on_submit():
@@ -123,7 +128,7 @@ def delete_item(key):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        correction.delete_item(current_user, key)
+        correction.delete_item(_me(), key)
     except RightsError as exc:
         flash(_(str(exc)), "error")
     else:
@@ -139,7 +144,7 @@ def delete_record(key):
     if key not in REGISTRY.record_classes:
         abort(404)
     try:
-        req = correction.ask_delete_record(current_user, key)
+        req = correction.ask_delete_record(_me(), key)
     except RightsError as exc:
         flash(_(str(exc)), "error")
         return redirect(url_for("myinfo.index"))
@@ -156,9 +161,9 @@ def consents():
         kind, on = request.form.get("kind", ""), request.form.get("value") == "on"
         try:
             if kind in services.SUSPENSIONS:
-                services.set_suspension(current_user, kind, on)
+                services.set_suspension(_me(), kind, on)
             else:
-                services.set_marketing(current_user, kind, on)
+                services.set_marketing(_me(), kind, on)
         except RightsError as exc:
             flash(_(str(exc)), "error")
         else:
@@ -183,7 +188,7 @@ def requests_page():
             abort(400)
         try:
             data = documents.read_upload(request.files.get("document"))
-            req = rq.file_request(current_user, form.kind.data, form.detail.data or "",
+            req = rq.file_request(_me(), form.kind.data, form.detail.data or "",
                                   proxy_name=form.proxy_name.data or "",
                                   proxy_relation=form.proxy_relation.data or "", document=data)
         except (RightsError, documents.DocumentRejected) as exc:
@@ -215,7 +220,7 @@ def withdraw():
         if not form.validate_on_submit():
             abort(400)
         try:
-            outcome = withdrawal.withdraw(current_user._get_current_object(), request.form.get("password", ""),
+            outcome = withdrawal.withdraw(_me(), request.form.get("password", ""),
                                           request.form.get("confirm", ""),
                                           anyway=request.form.get("anyway") == "yes")
         except withdrawal.Refused as exc:

@@ -125,6 +125,11 @@ def test_me_page_lists_items_purposes_retention_and_records(client, two_members)
     for rc in REGISTRY.record_classes.values():
         assert rc.label_ko in html
     assert alpha.sns_account in html and alpha.company_name in html
+    # The item table itself carries each profile value beside its label.
+    import re
+
+    row = re.search(r'<tr data-item="email">(.*?)</tr>', html, re.S).group(1)
+    assert alpha.email in row
     assert "회원 탈퇴 시까지" in html  # profile retention from the registry
 
 
