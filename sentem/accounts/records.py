@@ -84,7 +84,16 @@ def _contact(member_id: int):
                                 active=member.status == "active")
 
 
-ledger.set_member_lookup(_contact)
+def _active_ids(ids: list[int]) -> set[int]:
+    active: set[int] = set()
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        chunk = ids[start:start + 500]
+        active.update(db.session.execute(select(Member.id).where(Member.id.in_(chunk),
+                                                                 Member.status == "active")).scalars())
+    return active
+
+
+ledger.set_member_lookup(_contact, _active_ids)
 
 
 # --- login history (service-usage record) -----------------------------------------------------------

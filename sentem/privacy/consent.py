@@ -41,12 +41,16 @@ class MemberContact:
 
 
 _member_lookup: Callable[[int], MemberContact | None] | None = None
+_active_filter: Callable[[list[int]], set[int]] | None = None
 
 
-def set_member_lookup(fn: Callable[[int], MemberContact | None]) -> None:
-    """Installed by the member feature: member id -> MemberContact (or None)."""
-    global _member_lookup
+def set_member_lookup(fn: Callable[[int], MemberContact | None],
+                      active_filter: Callable[[list[int]], set[int]] | None = None) -> None:
+    """Installed by the member feature: member id -> MemberContact (or None), and optionally
+    ids -> the subset that are active members (one query instead of one per member)."""
+    global _member_lookup, _active_filter
     _member_lookup = fn
+    _active_filter = active_filter
 
 
 class ConsentEvent(db.Model):
@@ -118,6 +122,10 @@ def member_ids_with(kind: str) -> list[int]:
     ids = db.session.execute(select(ConsentEvent.member_id).where(ConsentEvent.id.in_(latest),
                                                                    ConsentEvent.granted.is_(True))
                              .order_by(ConsentEvent.member_id)).scalars()
+    ids = list(ids)
+    if _active_filter is not None:
+        active = _active_filter(ids)
+        return [i for i in ids if i in active]
     return [i for i in ids if _is_active(i)]
 
 

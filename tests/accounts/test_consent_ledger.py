@@ -76,3 +76,11 @@ def test_export_and_destroy(app):
     assert consent.destroy(member.id) == len(REGISTRY.consents)
     db.session.commit()
     assert consent.history(member.id) == []
+
+
+def test_member_ids_with_skips_members_who_are_leaving(app):
+    a = register_member(consents={"marketing_sms": True})
+    b = register_member(consents={"marketing_sms": True})
+    b.status = "withdrawal_pending"
+    db.session.commit()
+    assert consent.member_ids_with("marketing_sms") == [a.id]
