@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..privacy import access_log
 from ..security import blind_index
-from . import bp, downloads, guard
+from . import bp, downloads, exports, guard  # noqa: F401  (exports: the downloads page)
 from .forms import ReasonForm, SearchForm
 from .member_views import PAGE_SIZE, masked_row, plain_row
 

@@ -78,3 +78,22 @@ def test_download_needs_reason_and_logs_rows(client):
 def test_unknown_member_is_404(client):
     staff_login(client, make_staff("privacy_handler"))
     assert client.get("/admin/members/99999").status_code == 404
+
+
+def test_orders_download_needs_permission_reason_and_is_logged(client):
+    from tests.orders.builders import make_paid_order
+
+    make_paid_order(make_member())
+    make_paid_order(make_member())
+    staff = make_staff("order_staff")
+    staff_login(client, staff)
+    page = client.get("/admin/downloads").get_data(as_text=True)
+    assert "주문 목록 내려받기" in page and "회원 목록 내려받기" not in page
+    assert client.post("/admin/downloads/orders", data={"o-reason": " "}).status_code == 400
+    r = client.post("/admin/downloads/orders", data={"o-reason": "월말 정산"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    body = r.get_data(as_text=True)
+    assert body.count("\n") == 3 and "홍길동" not in body
+    entry = db.session.query(AccessLogEntry).filter_by(action="download").one()
+    assert "orders" in entry.detail and "rows=2" in entry.detail and entry.reason == "월말 정산"
+    assert client.post("/admin/members/download", data={"reason": "x"}).status_code == 403
