@@ -132,3 +132,19 @@ def test_signup_page_in_english(client):
     assert "Agree to all" in html and "Marketing by email (optional)" in html and "Right to refuse" in html
     resp = client.post("/signup", data=signup_form(login_id="ab"))
     assert "lowercase letters" in resp.get_data(as_text=True)
+
+
+def test_a_consent_registered_later_appears_and_is_recorded(client):
+    from sentem.privacy.registry import Consent
+
+    extra = Consent(key="zz_test_survey", label_ko="설문 참여 동의 (선택)", label_en="Surveys (optional)",
+                    required=False, purposes=("marketing",), items=("email",), retention_ko="철회 시까지",
+                    retention_en="Until withdrawn", refusal_ko="거부해도 가입할 수 있습니다.", refusal_en="Optional.")
+    REGISTRY.consents[extra.key] = extra
+    try:
+        assert 'name="consent_zz_test_survey"' in client.get("/signup").get_data(as_text=True)
+        client.post("/signup", data=signup_form(consent_zz_test_survey="y"))
+        member = db.session.execute(select(Member)).scalar_one()
+        assert consent.current(member.id)["zz_test_survey"] is True
+    finally:
+        REGISTRY.consents.pop(extra.key)
