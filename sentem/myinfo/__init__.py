@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("myinfo", __name__)
 
-from . import models, records, routes  # noqa: E402,F401  (registers routes and registry entries)
+from . import audit, models, records, routes  # noqa: E402,F401  (registers routes and registry entries)

@@ -95,3 +95,22 @@ def test_summary_counts_overdue(app):
     assert open_requests_summary() == {"open": 1, "due_soon": 1, "overdue": 0}
     clock.advance(days=3)
     assert open_requests_summary() == {"open": 1, "due_soon": 0, "overdue": 1}
+
+
+def test_audit_section_counts_on_time_late_and_overdue(app):
+    import datetime as _dt
+
+    from sentem.myinfo import requests as rq
+    from sentem.myinfo.audit import rights_section
+    from tests.myinfo.builders import make_rights_request
+
+    start = clock.now() - _dt.timedelta(days=1)
+    m = full_member("aud")
+    on_time, late, _open = make_rights_request(m), make_rights_request(m), make_rights_request(m)
+    rq.answer_request(on_time, staff_id=1, outcome="done", answer="처리했습니다.")
+    clock.advance(days=12)
+    rq.answer_request(late, staff_id=1, outcome="done", answer="늦었습니다.")
+    section = rights_section(start, clock.now())
+    assert (section["received"], section["answered_within_10_days"], section["answered_late"],
+            section["open_past_deadline"]) == (3, 1, 1, 1)
+    assert section["ok"] is False
