@@ -172,6 +172,22 @@ def unlock(staff: Staff) -> None:
     db.session.commit()
 
 
+def reset_credentials(staff: Staff) -> tuple[str, str]:
+    """New password and TOTP secret (re-enrolment on next sign-in), lock lifted (committed).
+    Returns (password, totp_secret) to hand over once."""
+    if not staff.active:
+        raise StaffError("비활성화된 계정입니다.")
+    password = generate_password()
+    secret = pyotp.random_base32()
+    staff.password_hash = passwords.hash_password(password)
+    staff.totp_secret = secret
+    staff.totp_enrolled_at = None
+    staff.locked_until = None
+    staff.failed_attempts = 0
+    db.session.commit()
+    return password, secret
+
+
 def _keep_an_officer(staff: Staff, *, leaving: bool) -> None:
     """Refuse to remove the last active privacy officer (someone must run the area)."""
     if not leaving:

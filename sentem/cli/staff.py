@@ -31,6 +31,52 @@ def create_command(login, role, name):
     click.echo("Shown once: hand these over securely. Sign in at /admin/login.")
 
 
+def _find(login):
+    from ..admin.staff_services import find_by_login_id
+
+    staff = find_by_login_id(login)
+    if staff is None:
+        raise click.ClickException(f"no staff account {login}")
+    return staff
+
+
+@staff_group.command("unlock")
+@click.argument("login")
+@with_appcontext
+def unlock_command(login):
+    """Lift a lockout after too many failed sign-ins."""
+    from ..admin.staff_services import unlock
+    from ..extensions import db
+    from ..privacy import access_log
+
+    staff = _find(login)
+    unlock(staff)
+    access_log.record("staff.unlock", staff_id=None, detail=f"직원 {staff.id} 잠금 해제(명령줄)")
+    db.session.commit()
+    click.echo(f"staff {staff.id} unlocked")
+
+
+@staff_group.command("reset")
+@click.argument("login")
+@with_appcontext
+def reset_command(login):
+    """New password and TOTP secret (lost authenticator); prints them once."""
+    from ..admin.staff_services import StaffError, provisioning_uri, reset_credentials
+    from ..extensions import db
+    from ..privacy import access_log
+
+    staff = _find(login)
+    try:
+        password, secret = reset_credentials(staff)
+    except StaffError as exc:
+        raise click.ClickException(str(exc)) from exc
+    access_log.record("staff.reset", staff_id=None, detail=f"직원 {staff.id} 비밀번호·2단계 인증 재설정(명령줄)")
+    db.session.commit()
+    click.echo(f"password: {password}")
+    click.echo(f"TOTP secret: {secret}")
+    click.echo(f"TOTP URI: {provisioning_uri(staff)}")
+
+
 @staff_group.command("list")
 @with_appcontext
 def list_command():

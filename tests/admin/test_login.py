@@ -105,3 +105,18 @@ def test_role_changes_expire_after_three_years(app):
     assert rc.expire(clock.now(), 100) == 1
     db.session.commit()
     assert db.session.query(RoleChange).count() == 1
+
+
+def test_cli_unlock_and_reset(client, runner):
+    st = make_staff("privacy_officer", login_id="boss")
+    for _ in range(5):
+        client.post("/admin/login", data={"login_id": "boss", "password": "wrong-password"})
+    assert runner.invoke(args=["staff", "unlock", "boss"]).exit_code == 0
+    res = runner.invoke(args=["staff", "reset", "boss"])
+    assert res.exit_code == 0
+    password = res.output.split("password: ")[1].split()[0]
+    secret = res.output.split("TOTP secret: ")[1].split()[0]
+    db.session.expire_all()
+    staff_login(client, (db.session.get(Staff, st[0].id), password, secret))
+    assert runner.invoke(args=["staff", "unlock", "nobody"]).exit_code != 0
+    assert runner.invoke(args=["staff", "list"]).output.count("boss") == 1

@@ -108,3 +108,21 @@ def test_public_admin_pages_answer_everyone(app):
     assert client.get("/admin/login").status_code == 200
     assert client.get("/admin/login/totp").status_code == 302  # no password step yet
     assert client.get("/admin/login/enrol").status_code == 302
+
+
+def test_sensitive_actions_need_fresh_reauth(app):
+    """Every view marked ``reauth_required`` sends a permitted but stale session to /admin/reauth."""
+    officer, _pw, _s = make_staff("privacy_officer")
+    client = app.test_client()
+    sensitive = [(e, u, m) for e, u, m in _admin_routes(app)
+                 if getattr(app.view_functions[e], "requires_reauth", False)]
+    assert {"admin.member_unmask", "admin.members_download", "admin.staff_change_role"} <= {e for e, _, _ in sensitive}
+    problems = []
+    for endpoint, url, method in sensitive:
+        _as_staff(client, officer)
+        with client.session_transaction() as s:
+            s[guard.SESSION_REAUTH] = (clock.now() - guard.REAUTH_WINDOW * 2).isoformat()
+        resp = client.open(url, method=method, data={"reason": "사유"})
+        if resp.status_code != 302 or "/admin/reauth" not in resp.headers.get("Location", ""):
+            problems.append(f"{method} {url} ({endpoint}) → {resp.status_code}")
+    assert not problems, "\n".join(problems)
