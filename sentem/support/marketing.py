@@ -31,6 +31,8 @@ NIGHT_KIND = "marketing_sms_night"
 NIGHT_START, NIGHT_END = 21, 8  # KST hours
 SUBJECT_MAX, BODY_MAX = 150, 2000
 NOTICE_EVERY_YEARS = 2
+# Links that stop messages: the two advertising channels, and the notice alerts (not advertising).
+OPT_OUT_CHANNELS = CHANNELS + ("notices",)
 
 
 class CampaignError(ValueError):
@@ -84,13 +86,13 @@ def read_opt_out_token(token: str) -> tuple[int, str] | None:
         data = _serializer().loads(token)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("c") not in CHANNELS or not isinstance(data.get("m"), int):
+    if not isinstance(data, dict) or data.get("c") not in OPT_OUT_CHANNELS or not isinstance(data.get("m"), int):
         return None
     return data["m"], data["c"]
 
 
 def opt_out(member_id: int, channel: str, *, ip: str | None, user_agent: str | None) -> bool:
-    """Withdraw the member's consent for ``channel`` (and night SMS with SMS). Commits.
+    """Withdraw the member's consent for ``channel`` (and night SMS with SMS; ``notices``: alerts). Commits.
 
     Returns whether anything was withdrawn (False when already withdrawn or no member).
     """
@@ -100,7 +102,10 @@ def opt_out(member_id: int, channel: str, *, ip: str | None, user_agent: str | N
     if contact is None or not contact.active:
         return False
     current = consent.current(member_id)
-    kinds = [consent_kind(channel)] + ([NIGHT_KIND] if channel == "sms" else [])
+    if channel == "notices":
+        kinds = ["notices"]
+    else:
+        kinds = [consent_kind(channel)] + ([NIGHT_KIND] if channel == "sms" else [])
     changed = False
     for kind in kinds:
         if current.get(kind):

@@ -43,19 +43,42 @@ def _alert_after_commit(notice_id: int, title: str) -> None:
         from ..notify import outbox
     except ImportError:  # membership feature not present
         return
-    recipients = notice_recipients()
-    body = (f"왓플래닛에 새 공지사항이 게시되었습니다.\n\n제목: {title}\n"
-            f"바로 보기: {_base_url()}/notices/{notice_id}\n\n"
-            "공지 알림은 '내 정보 > 동의 관리'에서 언제든 끌 수 있습니다.\n왓플래닛 (센템)")
+    from .marketing import opt_out_url
+
+    # Links are made now, inside the request or job, not in the after-commit hook.
+    recipients = [(member_id, email, opt_out_url(member_id, "notices"))
+                  for member_id, email in notice_recipients()]
+    head = (f"왓플래닛에 새 공지사항이 게시되었습니다.\n\n제목: {title}\n"
+            f"바로 보기: {_base_url()}/notices/{notice_id}\n\n")
 
     def send():
-        for member_id, email in recipients:
+        for member_id, email, stop in recipients:
+            body = head + (f"공지 알림을 그만 받으려면: {stop}\n"
+                           f"(로그인 후 {_base_url()}/notices/alerts 에서도 바꿀 수 있습니다.)\n왓플래닛 (센템)")
             try:
                 outbox.send_email(email, f"[왓플래닛 공지] {title}", body, category="notice", member_id=member_id)
             except Exception:  # one failed address must not stop the others
                 log.exception("notice alert to member %s failed", member_id)
 
     outbox.after_commit(db.session(), send)
+
+
+def alerts_on(member_id: int) -> bool:
+    """Whether the member's ``notices`` consent is current."""
+    from ..privacy import consent
+
+    return bool(consent.current(member_id).get(CONSENT_KIND))
+
+
+def set_alerts(member_id: int, on: bool, *, ip: str | None, user_agent: str | None) -> bool:
+    """Turn notice alerts on or off in the consent ledger; returns whether it changed. Commits."""
+    from ..privacy import consent
+
+    if alerts_on(member_id) == bool(on):
+        return False
+    consent.record(member_id, CONSENT_KIND, bool(on), ip=ip, user_agent=user_agent, screen="/notices/alerts")
+    db.session.commit()
+    return True
 
 
 def notice_recipients() -> list[tuple[int, str]]:

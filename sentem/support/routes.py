@@ -13,6 +13,24 @@ def notice_list():
     return render_template("support/notices.html", notices=notices.latest(100))
 
 
+@bp.route("/notices/alerts", methods=["GET", "POST"])
+@login_required
+def notice_alerts():
+    """Members turn email alerts for new notices on or off (the optional ``notices`` consent)."""
+    from flask_login import current_user
+    from flask_wtf import FlaskForm
+
+    if request.method == "POST":
+        if not FlaskForm().validate():
+            abort(400)
+        on = request.form.get("alerts") == "on"
+        notices.set_alerts(current_user.id, on, ip=request.remote_addr,
+                           user_agent=request.headers.get("User-Agent", "")[:512])
+        flash(_("공지 알림을 받습니다.") if on else _("공지 알림을 받지 않습니다."), "success")
+        return redirect(url_for("support.notice_alerts"))
+    return render_template("support/alerts.html", on=notices.alerts_on(current_user.id))
+
+
 @bp.get("/notices/<int:notice_id>")
 def notice_detail(notice_id: int):
     notice = notices.get(notice_id)

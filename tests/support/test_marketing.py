@@ -149,3 +149,10 @@ def test_audit_section_counts_late_privacy_inquiries(app):
     clock.advance(days=11)
     section = REGISTRY.audit_sections["support"](start, clock.now())
     assert section["privacy_inquiries"] == 1 and section["privacy_inquiries_late"] == 1 and section["ok"] is False
+
+
+def test_biennial_job_is_on_the_schedule(app):
+    from sentem.jobs import schedule
+
+    entry = {r.name: r for r in schedule.available()}["marketing-consent-notice"]
+    assert entry.resolve() is marketing.biennial_notice_job

@@ -34,3 +34,23 @@ def test_rolled_back_notice_alerts_nobody(app):
     notices.post("취소될 공지", "본문")
     db.session.rollback()
     assert outbox.messages(category="notice") == []
+
+
+def test_members_turn_alerts_on_and_off(client):
+    from sentem.privacy import consent
+    from sentem.support import marketing
+    from tests.builders import login_as
+
+    member = make_member()
+    login_as(client, member)
+    assert "받지 않음" in client.get("/notices/alerts").get_data(as_text=True)
+    assert client.post("/notices/alerts", data={"alerts": "on"}).status_code == 302
+    assert consent.current(member.id)["notices"] is True
+    notices.post("공지", "본문")
+    db.session.commit()
+    body = outbox.messages(category="notice", member_id=member.id)[0]["body"]
+    link = body.split("그만 받으려면: ")[1].split()[0]
+    client.post("/logout")
+    assert client.get(link[link.index("/marketing/"):]).status_code == 200
+    assert consent.current(member.id)["notices"] is False
+    assert marketing.read_opt_out_token(marketing.opt_out_token(member.id, "notices")) == (member.id, "notices")
