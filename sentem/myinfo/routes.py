@@ -174,7 +174,7 @@ def consents():
 
     return render_template("myinfo/consents.html", form=form, marketing=marketing, kind_for=kind_for,
                            current=services.deps.consent_current(current_user.id),
-                           suspensions=services.SUSPENSIONS,
+                           suspensions=services.SUSPENSIONS, consent_label=services.consent_label,
                            history=services.deps.consent_history(current_user.id))
 
 

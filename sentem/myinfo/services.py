@@ -25,6 +25,18 @@ SUSPENSIONS = {
 }
 
 
+def consent_label(kind: str, lang: str = "ko") -> str:
+    """A ledger kind's label: a suspension of mine, or the registry's consent label."""
+    from ..privacy.consent import key_for
+
+    if kind in SUSPENSIONS:
+        return SUSPENSIONS[kind][0 if lang == "ko" else 1]
+    consent = REGISTRY.consents.get(key_for(kind))
+    if consent is None:
+        return kind
+    return consent.label_ko if lang == "ko" else consent.label_en
+
+
 class RightsError(ValueError):
     """A request that cannot be made as asked (the message is shown to the member)."""
 

@@ -55,7 +55,9 @@ def test_withdraw_marketing_consent(page, app):
     page.wait_for_selector(".flash-success")
     assert page.locator("#marketing tr[data-kind=marketing_email] .state").inner_text() == "동의 안 함"
     assert excluded_from_marketing(m.id, "email")
-    assert "marketing_email" in page.locator("#consent-history").inner_text()
+    latest = page.locator("#consent-history tbody tr").first
+    assert latest.locator("td[data-kind=marketing_email]").count() == 1
+    assert "철회" in latest.inner_text()
 
 
 def test_withdraw_refused_with_open_order_then_done_after_cancelling(page, app):
