@@ -77,7 +77,10 @@ def correct(member, raw: dict, password: str | None) -> tuple[list[str], dict]:
         db.session.add(CorrectionEvent(member_id=member.id, item_key=key, at=now,
                                        action="delete" if not clean[key] else "correct"))
     if "email" in changed:
+        from ..accounts import verification
+
         member.email_verified_at = None  # the new address must be proved again
+        verification.queue_link(member)
     labels = ", ".join(REGISTRY.items[k].label_ko for k in changed if k in REGISTRY.items)
     answered_now(member, "correction", "done", subject=",".join(changed)[:64],
                  answer=f"정정 완료: {labels}")

@@ -69,6 +69,9 @@ def test_email_change_resets_verification_and_login_id_is_reindexed(client, app)
     assert resp.status_code == 302
     db.session.refresh(m)
     assert m.email_verified_at is None
+    from sentem.notify import outbox
+
+    assert outbox.messages(to="new-address@example.com", category="email_verification")
     assert services.find_by_login_id("renamed_member").id == m.id
     assert services.find_by_email("new-address@example.com").id == m.id
 
