@@ -18,6 +18,7 @@ from . import bp, guard
 
 ACTIONS = ("preparing", "shipped", "delivered", "failed", "resend", "return_picked_up")
 SLIP_LIMIT = 100
+BULK_LIMIT = 200
 
 
 def _actor() -> str:
@@ -116,6 +117,9 @@ def shipping_bulk():
     order_nos = request.form.getlist("order_no")
     if action not in workflow.BULK_ACTIONS or not order_nos:
         flash("주문을 하나 이상 고르고 작업을 선택해 주세요.", "error")
+        return redirect(url_for("admin.shipping"))
+    if len(order_nos) > BULK_LIMIT:
+        flash(f"한 번에 {BULK_LIMIT}건까지 처리할 수 있습니다. 나누어 처리해 주세요.", "error")
         return redirect(url_for("admin.shipping"))
     tracking = {no: request.form.get(f"tracking-{no}", "") for no in order_nos}
     results = workflow.bulk(action, order_nos, actor=_actor(), carrier_code=request.form.get("carrier"),
