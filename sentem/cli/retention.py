@@ -27,7 +27,7 @@ def run_command(as_of, dry_run, batch_size):
     total = pending_work(now)
     with click.progressbar(length=max(total, 1), label="retention sweep", show_pos=True) as bar:
         try:
-            summary = sweep(as_of=now, batch_size=batch_size, dry_run=dry_run, job="cli",
+            summary = sweep(as_of=now, batch_size=batch_size, dry_run=dry_run, job="cli", scrub_now=True,
                             progress=lambda n: bar.update(min(n, max(total - bar.pos, 0))))
         except SweepBusy:
             raise click.ClickException("another retention sweep is running; try again later")

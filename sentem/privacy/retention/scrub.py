@@ -17,6 +17,7 @@ needs no list of feature tables.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import logging
 import re
 
@@ -26,6 +27,7 @@ from ...extensions import db
 
 log = logging.getLogger("sentem.retention")
 LOCK_TIMEOUT = "5s"
+WINDOW_HOUR_KST = 3
 _DELETE = re.compile(r'^\s*DELETE\s+FROM\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 
 
@@ -48,49 +50,63 @@ def watch_deletes():
             event.remove(engine, "before_cursor_execute", fn)
 
 
-def scrub(tables: dict) -> list[str]:
+def scrub(tables: dict, now: bool = True) -> list[str]:
     """Reclaim and zero what the sweep deleted; returns what was done (for the summary).
 
-    On PostgreSQL each ``VACUUM FULL`` waits at most ``LOCK_TIMEOUT`` for its table
-    lock, so a busy table never stalls the shop; a table it could not take is kept as
-    a durable ``scrub`` duty and retried by the next sweep.
+    PostgreSQL tables that held destroyed rows become durable ``scrub`` duties first.
+    With ``now`` their ``VACUUM FULL`` runs at once — each waits at most
+    ``LOCK_TIMEOUT`` for its table lock, so a busy table never stalls the shop, and a
+    table it could not take stays a duty for the next sweep. Without ``now`` (an
+    hourly job outside the nightly window) they wait for the window: ``VACUUM FULL``
+    rewrites a whole table under an exclusive lock, which is a job for 03:00 KST,
+    well inside the five days.
     """
     db.session.commit()  # end every session transaction: VACUUM FULL needs the tables unlocked
-    tables = {bind: set(names) for bind, names in tables.items()}
-    for duty in _scrub_duties():
-        bind = None if duty.record_class == "main" else duty.record_class
-        tables.setdefault(bind, set()).add(duty.subject_ref)
-    done, deferred = [], []
+    done = []
     for bind, engine in db.engines.items():
-        names = sorted(tables.get(bind, ()))
         if engine.dialect.name == "sqlite":
             with engine.connect() as conn:
                 mode = conn.execute(text("PRAGMA journal_mode")).scalar()
                 if str(mode).lower() == "wal":
                     conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
                     done.append(f"{bind or 'main'}: wal_checkpoint(TRUNCATE)")
-        elif engine.dialect.name == "postgresql" and names:
-            vacuumed = []
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f"SET lock_timeout = '{LOCK_TIMEOUT}'"))
-                for name in names:
-                    try:
-                        conn.execute(text(f'VACUUM (FULL, ANALYZE) "{name}"'))
-                        vacuumed.append(name)
-                    except Exception as exc:  # lock not granted in time (or table gone): retry later
-                        if "does not exist" not in str(exc):
-                            deferred.append((bind or "main", name))
+    _record([(bind or "main", name) for bind, names in tables.items() for name in sorted(names)
+             if db.engines[bind].dialect.name == "postgresql"])
+    duties = _scrub_duties()
+    if not duties:
+        return done
+    if not now:
+        done.append(f"VACUUM FULL of {len(duties)} table(s) waits for the nightly window (durable duty)")
+        return done
+    from ... import clock
+
+    by_bind: dict = {}
+    for duty in duties:
+        by_bind.setdefault(None if duty.record_class == "main" else duty.record_class, []).append(duty)
+    for bind, group in by_bind.items():
+        vacuumed = []
+        with db.engines[bind].connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"SET lock_timeout = '{LOCK_TIMEOUT}'"))
+            for duty in group:
                 try:
-                    conn.execute(text("CHECKPOINT"))
-                except Exception:  # needs pg_checkpoint; the vacuum itself is what matters
-                    log.info("retention scrub: CHECKPOINT not permitted")
-            if vacuumed:
-                done.append(f"{bind or 'main'}: VACUUM FULL {', '.join(vacuumed)}")
-    _record_deferred(deferred)
+                    conn.execute(text(f'VACUUM (FULL, ANALYZE) "{duty.subject_ref}"'))
+                except Exception as exc:  # lock not granted in time: the duty stays for the next sweep
+                    if "does not exist" not in str(exc):
+                        duty.attempts += 1
+                        duty.last_error = f"VACUUM FULL: {type(exc).__name__}"
+                        done.append(f"{duty.record_class}: VACUUM FULL {duty.subject_ref} deferred (table busy)")
+                        continue
+                duty.status, duty.done_at, duty.last_error = "done", clock.now(), None
+                vacuumed.append(duty.subject_ref)
+            try:
+                conn.execute(text("CHECKPOINT"))
+            except Exception:  # needs pg_checkpoint; the vacuum itself is what matters
+                log.info("retention scrub: CHECKPOINT not permitted")
+        if vacuumed:
+            done.append(f"{bind or 'main'}: VACUUM FULL {', '.join(vacuumed)}")
+    db.session.commit()
     for line in done:
         log.info("retention scrub: %s", line)
-    for bind, name in deferred:
-        done.append(f"{bind}: VACUUM FULL {name} deferred (table busy), retried next sweep")
     return done
 
 
@@ -99,33 +115,40 @@ def _scrub_duties():
 
     from .models import SCRUB, Duty
 
-    return db.session.execute(select(Duty).where(Duty.kind == SCRUB, Duty.status == "pending")).scalars().all()
+    return db.session.execute(select(Duty).where(Duty.kind == SCRUB, Duty.status == "pending")
+                              .order_by(Duty.id)).scalars().all()
 
 
-def _record_deferred(deferred) -> None:
+def _record(tables) -> None:
+    """Each (bind, table) to vacuum becomes (or stays) a pending ``scrub`` duty."""
     from sqlalchemy import select
 
     from ... import clock
     from .models import SCRUB, Duty
     from .services import DEADLINE
 
-    for duty in _scrub_duties():
-        if (duty.record_class, duty.subject_ref) not in deferred:
-            duty.status, duty.done_at = "done", clock.now()
-    for bind, name in deferred:
+    for bind, name in tables:
         duty = db.session.execute(select(Duty).filter_by(kind=SCRUB, record_class=bind, subject_ref=name)).scalar()
         if duty is None:
-            duty = Duty(kind=SCRUB, record_class=bind, subject_ref=name, due_at=clock.now(),
-                        deadline_at=clock.now() + DEADLINE, status="pending",
-                        created_at=clock.now(), updated_at=clock.now())
-            db.session.add(duty)
-        elif duty.status == "done":
+            db.session.add(Duty(kind=SCRUB, record_class=bind, subject_ref=name, due_at=clock.now(),
+                                deadline_at=clock.now() + DEADLINE, status="pending",
+                                created_at=clock.now(), updated_at=clock.now()))
+        elif duty.status == "done":  # destroyed again since: due again (the deadline runs from now)
             duty.status, duty.done_at, duty.due_at = "pending", None, clock.now()
             duty.deadline_at = duty.due_at + DEADLINE
-        duty.attempts += 1
     db.session.commit()
 
 
 def pending() -> bool:
-    """Whether an earlier scrub was deferred."""
+    """Whether a scrub is waiting (deferred or outside the window)."""
     return bool(_scrub_duties())
+
+
+def in_window() -> bool:
+    """The nightly window (03:00–03:59 KST), or a scrub duty waiting for more than a day."""
+    from ... import clock
+
+    if clock.to_kst(clock.now()).hour == WINDOW_HOUR_KST:
+        return True
+    oldest = _scrub_duties()
+    return bool(oldest) and clock.now() - oldest[0].due_at > _dt.timedelta(hours=20)

@@ -17,7 +17,8 @@ from ...extensions import db
 from . import archive, expiry, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
-DEFAULT_BATCH = 500
+DEFAULT_BATCH = 500  # withdrawal duties per batch (each touches every record class of a member)
+ROW_BATCH = 50_000  # rows per transaction for archive expiry and expire(): few commits, bounded memory
 
 
 class SweepBusy(RuntimeError):
@@ -25,23 +26,31 @@ class SweepBusy(RuntimeError):
 
 
 def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dry_run: bool = False,
-          *, job: str = "manual", progress=None) -> ledger.Summary:
+          *, row_batch: int | None = None, job: str = "manual", progress=None,
+          scrub_now: bool | None = None) -> ledger.Summary:
     """Perform every duty due by ``as_of`` (default: now). Returns a summary of what was done.
 
+    ``batch_size`` withdrawal duties go through each step together; archive expiry
+    and the classes' ``expire`` work ``row_batch`` rows per transaction (default
+    ``max(ROW_BATCH, batch_size)``, or ``batch_size`` when that is given smaller —
+    tests use tiny batches to exercise the batching).
+
     ``progress(n)`` is called as work is done (the CLI's progress bar). Raises
-    ``SweepBusy`` when another sweep is running.
+    ``SweepBusy`` when another sweep is running. ``scrub_now``: run PostgreSQL's
+    ``VACUUM FULL`` now (True; the CLI), never (False), or in the nightly window (None).
     """
     as_of = clock.as_utc(as_of) if as_of else clock.now()
+    rows = row_batch or (batch_size if batch_size < DEFAULT_BATCH else max(ROW_BATCH, batch_size))
     summary = ledger.Summary(run_id=ledger.new_run_id(), dry_run=dry_run)
     if not dry_run and not lease.acquire():
         raise SweepBusy("another retention sweep is running")
     try:
         with scrub.watch_deletes() as deleted:
             _withdrawals(as_of, batch_size, summary, job, progress)
-            _archive(as_of, batch_size, summary, job, progress)
-            expiry.run(as_of, batch_size, summary, job, progress)
+            _archive(as_of, rows, summary, job, progress)
+            expiry.run(as_of, rows, summary, job, progress)
         if not dry_run and (summary.destroyed_anything or scrub.pending()):
-            summary.scrubbed = scrub.scrub(deleted)
+            summary.scrubbed = scrub.scrub(deleted, now=scrub.in_window() if scrub_now is None else scrub_now)
     finally:
         if not dry_run:
             lease.release()

@@ -1,0 +1,198 @@
+"""Retention sweep throughput: the engine's archive expiry vs a raw SQL DELETE.
+
+For each backend (SQLite files; PostgreSQL when ``SENTEM_BENCH_PG_DATABASE_URL``,
+``SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL`` and ``SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL``
+are set — their ``public`` schema is dropped and recreated!) and each size (100,000
+and 1,000,000 due records; ``--quick``: 10,000 and 100,000):
+
+1. N archived records past retain-until (plus 10% not yet due), of 5 record classes
+   interleaved as withdrawals leave them, are bulk-inserted;
+   ``sweep(batch_size=10_000)`` destroys them in keyset id-range batches, one archive
+   transaction per batch with its ledger row in the main database → rows/s.
+2. The same rows again, removed by one raw ``DELETE … WHERE retain_until <= …`` on the
+   same database (SQLite also with secure_delete) → rows/s, and the ratio (target ≥ 0.5).
+   "full sweep" is ``sweep()`` itself on a fresh due set (rows/s, scrub included).
+3. Peak memory: each (backend, size) runs in its own process; ru_maxrss growth
+   during the sweep (should stay flat as N grows: batches, not lists of everything).
+
+The post-sweep scrub (PostgreSQL ``VACUUM FULL`` of the table) is timed separately:
+it is part of destroying, but a raw DELETE does not do it.
+
+    python -m bench retention            # full
+    python bench/bench_retention.py --quick
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sentem.privacy.retention.sweep import ROW_BATCH as BATCH  # noqa: E402
+PG_ENV = ("SENTEM_BENCH_PG_DATABASE_URL", "SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL",
+          "SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL")
+
+
+def _config(backend: str, instance: str) -> dict:
+    cfg = {"SENTEM_INSTANCE_PATH": instance, "TESTING": True, "SENTEM_REDIS_URL": None,
+           "SENTEM_MASTER_KEY": None, "SENTEM_INPROCESS_SCHEDULER": False}
+    if backend == "postgresql":
+        cfg.update({"SQLALCHEMY_DATABASE_URI": os.environ[PG_ENV[0]],
+                    "SENTEM_ARCHIVE_DATABASE_URL": os.environ[PG_ENV[1]],
+                    "SENTEM_KEYSTORE_DATABASE_URL": os.environ[PG_ENV[2]]})
+    else:
+        cfg.update({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/sentem.db",
+                    "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance}/sentem-archive.db",
+                    "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance}/sentem-keys.db"})
+    return cfg
+
+
+def _fresh_schema(app) -> None:
+    from sqlalchemy import text
+
+    from sentem.extensions import db
+
+    for engine in db.engines.values():
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+    db.create_all()
+
+
+def _populate(n: int, key_id: int, token: str, due_at, later) -> None:
+    """N due rows and N/10 not-due rows, generated inside the database."""
+    from sqlalchemy import text
+
+    from sentem.extensions import db
+
+    engine = db.engines["archive"]
+    extra = n // 10
+    if engine.dialect.name == "postgresql":
+        sql = ("INSERT INTO archived_records (record_class, order_no, source, seq, key_id, payload_ct, "
+               "legal_basis_ko, legal_basis_en, occurred_at, retain_until, archived_at) "
+               "SELECT 'class' || (g % 5), 'B-' || g, 'bench' || :tag, g, :key, :tok, '전자상거래법 제6조', 'E-Commerce Act 6', "
+               ":due, CASE WHEN g <= :n THEN CAST(:due AS timestamptz) ELSE CAST(:later AS timestamptz) END, :due "
+               "FROM generate_series(1, :total) AS g")
+    else:
+        sql = ("INSERT INTO archived_records (record_class, order_no, source, seq, key_id, payload_ct, "
+               "legal_basis_ko, legal_basis_en, occurred_at, retain_until, archived_at) "
+               "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < :total) "
+               "SELECT 'class' || (g % 5), 'B-' || g, 'bench' || :tag, g, :key, :tok, '전자상거래법 제6조', 'E-Commerce Act 6', "
+               ":due, CASE WHEN g <= :n THEN :due ELSE :later END, :due FROM c")
+    params = {"tag": str(time.monotonic_ns()), "key": key_id, "tok": token, "n": n, "total": n + extra,
+              "due": due_at if engine.dialect.name == "postgresql" else due_at.replace(tzinfo=None),
+              "later": later if engine.dialect.name == "postgresql" else later.replace(tzinfo=None)}
+    with engine.begin() as conn:
+        conn.execute(text(sql), params)
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE archived_records"))
+
+
+def measure(backend: str, n: int) -> dict:
+    """One (backend, size) in this process: sweep vs raw DELETE; returns the figures."""
+    import datetime as _dt
+
+    from sqlalchemy import text
+
+    from sentem import clock, create_app
+    from sentem.extensions import db
+    from sentem.privacy.retention import ledger
+    from sentem.privacy.retention.sweep import sweep
+    from sentem.security import datakeys
+
+    instance = tempfile.mkdtemp(prefix="sentem-bench-retention-")
+    app = create_app(_config(backend, instance))
+    with app.app_context():
+        _fresh_schema(app)
+        clock.freeze("2031-12-10T00:00:00+00:00")
+        due_at = clock.now() - _dt.timedelta(days=3)
+        later = clock.now() + _dt.timedelta(days=400)
+        key_id = datakeys.archive_key_for_month("2031-12")
+        token = datakeys.seal(key_id, json.dumps({"주문번호": "B-1", "금액": 12000}), "archive:orders")
+        db.session.commit()
+
+        from sentem.privacy.retention import archive, scrub
+
+        engine = db.engines["archive"]
+        cutoff = clock.now() if engine.dialect.name == "postgresql" else clock.now().replace(tzinfo=None)
+        sweep_s = raw_s = float("inf")
+        rss_growth = 0
+        # Best of ``reps`` alternating runs: the machine is shared, single runs are noisy.
+        for _ in range(3 if n <= 100_000 else 1):
+            _populate(n, key_id, token, due_at, later)
+            base_rss = _rss_kb()
+            t0 = time.perf_counter()
+            gone = archive.expire_records(clock.now(), BATCH, ledger.Summary(run_id="bench"), "bench")
+            sweep_s = min(sweep_s, time.perf_counter() - t0)
+            rss_growth = max(rss_growth, _rss_kb() - base_rss)
+            assert gone == n, (gone, n)
+            _populate(n, key_id, token, due_at, later)
+            t3 = time.perf_counter()
+            with engine.begin() as conn:
+                raw = conn.execute(text("DELETE FROM archived_records WHERE retain_until <= :c "
+                                        "AND hold_reason IS NULL"), {"c": cutoff}).rowcount
+            raw_s = min(raw_s, time.perf_counter() - t3)
+            assert raw == n, (raw, n)
+        # The whole sweep entry point once more on a due set: months, expiries, scrub included.
+        _populate(n, key_id, token, due_at, later)
+        t1 = time.perf_counter()
+        full = sweep(job="bench")
+        full_s = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        scrubbed = scrub.scrub({"archive": {"archived_records"}})
+        scrub_s = time.perf_counter() - t2
+        db.session.remove()
+        for e in db.engines.values():
+            e.dispose()
+    return {"backend": backend, "n": n, "sweep_rows_s": n / sweep_s, "raw_rows_s": n / raw_s,
+            "ratio": (n / sweep_s) / (n / raw_s), "sweep_s": sweep_s, "raw_s": raw_s,
+            "full_sweep_rows_s": n / full_s, "scrub_s": scrub_s, "scrub": scrubbed,
+            "rss_growth_mb": rss_growth / 1024, "peak_rss_mb": _rss_kb() / 1024,
+            "full_sweep_errors": full.errors}
+
+
+def _rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    quick = "--quick" in argv or os.environ.get("BENCH_QUICK") == "1"
+    sizes = (10_000, 100_000) if quick else (100_000, 1_000_000)
+    backends = ["sqlite"] + (["postgresql"] if all(os.environ.get(v) for v in PG_ENV) else [])
+    if "postgresql" not in backends:
+        print("  (PostgreSQL skipped: set SENTEM_BENCH_PG_DATABASE_URL, …_ARCHIVE_…, …_KEYSTORE_…)")
+    print(f"  batch {BATCH:,} rows; sweep = archive expiry (keyset id ranges, one DELETE per class, "
+          "ledger rows per batch); raw = one DELETE")
+    print(f"  {'backend':<11}{'rows':>10}{'sweep rows/s':>15}{'raw rows/s':>13}{'ratio':>8}"
+          f"{'full sweep':>12}{'rss growth':>12}{'peak rss':>10}{'scrub':>9}")
+    for backend in backends:
+        for n in sizes:
+            res = subprocess.run([sys.executable, "-c",
+                                  "import json,sys; from bench.bench_retention import measure; "
+                                  f"print('RESULT', json.dumps(measure({backend!r}, {n})))"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=3600,
+                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT ")]
+            if res.returncode != 0 or not line:
+                print(f"  {backend} {n:,}: failed\n{res.stderr[-2000:]}")
+                continue
+            r = json.loads(line[0][7:])
+            flag = "" if r["ratio"] >= 0.5 else "  (below 0.5)"
+            print(f"  {backend:<11}{n:>10,}{r['sweep_rows_s']:>15,.0f}{r['raw_rows_s']:>13,.0f}"
+                  f"{r['ratio']:>8.2f}{r['full_sweep_rows_s']:>12,.0f}{r['rss_growth_mb']:>10.1f}MB{r['peak_rss_mb']:>8.0f}MB"
+                  f"{r['scrub_s']:>8.1f}s{flag}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

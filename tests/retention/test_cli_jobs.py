@@ -1,0 +1,83 @@
+"""``flask retention run|status``, the sweep job and its schedule entry."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import select
+
+from sentem import clock
+from sentem.extensions import db
+from sentem.jobs import enqueue, schedule
+from sentem.privacy.retention import services
+from sentem.privacy.retention.jobs import sweep_job
+from sentem.privacy.retention.models import Duty
+from tests.builders import make_member
+from tests.retention.toy import add_order, rows_of
+
+
+def _withdrawn(order_no="C-1"):
+    m = make_member()
+    add_order(m, order_no, "조수령")
+    m.status = "withdrawn"
+    services.schedule_withdrawal(m.id)
+    db.session.commit()
+    return m.id
+
+
+def test_status_lists_upcoming_and_overdue(app, runner, toy):
+    _withdrawn()
+    res = runner.invoke(args=["retention", "status"])
+    assert res.exit_code == 0 and "withdrawal" in res.output and "overdue: 0" in res.output
+    clock.advance(days=6)
+    res = runner.invoke(args=["retention", "status"])
+    assert res.exit_code == 1 and "overdue: 1" in res.output and "! #" in res.output
+
+
+def test_run_dry_run_then_run_with_summary(app, runner, toy):
+    m_id = _withdrawn()
+    day = (clock.today() + _dt.timedelta(days=1)).isoformat()
+    res = runner.invoke(args=["retention", "run", "--as-of", day, "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert "DRY RUN" in res.output and "toy_order" in res.output and len(rows_of(m_id)) == 1
+    res = runner.invoke(args=["retention", "run", "--as-of", day])
+    assert res.exit_code == 0, res.output
+    assert "archive_move" in res.output and "key_shred" in res.output and "duties done: 1" in res.output
+    assert rows_of(m_id) == []
+    res = runner.invoke(args=["retention", "run", "--as-of", day])
+    assert "nothing was due." in res.output
+
+
+def test_bad_as_of_is_refused(app, runner):
+    res = runner.invoke(args=["retention", "run", "--as-of", "2026-13-40"])
+    assert res.exit_code == 2 and "as-of" in res.output.lower()
+
+
+def test_sweep_job_on_the_schedule_and_runs(app, toy):
+    entry = {e.name: e for e in schedule.available()}["retention-sweep"]
+    assert entry.resolve() is sweep_job
+    m_id = _withdrawn("J-1")
+    result = sweep_job()
+    assert result["duties_done"] == 1 and rows_of(m_id) == []
+    assert db.session.execute(select(Duty.status).filter_by(kind="withdrawal")).scalar() == "done"
+
+
+def test_sweep_job_through_the_queue(app, toy):
+    """In-process without Redis; on RQ (a burst worker) when the suite has Redis."""
+    m_id = _withdrawn("J-2")
+    job = enqueue(sweep_job)
+    if app.config["SENTEM_REDIS_URL"]:
+        from redis import Redis
+        from rq import Queue, SimpleWorker
+
+        from sentem.jobs import QUEUE
+
+        conn = Redis.from_url(app.config["SENTEM_REDIS_URL"])
+        db.session.remove()
+        SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=True)
+        job.refresh()
+        assert job.is_finished, job.exc_info
+        result = job.return_value()
+    else:
+        result = job
+    assert result["duties_done"] >= 1
+    assert rows_of(m_id) == []
