@@ -21,7 +21,7 @@ from .. import clock
 from ..extensions import db
 from ..jobs import job
 from ..privacy.registry import REGISTRY
-from .models import Campaign, CampaignSend, ConsentStatusNotice
+from .models import Campaign, CampaignSend
 from .recipients import contact_of
 
 log = logging.getLogger("sentem.support")
@@ -30,7 +30,6 @@ AD_PREFIX = "(광고)"
 NIGHT_KIND = "marketing_sms_night"
 NIGHT_START, NIGHT_END = 21, 8  # KST hours
 SUBJECT_MAX, BODY_MAX = 150, 2000
-NOTICE_EVERY_YEARS = 2
 # Links that stop messages: the two advertising channels, and the notice alerts (not advertising).
 OPT_OUT_CHANNELS = CHANNELS + ("notices",)
 
