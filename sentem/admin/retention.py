@@ -18,6 +18,8 @@ from ..privacy.retention import archive, ledger, services
 from . import bp, guard
 
 ON_WITHDRAWAL_KO = {"destroy": "탈퇴 시 파기", "archive": "분리보관 후 기간 만료 시 파기", "keep": "계정과 무관(보존기간 만료 시 파기)"}
+STARTS_KO = {"transaction": "거래일", "withdrawal": "탈퇴", "event": "발생일", "answer": "답변일",
+             "delivery": "배송일", "resignation": "퇴직", "consent": "동의일"}
 STATUS_KO = {"pending": "대기", "held": "보류", "done": "완료"}
 KIND_KO = {"withdrawal": "탈퇴 회원 파기", "archive_expiry": "분리보관 만료", "expire_sweep": "보존기간 만료 점검",
            "scrub": "삭제 공간 정리"}
@@ -46,7 +48,7 @@ def _hold_form(data=None) -> HoldForm:
 
 def _schedule() -> list[dict]:
     return [{"key": rc.key, "label": rc.label_ko, "basis": rc.legal_basis_ko,
-             "period": rc.retention.describe("ko"), "starts": rc.retention.starts,
+             "period": rc.retention.describe("ko"), "starts": STARTS_KO.get(rc.retention.starts, rc.retention.starts),
              "end": ON_WITHDRAWAL_KO.get(rc.on_withdrawal, rc.on_withdrawal)}
             for rc in REGISTRY.ordered_record_classes()]
 

@@ -185,3 +185,17 @@ def test_shredded_key_makes_old_ciphertext_unreadable(app, toy):
     sweep()
     with pytest.raises(aead.KeyDestroyed):
         datakeys.open_token(token, "name")
+
+
+def test_self_audit_section(app, toy):
+    from sentem.privacy.registry import REGISTRY
+
+    m = make_member()
+    add_order(m, "T-700", "감사수령")
+    _withdraw(m)
+    sweep()
+    section = REGISTRY.audit_sections["retention"](clock.now() - _dt.timedelta(days=1), clock.now()
+                                                   + _dt.timedelta(days=1))
+    assert section["ok"] and section["duties_done"] >= 1 and section["done_late"] == 0
+    assert any(r["record_class"] == "toy_order" and r["count"] == 1 for r in section["ledger"])
+    assert "감사수령" not in repr(section)

@@ -10,3 +10,4 @@ from . import services as _services  # noqa: E402
 
 # Fails loudly (/healthz 503) while any duty is past its deadline.
 _health.register("retention", _services.health_check)
+from . import audit as _audit  # noqa: E402,F401  (self-audit section)

@@ -179,6 +179,8 @@ def _destroy_step(duties: list[Duty], summary: ledger.Summary, job: str) -> None
         return
     counts: dict[str, int] = {}
     for duty in duties:
+        if duty.key_id is None:  # scheduled before the member row was readable: take it now
+            duty.key_id = services._member_key_id(int(duty.subject_ref))
         for rc in _destroy_order():
             n = rc.destroy(int(duty.subject_ref)) or 0
             counts[rc.key] = counts.get(rc.key, 0) + n
