@@ -179,7 +179,9 @@ def compose(campaign: Campaign, member_id: int) -> tuple[str | None, str]:
     """(subject, body) of one member's message: the ad marker, the sender, the free opt-out."""
     link = opt_out_url(member_id, campaign.channel)
     if campaign.channel == "sms":
-        return None, f"{AD_PREFIX}{current_app.config['SHOP_NAME']} {campaign.body}\n무료수신거부 {link}"
+        cfg = current_app.config  # sender's name and phone are required in the message itself
+        return None, (f"{AD_PREFIX}{cfg['SHOP_NAME']}({cfg['BUSINESS_NAME']}) {campaign.body}\n"
+                      f"문의 {cfg['BUSINESS_PHONE']} 무료수신거부 {link}")
     subject = f"{AD_PREFIX} {campaign.subject}"
     body = (f"{AD_PREFIX} {current_app.config['SHOP_NAME']}({current_app.config['BUSINESS_NAME']})\n\n"
             f"{campaign.body}\n\n---\n보낸 곳: {sender_line()}\n"

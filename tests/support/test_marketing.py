@@ -77,7 +77,7 @@ def test_sms_at_night_needs_night_consent(app):
     clock.freeze("2026-11-28T02:00:00+00:00")  # 11:00 KST
     marketing.send_campaign(marketing.create_campaign("sms", None, "낮 특가", staff_id=None).id)
     assert day_only.id in [m["member_id"] for m in outbox.messages(category="marketing")]
-    assert all(m["body"].startswith("(광고)") and "무료수신거부" in m["body"]
+    assert all(m["body"].startswith("(광고)왓플래닛(센템)") and "무료수신거부" in m["body"] and "1544-2755" in m["body"]
                for m in outbox.messages(category="marketing"))
 
 
