@@ -12,7 +12,9 @@ ORDER_FIELDS = ("recipient_name", "recipient_phone", "postcode", "address1", "ad
 
 
 def _form(fields) -> dict:
-    return {f: request.form.get(f, "") for f in fields}
+    values = {f: request.form.get(f, "") for f in fields}
+    values["is_default"] = bool(request.form.get("is_default"))
+    return values
 
 
 @bp.get("/me/addresses")
@@ -29,7 +31,7 @@ def address_new():
     if request.method == "POST":
         values = _form(ADDRESS_FIELDS)
         try:
-            addressbook.add(current_user, values, make_default=bool(request.form.get("is_default")))
+            addressbook.add(current_user, values, make_default=values["is_default"])
         except services.DeliveryInputError as exc:
             errors = exc.errors
         else:
@@ -54,7 +56,7 @@ def address_edit(entry_id):
     if request.method == "POST":
         values = _form(ADDRESS_FIELDS)
         try:
-            addressbook.edit(current_user, entry_id, values, make_default=bool(request.form.get("is_default")))
+            addressbook.edit(current_user, entry_id, values, make_default=values["is_default"])
         except services.DeliveryInputError as exc:
             errors = exc.errors
         else:
@@ -62,6 +64,7 @@ def address_edit(entry_id):
             return redirect(url_for("delivery.addresses"))
     else:
         values = {f: getattr(entry, f) or "" for f in ADDRESS_FIELDS}
+        values["is_default"] = entry.is_default
     return render_template("delivery/address_form.html", values=values, errors=errors, entry=entry), \
         (400 if errors else 200)
 
