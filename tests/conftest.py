@@ -41,6 +41,38 @@ def pytest_sessionstart(session):
     from sentem.web.i18n import compile_catalogs
 
     compile_catalogs()
+    _memoise_url_builders()
+
+
+def _memoise_url_builders() -> None:
+    """Compile each distinct URL rule's builder once per session, not once per test.
+
+    Every test builds a fresh app, and Werkzeug turns each of its ~110 rules into Python
+    code (about half a second per app, most of a trivial test's time). The generated
+    builder is a pure function of the rule's parsed form — it reaches the rule's
+    converters through its ``self`` argument at call time — so sharing it between
+    identical rules of different apps changes nothing but the time.
+    """
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._compile_builder
+    if getattr(original, "sentem_memo", False):
+        return
+    cache: dict = {}
+
+    def compile_builder(self, append_unknown=True):
+        converters = tuple(
+            (name, type(conv), tuple(sorted((k, repr(v)) for k, v in vars(conv).items() if k != "map")))
+            for name, conv in self._converters.items())
+        defaults = tuple(sorted((k, repr(v)) for k, v in (self.defaults or {}).items()))
+        key = (self.rule, append_unknown, tuple(self._trace), defaults, converters)
+        builder = cache.get(key)
+        if builder is None:
+            builder = cache[key] = original(self, append_unknown)
+        return builder
+
+    compile_builder.sentem_memo = True
+    Rule._compile_builder = compile_builder
 
 
 def pytest_report_header(config):
