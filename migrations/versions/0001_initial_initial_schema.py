@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 10:03:06.539702
+Create Date: 2026-11-28 10:32:44.935957
 
 """
 from alembic import op
@@ -60,6 +60,7 @@ def upgrade_():
     sa.Column('slug', sa.String(length=40), nullable=False),
     sa.Column('title', sa.String(length=80), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
     sa.UniqueConstraint('slug', name=op.f('uq_categories_slug'))
     )
@@ -490,6 +491,7 @@ def upgrade_():
     sa.Column('image_path', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.CheckConstraint('price >= 0', name=op.f('ck_products_price_nonnegative')),
     sa.CheckConstraint('stock >= 0', name=op.f('ck_products_stock_nonnegative')),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_products_category_id_categories')),

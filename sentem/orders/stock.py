@@ -31,7 +31,7 @@ def take(order) -> None:
         result = db.session.execute(
             update(Product).where(Product.id == line.product_id, Product.stock >= line.quantity,
                                   Product.active.is_(True))
-            .values(stock=Product.stock - line.quantity).execution_options(synchronize_session=False))
+            .values(stock=Product.stock - line.quantity, revision=Product.revision + 1).execution_options(synchronize_session=False))
         if result.rowcount != 1:
             short.append(line.product_title)
     if short:
@@ -46,7 +46,7 @@ def release(order) -> bool:
     for line in sorted(order.lines, key=lambda ln: ln.product_id or 0):
         if line.product_id is not None:
             db.session.execute(update(Product).where(Product.id == line.product_id)
-                               .values(stock=Product.stock + line.quantity)
+                               .values(stock=Product.stock + line.quantity, revision=Product.revision + 1)
                                .execution_options(synchronize_session=False))
     order.stock_reserved = False
     return True

@@ -19,6 +19,8 @@ class Category(db.Model):
     slug = db.Column(db.String(40), nullable=False, unique=True)
     title = db.Column(db.String(80), nullable=False)
     position = db.Column(db.Integer, nullable=False, default=0)
+    # Bumped on every change: the catalog page cache compares sums of revisions.
+    revision = db.Column(db.Integer, nullable=False, default=1)
 
 
 class Product(db.Model):
@@ -44,6 +46,8 @@ class Product(db.Model):
     image_path = db.Column(db.String(200), nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Bumped on every change (ORM flush and stock UPDATEs): see ``shop.pagecache``.
+    revision = db.Column(db.Integer, nullable=False, default=1)
 
     category = db.relationship(Category, lazy="joined")
 
@@ -68,3 +72,10 @@ class CartItem(db.Model):
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     product = db.relationship(Product, lazy="joined")
+
+
+@db.event.listens_for(Category, "before_update")
+@db.event.listens_for(Product, "before_update")
+def _bump_revision(_mapper, _connection, target) -> None:
+    # A SQL expression, so that two concurrent changes both count.
+    target.revision = type(target).revision + 1

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from . import bp, cart, catalog
 from .auth import member_required
+from .pagecache import anonymous_cached
 
 MAX_ID = 2**31 - 1
 
@@ -19,11 +20,13 @@ def _int_arg(name: str, default: int = 1) -> int:
 
 
 @bp.get("/")
+@anonymous_cached
 def home():
     return render_template("shop/home.html", products=catalog.featured(), categories=catalog.categories())
 
 
 @bp.get("/products")
+@anonymous_cached
 def products():
     q = (request.args.get("q") or "").strip()[:50]
     category = catalog.category_by_slug(request.args.get("category"))
@@ -33,6 +36,7 @@ def products():
 
 
 @bp.get("/products/<int:product_id>")
+@anonymous_cached
 def product(product_id: int):
     p = catalog.get_active(product_id) if product_id <= MAX_ID else None
     if p is None:

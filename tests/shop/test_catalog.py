@@ -39,3 +39,26 @@ def test_product_page_and_404s(client):
     assert client.get("/products/abc").status_code == 404
     svg = client.get(f"/products/{p.id}/image.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+
+
+def test_anonymous_page_cache_sees_every_change(client, app):
+    from sentem.extensions import db
+    from sentem.shop.models import Product
+    from sentem.orders.stock import take
+    from sentem.orders.models import Order, OrderLine
+
+    p = make_product(title="캐시 머그", price=10000, stock=3)
+    assert "10,000원" in client.get(f"/products/{p.id}").get_data(as_text=True)
+    assert "10,000원" in client.get("/products").get_data(as_text=True)
+    p.price = 11000  # an ORM change bumps the revision
+    db.session.commit()
+    assert "11,000원" in client.get(f"/products/{p.id}").get_data(as_text=True)
+    assert "11,000원" in client.get("/products").get_data(as_text=True)
+    order = Order(lines=[OrderLine(product_id=p.id, product_title=p.title, unit_price=1, quantity=3, line_total=3)])
+    take(order)  # a stock UPDATE (as at checkout) bumps it too
+    db.session.commit()
+    assert "품절" in client.get(f"/products/{p.id}").get_data(as_text=True)
+    p.active = False
+    db.session.commit()
+    assert client.get(f"/products/{p.id}").status_code == 404
+    assert "캐시 머그" not in client.get("/products").get_data(as_text=True)
