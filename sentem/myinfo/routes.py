@@ -237,5 +237,19 @@ def withdraw():
             logout_user()
             services.deps.logout_everywhere(member_id)
             return render_template("myinfo/withdrawn.html")
-    return render_template("myinfo/withdraw.html", form=form, error=error, reasons=reasons,
+    return render_template("myinfo/withdraw.html", form=form, error=error, reasons=reasons, action_form=ActionForm(),
                            pending=current_user.status == "withdrawal_pending"), (400 if error else 200)
+
+
+@bp.post("/me/withdraw/cancel")
+@member_required
+def withdraw_cancel():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        withdrawal.cancel_pending(_me())
+    except RightsError as exc:
+        flash(_(str(exc)), "error")
+    else:
+        flash(_("탈퇴 신청을 취소했습니다."), "success")
+    return redirect(url_for("myinfo.withdraw"))

@@ -72,6 +72,22 @@ def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> st
     return "withdrawn"
 
 
+def cancel_pending(member) -> None:
+    """The member changed their mind before the open items settled; commits.
+
+    Marketing consents withdrawn with the request stay withdrawn: only a new consent restores them.
+    """
+    if member.status != "withdrawal_pending":
+        raise RightsError("대기 중인 탈퇴 신청이 없습니다.")
+    member.status = "active"
+    now = clock.now()
+    for req in db.session.execute(select(RightsRequest).filter_by(member_id=member.id, kind="withdrawal",
+                                                                  status="pending")).scalars():
+        req.status, req.outcome, req.answered_at = "answered", "cancelled", now
+        req.answer = "회원의 요청으로 탈퇴 신청을 취소했습니다."
+    db.session.commit()
+
+
 def complete(member) -> None:
     """Finish a withdrawal (no commit): record, stop marketing, mark withdrawn, schedule destruction."""
     now = clock.now()

@@ -136,3 +136,23 @@ def test_withdrawing_member_gets_no_marketing_and_no_statistics(app):
 
     assert m.id not in consent.member_ids_with("marketing_email")
     assert consent.current(m.id)["marketing_email"] is False
+
+
+def test_pending_withdrawal_can_be_cancelled(client, app):
+    m = full_member("chg")
+    make_paid_order(m)
+    login_as(client, m)
+    client.post("/me/withdraw", data=dict(GOOD, anyway="yes"))
+    db.session.refresh(m)
+    assert m.status == "withdrawal_pending"
+    assert "탈퇴 신청 취소" in client.get("/me/withdraw").get_data(as_text=True)
+    assert client.post("/me/withdraw/cancel").status_code == 302
+    db.session.refresh(m)
+    assert m.status == "active"
+    reqs = db.session.execute(select(RightsRequest).filter_by(member_id=m.id, status="answered",
+                                                              outcome="cancelled")).scalars().all()
+    assert len(reqs) == 1
+    # Consents withdrawn with the request are not silently restored.
+    assert services.excluded_from_marketing(m.id, "email")
+    resp = client.post("/me/withdraw/cancel", follow_redirects=True)
+    assert "대기 중인 탈퇴 신청이 없습니다" in resp.get_data(as_text=True)
