@@ -55,10 +55,11 @@ def _taken(member, key: str, value: str) -> bool:
 
 def correct(member, raw: dict, password: str | None) -> tuple[list[str], dict]:
     """Apply the member's corrections; commits. Returns (changed item keys, {field: message})."""
-    clean, errors = validate(raw)
+    before = current_values(member)
+    # Fields not sent stay as they are: a partial post never blanks (deletes) an item.
+    clean, errors = validate({**before, **{k: v for k, v in raw.items() if k in EDITABLE}})
     if errors:
         return [], errors
-    before = current_values(member)
     changed = [k for k in EDITABLE if clean[k] != before[k]]
     if not changed:
         return [], {}

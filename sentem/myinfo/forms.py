@@ -28,8 +28,9 @@ class EditForm(FlaskForm):
     sns_account = StringField("SNS 계정")
     current_password = PasswordField("현재 비밀번호")
 
-    def values(self) -> dict:
-        return {key: getattr(self, key).data or "" for key in EDITABLE}
+    def values(self, sent) -> dict:
+        """The editable fields that were actually submitted (``sent`` is the request form)."""
+        return {key: getattr(self, key).data or "" for key in EDITABLE if key in sent}
 
 
 class ActionForm(FlaskForm):

@@ -110,7 +110,7 @@ def edit():
     form = EditForm(data=correction.current_values(member)) if request.method == "GET" else EditForm()
     errors = {}
     if form.validate_on_submit():
-        changed, errors = correction.correct(member, form.values(), form.current_password.data)
+        changed, errors = correction.correct(member, form.values(request.form), form.current_password.data)
         if not errors:
             flash(_("회원 정보를 정정했습니다.") if changed else _("바뀐 내용이 없습니다."), "success")
             return redirect(url_for("myinfo.edit"))

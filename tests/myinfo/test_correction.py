@@ -127,3 +127,14 @@ def test_unknown_record_class_is_404(client, app):
     m = full_member("unk")
     login_as(client, m)
     assert client.post("/me/records/nope/delete").status_code == 404
+
+
+def test_partial_post_changes_only_what_was_sent(client, app):
+    m = full_member("part")
+    company, sns = m.company_name, m.sns_account
+    login_as(client, m)
+    resp = client.post("/me/edit", data={"home_phone": "02-555-0101"})
+    assert resp.status_code == 302
+    db.session.refresh(m)
+    assert m.home_phone == "02-555-0101"
+    assert (m.company_name, m.sns_account) == (company, sns)
