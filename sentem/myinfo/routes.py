@@ -65,11 +65,15 @@ def index():
     member = _me()
     groups = []
     for rc in REGISTRY.ordered_record_classes():
+        if rc.export is None and rc.key != access.PROFILE:
+            continue  # classes that keep nothing per member (staff accounts…) stay in the export only
         rows = _newest_first(access.rows_of(rc, member.id))
         shown, page, pages = _paged(rows, rc.key)
         groups.append({"rc": rc, "rows": shown, "total": len(rows), "page": page, "pages": pages,
                        "columns": list(dict.fromkeys(k for r in shown for k in r))})
-    return render_template("myinfo/index.html", member=member, items=access.items_table(member),
+    shown_classes = {g["rc"].key for g in groups}
+    items = [i for i in access.items_table(member) if i["record_class"] in shown_classes]
+    return render_template("myinfo/index.html", member=member, items=items,
                            groups=groups, deletable={i.key for i in correction.deletable_items()},
                            consents=services.deps.consent_current(member.id),
                            suspensions=services.SUSPENSIONS, form=ActionForm())
