@@ -62,3 +62,11 @@ def test_anonymous_page_cache_sees_every_change(client, app):
     db.session.commit()
     assert client.get(f"/products/{p.id}").status_code == 404
     assert "캐시 머그" not in client.get("/products").get_data(as_text=True)
+
+
+def test_english_catalog(client):
+    make_product(title="머그컵", price=8000)
+    assert "전체 상품" in client.get("/products").get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    html = client.get("/products").get_data(as_text=True)
+    assert "All products" in html and "₩8,000" in html
