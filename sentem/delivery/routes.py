@@ -100,6 +100,8 @@ def order_address(order_no):
     errors, status = {}, 200
     if request.method == "POST":
         values = _form(ORDER_FIELDS)
+        if request.form.get("entry_id"):
+            values = _from_book(request.form.get("entry_id"), req)
         try:
             services.change_address(order, actor=f"member:{current_user.id}", **values)
         except services.AddressChangeRefused:
@@ -113,5 +115,17 @@ def order_address(order_no):
         values = {"recipient_name": req.recipient_name, "recipient_phone": req.recipient_phone,
                   "postcode": req.postcode, "address1": req.address1, "address2": req.address2 or "",
                   "delivery_memo": req.memo or ""} if req else {f: "" for f in ORDER_FIELDS}
+    book = addressbook.entries(current_user.id) if allowed else []
     return render_template("delivery/order_address.html", order=order, values=values, errors=errors,
-                           allowed=allowed), status
+                           allowed=allowed, book=book), status
+
+
+def _from_book(entry_id: str, req) -> dict:
+    """The fields of one of the member's saved addresses (another member's id: 404); memo kept."""
+    try:
+        entry = addressbook.get(current_user.id, int(entry_id))
+    except (LookupError, ValueError):
+        abort(404)
+    return {"recipient_name": entry.recipient_name, "recipient_phone": entry.recipient_phone,
+            "postcode": entry.postcode, "address1": entry.address1, "address2": entry.address2 or "",
+            "delivery_memo": (req.memo or "") if req else ""}

@@ -70,3 +70,21 @@ def test_anonymous_goes_to_login(client):
     order = make_paid_order(make_member())
     resp = client.get(f"/orders/{order.order_no}/address")
     assert resp.status_code == 302 and "/login?next=" in resp.headers["Location"]
+
+
+def test_change_to_a_saved_address(client):
+    from sentem.delivery import addressbook
+
+    member, other = make_member(), make_member()
+    order = make_paid_order(member)
+    mine = addressbook.add(member, dict(NEW, label="회사"))
+    theirs = addressbook.add(other, dict(NEW, recipient_name="남의집"))
+    login_as(client, member)
+    assert "이 배송지로 변경" in client.get(f"/orders/{order.order_no}/address").get_data(as_text=True)
+    assert client.post(f"/orders/{order.order_no}/address", data={"entry_id": theirs.id}).status_code == 404
+    assert client.post(f"/orders/{order.order_no}/address", data={"entry_id": "x"}).status_code == 404
+    resp = client.post(f"/orders/{order.order_no}/address", data={"entry_id": mine.id})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    req = services.request_for(order)
+    assert (req.recipient_name, req.recipient_phone, req.memo) == ("이몽룡", "031-123-4567", "문 앞에 놓아 주세요")
