@@ -212,7 +212,7 @@ def request_detail(request_id):
     req = services.request_of(current_user.id, request_id)
     if req is None:
         abort(404)
-    return render_template("myinfo/request_detail.html", req=req)
+    return render_template("myinfo/request_detail.html", req=req, relations=rq.RELATIONS)
 
 
 @bp.route("/me/withdraw", methods=["GET", "POST"])

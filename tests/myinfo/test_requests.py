@@ -48,6 +48,8 @@ def test_proxy_request_with_pdf_is_sealed(client, app):
 
     assert documents.open_sealed(doc.content_ct) == PDF
     assert doc.request.channel == "proxy" and doc.request.proxy_name == "김대리"
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "김대리 (법정대리인(부모))" in page
 
 
 def test_executable_or_disguised_files_are_refused(client, app):
