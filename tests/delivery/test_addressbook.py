@@ -116,3 +116,16 @@ def test_english_page_and_messages(client):
     resp = client.post("/me/addresses/new", data=dict(GOOD, postcode="12"))
     page = resp.get_data(as_text=True)
     assert "Add address" in page and "A postcode is 5 digits" in page
+
+
+def test_checkout_prefills_the_default_address(client):
+    from sentem.shop import cart
+    from tests.orders.builders import make_product
+
+    m = make_member()
+    addressbook.add(m, GOOD)
+    addressbook.add(m, dict(GOOD, label="회사", recipient_name="박회사"), make_default=True)
+    cart.add(m.id, make_product().id, 1)
+    login_as(client, m)
+    page = client.get("/checkout").get_data(as_text=True)
+    assert 'value="박회사"' in page and "세종대로 110" in page
