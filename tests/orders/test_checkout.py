@@ -174,3 +174,24 @@ def test_anonymous_checkout_and_orders_go_to_login(app):
     assert c.get("/checkout").headers["Location"] == "/login?next=/checkout"
     assert c.get("/orders").headers["Location"] == "/login?next=/orders"
     assert c.post("/orders/20261128-AAAAAA/cancel").headers["Location"] == "/login?next=/orders/20261128-AAAAAA"
+
+
+def test_checkout_prefills_the_default_address(client, member):
+    from sentem.delivery import addressbook
+
+    addressbook.add(member, {"label": "집", "recipient_name": "박주소", "recipient_phone": "010-9999-8888",
+                             "postcode": "48058", "address1": "부산광역시 해운대구 센텀로 1", "address2": "101호"},
+                    make_default=True)
+    p = make_product()
+    cart.add(member.id, p.id, 1)
+    html = client.get("/checkout").get_data(as_text=True)
+    assert 'value="박주소"' in html and 'value="48058"' in html and 'value="101호"' in html
+
+
+def test_receipt_shows_vat_and_supply_amount(client, member):
+    from tests.orders.builders import make_paid_order
+
+    order = make_paid_order(member, quantity=1, price=52000)  # free delivery from 50,000
+    html = client.get(f"/orders/{order.order_no}/receipt").get_data(as_text=True)
+    assert "구매 영수증" in html and order.order_no in html
+    assert "4,727원" in html and "47,273원" in html and "52,000원" in html  # 52000/11 = 4727.27

@@ -65,3 +65,44 @@ def test_200_concurrent_checkouts_for_50_units(app):
     assert db.session.get(Product, product_id).stock == 0
     assert Order.query.filter_by(status="paid").count() == UNITS
     assert Order.query.count() == UNITS  # sold-out attempts wrote nothing
+
+
+def test_double_submit_of_one_form_makes_one_order_and_one_charge(app):
+    from sentem.orders.gateways.testgateway import TestGatewayCharge
+
+    product = make_product(stock=10)
+    member = make_member()
+    cart.add(member.id, product.id, 1)
+    token = co.issue_token(member.id)
+    member_id = member.id
+    db.session.remove()
+    barrier = threading.Barrier(4)
+    landed, lock = [], threading.Lock()
+
+    def submit():
+        with app.app_context():
+            from sentem.accounts.models import Member
+
+            m = db.session.get(Member, member_id)
+            m.data_key_id
+            db.session.commit()
+            barrier.wait(timeout=60)
+            try:
+                result = co.place_order(m, token=token, delivery=dict(DELIVERY), payment_method="test",
+                                        payment_params={"test_outcome": "approve"})
+                answer = (result.outcome, result.order.order_no)
+            except Exception as exc:
+                answer = (f"error:{type(exc).__name__}", None)
+            finally:
+                db.session.remove()
+            with lock:
+                landed.append(answer)
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len({no for _, no in landed}) == 1 and None not in {no for _, no in landed}
+    assert sorted(o for o, _ in landed).count("paid") == 1
+    assert Order.query.count() == 1 and TestGatewayCharge.query.count() == 1
