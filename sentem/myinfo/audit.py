@@ -22,13 +22,13 @@ def rights_section(start, end) -> dict:
         label = KIND_LABELS.get(kind, (kind,))[0]
         by_kind[label] = by_kind.get(label, 0) + 1
         online += channel == "online"
+        if status == "pending":  # a withdrawal answered "deferred" at once, waiting on an order
+            pending += 1
         if answered is not None:
             if clock.as_utc(answered) <= clock.as_utc(due):
                 on_time += 1
             else:
                 late += 1
-        elif status == "pending":  # a withdrawal answered "deferred" at once, waiting on an order
-            pending += 1
         elif clock.as_utc(due) < now:
             open_overdue += 1
     return {"title": f"권리 행사 요청 처리({RIGHTS_ANSWER_DAYS}일 이내)", "ok": late == 0 and open_overdue == 0,

@@ -58,10 +58,13 @@ def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> st
     if reasons:
         member.status = "withdrawal_pending"
         _stop_marketing(member)
+        # Answered at once ("deferred", with its basis); completion later keeps that answer time.
+        now = clock.now()
         req = RightsRequest(member_id=member.id, data_key_id=member.data_key_id, kind="withdrawal",
-                            status="pending", channel="online", received_at=clock.now(),
-                            due_at=RightsRequest.due_from(clock.now()), legal_basis=DEBT_BASIS)
+                            status="pending", outcome="deferred", channel="online", received_at=now,
+                            due_at=RightsRequest.due_from(now), answered_at=now, legal_basis=DEBT_BASIS)
         req.detail = "진행 중인 거래 정산 후 탈퇴: " + "; ".join(reasons)
+        req.answer = "진행 중인 거래가 끝나면 자동으로 탈퇴 처리합니다."
         db.session.add(req)
         _notify(member, "회원 탈퇴 신청 접수",
                 "회원 탈퇴 신청을 접수했습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리되고 다시 알려 드립니다.")
@@ -83,8 +86,8 @@ def cancel_pending(member) -> None:
     now = clock.now()
     for req in db.session.execute(select(RightsRequest).filter_by(member_id=member.id, kind="withdrawal",
                                                                   status="pending")).scalars():
-        req.status, req.outcome, req.answered_at = "answered", "cancelled", now
-        req.answer = "회원의 요청으로 탈퇴 신청을 취소했습니다."
+        req.status, req.outcome = "answered", "cancelled"
+        req.answer = f"{clock.to_kst(now):%Y-%m-%d %H:%M} 회원의 요청으로 탈퇴 신청을 취소했습니다."
     db.session.commit()
 
 
@@ -97,7 +100,8 @@ def complete(member) -> None:
               "법령에 따라 보관해야 하는 거래 기록은 분리 보관 후 보존 기간이 끝나면 파기합니다.")
     if pending:
         for req in pending:
-            req.status, req.outcome, req.answered_at, req.answer = "answered", "done", now, answer
+            req.status, req.outcome = "answered", "done"
+            req.answer = f"{clock.to_kst(now):%Y-%m-%d %H:%M} {answer}"
     else:
         answered_now(member, "withdrawal", "done", answer=answer)
     _stop_marketing(member)

@@ -156,3 +156,22 @@ def test_pending_withdrawal_can_be_cancelled(client, app):
     assert services.excluded_from_marketing(m.id, "email")
     resp = client.post("/me/withdraw/cancel", follow_redirects=True)
     assert "대기 중인 탈퇴 신청이 없습니다" in resp.get_data(as_text=True)
+
+
+def test_deferred_withdrawal_counts_as_answered_on_time(app):
+    import datetime as _dt
+
+    from sentem import clock
+    from sentem.myinfo import withdrawal
+    from sentem.myinfo.audit import rights_section
+    from sentem.orders import cancellation
+
+    start = clock.now() - _dt.timedelta(days=1)
+    m = full_member("late")
+    order = make_paid_order(m)
+    assert withdrawal.withdraw(m, PASSWORD, "yes", anyway=True) == "pending"
+    clock.advance(days=20)
+    cancellation.cancel(order, actor="member")
+    assert withdrawal.complete_pending() == 1
+    section = rights_section(start, clock.now())
+    assert section["answered_late"] == 0 and section["open_past_deadline"] == 0
