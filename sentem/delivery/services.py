@@ -113,9 +113,7 @@ def change_address(order, *, actor: str, **fields) -> DeliveryRequest:
     Refused (AddressChangeRefused) once the order is preparing or later; bad input raises
     DeliveryInputError. The order row is locked so staff cannot mark it preparing meanwhile.
     """
-    from ..orders.models import Order
-
-    locked = db.session.execute(select(Order).filter_by(id=order.id).with_for_update()).scalar_one()
+    locked = lock_order(order_id=order.id)
     if locked.status not in ADDRESS_CHANGE_STATUSES:
         db.session.rollback()
         raise AddressChangeRefused(locked.status)
@@ -133,6 +131,26 @@ def change_address(order, *, actor: str, **fields) -> DeliveryRequest:
     db.session.add(ShipmentEvent(order_id=locked.id, kind="address_changed", at=clock.now(), actor=actor))
     db.session.commit()
     return req
+
+
+def lock_order(*, order_id: int | None = None, order_no: str | None = None):
+    """Load an order with its row locked for the rest of this transaction (None if absent).
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks and starts its transaction
+    only at the first write, so a no-op write comes first: it takes the database's write
+    lock, and the read that follows cannot be stale when another request changes the order.
+    """
+    from sqlalchemy import text
+
+    from ..orders.models import Order
+
+    where = {"id": order_id} if order_id is not None else {"order_no": (order_no or "").strip()}
+    if db.session.get_bind(mapper=Order).dialect.name == "sqlite":
+        column = "id" if order_id is not None else "order_no"
+        db.session.execute(text(f"UPDATE orders SET status = status WHERE {column} = :v"),
+                           {"v": next(iter(where.values()))})
+    return db.session.execute(select(Order).filter_by(**where).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def tracking_for(order) -> dict | None:

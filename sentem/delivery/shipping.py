@@ -17,7 +17,7 @@ from .. import clock
 from ..extensions import db
 from . import carriers
 from .models import Shipment, ShipmentEvent
-from .services import FAILURE_REASONS
+from .services import FAILURE_REASONS, lock_order
 
 log = logging.getLogger("sentem.delivery")
 
@@ -29,10 +29,7 @@ class ShippingError(Exception):
 
 
 def _locked_order(order_no: str):
-    from ..orders.models import Order
-
-    order = db.session.execute(select(Order).filter_by(order_no=(order_no or "").strip())
-                               .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    order = lock_order(order_no=order_no)
     if order is None:
         raise ShippingError(f"주문 {order_no}을(를) 찾을 수 없습니다.")
     return order
