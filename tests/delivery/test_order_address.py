@@ -33,7 +33,7 @@ def test_refused_after_preparing_and_nothing_written(client):
     shipping.mark_preparing(order.order_no, actor=STAFF_ACTOR)
     login_as(client, member)
     page = client.get(f"/orders/{order.order_no}/address").get_data(as_text=True)
-    assert "배송지를 바꿀 수 없습니다" in page and 'name="address1"' not in page
+    assert "상품 준비 중' 상태라 배송지를 바꿀 수 없습니다" in page and 'name="address1"' not in page
     resp = client.post(f"/orders/{order.order_no}/address", data=NEW)
     assert resp.status_code == 409 and "배송지를 바꿀 수 없습니다" in resp.get_data(as_text=True)
     db.session.expire_all()
@@ -88,3 +88,16 @@ def test_change_to_a_saved_address(client):
     db.session.expire_all()
     req = services.request_for(order)
     assert (req.recipient_name, req.recipient_phone, req.memo) == ("이몽룡", "031-123-4567", "문 앞에 놓아 주세요")
+
+
+def test_cancelled_order_refused_in_english(client):
+    from sentem.orders import cancellation
+
+    member = make_member()
+    order = make_paid_order(member)
+    cancellation.cancel(order, actor=f"member:{member.id}")
+    login_as(client, member)
+    client.set_cookie("lang", "en")
+    resp = client.post(f"/orders/{order.order_no}/address", data=NEW)
+    assert resp.status_code == 409
+    assert "can no longer be changed" in resp.get_data(as_text=True)
