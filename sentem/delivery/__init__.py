@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("delivery", __name__)
 
-from . import models, records, routes  # noqa: E402,F401  (tables, registry entries, pages)
+from . import audit, models, records, routes  # noqa: E402,F401  (tables, registry, pages, self-audit)

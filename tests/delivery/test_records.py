@@ -130,3 +130,17 @@ def test_expire_leaves_held_orders(app):
     db.session.commit()
     assert db.session.execute(db.select(DeliveryRequest.order_id)).scalars().all() == [held.id]
     assert records.expire_delivery(cutoff, 100) == 0
+
+
+def test_audit_section(app):
+    from sentem.privacy.access_log import record
+
+    order = make_paid_order(make_member())
+    record("shipping.view", staff_id=1, member_id=order.member_id, detail=order.order_no)
+    db.session.commit()
+    section = REGISTRY.audit_sections["delivery"](clock.now() - _dt.timedelta(days=1),
+                                                   clock.now() + _dt.timedelta(days=1))
+    assert section["ok"] and section["recipient_views"] == 1 and section["staff_who_viewed"] == 1
+    clock.advance(days=5 * 366)
+    section = REGISTRY.audit_sections["delivery"](clock.now() - _dt.timedelta(days=1), clock.now())
+    assert not section["ok"] and section["delivery_records_past_5_years"] == 1
