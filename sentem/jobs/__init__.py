@@ -33,6 +33,10 @@ def enqueue(fn, *args, **kwargs):
 
     When Redis is configured but down, the job is not run and ``None`` is returned:
     callers keep their duties in the database, so nothing is lost.
+
+    Commit before enqueueing: the job runs in its own app context and session (at once
+    in-process, or later on a worker), and must see what the caller wrote — on SQLite
+    an uncommitted write would also make the in-process job wait for the lock.
     """
     url = current_app.config["SENTEM_REDIS_URL"]
     if not url:
