@@ -7,6 +7,7 @@ another feature registers shows up on the signup screen by itself.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
@@ -54,6 +55,8 @@ class SignupBase(FlaskForm):
         """Put service messages beside their fields."""
         for name, message in errors.items():
             if name in self:
+                if getattr(message, "params", None):  # parameterised: translate before formatting
+                    message = gettext(message.msgid, **message.params)
                 self[name].errors = [message]
 
 

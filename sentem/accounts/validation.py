@@ -27,8 +27,22 @@ POSTCODE_RE = re.compile(r"^\d{5}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
+class Message(str):
+    """A Korean message that remembers its catalog id and parameters, so a page in
+    another language can translate it (``msgid % params`` is the Korean text)."""
+
+    def __new__(cls, msgid: str, **params):
+        obj = super().__new__(cls, msgid % params if params else msgid)
+        obj.msgid, obj.params = msgid, params
+        return obj
+
+
 class Invalid(ValueError):
-    """A value fails a rule; ``str(exc)`` is the Korean message for its field."""
+    """A value fails a rule; ``str(exc)`` is the Korean message for its field, ``exc.message`` a Message."""
+
+    @property
+    def message(self) -> "Message":
+        return self.args[0] if isinstance(self.args[0], Message) else Message(str(self.args[0]))
 
 
 def clean_text(value, field: str, *, nfkc: bool = True) -> str:
@@ -42,7 +56,7 @@ def clean_text(value, field: str, *, nfkc: bool = True) -> str:
         raise Invalid("제어 문자나 보이지 않는 문자는 사용할 수 없습니다.")
     limit = MAX_LENGTHS.get(field)
     if limit and len(text) > limit:
-        raise Invalid(f"{limit}자 이하로 입력해 주세요.")
+        raise Invalid(Message("%(n)s자 이하로 입력해 주세요.", n=limit))
     return text
 
 
@@ -61,7 +75,7 @@ def password(value, login: str | None = None) -> str:
     if not text:
         raise Invalid("비밀번호를 입력해 주세요.")
     if len(text) > MAX_LENGTHS["password"]:
-        raise Invalid(f"비밀번호는 {MAX_LENGTHS['password']}자 이하로 입력해 주세요.")
+        raise Invalid(Message("비밀번호는 %(n)s자 이하로 입력해 주세요.", n=MAX_LENGTHS["password"]))
     if _CONTROL.search(text):
         raise Invalid("비밀번호에 제어 문자는 사용할 수 없습니다.")
     kinds = sum(bool(re.search(p, text)) for p in (r"[A-Za-z]", r"[0-9]", r"[^A-Za-z0-9]"))
@@ -171,11 +185,11 @@ def signup_data(raw: dict) -> tuple[dict, dict]:
         try:
             clean[field] = rule(raw.get(field))
         except Invalid as exc:
-            errors[field] = str(exc)
+            errors[field] = exc.message
     try:
         clean["password"] = password(raw.get("password"), clean.get("login_id"))
     except Invalid as exc:
-        errors["password"] = str(exc)
+        errors["password"] = exc.message
     if "password" not in errors and raw.get("password") != raw.get("password_confirm", raw.get("password")):
         errors["password_confirm"] = "비밀번호가 일치하지 않습니다."
     if clean.get("address2") and not clean.get("address1"):

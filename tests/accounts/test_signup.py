@@ -148,3 +148,11 @@ def test_a_consent_registered_later_appears_and_is_recorded(client):
         assert consent.current(member.id)["zz_test_survey"] is True
     finally:
         REGISTRY.consents.pop(extra.key)
+
+
+def test_length_messages_translate_with_their_numbers(client):
+    resp = client.post("/signup", data=signup_form(name="가" * 51))
+    assert "50자 이하로 입력해 주세요." in resp.get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    resp = client.post("/signup", data=signup_form(name="가" * 51))
+    assert "Please use at most 50 characters." in resp.get_data(as_text=True)
