@@ -41,17 +41,23 @@ def _grow_catalog(instance: str, n: int) -> int:
 def main() -> dict:
     with prepared_instance(seed=True) as instance:
         product_id = _grow_catalog(instance, EXTRA_PRODUCTS)
+        pages = (("/products", "/products"), ("/products?q=…&page=3", "/products?q=%EB%B2%A4%EC%B9%98&page=3"),
+                 (f"/products/{product_id}", f"/products/{product_id}"))
+        rows, ratios = [], {}
         with gunicorn("bench.foundation_wsgi:app", embedded_env(instance), workers=2) as url:
+            # The bare route is measured before and after each page, and each page is compared
+            # with the mean of its two neighbours: a shared machine's load drifts during a run.
             bare = load(url + "/_bare/")
-            listing = load(url + "/products")
-            search = load(url + "/products?q=%EB%B2%A4%EC%B9%98&page=3")
-            detail = load(url + f"/products/{product_id}")
-    rows = (("bare Flask route", bare), ("/products", listing), ("/products?q=…&page=3", search),
-            (f"/products/{product_id}", detail))
+            rows.append(("bare Flask route", bare))
+            for label, path in pages:
+                page = load(url + path)
+                after = load(url + "/_bare/")
+                rows += [(label, page), ("bare Flask route", after)]
+                ratios[label] = page["rps"] / ((bare["rps"] + after["rps"]) / 2)
+                bare = after
     for label, r in rows:
         extra = f", {r['errors']} non-2xx" if r["errors"] else ""
         print(f"  {label:<22} {r['rps']:>8.0f} req/s   p99 {r['p99_ms']:>7.1f} ms   ({r['tool']}{extra})")
-    ratios = {label: r["rps"] / bare["rps"] for label, r in rows[1:]}
     for label, ratio in ratios.items():
         verdict = "ok" if ratio >= TARGET else f"BELOW target {TARGET}"
         print(f"  {label} / bare: {ratio:.2f}x   ({verdict})")

@@ -8,10 +8,17 @@ nothing here is state another process needs, only a copy it can rebuild.
 
 Members are never served from the cache (their pages carry a CSRF token and their
 cart), nor is anyone with flashed messages waiting.
+
+Two layers share the store: ``anonymous_cached`` (inside Flask, for anonymous
+visitors that have a session cookie) and ``CatalogMiddleware`` (in front of Flask,
+for visitors without any session or remember cookie — most catalog traffic): it
+answers a hit with the exact status line, headers and body Flask produced for the
+same URL, language and catalog version, without running the request machinery.
 """
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections import OrderedDict
 
@@ -19,7 +26,9 @@ from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 from ..extensions import db
 
-MAX_ENTRIES = 256
+MAX_ENTRIES = 512
+CATALOG_PATH = re.compile(r"^/(products(/[0-9]{1,10})?)?$")
+CACHEABLE_FLAG = "sentem.page_cacheable"
 _lock = threading.Lock()
 
 _VERSION_SQL = (
@@ -34,7 +43,11 @@ def catalog_version() -> tuple:
     Read on a pooled DBAPI connection directly: this runs on every catalog request,
     and the ORM session machinery would cost ten times the query itself.
     """
-    conn = db.engine.raw_connection()
+    return _version_on(db.engine)
+
+
+def _version_on(engine) -> tuple:
+    conn = engine.raw_connection()
     try:
         cur = conn.cursor()
         cur.execute(_VERSION_SQL)
@@ -45,9 +58,24 @@ def catalog_version() -> tuple:
     return tuple(row)
 
 
-def _store() -> OrderedDict:
+def _store(app=None) -> OrderedDict:
     # One store per app object: two apps in a process (tests) never share pages.
-    return current_app.extensions.setdefault("sentem_page_cache", OrderedDict())
+    return (app or current_app).extensions.setdefault("sentem_page_cache", OrderedDict())
+
+
+def _get(store: OrderedDict, key):
+    with _lock:
+        hit = store.get(key)
+        if hit is not None:
+            store.move_to_end(key)
+        return hit
+
+
+def _put(store: OrderedDict, key, value) -> None:
+    with _lock:
+        store[key] = value
+        while len(store) > MAX_ENTRIES:
+            store.popitem(last=False)
 
 
 def clear() -> None:
@@ -70,20 +98,76 @@ def anonymous_cached(view):
         from ..web.i18n import current_lang
 
         key = (catalog_version(), current_lang(), request.full_path)
-        _pages = _store()
-        with _lock:
-            hit = _pages.get(key)
-            if hit is not None:
-                _pages.move_to_end(key)
+        hit = _get(_store(), key)
         if hit is not None:
             body, mimetype = hit
             return Response(body, mimetype=mimetype)
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and "Set-Cookie" not in response.headers and not session.modified:
-            with _lock:
-                _pages[key] = (response.get_data(), response.mimetype)
-                while len(_pages) > MAX_ENTRIES:
-                    _pages.popitem(last=False)
+            _put(_store(), key, (response.get_data(), response.mimetype))
+            request.environ[CACHEABLE_FLAG] = True  # the middleware may keep the whole response
         return response
 
     return wrapped
+
+
+class CatalogMiddleware:
+    """WSGI layer: cookie-less GETs of ``/``, ``/products`` and ``/products/<id>`` from the cache."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self._engine = None
+
+    def _key(self, environ):
+        if environ.get("REQUEST_METHOD") != "GET" or not CATALOG_PATH.match(environ.get("PATH_INFO", "")):
+            return None
+        if not self.app.config.get("SENTEM_PAGE_CACHE", True):
+            return None
+        from werkzeug.http import parse_cookie
+
+        cookies = parse_cookie(environ)
+        if self.app.config.get("SESSION_COOKIE_NAME", "session") in cookies or "remember_token" in cookies:
+            return None
+        lang = cookies.get("lang")
+        if lang not in self.app.config["LANGUAGES"]:
+            lang = self.app.config["BABEL_DEFAULT_LOCALE"]
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        return ("wsgi", _version_on(self._engine), lang,
+                environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
+
+    def __call__(self, environ, start_response):
+        key = self._key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        store = _store(self.app)
+        hit = _get(store, key)
+        if hit is not None:
+            status, headers, body = hit
+            start_response(status, list(headers))
+            return [body]
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = captured.get("headers") or []
+        if (environ.get(CACHEABLE_FLAG) and captured.get("status", "").startswith("200")
+                and not any(k.lower() == "set-cookie" for k, _ in headers)):
+            _put(store, key, (captured["status"], tuple(headers), body))
+        return [body]
+
+
+def install(app) -> None:
+    """Put the catalog cache in front of ``app`` (once)."""
+    if not isinstance(app.wsgi_app, CatalogMiddleware):
+        app.wsgi_app = CatalogMiddleware(app.wsgi_app, app)

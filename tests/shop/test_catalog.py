@@ -70,3 +70,21 @@ def test_english_catalog(client):
     client.set_cookie("lang", "en")
     html = client.get("/products").get_data(as_text=True)
     assert "All products" in html and "₩8,000" in html
+
+
+def test_cached_answers_carry_the_same_headers_and_never_serve_members(client, app):
+    from tests.builders import login_as, make_member
+
+    p = make_product(title="헤더 머그")
+    first = client.get(f"/products/{p.id}")
+    again = client.get(f"/products/{p.id}")
+    assert first.get_data() == again.get_data()
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert "Set-Cookie" not in again.headers
+    from flask import g
+
+    g.pop("_login_user", None)  # the fixture's app context (and g) outlives each test request
+    member_client = app.test_client()
+    login_as(member_client, make_member())
+    member_page = member_client.get(f"/products/{p.id}").get_data(as_text=True)
+    assert "장바구니에 담기" in member_page and 'name="csrf_token"' in member_page
