@@ -54,6 +54,19 @@ def issue_token(member_id: int) -> str:
     return token
 
 
+def purge_unused_tokens(older_than_hours: int = 24) -> int:
+    """Delete checkout tokens never used (forms left open); commits. Returns how many."""
+    import datetime as _dt
+
+    from sqlalchemy import delete
+
+    cutoff = clock.now() - _dt.timedelta(hours=older_than_hours)
+    n = db.session.execute(delete(CheckoutToken).where(CheckoutToken.used_at.is_(None),
+                                                       CheckoutToken.issued_at < cutoff)).rowcount
+    db.session.commit()
+    return n
+
+
 def shipping_fee(subtotal: int) -> int:
     """Delivery fee in won: free from the configured threshold."""
     cfg = current_app.config

@@ -104,3 +104,15 @@ def test_job_recovers_stale_pending_payments(app):
     assert refund_deadline_job()["recovered_payments"] == 1
     db.session.expire_all()
     assert db.session.get(Order, result.order.id).status == "paid"
+
+
+def test_job_purges_unused_checkout_tokens(app):
+    from sentem.orders.checkout import issue_token
+    from sentem.orders.models import CheckoutToken
+
+    member = make_member()
+    issue_token(member.id)
+    assert refund_deadline_job()["purged_tokens"] == 0
+    clock.advance(hours=25)
+    assert refund_deadline_job()["purged_tokens"] == 1
+    assert CheckoutToken.query.count() == 0
