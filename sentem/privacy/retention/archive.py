@@ -39,24 +39,36 @@ def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary
                                             .where(expired).group_by(ArchivedRecord.record_class)).all():
             summary.counts[(rc_key, "archive_destroy")] += n
         return 0
-    # Keyset by id spans: the bounds come from the retain-until index alone (no row reads),
-    # then each batch deletes one id span — no OFFSET scans, no rescans of earlier batches.
+    # Keyset by id spans between the lowest and highest expired id: each batch deletes one
+    # span — no OFFSET scans, no rescans of earlier batches.
+    # One read for the bounds (the lowest and highest expired id), then id spans between them.
     low, high = db.session.execute(select(func.min(ArchivedRecord.id), func.max(ArchivedRecord.id))
                                    .where(ArchivedRecord.retain_until <= as_of)).one()
     total = 0
     if low is None:
         return 0
+    engine = db.engines["archive"]
+    table = ArchivedRecord.__table__
+    returning_is_cheap = engine.dialect.name == "postgresql"
     start = low - 1
     while start < high:
         end = start + batch_size
         in_span = expired & (ArchivedRecord.id > start) & (ArchivedRecord.id <= end)
-        # Ledger counts per class first (a read of the span), then one DELETE of the span.
-        # (DELETE … RETURNING costs SQLite twice the delete itself.) Should a hold land
-        # between the two, the counts disagree with rowcount: redo the span class by class.
-        gone = Counter(dict(db.session.execute(select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
-                                               .where(in_span).group_by(ArchivedRecord.record_class)).all()))
-        removed = db.session.execute(delete(ArchivedRecord).where(in_span)
-                                     .execution_options(synchronize_session=False)).rowcount
+        if returning_is_cheap:  # PostgreSQL: delete and count per class in one statement
+            gone_rows = delete(table).where(in_span).returning(table.c.record_class).cte("gone")
+            gone = Counter(dict(db.session.execute(
+                select(gone_rows.c.record_class, func.count()).group_by(gone_rows.c.record_class),
+                bind_arguments={"bind": engine}).all()))
+            removed = sum(gone.values())
+        else:
+            # SQLite: DELETE … RETURNING costs twice the delete itself, so ledger counts per
+            # class come from a read of the span, then one DELETE of the span.
+            gone = Counter(dict(db.session.execute(
+                select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
+                .where(in_span).group_by(ArchivedRecord.record_class)).all()))
+            removed = db.session.execute(delete(ArchivedRecord).where(in_span)
+                                         .execution_options(synchronize_session=False)).rowcount
+        # Should a hold land between the read and the delete, the two disagree: redo the span by class.
         if removed != sum(gone.values()):
             db.session.rollback()
             gone = Counter()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from ... import clock
 from ...extensions import db
@@ -46,18 +46,25 @@ def schedule_withdrawal(member_id: int, *, at: _dt.datetime | None = None) -> Du
 
 
 def _kick() -> None:
-    # Best effort: ask the queue for an early sweep. The duty row is what counts.
+    # Best effort, once the caller's transaction has committed: ask the queue for an
+    # early sweep. The duty row is what counts; Redis being down changes nothing.
     from flask import current_app
 
     if not current_app.config.get("SENTEM_REDIS_URL"):
         return  # the in-process scheduler picks it up within the hour
-    try:
-        from ...jobs import enqueue
-        from .jobs import sweep_job
+    app = current_app._get_current_object()
 
-        enqueue(sweep_job)
-    except Exception:  # Redis down or anything else: the next scheduled sweep does it
-        pass
+    def after_commit(_session):
+        try:
+            from ...jobs import enqueue
+            from .jobs import sweep_job
+
+            with app.app_context():
+                enqueue(sweep_job)
+        except Exception:  # noqa: BLE001 - the next scheduled sweep does it
+            pass
+
+    event.listen(db.session(), "after_commit", after_commit, once=True)
 
 
 def ensure_month_duty(month: str, due_at: _dt.datetime) -> Duty:
