@@ -43,7 +43,6 @@ def test_product_page_and_404s(client):
 
 def test_anonymous_page_cache_sees_every_change(client, app):
     from sentem.extensions import db
-    from sentem.shop.models import Product
     from sentem.orders.stock import take
     from sentem.orders.models import Order, OrderLine
 
