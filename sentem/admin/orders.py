@@ -117,7 +117,7 @@ def order_refund(order_no: str):
         if order.status == "returned":
             ok = cancellation.refund_return(order, actor=_actor())
         else:
-            ok = cancellation.retry_failed_refunds() > 0
+            ok = cancellation.retry_refund(order, actor=_actor())
         if not ok:
             raise cancellation.CancelRefused("결제대행사가 환불에 응답하지 않았습니다. 잠시 후 다시 시도해 주세요.")
         return "환불했습니다."

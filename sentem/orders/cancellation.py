@@ -161,6 +161,14 @@ def refund_return(order: Order, *, actor: str) -> bool:
     return _refund(order, record, actor=actor, to_status="refunded")
 
 
+def retry_refund(order: Order, *, actor: str) -> bool:
+    """Staff: retry the refund of a cancellation the gateway failed (commits). Returns success."""
+    record = next((c for c in order.cancellations if c.kind == "cancel" and c.status in ("failed", "requested")), None)
+    if record is None:
+        raise CancelRefused(f"주문 {order.order_no}에는 다시 시도할 환불이 없습니다.")
+    return _refund(order, record, actor=actor, to_status=None)
+
+
 def retry_failed_refunds(batch: int = 50) -> int:
     """Retry cancellation refunds the gateway failed (commits each). Returns how many succeeded."""
     # "requested" ones only when old: a fresh one is still being refunded by its own request.

@@ -53,3 +53,18 @@ def test_shipping_staff_cannot_see_orders(client):
     staff_login(client, make_staff("shipping_staff"))
     assert client.get("/admin/orders").status_code == 403
     assert client.get("/admin/orders/nope").status_code in (403, 404)
+
+
+def test_failed_cancel_refund_is_retried_by_staff(client, app):
+    order = make_paid_order(make_member())
+    app.config["SENTEM_TEST_GATEWAY_OUTAGE"] = True  # the payment provider is down during the cancel
+    record = cancellation.cancel(order, actor="member:1")
+    app.config["SENTEM_TEST_GATEWAY_OUTAGE"] = False
+    assert order.status == "cancelled" and record.status == "failed" and record.refund_due_on is not None
+    staff_login(client, make_staff("order_staff"))
+    page = client.get(f"/admin/orders/{order.order_no}").get_data(as_text=True)
+    assert "환불하기" in page
+    resp = client.post(f"/admin/orders/{order.order_no}/refund", follow_redirects=True)
+    assert "환불했습니다" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).cancellations[0].status == "refunded"

@@ -5,11 +5,14 @@ production configuration refuses it). It plays the PG's side honestly: its
 ledger table is written on a separate connection and committed at once, like a
 remote system that does not roll back with Sentem. ``test_outcome``:
 ``approve``, ``decline``, ``timeout`` (charged, but the answer is lost) and
-``error`` (nothing charged, no answer).
+``error`` (nothing charged, no answer). With the config flag
+``SENTEM_TEST_GATEWAY_OUTAGE`` every call raises ``GatewayUnavailable`` (a PG outage).
 """
 from __future__ import annotations
 
 import secrets
+
+from flask import current_app
 
 from sqlalchemy import insert, select, update
 
@@ -44,7 +47,13 @@ class TestGateway:
     name = "test"
     methods = ("test",)
 
+    @staticmethod
+    def _check_outage() -> None:
+        if current_app.config.get("SENTEM_TEST_GATEWAY_OUTAGE"):
+            raise GatewayUnavailable("test gateway: simulated outage")
+
     def confirm(self, *, attempt_key, order_no, amount, method, params):
+        self._check_outage()
         outcome = (params or {}).get("test_outcome", "approve")
         if outcome not in OUTCOMES:
             outcome = "decline"
@@ -64,6 +73,7 @@ class TestGateway:
         return self._result(existing)
 
     def cancel(self, *, ref, attempt_key, amount, reason):
+        self._check_outage()
         row = self._row_by_ref(ref)
         if row is None or row.status == "declined":
             return GatewayResult("not_found", ref=ref, code="NOT_FOUND", message="결제 내역을 찾을 수 없습니다.")
@@ -76,6 +86,7 @@ class TestGateway:
         return GatewayResult("cancelled", ref=ref, amount=take, code="CANCELLED", message="결제가 취소되었습니다.")
 
     def lookup(self, *, attempt_key, ref=None):
+        self._check_outage()
         row = self._row(attempt_key)
         if row is None:
             return GatewayResult("not_found", code="NOT_FOUND", message="결제 내역이 없습니다.")
