@@ -195,3 +195,19 @@ def test_receipt_shows_vat_and_supply_amount(client, member):
     html = client.get(f"/orders/{order.order_no}/receipt").get_data(as_text=True)
     assert "구매 영수증" in html and order.order_no in html
     assert "4,727원" in html and "47,273원" in html and "52,000원" in html  # 52000/11 = 4727.27
+
+
+def test_without_the_test_gateway_nothing_can_be_charged_by_it(client, member, app):
+    from sentem.config import ConfigError, build
+
+    app.config["SENTEM_TEST_GATEWAY"] = False
+    p = make_product()
+    cart.add(member.id, p.id, 1)
+    html = client.get("/checkout").get_data(as_text=True)
+    assert "사용할 수 있는 결제 수단이 없습니다" in html
+    token = re.search(r'name="checkout_token" value="([^"]+)"', html).group(1)
+    resp = _submit(client, token)
+    assert resp.status_code == 400 and Order.query.count() == 0
+    with pytest.raises(ConfigError):
+        build("/tmp", {"SENTEM_ENV": "production", "SECRET_KEY": "x", "SENTEM_MASTER_KEY": "y",
+                       "SENTEM_TEST_GATEWAY": True})
