@@ -1,7 +1,9 @@
 """Foundation figures: what the shell, the encryption and the blind index cost.
 
 1. Requests/s and p99 of a bare Flask route next to Sentem's home page ``/``, both in
-   the same gunicorn (sync workers x2) on loopback, loaded by wrk (or Python threads).
+   the same gunicorn (sync workers x2) on loopback, loaded by wrk (or Python threads);
+   the home page both as an anonymous visitor sees it (the shop's page cache answers)
+   and with a session cookie (rendered by Flask).
 2. Field encrypt+decrypt per value through Sentem's data keys next to plain AES-GCM.
 3. Blind-index lookup (compute the index, find the member) with 1,000 vs 100,000
    members in a real SQLite database.
@@ -24,12 +26,17 @@ def http_figures() -> dict:
         with gunicorn("bench.foundation_wsgi:app", embedded_env(instance), workers=2) as url:
             bare = load(url + "/_bare/")
             home = load(url + "/")
-    for label, r in (("bare Flask route", bare), ("home page /", home)):
+            # A visitor with a session cookie goes past the shop's WSGI page cache into Flask.
+            session = load(url + "/", headers={"Cookie": "session=bench"})
+    rows = (("bare Flask route", bare), ("home page /", home), ("home, with cookie", session))
+    for label, r in rows:
         extra = f", {r['errors']} non-2xx" if r["errors"] else ""
         print(f"  {label:<18} {r['rps']:>8.0f} req/s   p99 {r['p99_ms']:>7.1f} ms   ({r['tool']}{extra})")
     ratio = home["rps"] / bare["rps"]
     print(f"  home / bare throughput ratio: {ratio:.2f}x   p99 ratio: {home['p99_ms'] / bare['p99_ms']:.1f}x")
-    return {"bare": bare, "home": home, "ratio": ratio}
+    print(f"  home with cookie / bare:      {session['rps'] / bare['rps']:.2f}x   "
+          f"p99 ratio: {session['p99_ms'] / bare['p99_ms']:.1f}x")
+    return {"bare": bare, "home": home, "home_cookie": session, "ratio": ratio}
 
 
 def _bench_app(instance: str):

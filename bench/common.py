@@ -1,7 +1,7 @@
 """Shared bench helpers: a prepared instance folder, gunicorn on loopback, a load generator.
 
-``load()`` uses ``wrk`` when installed (``apt-get install wrk``) and otherwise a small
-threaded Python client with keep-alive; the output says which one measured.
+``load()`` uses ``wrk`` when installed (``apt-get install wrk``) and otherwise (or with
+``BENCH_LOADGEN=python``) a small threaded Python client; the output says which measured.
 """
 from __future__ import annotations
 
@@ -91,28 +91,30 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2):
             proc.wait()
 
 
-def load(url: str, seconds: float = SECONDS, connections: int = CONNECTIONS) -> dict:
+def load(url: str, seconds: float = SECONDS, connections: int = CONNECTIONS,
+         headers: dict | None = None) -> dict:
     """Load ``url`` for ``seconds``; returns {rps, p99_ms, tool, errors}."""
-    warm(url)
-    if shutil.which("wrk"):
-        return _wrk(url, seconds, connections)
-    return _threaded(url, seconds, min(connections, 16))
+    headers = headers or {}
+    warm(url, headers=headers)
+    if shutil.which("wrk") and os.environ.get("BENCH_LOADGEN") != "python":
+        return _wrk(url, seconds, connections, headers)
+    return _threaded(url, seconds, min(connections, 16), headers)
 
 
-def warm(url: str, n: int = 20) -> None:
+def warm(url: str, n: int = 20, headers: dict | None = None) -> None:
     """A few requests first, so that lazy imports and first-request work are not measured;
     fails loudly when the page does not answer 200."""
     for _ in range(n):
-        status, _ = _get_once(url)
+        status, _ = _get_once(url, headers or {})
         if status != 200:
             raise RuntimeError(f"{url} answered {status}")
 
 
-def _get_once(url: str):
+def _get_once(url: str, headers: dict):
     host, port, path = _split(url)
     conn = http.client.HTTPConnection(host, port, timeout=10)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers)
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -124,8 +126,9 @@ def _split(url: str):
     return m.group(1), int(m.group(2)), m.group(3) or "/"
 
 
-def _wrk(url: str, seconds: float, connections: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency", url],
+def _wrk(url: str, seconds: float, connections: int, headers: dict) -> dict:
+    extra = [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency", *extra, url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = _ms(re.search(r"^\s*99%\s+([\d.]+\w+)", out, re.M).group(1))
@@ -141,7 +144,7 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def _threaded(url: str, seconds: float, threads: int) -> dict:
+def _threaded(url: str, seconds: float, threads: int, headers: dict) -> dict:
     host, port, path = _split(url)
     latencies: list[float] = []
     errors = [0]
@@ -154,7 +157,7 @@ def _threaded(url: str, seconds: float, threads: int) -> dict:
         while time.perf_counter() < stop_at:
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status != 200:
