@@ -70,3 +70,10 @@ def test_init_twice_changes_nothing(app, runner):
     assert _schema() == before
     assert _heads() == heads
     assert _row_counts() == rows  # init steps (first policy version, ...) add nothing twice
+
+
+def test_the_migration_matches_the_models(app, runner):
+    """Every model change is in the migration (``scripts/regen-migrations`` was run)."""
+    result = runner.invoke(args=["db", "check"])
+    # Alembic's check raises (exit status 1, "New upgrade operations detected") on any difference.
+    assert result.exit_code == 0 and result.exception is None, result.output
