@@ -111,3 +111,27 @@ def test_schedule_lists_the_recurring_duties():
         assert len(entry.cron.split()) == 5 and ":" in entry.func
     for entry in schedule.available():
         assert callable(entry.resolve())
+
+
+def test_two_processes_sharing_a_database_run_an_occurrence_once(app):
+    """Embedded mode with several web processes: the claim is a row, not process memory."""
+    from sentem import create_app
+    from tests.conftest import base_config
+
+    cfg = base_config(app.config["SENTEM_INSTANCE_PATH"])
+    for name in ("SQLALCHEMY_DATABASE_URI", "SENTEM_ARCHIVE_DATABASE_URL", "SENTEM_KEYSTORE_DATABASE_URL"):
+        cfg[name] = app.config[name]
+    other = create_app(cfg)
+    calls = []
+
+    class Counting(schedule.Recurring):
+        def resolve(self):
+            return lambda: calls.append(clock.now())
+
+    daily = Counting("probe-daily", "sentem.jobs.probe:probe_job", "0 1 * * *")
+    db.session.commit()
+    assert inprocess.run_due(app, [daily]) == []
+    clock.advance(days=1)
+    assert inprocess.run_due(other, [daily]) == ["probe-daily"]
+    assert inprocess.run_due(app, [daily]) == []
+    assert len(calls) == 1
