@@ -91,6 +91,9 @@ def _flush_redis() -> None:
 def base_config(instance_path: str) -> dict:
     cfg = {
         "TESTING": True,
+        # The suite never uses the operator's environment: its own key ring, development mode.
+        "SENTEM_ENV": "development",
+        "SENTEM_MASTER_KEY": None,
         "SENTEM_INSTANCE_PATH": instance_path,
         "WTF_CSRF_ENABLED": False,
         "SENTEM_INPROCESS_SCHEDULER": False,

@@ -39,6 +39,7 @@ def _worker_env(app):
         "SENTEM_REDIS_URL": app.config["SENTEM_REDIS_URL"],
     })
     env.pop("SENTEM_MASTER_KEY", None)  # the worker reads the instance's key ring
+    env.pop("SENTEM_ENV", None)
     return env
 
 
