@@ -136,3 +136,10 @@ def test_two_processes_sharing_a_database_run_an_occurrence_once(app):
     assert inprocess.run_due(other, [daily]) == ["probe-daily"]
     assert inprocess.run_due(app, [daily]) == []
     assert len(calls) == 1
+
+
+def test_worker_command_explains_the_embedded_mode(app, runner):
+    app.config["SENTEM_REDIS_URL"] = None
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "SENTEM_REDIS_URL is not set" in result.output
