@@ -30,7 +30,7 @@ PG = {
 }
 USE_PG = bool(PG["SQLALCHEMY_DATABASE_URI"])
 REDIS_URL = os.environ.get("SENTEM_TEST_REDIS_URL") or None
-IN_CI = os.environ.get("CI") == "true"
+IN_CI = os.environ.get("CI") == "true"  # there a missing service or browser fails, never skips
 
 if USE_PG and not all(PG.values()):
     raise RuntimeError("set all three SENTEM_TEST_*DATABASE_URL variables, or none")
@@ -84,8 +84,12 @@ def pytest_report_header(config):
 def _flush_redis() -> None:
     # Rate-limit counters and queued jobs of one test must not leak into the next.
     from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
 
-    Redis.from_url(REDIS_URL).flushdb()
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
+    except RedisDown as exc:
+        pytest.fail(f"SENTEM_TEST_REDIS_URL={REDIS_URL} is set but Redis does not answer: {exc}")
 
 
 def base_config(instance_path: str) -> dict:
