@@ -191,3 +191,18 @@ def test_rate_limited_pages_still_answer_when_redis_is_down(app):
         client = broken.test_client()
         resp = client.post("/login", data={"login_id": "nobody", "password": "wrong-password"})
     assert resp.status_code in (200, 400, 401), resp.status_code  # the form answers; no 500
+
+
+def test_every_shell_string_has_an_english_translation():
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    with open(root / "sentem/web/translations/en/LC_MESSAGES/messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    for template in ("templates/base.html", "templates/errors/error.html"):
+        for msgid in re.findall(r"_\('([^']+)'\)", (root / template).read_text(encoding="utf-8")):
+            message = catalog.get(msgid)
+            assert message is not None and message.string, f"{template}: no English for {msgid!r}"
