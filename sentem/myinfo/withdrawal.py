@@ -153,4 +153,4 @@ def _notify(member, subject: str, body: str) -> None:
             except outbox.OutboxError:
                 current_app.logger.warning("withdrawal notice to member %s not delivered", member_id)
 
-    outbox.after_commit(db.session, _send)
+    outbox.after_commit(db.session, _send, member_id=member_id)
