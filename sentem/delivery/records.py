@@ -68,13 +68,28 @@ def _orders_of(member_id: int) -> dict[int, str]:
     return {oid: no for oid, no in rows}
 
 
-def _delivery_row(req: DeliveryRequest, order_no: str) -> dict:
+def _related(order_ids: list[int]) -> tuple[dict, dict, dict]:
+    """Shipments, events and return pickups of many orders in three queries, by order id."""
+    shipments: dict[int, list] = {}
+    events: dict[int, list] = {}
+    pickups: dict[int, ReturnPickup] = {}
+    if order_ids:
+        for s in db.session.execute(select(Shipment).where(Shipment.order_id.in_(order_ids))
+                                    .order_by(Shipment.id)).scalars():
+            shipments.setdefault(s.order_id, []).append(s)
+        for e in db.session.execute(select(ShipmentEvent).where(ShipmentEvent.order_id.in_(order_ids))
+                                    .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars():
+            events.setdefault(e.order_id, []).append(e)
+        for p in db.session.execute(select(ReturnPickup).where(ReturnPickup.order_id.in_(order_ids))).scalars():
+            pickups[p.order_id] = p
+    return shipments, events, pickups
+
+
+def _delivery_row(req: DeliveryRequest, order_no: str, related: tuple[dict, dict, dict]) -> dict:
     """Everything about one order's delivery, labelled in Korean, decrypted."""
-    shipments = db.session.execute(select(Shipment).filter_by(order_id=req.order_id)
-                                   .order_by(Shipment.id)).scalars().all()
-    events = db.session.execute(select(ShipmentEvent).filter_by(order_id=req.order_id)
-                                .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars().all()
-    pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=req.order_id)).scalar_one_or_none()
+    shipments = related[0].get(req.order_id, [])
+    events = related[1].get(req.order_id, [])
+    pickup = related[2].get(req.order_id)
     return {
         "주문번호": order_no,
         _label("recipient_name"): req.recipient_name,
@@ -90,22 +105,24 @@ def _delivery_row(req: DeliveryRequest, order_no: str) -> dict:
     }
 
 
-def export_delivery(member_id: int) -> list[dict]:
-    """The member's delivery records, one row per order."""
+def _requests_with_rows(member_id: int) -> list[tuple[DeliveryRequest, str, dict]]:
     orders = _orders_of(member_id)
     reqs = db.session.execute(select(DeliveryRequest).filter_by(member_id=member_id)
                               .order_by(DeliveryRequest.id)).scalars().all()
-    return [_delivery_row(r, orders.get(r.order_id, "")) for r in reqs]
+    related = _related([r.order_id for r in reqs])
+    return [(r, orders.get(r.order_id, ""), _delivery_row(r, orders.get(r.order_id, ""), related)) for r in reqs]
+
+
+def export_delivery(member_id: int) -> list[dict]:
+    """The member's delivery records, one row per order."""
+    return [row for _req, _no, row in _requests_with_rows(member_id)]
 
 
 def collect_delivery_archive(member_id: int) -> list[ArchiveItem]:
     """What the law keeps for 5 years after the transaction, for the archive database."""
-    orders = _orders_of(member_id)
-    reqs = db.session.execute(select(DeliveryRequest).filter_by(member_id=member_id)
-                              .order_by(DeliveryRequest.id)).scalars().all()
-    return [ArchiveItem(record_class=DELIVERY, order_no=orders.get(r.order_id) or None,
-                        occurred_at=clock.as_utc(r.created_at), payload=_delivery_row(r, orders.get(r.order_id, "")))
-            for r in reqs]
+    return [ArchiveItem(record_class=DELIVERY, order_no=order_no or None,
+                        occurred_at=clock.as_utc(r.created_at), payload=row)
+            for r, order_no, row in _requests_with_rows(member_id)]
 
 
 def _destroy_orders(order_ids: list[int]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..extensions import db
@@ -41,7 +42,9 @@ def _kst(value) -> str:
 
 
 def _orders(member_id: int) -> list[Order]:
+    # Lines and history loaded up front: an export walks every order (one query each, not per order).
     return list(db.session.execute(select(Order).filter_by(member_id=member_id)
+                                   .options(selectinload(Order.lines), selectinload(Order.events))
                                    .order_by(Order.created_at.desc(), Order.id.desc())).scalars())
 
 
@@ -57,7 +60,9 @@ def _order_row(o: Order) -> dict:
 
 def _payment_rows(member_id: int) -> list[dict]:
     rows = []
-    for p in db.session.execute(select(Payment).filter_by(member_id=member_id).order_by(Payment.id.desc())).scalars():
+    query = (select(Payment).filter_by(member_id=member_id)
+             .options(joinedload(Payment.order), selectinload(Payment.events)).order_by(Payment.id.desc()))
+    for p in db.session.execute(query).scalars():
         rows.append({"주문번호": p.order.order_no, "결제 수단": p.method, "결제대행": p.gateway,
                      "승인 번호": p.gateway_ref or "", "금액": p.amount, "환불 금액": p.refunded_amount,
                      "상태": p.status, "승인일시": _kst(p.approved_at),
@@ -68,6 +73,7 @@ def _payment_rows(member_id: int) -> list[dict]:
 def _cancellation_rows(member_id: int) -> list[dict]:
     rows = []
     for c in db.session.execute(select(Cancellation).filter_by(member_id=member_id)
+                                .options(joinedload(Cancellation.order))
                                 .order_by(Cancellation.id.desc())).scalars():
         rows.append({"주문번호": c.order.order_no, "구분": "주문 취소" if c.kind == "cancel" else "반품(청약철회)",
                      "사유": c.reason_label, "상태": c.status, "환불 금액": c.refund_amount,
