@@ -75,6 +75,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         # Read by Flask-Babel when it is bound, so it must be set here, not after.
         "BABEL_TRANSLATION_DIRECTORIES": _translation_dirs(),
     }
+    cfg.update(_shop_settings(env))
     cfg.update(overrides)
 
     if production:
@@ -99,6 +100,30 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
     cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     return cfg
+
+
+# Shop settings an operator may set from the environment; unset, each feature's default holds.
+SHOP_SETTINGS = {
+    "SENTEM_SHIPPING_FEE": int, "SENTEM_FREE_SHIPPING_OVER": int, "SENTEM_RETURN_WINDOW_DAYS": int,
+    "SENTEM_SHIPPING_UNMASK_DAYS": int, "SENTEM_LOGIN_MAX_FAILURES": int, "SENTEM_LOGIN_LOCK_MINUTES": int,
+    "SENTEM_EMAIL_VERIFY_DAYS": int, "SENTEM_LOGIN_RATE_LIMIT": str, "SENTEM_SIGNUP_RATE_LIMIT": str,
+    "SENTEM_MAIL_FROM": str,
+}
+
+
+def _shop_settings(env) -> dict:
+    out = {}
+    for name, kind in SHOP_SETTINGS.items():
+        raw = env.get(name)
+        if raw is None or raw == "":
+            continue
+        if kind is int:
+            if not raw.strip().isdigit():
+                raise ConfigError(f"{name} must be a whole number (got {raw!r})")
+            out[name] = int(raw)
+        else:
+            out[name] = raw.strip()
+    return out
 
 
 def engine_options(url: str) -> dict:

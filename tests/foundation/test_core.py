@@ -144,3 +144,14 @@ def test_embedded_defaults(tmp_path, monkeypatch):
     assert cfg["SENTEM_REDIS_URL"] is None and cfg["RATELIMIT_STORAGE_URI"] == "memory://"
     assert cfg["SENTEM_TEST_GATEWAY"] is True
     assert cfg["BUSINESS_REPRESENTATIVE"] == "정다진" and cfg["BUSINESS_PHONE"] == "1544-2755"
+
+
+def test_shop_settings_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SENTEM_RETURN_WINDOW_DAYS", "14")
+    monkeypatch.setenv("SENTEM_LOGIN_RATE_LIMIT", "10/minute")
+    cfg = config.build(str(tmp_path), {})
+    assert cfg["SENTEM_RETURN_WINDOW_DAYS"] == 14
+    assert cfg["SENTEM_LOGIN_RATE_LIMIT"] == "10/minute"
+    monkeypatch.setenv("SENTEM_SHIPPING_FEE", "3천원")
+    with pytest.raises(config.ConfigError, match="SENTEM_SHIPPING_FEE"):
+        config.build(str(tmp_path), {})
