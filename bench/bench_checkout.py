@@ -16,9 +16,10 @@ import os
 import queue
 import tempfile
 import threading
-import time
 
 from sqlalchemy import create_engine, text
+
+from bench.common import run_threads
 
 BUYERS = int(os.environ.get("BENCH_BUYERS", "400"))
 STOCK = int(os.environ.get("BENCH_STOCK", "50"))
@@ -129,13 +130,7 @@ def main() -> dict:
                 with lock:
                     outcomes.append(answer)
 
-        started = time.perf_counter()
-        threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
+        elapsed = run_threads(worker, THREADS)
 
         with app.app_context():
             from sentem.orders.models import Order, OrderLine

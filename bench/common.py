@@ -174,17 +174,22 @@ def _threaded(url: str, seconds: float, threads: int, headers: dict) -> dict:
         with lock:
             latencies.extend(mine)
 
-    started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(worker, threads)
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan")
     return {"rps": len(latencies) / elapsed, "p99_ms": p99, "tool": f"python threads x{threads}",
             "errors": errors[0], "socket_errors": ""}
+
+
+def run_threads(target, count: int) -> float:
+    """Run ``target`` in ``count`` threads at once; returns the wall time in seconds."""
+    started = time.perf_counter()
+    pool = [threading.Thread(target=target) for _ in range(count)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return time.perf_counter() - started
 
 
 def timeit(fn, n: int) -> float:
