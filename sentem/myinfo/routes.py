@@ -88,22 +88,22 @@ def _record_access(kind: str) -> None:
 @bp.get("/me/export.json")
 @member_required
 def export_json():
-    _record_access("export.json")
-    body = access.export_json(current_user.id)
-    db.session.commit()
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.json"',
-        "Cache-Control": "no-store"})
+    return _download("json", access.export_json, "application/json")
 
 
 @bp.get("/me/export.zip")
 @member_required
 def export_zip():
-    _record_access("export.zip")
-    body = access.export_zip(current_user.id)
+    return _download("zip", access.export_zip, "application/zip")
+
+
+def _download(ext: str, build, mimetype: str) -> Response:
+    """Record the access request, build the member's export and send it as an attachment."""
+    _record_access(f"export.{ext}")
+    body = build(current_user.id)
     db.session.commit()
-    return Response(body, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.zip"',
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="sentem-my-info-{clock.today():%Y%m%d}.{ext}"',
         "Cache-Control": "no-store"})
 
 
