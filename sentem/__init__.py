@@ -1,19 +1,26 @@
 """Sentem: the shop of 센템 (왓플래닛) that keeps its privacy policy by construction."""
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
 from flask import Flask
 
+from . import accounts, admin, cli, delivery, health, i18n, myinfo, orders, policy, privacy, shop, support, web
 from . import config as _config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .jobs import inprocess  # noqa: F401  (the in-process scheduler's job_runs table)
+from .security import datakeys  # noqa: F401  (the key store's data_keys table)
+from .security import keyring
+from .web import sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Feature packages, each a blueprint (``bp``) plus its registry entries.
-FEATURES = ("web", "accounts", "shop", "orders", "delivery", "myinfo", "support", "policy", "admin")
-URL_PREFIXES = {"admin": "/admin"}
+# The order matters: the privacy core first (features declare items for its purposes),
+# each feature after those it calls, the staff area and the commands last (they use
+# every feature's views and services). Each ``init_app`` registers everything its
+# package brings; nothing registers itself on import, and nothing is skipped.
+PACKAGES = (health, privacy, web, accounts, shop, orders, delivery, myinfo, support, policy, admin, cli)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,16 +31,13 @@ def create_app(config: dict | None = None) -> Flask:
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(_config.build(instance_path, config))
     register_extensions(app)
-    register_blueprints(app)
-    register_cli(app)
+    for package in PACKAGES:
+        package.init_app(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .security import keyring
-    from .web import i18n, sqlite
-
+    """Database, migrations, CSRF, Babel, Flask-Login, rate limits and the master key ring."""
     sqlite.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -49,15 +53,3 @@ def register_extensions(app: Flask) -> None:
                                                     app.config["SENTEM_MASTER_KEY"])
     if not app.config["SENTEM_REDIS_URL"]:
         logging.getLogger("sentem.jobs").info("no SENTEM_REDIS_URL: jobs run in-process")
-
-
-def register_blueprints(app: Flask) -> None:
-    for name in FEATURES:
-        module = importlib.import_module(f".{name}", __name__)
-        app.register_blueprint(module.bp, url_prefix=URL_PREFIXES.get(name))
-
-
-def register_cli(app: Flask) -> None:
-    from .cli import register
-
-    register(app)

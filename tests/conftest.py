@@ -17,7 +17,7 @@ import threading
 import pytest
 from sqlalchemy import create_engine, text
 
-from sentem import clock, create_app
+from sentem import clock, create_app, init_steps
 from sentem.extensions import db
 
 pytest_plugins = ["tests.fixtures_browser"]
@@ -38,7 +38,7 @@ if USE_PG and not all(PG.values()):
 
 def pytest_sessionstart(session):
     """Build missing or stale ``.mo`` files so that a bare ``pytest`` shows English pages."""
-    from sentem.web.i18n import compile_catalogs
+    from sentem.i18n import compile_catalogs
 
     compile_catalogs()
     _memoise_url_builders()
@@ -189,10 +189,7 @@ def app(template_instance, tmp_path, app_config):
     if USE_PG:
         _truncate_pg(app)
         with app.app_context():
-            from sentem.cli.init import STEPS
-
-            for step in STEPS:
-                step()
+            init_steps.run(app)
             db.session.commit()
     with app.app_context():
         yield app

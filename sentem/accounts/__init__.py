@@ -1,7 +1,18 @@
 """Membership: signup with item-by-item consent, login, logout."""
 from flask import Blueprint
 
+from ..extensions import login_manager
+from ..privacy import consent as ledger
+
 bp = Blueprint("accounts", __name__)
 
-from ..privacy import consent  # noqa: E402,F401  (consent_events table, ledger record class)
-from . import consents, history, loader, models, records, routes  # noqa: E402,F401  (routes, registry entries)
+
+def init_app(app) -> None:
+    """Routes, the member loader, the consent ledger's member port and registry entries."""
+    from . import consents, history, loader, records, routes  # noqa: F401  (tables, views)
+
+    consents.DECLARE.apply()
+    records.DECLARE.apply()
+    login_manager.user_loader(loader.load_member)
+    ledger.set_member_lookup(records.contact, records.active_ids)
+    app.register_blueprint(bp)

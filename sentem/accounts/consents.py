@@ -4,12 +4,14 @@ Each is shown with its purpose, items, retention, the right to refuse and what
 refusing means. Form field ``consent_<key>``; ledger kind ``consent.kind_for(key)``.
 Consents other features register later appear on the signup screen by themselves.
 """
-from ..privacy.registry import Consent, register_consent
+from ..privacy.registry import Consent, Declarations
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 _UNTIL_WITHDRAWAL_KO = "회원 탈퇴 시까지 (관계 법령에 따라 보존할 기록은 해당 기간까지)"
 _UNTIL_WITHDRAWAL_EN = "Until withdrawal (records the law requires are kept for the period it sets)"
 
-register_consent(Consent(
+DECLARE.consent(Consent(
     key="terms",
     label_ko="이용약관 동의 (필수)",
     label_en="Terms of use (required)",
@@ -21,7 +23,7 @@ register_consent(Consent(
     refusal_ko="동의를 거부할 권리가 있습니다. 다만 동의하지 않으면 회원가입을 할 수 없습니다.",
     refusal_en="You may refuse, but without this consent you cannot join.",
 ))
-register_consent(Consent(
+DECLARE.consent(Consent(
     key="privacy",
     label_ko="개인정보 수집·이용 동의 (필수)",
     label_en="Collection and use of personal data (required)",
@@ -35,7 +37,7 @@ register_consent(Consent(
     refusal_en=("You may refuse, but without the required items you cannot join. Optional items (birth date, "
                 "home phone, address, company, company phone, SNS account) may be left blank."),
 ))
-register_consent(Consent(
+DECLARE.consent(Consent(
     key="marketing_email",
     label_ko="마케팅 정보 이메일 수신 동의 (선택)",
     label_en="Marketing by email (optional)",
@@ -50,7 +52,7 @@ register_consent(Consent(
                 "You can withdraw at any time in My info."),
     channel="email",
 ))
-register_consent(Consent(
+DECLARE.consent(Consent(
     key="marketing_sms",
     label_ko="마케팅 정보 문자(SMS) 수신 동의 (선택)",
     label_en="Marketing by SMS (optional)",

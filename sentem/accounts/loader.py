@@ -1,13 +1,12 @@
 """Flask-Login's member loader."""
 from flask import session
 
-from ..extensions import db, login_manager
+from ..extensions import db
 from .models import Member
 
 EPOCH_KEY = "_sentem_epoch"
 
 
-@login_manager.user_loader
 def load_member(member_id: str):
     if not member_id.isdigit():
         return None

@@ -8,10 +8,11 @@ from .. import clock
 from ..extensions import db
 from ..notify import outbox
 from ..privacy import consent as ledger
-from ..privacy.registry import (REGISTRY, ArchiveItem, Item, RecordClass, Retention, register_item,
-                                register_record_class)
+from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from .history import LoginEvent
 from .models import Member
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 _PROFILE = "member_profile"
 for _item in (
@@ -30,9 +31,9 @@ for _item in (
     Item("company_phone", "회사 전화번호", "Company phone", ("member_mgmt",), policy_encrypted=True),
     Item("sns_account", "SNS 계정", "SNS account", ("member_mgmt",), policy_encrypted=True),
 ):
-    register_item(_item)
+    DECLARE.item(_item)
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=_PROFILE,
     label_ko="회원 정보",
     label_en="Member profile",
@@ -76,7 +77,8 @@ def destroy_profile(member_id: int) -> int:
     return db.session.execute(delete(Member).where(Member.id == member_id)).rowcount
 
 
-def _contact(member_id: int):
+def contact(member_id: int):
+    """The consent ledger's port: a member's data key, email and state (None if gone)."""
     member = db.session.get(Member, member_id)
     if member is None:
         return None
@@ -84,7 +86,8 @@ def _contact(member_id: int):
                                 active=member.status == "active")
 
 
-def _active_ids(ids: list[int]) -> set[int]:
+def active_ids(ids: list[int]) -> set[int]:
+    """The consent ledger's port: which of ``ids`` are active members."""
     active: set[int] = set()
     for start in range(0, len(ids), 500):  # bounded IN lists
         chunk = ids[start:start + 500]
@@ -93,14 +96,11 @@ def _active_ids(ids: list[int]) -> set[int]:
     return active
 
 
-ledger.set_member_lookup(_contact, _active_ids)
-
-
 # --- login history (service-usage record) -----------------------------------------------------------
 _LOGINS = "login_history"
-register_item(Item("login_ip", "접속 IP 정보", "IP address", ("security", "statistics"),
+DECLARE.item(Item("login_ip", "접속 IP 정보", "IP address", ("security", "statistics"),
                    collected_via="automatic", record_class=_LOGINS))
-register_item(Item("login_user_agent", "접속 브라우저 정보", "Browser (user agent)", ("security", "statistics"),
+DECLARE.item(Item("login_user_agent", "접속 브라우저 정보", "Browser (user agent)", ("security", "statistics"),
                    collected_via="automatic", record_class=_LOGINS))
 LOGIN_KINDS_KO = {"login": "로그인", "failure": "로그인 실패", "locked": "잠금 중 로그인 시도", "logout": "로그아웃"}
 LOGIN_RETENTION = Retention(years=5, starts="event")
@@ -145,7 +145,7 @@ def _logins_of(member_id: int) -> list[LoginEvent]:
                                    .order_by(LoginEvent.at, LoginEvent.id)).scalars())
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=_LOGINS,
     label_ko="로그인 기록 (서비스 이용 기록·접속 로그)",
     label_en="Login history (service-usage record, access log)",

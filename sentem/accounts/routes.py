@@ -12,8 +12,8 @@ from .. import clock
 from ..extensions import limiter
 from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
-from ..web.i18n import current_lang
-from ..web.safe_next import safe_next
+from ..i18n import current_lang
+from ..safe_next import safe_next
 from . import bp, history, services, verification
 from .forms import LoginForm, signup_form
 from .loader import EPOCH_KEY

@@ -8,9 +8,11 @@ from .. import clock
 from ..extensions import db
 from ..privacy import access_log
 from ..privacy.access_log import AccessLogEntry
-from ..privacy.registry import register_audit_section
+from ..privacy.registry import Declarations
 from .models import RoleChange, Staff
 from .permissions import GRANTS, ROLES
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 PERSONAL_PERMISSIONS = ("members.view", "members.unmask", "members.download", "orders.view", "orders.download",
                         "shipping.view", "rights.view", "inquiries.view", "archive.view", "marketing.send")
@@ -76,7 +78,7 @@ def reviews_section(start, end) -> dict:
             "unsigned": ", ".join(unsigned) or "-"}
 
 
-register_audit_section("staff_access", staff_access)
-register_audit_section("role_changes", role_changes)
-register_audit_section("access_log", access_log_section)
-register_audit_section("monthly_reviews", reviews_section)
+DECLARE.audit_section("staff_access", staff_access)
+DECLARE.audit_section("role_changes", role_changes)
+DECLARE.audit_section("access_log", access_log_section)
+DECLARE.audit_section("monthly_reviews", reviews_section)

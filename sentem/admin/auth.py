@@ -15,7 +15,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
-from ..web.safe_next import safe_next
+from ..safe_next import safe_next
 from . import bp, guard, staff_services
 from .forms import LoginForm, ReauthForm, TotpForm
 from .models import Staff

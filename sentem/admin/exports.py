@@ -8,7 +8,6 @@ from sqlalchemy import select
 from ..extensions import db
 from . import bp, downloads, guard
 from .forms import ReasonForm
-from .nav import register_nav
 
 
 
@@ -41,4 +40,3 @@ def download_orders():
     return downloads.csv_response("orders.csv", header, rows, kind="orders", reason=reason)
 
 
-register_nav("admin.downloads_page", "내려받기", "orders.download", 125)

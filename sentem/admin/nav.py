@@ -1,7 +1,7 @@
 """The staff area's navigation, built from the permission table for the current role.
 
-Areas add their entry with ``register_nav``; an entry shows only when its endpoint
-exists in this build and the role has its permission.
+Areas add their entry with ``register_nav``; an entry shows when the role has its
+permission. ``check(app)`` (from ``init_app``) fails when an entry names no view.
 """
 from __future__ import annotations
 
@@ -36,15 +36,24 @@ for _e in (
     ("admin.rights", "권리 행사 요청", "rights.view", 50),
     ("admin.inquiries", "상담 문의", "inquiries.view", 60),
     ("admin.policy", "처리방침·공지", "policy.view", 70),
+    ("admin.notices", "공지사항", "notices.post", 72),
     ("admin.marketing", "광고성 정보", "marketing.send", 75),
     ("admin.retention", "보존·파기", "retention.view", 80),
     ("admin.accesslog", "접속기록", "accesslog.view", 90),
     ("admin.reviews", "월간 점검", "reviews.view", 100),
     ("admin.audit_reports", "자체 감사", "audit.view", 110),
     ("admin.staff", "직원 관리", "staff.manage", 120),
+    ("admin.downloads_page", "내려받기", "orders.download", 125),
     ("admin.plan", "내부관리계획", "plan.view", 130),
 ):
     register_nav(*_e)
+
+
+def check(app) -> None:
+    """Every menu entry must name a real view: a missing screen fails ``create_app``."""
+    missing = sorted(e.endpoint for e in NAV.values() if e.endpoint not in app.view_functions)
+    if missing:
+        raise RuntimeError(f"staff navigation names views that do not exist: {', '.join(missing)}")
 
 
 def nav_for(staff) -> list[dict]:
@@ -53,8 +62,6 @@ def nav_for(staff) -> list[dict]:
         return []
     out = []
     for entry in sorted(NAV.values(), key=lambda e: (e.order, e.label)):
-        if entry.endpoint not in current_app.view_functions:
-            continue
         try:
             if not allowed(staff.role, entry.permission):
                 continue

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from .. import clock
-from ..cli.init import register_step
 from ..extensions import db
 from ..privacy import access_log
 from . import bp, guard, staff_services
@@ -26,8 +25,6 @@ def ensure_first_version() -> None:
                                    effective_on=clock.today(), created_at=clock.now()))
         db.session.flush()
 
-
-register_step(ensure_first_version)
 
 
 def publish(sections: list[dict], *, staff_id: int) -> PlanVersion:

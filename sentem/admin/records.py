@@ -8,7 +8,9 @@ from sqlalchemy import delete, select
 from .models import RoleChange, Staff
 
 from ..privacy.access_log import AccessLogEntry, AccessLogHead
-from ..privacy.registry import Item, RecordClass, Retention, register_item, register_record_class
+from ..privacy.registry import Declarations, Item, RecordClass, Retention
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 for _item in (
     Item("staff_login_id", "직원 로그인 ID", "Staff login ID", ("security",), required=True,
@@ -22,7 +24,7 @@ for _item in (
     Item("staff_access_ip", "직원 접속 IP", "Staff access IP address", ("security",), collected_via="staff",
          record_class="staff_access_log"),
 ):
-    register_item(_item)
+    DECLARE.item(_item)
 
 
 def _years_before(cutoff: _dt.datetime, years: int) -> _dt.datetime:
@@ -65,7 +67,7 @@ def _expire_access_log(cutoff: _dt.datetime, batch_size: int) -> int:
     return access_log.expire(cutoff, batch_size)
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key="staff_account",
     label_ko="직원 계정",
     label_en="Staff accounts",
@@ -78,7 +80,7 @@ register_record_class(RecordClass(
     models=(Staff,),
     order=900,
 ))
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key="staff_role_changes",
     label_ko="직원 권한 부여·변경·말소 기록",
     label_en="Staff role grants, changes and revocations",
@@ -91,7 +93,7 @@ register_record_class(RecordClass(
     models=(RoleChange,),
     order=910,
 ))
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key="staff_access_log",
     label_ko="개인정보취급자 접속기록",
     label_en="Staff access log",
@@ -104,9 +106,3 @@ register_record_class(RecordClass(
     models=(AccessLogEntry, AccessLogHead),
     order=920,
 ))
-
-
-from ..cli.init import register_step  # noqa: E402
-from ..privacy.access_log import ensure_head  # noqa: E402
-
-register_step(ensure_head)  # `flask init` creates the access log's chain head

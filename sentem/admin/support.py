@@ -18,11 +18,6 @@ from ..support import notices as notice_services
 from ..support.models import Inquiry
 from ..support.records import CATEGORY_LABELS, STATUS_LABELS
 from . import bp, guard
-from .nav import register_nav
-
-# Support staff post notices without seeing the policy area, so notices get their own entry.
-register_nav("admin.notices", "공지사항", "notices.post", 72)
-
 
 class AnswerForm(FlaskForm):
     body = TextAreaField("답변")

@@ -4,15 +4,10 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_migrate import upgrade
 
-# Steps features add (e.g. the first policy version); each must be idempotent.
-STEPS: list = []
-
-
-def register_step(fn):
-    if fn not in STEPS:
-        STEPS.append(fn)
-    return fn
+from .. import init_steps
+from ..extensions import db
 
 
 @click.command("init")
@@ -24,15 +19,11 @@ def init_command():
 
 
 def run_init() -> None:
-    from flask_migrate import upgrade
-
-    from ..extensions import db
-
+    """Migrations, then every package's idempotent init step (``sentem.init_steps``)."""
     upgrade()
     ring = current_app.extensions["sentem_keyring"]
     click.echo(f"key ring: {len(ring.keys)} master key(s), current {ring.current_kid} ({ring.source})")
-    for step in STEPS:
-        step()
+    init_steps.run(current_app)
     db.session.commit()
 
 

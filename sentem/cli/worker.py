@@ -13,9 +13,10 @@ def worker_command(burst, no_cron):
     url = current_app.config["SENTEM_REDIS_URL"]
     if not url:
         raise click.ClickException("SENTEM_REDIS_URL is not set: in the embedded mode jobs run in-process")
+    from ..jobs import schedule
     from ..jobs.worker import run_worker
 
-    run_worker(url, burst=burst, with_cron=not no_cron)
+    run_worker(url, schedule.entries(current_app), burst=burst, with_cron=not no_cron)
 
 
 COMMANDS = (worker_command,)

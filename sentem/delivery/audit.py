@@ -7,9 +7,11 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import register_audit_section
+from ..privacy.registry import Declarations
 from .models import AddressBookEntry, DeliveryRequest
 from .records import DELIVERY_RETENTION, _years_before
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 
 def delivery_section(start, end) -> dict:
@@ -33,4 +35,4 @@ def delivery_section(start, end) -> dict:
                       "탈퇴 회원의 배송지": orphans}}
 
 
-register_audit_section("delivery", delivery_section)
+DECLARE.audit_section("delivery", delivery_section)

@@ -15,10 +15,11 @@ from sqlalchemy import delete, select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import (REGISTRY, ArchiveItem, Item, RecordClass, Retention, register_item,
-                                register_record_class)
+from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import carriers
 from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 DELIVERY = "delivery"
 ADDRESS_BOOK = "address_book"
@@ -50,7 +51,7 @@ for _item in (
     Item("address_address2", "배송지 목록: 상세 주소", "Address book: address details", ("delivery",),
          collected_via="delivery", record_class=ADDRESS_BOOK),
 ):
-    register_item(_item)
+    DECLARE.item(_item)
 
 
 def _label(key: str) -> str:
@@ -196,7 +197,7 @@ def expire_address_book(cutoff: _dt.datetime, batch_size: int) -> int:
     return 0
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=DELIVERY,
     label_ko="배송(재화 등의 공급) 기록",
     label_en="Delivery (supply of goods) records",
@@ -215,7 +216,7 @@ register_record_class(RecordClass(
     order=50,
 ))
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=ADDRESS_BOOK,
     label_ko="배송지 목록",
     label_en="Saved delivery addresses",

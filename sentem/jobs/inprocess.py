@@ -40,7 +40,7 @@ def run_due(app, entries=None) -> list[str]:
     ran = []
     with app.app_context():
         now = clock.now()
-        for entry in (schedule.available() if entries is None else entries):
+        for entry in (schedule.entries(app) if entries is None else entries):
             row = db.session.get(JobRun, entry.name)
             if row is None:
                 row = JobRun(name=entry.name, last_run_at=now)

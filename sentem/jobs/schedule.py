@@ -1,49 +1,57 @@
-"""Every recurring duty, in one place.
+"""The recurring duties: each feature adds its entries from its ``init_app``.
 
-Each entry names a job function by import path, so this module imports no feature.
-The RQ cron scheduler (``flask worker``) and the in-process scheduler (embedded
-mode) both read this list.
+An entry names the job function itself (a ``@job``), so a typo or a missing
+function fails ``create_app`` instead of silently dropping a legal duty. The RQ
+cron scheduler (``flask worker``) and the in-process scheduler (embedded mode)
+both read the app's table through ``entries(app)``.
 """
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import Callable
+
+from croniter import croniter
+
+EXTENSION = "sentem_schedule"
 
 
 @dataclass(frozen=True)
 class Recurring:
     name: str
-    func: str  # "module:function"
+    func: Callable  # a function wrapped by ``sentem.jobs.job``
     cron: str  # crontab in UTC (Korea is UTC+9)
 
-    def resolve(self):
-        module, _, attr = self.func.partition(":")
-        return getattr(importlib.import_module(module), attr)
+    @property
+    def path(self) -> str:
+        """``module:function``, so that a spawned process can import the job by name."""
+        return f"{self.func.__module__}:{self.func.__qualname__}"
+
+    def resolve(self) -> Callable:
+        return self.func
 
 
-RECURRING: tuple[Recurring, ...] = (
-    # Retention sweep: daily at 03:00 KST, and hourly so that waiting duties never slip a day.
-    Recurring("retention-sweep", "sentem.privacy.retention.jobs:sweep_job", "5 * * * *"),
-    # Monthly access-log review (월 1회 점검): 1st of each month, 09:00 KST.
-    Recurring("access-log-review", "sentem.admin.reviews:open_monthly_review_job", "0 0 1 * *"),
-    # Quarterly self-audit (분기 1회 자체 감사): first day of each quarter, 06:00 KST, for the quarter just ended.
-    Recurring("quarterly-audit", "sentem.privacy.audit:quarterly_report_job", "0 21 31 3,6,9,12 *"),
-    # Network Act Art. 50⑧: every 2 years from consent, tell each consenting member.
-    Recurring("marketing-consent-notice", "sentem.support.marketing:biennial_notice_job", "0 1 * * *"),
-    # Withdrawals that waited on an open order complete once it settles.
-    Recurring("pending-withdrawals", "sentem.myinfo.jobs:complete_pending_withdrawals_job", "*/15 * * * *"),
-    # Refunds due within 3 business days: flag overdue ones.
-    Recurring("refund-deadlines", "sentem.orders.jobs:refund_deadline_job", "0 * * * *"),
-)
+def resolve_path(path: str) -> Callable:
+    """The job function named ``module:function`` (used in the spawned cron process)."""
+    module, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
-def available() -> list[Recurring]:
-    """The entries whose job function exists in this build."""
-    out = []
-    for r in RECURRING:
-        try:
-            r.resolve()
-        except (ImportError, AttributeError):
-            continue
-        out.append(r)
-    return out
+def add(app, *items: Recurring) -> None:
+    """Add recurring entries to ``app``'s schedule; a bad entry fails loudly."""
+    table = app.extensions.setdefault(EXTENSION, {})
+    for item in items:
+        if not getattr(item.func, "sentem_job", False):
+            raise ValueError(f"recurring {item.name}: {item.func!r} is not a @job")
+        if not croniter.is_valid(item.cron):
+            raise ValueError(f"recurring {item.name}: invalid cron {item.cron!r}")
+        if resolve_path(item.path) is not item.func:
+            raise ValueError(f"recurring {item.name}: {item.path} does not name the job")
+        if item.name in table and table[item.name] != item:
+            raise ValueError(f"recurring {item.name} registered twice")
+        table[item.name] = item
+
+
+def entries(app) -> list[Recurring]:
+    """Every recurring entry of ``app``, in registration order."""
+    return list(app.extensions.get(EXTENSION, {}).values())

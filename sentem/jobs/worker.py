@@ -39,8 +39,12 @@ def _hold_lease(conn: Redis, name: str) -> None:
     threading.Thread(target=renew, name="sentem-cron-lease", daemon=True).start()
 
 
-def run_cron(redis_url: str) -> None:
-    """Register every recurring job with RQ's cron scheduler and run it (blocks)."""
+def run_cron(redis_url: str, entries: list[tuple[str, str, str]]) -> None:
+    """Register every recurring job with RQ's cron scheduler and run it (blocks).
+
+    ``entries`` are ``(name, "module:function", cron)``: this runs in a spawned
+    process, which imports each job by name.
+    """
     from rq.cron import CronScheduler
 
     conn = Redis.from_url(redis_url)
@@ -51,8 +55,8 @@ def run_cron(redis_url: str) -> None:
         return  # the worker stopped while this scheduler was waiting its turn
     try:
         cron = CronScheduler(connection=conn, name=name)
-        for entry in schedule.available():
-            cron.register(entry.resolve(), QUEUE, cron=entry.cron, name=entry.name)
+        for name_, path, cron_line in entries:
+            cron.register(schedule.resolve_path(path), QUEUE, cron=cron_line, name=name_)
         cron.start()
     except KeyboardInterrupt:
         pass
@@ -61,12 +65,15 @@ def run_cron(redis_url: str) -> None:
             conn.delete(LEADER_KEY)  # hand over at once instead of after the lease expires
 
 
-def run_worker(redis_url: str, burst: bool = False, with_cron: bool = True) -> None:
-    """Work the queue; the cron scheduler runs in a child process beside it."""
+def run_worker(redis_url: str, entries=(), burst: bool = False, with_cron: bool = True) -> None:
+    """Work the queue; the cron scheduler runs in a child process beside it.
+
+    ``entries`` is the app's schedule (``schedule.entries(app)``).
+    """
     connection = Redis.from_url(redis_url)
     cron = None
     if with_cron and not burst:
-        cron = multiprocessing.get_context("spawn").Process(target=run_cron, args=(redis_url,), daemon=True)
+        cron = multiprocessing.get_context("spawn").Process(target=run_cron, args=(redis_url, [(e.name, e.path, e.cron) for e in entries]), daemon=True)
         cron.start()
     try:
         # SimpleWorker runs jobs in this process, where the app is already built; each

@@ -5,9 +5,11 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import RIGHTS_ANSWER_DAYS, register_audit_section
+from ..privacy.registry import RIGHTS_ANSWER_DAYS, Declarations
 from .models import RightsRequest
 from .records import KIND_LABELS
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 
 def rights_section(start, end) -> dict:
@@ -37,4 +39,4 @@ def rights_section(start, end) -> dict:
             "pending_withdrawals": pending, "chart": by_kind}
 
 
-register_audit_section("rights", rights_section)
+DECLARE.audit_section("rights", rights_section)

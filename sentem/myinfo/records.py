@@ -17,9 +17,10 @@ from sqlalchemy import delete, select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import (ArchiveItem, Item, RecordClass, Retention, register_item,
-                                register_record_class)
+from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from .models import CorrectionEvent, ProxyDocument, RightsRequest
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 RIGHTS = "rights_request"
 CORRECTIONS = "correction_event"
@@ -35,7 +36,7 @@ for _item in (
     Item("proxy_document", "대리인 증빙 서류", "Legal representative's documents", ("member_mgmt",),
          collected_via="consultation", record_class=RIGHTS),
 ):
-    register_item(_item)
+    DECLARE.item(_item)
 
 KIND_LABELS = {
     "access": ("열람", "Access"), "correction": ("정정", "Correction"), "deletion": ("삭제", "Deletion"),
@@ -133,7 +134,7 @@ def destroy_corrections(member_id: int) -> int:
     return db.session.execute(delete(CorrectionEvent).where(CorrectionEvent.member_id == member_id)).rowcount or 0
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=RIGHTS,
     label_ko="권리 행사 요청 기록",
     label_en="Rights requests",
@@ -150,7 +151,7 @@ register_record_class(RecordClass(
     order=80,
 ))
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=CORRECTIONS,
     label_ko="정정·삭제 이력",
     label_en="Corrections and deletions",

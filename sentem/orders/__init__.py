@@ -1,7 +1,17 @@
 """Checkout, payments, cancellations and refunds."""
 from flask import Blueprint
 
+from ..jobs import schedule
+
 bp = Blueprint("orders", __name__)
 
-from . import models, records, routes  # noqa: E402,F401
-from .gateways import testgateway  # noqa: E402,F401  (the test gateway's ledger table)
+
+def init_app(app) -> None:
+    """Routes, tables (the test gateway's ledger too), registry entries and the refund-deadline job."""
+    from . import jobs, models, records, routes  # noqa: F401  (tables, views)
+    from .gateways import testgateway  # noqa: F401  (the test gateway's ledger table)
+
+    records.DECLARE.apply()
+    # Refunds are due within 3 business days: flag overdue ones, hourly.
+    schedule.add(app, schedule.Recurring("refund-deadlines", jobs.refund_deadline_job, "0 * * * *"))
+    app.register_blueprint(bp)

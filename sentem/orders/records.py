@@ -15,9 +15,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import (ArchiveItem, Item, RecordClass, Retention, register_item,
-                                register_obligation_check, register_record_class)
+from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from .models import STATUS_LABELS, Cancellation, CheckoutToken, Order, OrderEvent, OrderLine, Payment, PaymentEvent
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 ORDERS, PAYMENTS, CANCELLATIONS = "orders", "payments", "cancellations_refunds"
 LEGAL_KO = "전자상거래 등에서의 소비자보호에 관한 법률 제6조 및 같은 법 시행령 제6조"
@@ -34,7 +35,7 @@ for _item in (
     Item("cancellation_record", "취소·청약철회·환불 기록", "Cancellation, withdrawal and refund records",
          ("contract", "payment"), encrypted=False, collected_via="automatic", record_class=CANCELLATIONS),
 ):
-    register_item(_item)
+    DECLARE.item(_item)
 
 
 def _kst(value) -> str:
@@ -203,24 +204,24 @@ def open_obligations(member_id: int) -> list[str]:
     return reasons
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=ORDERS, label_ko="주문(계약) 기록", label_en="Order (contract) records", items=("purchase_record",),
     legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS, on_withdrawal="archive",
     export=lambda member_id: [_order_row(o) for o in _orders(member_id)],
     collect_archive=lambda member_id: _archive(ORDERS, member_id),
     destroy=destroy_orders, expire=expire_orders, models=(Order, OrderLine, OrderEvent, CheckoutToken), order=40,
 ))
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=PAYMENTS, label_ko="대금 결제 기록", label_en="Payment records", items=("payment_record",),
     legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS, on_withdrawal="archive",
     export=_payment_rows, collect_archive=lambda member_id: _archive(PAYMENTS, member_id),
     destroy=destroy_payments, expire=_expire_none, models=(Payment, PaymentEvent), order=41,
 ))
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=CANCELLATIONS, label_ko="청약철회·취소·환불 기록", label_en="Cancellation, withdrawal and refund records",
     items=("cancellation_record",), legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS,
     on_withdrawal="archive", export=_cancellation_rows,
     collect_archive=lambda member_id: _archive(CANCELLATIONS, member_id),
     destroy=destroy_cancellations, expire=_expire_none, models=(Cancellation,), order=42,
 ))
-register_obligation_check(open_obligations)
+DECLARE.obligation_check(open_obligations)

@@ -3,5 +3,8 @@ from flask import Blueprint
 
 bp = Blueprint("policy", __name__)
 
-from ..privacy import policy_versions, registers  # noqa: E402,F401  (models, init step)
-from . import routes  # noqa: E402,F401
+
+def init_app(app) -> None:
+    from . import routes  # noqa: F401  (views)
+
+    app.register_blueprint(bp)

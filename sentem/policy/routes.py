@@ -2,7 +2,7 @@
 from flask import abort, render_template
 
 from ..privacy import policy_versions
-from ..web.i18n import current_lang
+from ..i18n import current_lang
 from . import bp, diff, view
 
 

@@ -1,1 +1,33 @@
-"""The privacy core: the registry of what the policy promises, and what keeps it."""
+"""The privacy core: the registry of what the policy promises, and what keeps it.
+
+``init_app`` brings the core's own tables, registry declarations (the policy's
+facts, the consent ledger), self-audit sections, health check, recurring duties and
+``flask init`` steps. Features add theirs from their own ``init_app``; the core
+imports none of them.
+"""
+from __future__ import annotations
+
+from .. import health, init_steps
+from ..jobs import schedule
+from ..jobs.schedule import Recurring
+from . import access_log, audit, consent, policy_facts, policy_versions, registers  # noqa: F401  (tables)
+from .retention import audit as retention_audit
+from .retention import jobs as retention_jobs
+from .retention import models as retention_models  # noqa: F401  (tables)
+from .retention import services as retention_services
+
+
+def init_app(app) -> None:
+    policy_facts.DECLARE.apply()  # purposes first: items name them
+    consent.DECLARE.apply()
+    retention_audit.DECLARE.apply()
+    health.add(app, "retention", retention_services.health_check)
+    init_steps.add(app, access_log.ensure_head, policy_versions.ensure_first_version)
+    schedule.add(
+        app,
+        # Retention sweep: hourly, so that waiting duties never slip a day.
+        Recurring("retention-sweep", retention_jobs.sweep_job, "5 * * * *"),
+        # Quarterly self-audit (분기 1회 자체 감사): 09:00 KST on the first day of each quarter,
+        # for the quarter just ended. (A "31st" would never fire in June or September.)
+        Recurring("quarterly-audit", audit.quarterly_report_job, "0 0 1 1,4,7,10 *"),
+    )

@@ -46,11 +46,6 @@ FIGURE_LABELS = {
     "value": "값",
 }
 
-# name -> section used only when no feature registered that name (the staff area fills this
-# with stand-ins that read the owning feature's tables).
-FALLBACK_SECTIONS: dict = {}
-
-
 def quarter_bounds(quarter: str) -> tuple[_dt.datetime, _dt.datetime]:
     """UTC instants of the start of ``YYYYQn`` (KST) and of the next quarter."""
     m = QUARTER_RE.match((quarter or "").strip().upper())
@@ -86,8 +81,7 @@ def build_report(quarter: str) -> dict:
     """Everything the quarterly report says, as plain data (JSON-serialisable)."""
     start, end = quarter_bounds(quarter)
     quarter = quarter.strip().upper()
-    chosen = dict(FALLBACK_SECTIONS)
-    chosen.update(REGISTRY.audit_sections)
+    chosen = dict(REGISTRY.audit_sections)
     sections = [_run_section(name, fn, start, end) for name, fn in sorted(chosen.items())]
     sections.append(_run_section("plaintext_scan", lambda s, e: audit_checks.scan_plaintext(), start, end))
     sections.append(_run_section("schema", lambda s, e: audit_checks.schema_consistency(), start, end))

@@ -22,7 +22,9 @@ from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..security.fields import Encrypted, personal_column
-from .registry import REGISTRY, Item, RecordClass, Retention, register_item, register_record_class
+from .registry import REGISTRY, Declarations, Item, RecordClass, Retention
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 RECORD_CLASS = "consent_record"
 
@@ -215,9 +217,9 @@ def _label(kind: str) -> str:
 
 # --- registry: the ledger's own items and record class --------------------------------------------
 
-register_item(Item("consent_ip", "동의 시 접속 IP", "IP address at consent", ("join", "security"),
+DECLARE.item(Item("consent_ip", "동의 시 접속 IP", "IP address at consent", ("join", "security"),
                    collected_via="automatic", record_class=RECORD_CLASS))
-register_item(Item("consent_user_agent", "동의 시 브라우저 정보", "Browser at consent", ("join", "security"),
+DECLARE.item(Item("consent_user_agent", "동의 시 브라우저 정보", "Browser at consent", ("join", "security"),
                    collected_via="automatic", record_class=RECORD_CLASS))
 
 
@@ -245,7 +247,7 @@ def expire(cutoff, batch_size: int) -> int:
     return 0
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=RECORD_CLASS,
     label_ko="동의 기록",
     label_en="Consent records",
@@ -261,3 +263,14 @@ register_record_class(RecordClass(
     models=(ConsentEvent,),
     order=20,
 ))
+
+
+def audit_section(start, end) -> dict:
+    """The self-audit's consent section: consent changes in the quarter, by kind."""
+    rows = db.session.execute(select(ConsentEvent.kind, ConsentEvent.granted, func.count()).where(
+        ConsentEvent.at >= start, ConsentEvent.at < end).group_by(ConsentEvent.kind, ConsentEvent.granted)).all()
+    chart = {f"{kind} {'동의' if granted else '철회'}": n for kind, granted, n in rows}
+    return {"title": "동의 현황", "events": sum(n for *_x, n in rows), "chart": chart}
+
+
+DECLARE.audit_section("consent", audit_section)

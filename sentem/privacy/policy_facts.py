@@ -2,7 +2,9 @@
 
 Source: ``shared/seed/privacy-policy.ko.txt`` (§1 purposes, §4 entrustment, §7 officer).
 """
-from .registry import REGISTRY, Entrustee, Officer, Purpose, register_purpose
+from .registry import Declarations, Entrustee, Officer, Purpose
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 for _p in (
     Purpose("join", "가입 의사 확인", "Confirming the intent to join"),
@@ -16,23 +18,21 @@ for _p in (
     Purpose("statistics", "접속 빈도 파악 및 서비스 이용 통계", "Access frequency and usage statistics"),
     Purpose("security", "부정 이용 방지 및 접속기록 보관", "Preventing misuse; keeping access records"),
 ):
-    register_purpose(_p)
+    DECLARE.purpose(_p)
 
-REGISTRY.officer = Officer(
+DECLARE.officer(Officer(
     name="정다진",
     title="대표이사",
     phone="1544-2755",
     department="경영지원팀",
     department_contact="정다진",
     department_phone="1544-7058",
-)
+))
 
-REGISTRY.entrustees[:] = [
-    Entrustee(
-        name="sentem",
-        tasks_ko="아이디, 이름, 비밀번호, 연락처(이메일, 휴대전화 번호)",
-        tasks_en="Login ID, name, password, contact details (email, mobile number)",
-        period_ko="회원 탈퇴 시까지",
-        period_en="Until withdrawal",
-    )
-]
+DECLARE.entrustee(Entrustee(
+    name="sentem",
+    tasks_ko="아이디, 이름, 비밀번호, 연락처(이메일, 휴대전화 번호)",
+    tasks_en="Login ID, name, password, contact details (email, mobile number)",
+    period_ko="회원 탈퇴 시까지",
+    period_en="Until withdrawal",
+))

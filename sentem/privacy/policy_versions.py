@@ -13,7 +13,6 @@ import datetime as _dt
 from sqlalchemy import select
 
 from .. import clock
-from ..cli.init import register_step
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from .registry import DESTRUCTION_DEADLINE_DAYS, POLICY_NOTICE_DAYS, REGISTRY, RIGHTS_ANSWER_DAYS
@@ -166,7 +165,6 @@ def prepare_draft(change: str) -> PolicyVersion:
     return draft
 
 
-@register_step
 def ensure_first_version() -> PolicyVersion | None:
     """Init step: seed the registers and publish version 1, effective at install. Idempotent."""
     from . import registers

@@ -227,5 +227,57 @@ def register_obligation_check(check: Callable[[int], list[str]]) -> None:
         REGISTRY.obligation_checks.append(check)
 
 
-# The policy's own facts (purposes, officer, entrustment) are part of the registry from the start.
-from . import policy_facts  # noqa: E402,F401
+
+class Declarations:
+    """What one module declares for the registry, kept until its package's ``init_app``.
+
+    A module writes ``DECLARE.item(...)``, ``DECLARE.record_class(...)`` at top level:
+    that only records the declaration here. ``apply()`` (called from ``init_app``)
+    puts them in the registry, so importing a module changes nothing global and the
+    order of registration is the one ``create_app`` chooses. Applying twice is harmless.
+    """
+
+    def __init__(self) -> None:
+        self._calls: list[tuple[Callable, tuple]] = []
+
+    def _add(self, fn: Callable, *args):
+        self._calls.append((fn, args))
+        return args[0]
+
+    def purpose(self, purpose: Purpose) -> Purpose:
+        return self._add(register_purpose, purpose)
+
+    def item(self, item: Item) -> Item:
+        return self._add(register_item, item)
+
+    def record_class(self, rc: RecordClass) -> RecordClass:
+        return self._add(register_record_class, rc)
+
+    def consent(self, consent: Consent) -> Consent:
+        return self._add(register_consent, consent)
+
+    def audit_section(self, name: str, section: Callable) -> Callable:
+        self._add(register_audit_section, name, section)
+        return section
+
+    def obligation_check(self, check: Callable[[int], list[str]]) -> Callable:
+        return self._add(register_obligation_check, check)
+
+    def officer(self, officer: Officer) -> Officer:
+        return self._add(_set_officer, officer)
+
+    def entrustee(self, entrustee: Entrustee) -> Entrustee:
+        return self._add(_add_entrustee, entrustee)
+
+    def apply(self) -> None:
+        for fn, args in self._calls:
+            fn(*args)
+
+
+def _set_officer(officer: Officer) -> None:
+    REGISTRY.officer = officer
+
+
+def _add_entrustee(entrustee: Entrustee) -> None:
+    if entrustee not in REGISTRY.entrustees:
+        REGISTRY.entrustees.append(entrustee)

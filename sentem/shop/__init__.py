@@ -3,8 +3,10 @@ from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
 
-from . import models, routes  # noqa: E402,F401
-from .pagecache import install as _install_page_cache  # noqa: E402
 
-# The catalog's page cache sits in front of the app (see ``pagecache``).
-bp.record_once(lambda state: _install_page_cache(state.app))
+def init_app(app) -> None:
+    """Routes, tables, and the catalog's page cache in front of the app (see ``pagecache``)."""
+    from . import models, pagecache, routes  # noqa: F401  (tables, views)
+
+    app.register_blueprint(bp)
+    pagecache.install(app)

@@ -95,7 +95,7 @@ def anonymous_cached(view):
     def wrapped(*args, **kwargs):
         if not _cacheable():
             return view(*args, **kwargs)
-        from ..web.i18n import current_lang
+        from ..i18n import current_lang
 
         key = (catalog_version(), current_lang(), request.full_path)
         hit = _get(_store(), key)

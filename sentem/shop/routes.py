@@ -106,7 +106,7 @@ def cart_remove():
 @bp.app_template_filter("won")
 def won(amount) -> str:
     """12000 → '12,000원' (English: '₩12,000')."""
-    from ..web.i18n import current_lang
+    from ..i18n import current_lang
 
     return f"₩{int(amount):,}" if current_lang() == "en" else f"{int(amount):,}원"
 

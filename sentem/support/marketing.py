@@ -238,6 +238,3 @@ def send_campaign_job(campaign_id: int) -> tuple[int, int]:
 
 def campaigns(limit: int = 50) -> list[Campaign]:
     return list(db.session.execute(select(Campaign).order_by(Campaign.id.desc()).limit(limit)).scalars())
-
-
-from .consent_notice import biennial_notice, biennial_notice_job  # noqa: E402,F401  (schedule path)

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import RecordClass, Retention, register_audit_section, register_record_class
+from ..privacy.registry import Declarations, RecordClass, Retention
 from .models import Campaign, CampaignSend, ConsentStatusNotice, Inquiry
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 RECORD_CLASS = "marketing_record"
 OUTCOMES = {"sent": "발송", "skipped": "제외"}
@@ -42,7 +44,7 @@ def destroy(member_id: int) -> int:
     return count
 
 
-register_record_class(RecordClass(
+DECLARE.record_class(RecordClass(
     key=RECORD_CLASS,
     label_ko="광고성 정보 발송 기록",
     label_en="Advertising message records",
@@ -83,4 +85,4 @@ def audit_section(start, end) -> dict:
     }
 
 
-register_audit_section("support", audit_section)
+DECLARE.audit_section("support", audit_section)

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import (ArchiveItem, Consent, Item, RecordClass, Retention, register_consent,
-                                register_item, register_obligation_check, register_record_class)
+from ..privacy.registry import ArchiveItem, Consent, Declarations, Item, RecordClass, Retention
 from .models import Inquiry, InquiryAnswer
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 RECORD_CLASS = "complaint_record"
 RETENTION = Retention(years=3, starts="answer")
@@ -27,15 +28,15 @@ for _item in (
     Item("inquiry_answer", "상담 답변", "Answer to the inquiry", ("member_mgmt",),
          collected_via="consultation", record_class=RECORD_CLASS),
 ):
-    register_item(_item)
+    DECLARE.item(_item)
 
-register_consent(Consent(
+DECLARE.consent(Consent(
     key="notices", label_ko="공지사항 알림 수신 (선택)", label_en="Notice alerts (optional)", required=False,
     purposes=("member_mgmt",), items=("email",), retention_ko="회원 탈퇴 또는 동의 철회 시까지",
     retention_en="Until withdrawal or until consent is withdrawn",
     refusal_ko="동의하지 않아도 모든 서비스를 이용할 수 있으며, 공지사항은 게시판에서 보실 수 있습니다.",
     refusal_en="You can use every service without it; notices stay on the notices board."))
-register_consent(Consent(
+DECLARE.consent(Consent(
     key="marketing_sms_night", label_ko="야간(21시~08시) 광고성 문자 수신 (선택)",
     label_en="Advertising text messages at night, 21:00-08:00 (optional)", required=False,
     purposes=("marketing",), items=("mobile",), retention_ko="회원 탈퇴 또는 동의 철회 시까지",
@@ -108,8 +109,8 @@ def open_disputes(member_id: int) -> list[str]:
     return [f"처리 중인 분쟁 상담이 {count}건 있습니다. 답변이 끝나면 탈퇴가 완료됩니다."] if count else []
 
 
-register_obligation_check(open_disputes)
-register_record_class(RecordClass(
+DECLARE.obligation_check(open_disputes)
+DECLARE.record_class(RecordClass(
     key=RECORD_CLASS,
     label_ko="소비자 불만 또는 분쟁 처리 기록(상담 게시판)",
     label_en="Consumer complaint and dispute records (consultation board)",

@@ -71,7 +71,7 @@ def support_new():
             else:
                 flash(_("문의가 접수되었습니다."), "success")
                 return redirect(url_for("support.support_detail", inquiry_id=inquiry.id))
-    from ..web.i18n import current_lang
+    from ..i18n import current_lang
 
     return render_template("support/new.html", form=form, errors=errors,
                            retention=records.RETENTION.describe(current_lang())), (400 if errors else 200)

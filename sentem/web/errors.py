@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..i18n import current_lang
 from . import bp
 
 MESSAGES = {
@@ -39,8 +40,6 @@ CSRF_DETAIL = {
 
 def render_error(code: int, detail: str | None = None):
     """The error page (or JSON for JSON clients) for ``code``, in the visitor's language."""
-    from .i18n import current_lang
-
     table = EN if current_lang() == "en" else MESSAGES
     title, message = table.get(code, table[500])
     if request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
@@ -50,8 +49,6 @@ def render_error(code: int, detail: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(exc):
-    from .i18n import current_lang
-
     return render_error(400, CSRF_DETAIL.get(current_lang(), CSRF_DETAIL["ko"]))
 
 

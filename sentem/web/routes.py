@@ -1,9 +1,14 @@
 """Health check and language switch."""
 from flask import current_app, jsonify, redirect, request
 
-from . import bp, health
-from .i18n import LANG_COOKIE
-from .safe_next import safe_next
+from flask_babel import refresh
+
+from .. import health
+from ..i18n import LANG_COOKIE, current_lang
+from ..jobs import inprocess
+from ..privacy.registry import REGISTRY
+from ..safe_next import safe_next
+from . import bp
 
 
 @bp.get("/healthz")
@@ -26,9 +31,6 @@ def set_language(code):
 
 @bp.app_context_processor
 def shell_context():
-    from ..privacy.registry import REGISTRY
-    from .i18n import current_lang
-
     return {"current_lang": current_lang, "privacy_officer": REGISTRY.officer}
 
 
@@ -36,14 +38,10 @@ def shell_context():
 def fresh_locale():
     # Flask-Babel caches the locale on the app context; when one context serves several
     # requests (tests, CLI), each request must pick its own language again.
-    from flask_babel import refresh
-
     refresh()
 
 
 @bp.before_app_request
 def start_inprocess_scheduler():
     # Embedded mode only: the recurring duties run in this process once it serves.
-    from ..jobs import inprocess
-
     inprocess.start(current_app._get_current_object())

@@ -8,7 +8,7 @@ import pytest
 
 from sentem import clock, config
 from sentem.security import keyring, masking, passwords
-from sentem.web.safe_next import safe_next
+from sentem.safe_next import safe_next
 
 
 def test_argon2id_hash_verify_and_rehash_when_parameters_change(app):

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from sentem import clock
 from sentem.extensions import db
 from sentem.jobs import enqueue, inprocess, schedule
@@ -105,13 +107,20 @@ def test_in_process_scheduler_runs_each_occurrence_once(app):
     assert len(calls) == 2
 
 
-def test_schedule_lists_the_recurring_duties():
-    names = {r.name for r in schedule.RECURRING}
-    assert {"retention-sweep", "access-log-review", "quarterly-audit", "marketing-consent-notice"} <= names
-    for entry in schedule.RECURRING:
-        assert len(entry.cron.split()) == 5 and ":" in entry.func
-    for entry in schedule.available():
-        assert callable(entry.resolve())
+def test_schedule_lists_the_recurring_duties(app):
+    names = [r.name for r in schedule.entries(app)]
+    assert sorted(names) == ["access-log-review", "marketing-consent-notice", "pending-withdrawals",
+                             "quarterly-audit", "refund-deadlines", "retention-sweep"]
+    for entry in schedule.entries(app):
+        assert len(entry.cron.split()) == 5
+        assert schedule.resolve_path(entry.path) is entry.func  # the spawned cron process finds it
+
+
+def test_a_recurring_entry_that_is_not_a_job_fails_loudly(app):
+    with pytest.raises(ValueError, match="not a @job"):
+        schedule.add(app, schedule.Recurring("broken", print, "0 * * * *"))
+    with pytest.raises(ValueError, match="invalid cron"):
+        schedule.add(app, schedule.Recurring("broken", schedule.entries(app)[0].func, "0 21 31 2 * *x"))
 
 
 def test_two_processes_sharing_a_database_run_an_occurrence_once(app):

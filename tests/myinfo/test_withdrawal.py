@@ -117,10 +117,10 @@ def test_withdraw_posts_without_csrf_are_refused(app):
     assert m.status == "active"
 
 
-def test_pending_withdrawal_job_is_scheduled():
+def test_pending_withdrawal_job_is_scheduled(app):
     from sentem.jobs import schedule
 
-    names = {r.name: r for r in schedule.available()}
+    names = {r.name: r for r in schedule.entries(app)}
     assert "pending-withdrawals" in names
     assert getattr(names["pending-withdrawals"].resolve(), "sentem_job", False)
 

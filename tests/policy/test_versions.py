@@ -82,10 +82,9 @@ def test_cli_publish_refuses_early_date_and_publishes(runner):
 
 
 def test_init_step_is_idempotent(app):
-    from sentem.cli.init import STEPS
+    from sentem import init_steps
 
-    for step in STEPS:
-        step()
+    init_steps.run(app)
     db.session.commit()
     assert [v.label for v in policy_versions.all_versions(published_only=False)] == ["v1"]
     assert len(registers.entrustments()) == 1

@@ -53,7 +53,7 @@ def test_bad_as_of_is_refused(app, runner):
 
 
 def test_sweep_job_on_the_schedule_and_runs(app, toy):
-    entry = {e.name: e for e in schedule.available()}["retention-sweep"]
+    entry = {e.name: e for e in schedule.entries(app)}["retention-sweep"]
     assert entry.resolve() is sweep_job
     m_id = _withdrawn("J-1")
     result = sweep_job()

@@ -5,7 +5,7 @@ from sentem import clock
 from sentem.extensions import db
 from sentem.notify import outbox
 from sentem.privacy import consent
-from sentem.support import marketing
+from sentem.support import consent_notice, marketing
 from sentem.support.models import CampaignSend
 from tests.builders import make_member
 from tests.support.builders import grant, verify_email
@@ -115,15 +115,15 @@ def test_biennial_notice_once_per_two_years(app):
     clock.freeze("2024-11-27T01:00:00+00:00")
     grant(member, "marketing_email")
     clock.freeze("2026-11-26T01:00:00+00:00")
-    assert marketing.biennial_notice() == 0  # not yet two years
+    assert consent_notice.biennial_notice() == 0  # not yet two years
     clock.freeze("2026-11-28T01:00:00+00:00")
-    assert marketing.biennial_notice() == 1
+    assert consent_notice.biennial_notice() == 1
     msg = outbox.messages(category="marketing_consent_notice")[0]
     assert "2024-11-27" in msg["body"] and "센템" in msg["body"] and "/me/consents" in msg["body"]
-    assert marketing.biennial_notice() == 0  # idempotent
-    assert marketing.biennial_notice_job() == 0
+    assert consent_notice.biennial_notice() == 0  # idempotent
+    assert consent_notice.biennial_notice_job() == 0
     clock.freeze(dt.datetime(2028, 11, 28, 1, tzinfo=dt.timezone.utc))
-    assert marketing.biennial_notice() == 1  # the 4-year mark
+    assert consent_notice.biennial_notice() == 1  # the 4-year mark
 
 
 def test_marketing_records_are_exported_and_destroyed(app):
@@ -154,5 +154,5 @@ def test_audit_section_counts_late_privacy_inquiries(app):
 def test_biennial_job_is_on_the_schedule(app):
     from sentem.jobs import schedule
 
-    entry = {r.name: r for r in schedule.available()}["marketing-consent-notice"]
-    assert entry.resolve() is marketing.biennial_notice_job
+    entry = {r.name: r for r in schedule.entries(app)}["marketing-consent-notice"]
+    assert entry.resolve() is consent_notice.biennial_notice_job

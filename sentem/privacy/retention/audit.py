@@ -6,9 +6,11 @@ from sqlalchemy import func, select
 
 from ... import clock
 from ...extensions import db
-from ..registry import DESTRUCTION_DEADLINE_DAYS, register_audit_section
+from ..registry import DESTRUCTION_DEADLINE_DAYS, Declarations
 from .ledger import ACTION_LABELS
 from .models import DestructionLedger, Duty, RetentionHold
+
+DECLARE = Declarations()  # applied by the package's init_app
 
 
 def retention_section(start, end) -> dict:
@@ -36,4 +38,4 @@ def retention_section(start, end) -> dict:
             "chart": chart}
 
 
-register_audit_section("retention", retention_section)
+DECLARE.audit_section("retention", retention_section)

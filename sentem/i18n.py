@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app, has_request_context, request
 
 LANG_COOKIE = "lang"
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def select_locale() -> str:
@@ -25,7 +25,7 @@ def select_locale() -> str:
 
 def translation_dirs() -> str:
     """Every feature's catalog folder, ``;``-separated as Flask-Babel expects."""
-    from ..config import _translation_dirs
+    from .config import _translation_dirs
 
     return _translation_dirs()
 

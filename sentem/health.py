@@ -1,4 +1,8 @@
-"""Health checks: each returns (ok, detail). Features add theirs with ``register``."""
+"""Health checks: each returns (ok, detail). Packages add theirs with ``add(app, …)``.
+
+The databases and Redis are checked for every app; the retention engine adds its
+"no duty past its deadline" check from the privacy core's ``init_app``.
+"""
 from __future__ import annotations
 
 from typing import Callable
@@ -6,13 +10,22 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy import text
 
-from ..extensions import db
+from .extensions import db
 
-CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {}
+EXTENSION = "sentem_health"
+Check = Callable[[], "tuple[bool, str]"]
 
 
-def register(name: str, check: Callable[[], tuple[bool, str]]) -> None:
-    CHECKS[name] = check
+def add(app, name: str, check: Check) -> None:
+    app.extensions.setdefault(EXTENSION, {})[name] = check
+
+
+def init_app(app) -> None:
+    """The checks every Sentem app has: three databases and (when configured) Redis."""
+    add(app, "main_db", lambda: _database(None))
+    add(app, "archive_db", lambda: _database("archive"))
+    add(app, "keys_db", lambda: _database("keys"))
+    add(app, "redis", _redis)
 
 
 def _database(bind: str | None) -> tuple[bool, str]:
@@ -37,15 +50,11 @@ def _redis() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
-register("main_db", lambda: _database(None))
-register("archive_db", lambda: _database("archive"))
-register("keys_db", lambda: _database("keys"))
-register("redis", _redis)
-
-
-def run_all() -> tuple[bool, dict]:
+def run_all(app=None) -> tuple[bool, dict]:
+    """Every check of ``app`` (default: the current one): (all ok, {name: {ok, detail}})."""
+    app = app or current_app
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in app.extensions.get(EXTENSION, {}).items():
         try:
             ok, detail = check()
         except Exception as exc:
