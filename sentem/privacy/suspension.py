@@ -15,7 +15,7 @@ rights requests, shipping an order already placed) are no "statistics".
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Select, func, select
 
