@@ -1,4 +1,9 @@
-"""Figures for the dashboard, each from a feature that may not be installed."""
+"""Figures for the dashboard, each from a feature that may not be installed.
+
+The order trend is a usage statistic, so members who suspended statistics (PIPA Art. 37)
+are left out of it; the other panels are work to do (shipping, rights requests, retention
+duties) and count everybody, because the duty stands whatever the member suspended.
+"""
 from __future__ import annotations
 
 import datetime as _dt
@@ -8,6 +13,7 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
+from ..privacy import suspension
 from .charts import BarChart
 from .permissions import allowed
 
@@ -31,13 +37,14 @@ def orders_per_day(days: int = 14) -> BarChart:
 
     today = clock.today()
     start = clock.start_of_day(today - _dt.timedelta(days=days - 1))
-    rows = db.session.execute(select(Order.created_at).where(Order.created_at >= start)).scalars().all()
+    counted = Order.member_id.not_in(suspension.suspended_ids(suspension.STATISTICS))
+    rows = db.session.execute(select(Order.created_at).where(Order.created_at >= start, counted)).scalars().all()
     counts = {today - _dt.timedelta(days=i): 0 for i in range(days)}
     for created in rows:
         d = clock.to_kst(created).date()
         if d in counts:
             counts[d] += 1
-    return BarChart("최근 14일 주문 수", [(d.strftime("%m-%d"), counts[d]) for d in sorted(counts)], unit="건")
+    return BarChart("최근 14일 주문 수 (통계 처리정지 회원 제외)", [(d.strftime("%m-%d"), counts[d]) for d in sorted(counts)], unit="건")
 
 
 def shipments_pending() -> BarChart:

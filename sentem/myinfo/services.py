@@ -13,15 +13,17 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..privacy import suspension
 from ..privacy.registry import REGISTRY
 from . import deps
 from .models import RightsRequest
 
 # Ledger kinds for suspension of processing (PIPA Art. 37): granted=True means
-# "suspended". They are not signup consents, so they are not registered as such.
+# "suspended". They are not signup consents, so they are not registered as such;
+# what each one stops is decided in ``privacy.suspension``.
 SUSPENSIONS = {
-    "suspend_statistics": ("통계·추천 목적 이용 정지", "Suspend use for statistics and recommendations"),
-    "suspend_optional": ("선택 항목 처리 정지", "Suspend processing of optional items"),
+    suspension.STATISTICS: ("통계·추천 목적 이용 정지", "Suspend use for statistics and recommendations"),
+    suspension.OPTIONAL: ("선택 항목 처리 정지", "Suspend processing of optional items"),
 }
 
 
@@ -56,28 +58,29 @@ def marketing_kinds(channel: str | None = None) -> list[str]:
 
 
 def excluded_from_marketing(member_id: int, channel: str | None = None) -> bool:
-    """True unless the member is active and currently consents to marketing (on ``channel``)."""
+    """True unless the member is active, currently consents to marketing (on ``channel``) and has
+    not suspended processing for statistics and recommendations (as campaign audiences do)."""
     member = _member(member_id)
     if member is None or member.status != "active":
+        return True
+    if suspension.is_suspended(member_id, suspension.STATISTICS):
         return True
     current = deps.consent_current(member_id)
     return not any(current.get(kind) for kind in marketing_kinds(channel))
 
 
 def statistics_allowed(member_id: int) -> bool:
-    """Whether the member's data may feed statistics and recommendations."""
-    member = _member(member_id)
-    if member is None or member.status != "active":
-        return False
-    return not deps.consent_current(member_id).get("suspend_statistics", False)
+    """Whether the member's data may feed statistics and recommendations (``privacy.suspension``)."""
+    return suspension.statistics_allowed(member_id)
 
 
 def optional_processing_allowed(member_id: int) -> bool:
-    """Whether optional items (birth date, company, SNS…) may be used at all."""
+    """Whether optional items (birth date, company, SNS…) may be used: not after withdrawal, not
+    while suspended (``privacy.suspension``)."""
     member = _member(member_id)
     if member is None or member.status == "withdrawn":
         return False
-    return not deps.consent_current(member_id).get("suspend_optional", False)
+    return suspension.optional_processing_allowed(member_id)
 
 
 def answered_now(member, kind: str, outcome: str, *, subject: str | None = None,

@@ -131,6 +131,13 @@ def member_ids_with(kind: str) -> list[int]:
     return [i for i in ids if _is_active(i)]
 
 
+def active_members(member_ids: list[int]) -> set[int]:
+    """The subset of ``member_ids`` that are active members, through the member feature's port."""
+    if _active_filter is not None:
+        return set(_active_filter(list(member_ids)))
+    return {i for i in member_ids if _is_active(i)}
+
+
 def _is_active(member_id: int) -> bool:
     contact = _member_lookup(member_id) if _member_lookup else None
     return bool(contact and contact.active)

@@ -64,7 +64,7 @@ def test_last_officer_cannot_be_demoted(client):
     other = make_staff("privacy_officer")
     staff_login(client, officer)
     client.post(f"/admin/staff/{other[0].id}/deactivate", data={"reason": "퇴사", "confirm": "y"})
-    r = client.post(f"/admin/staff/{officer[0].id}/role", data={"role": "auditor", "reason": "이동"})
+    client.post(f"/admin/staff/{officer[0].id}/role", data={"role": "auditor", "reason": "이동"})
     db.session.expire_all()
     assert db.session.get(Staff, officer[0].id).role == "privacy_officer"
 
