@@ -1,10 +1,6 @@
 """The staff area, gated once for the whole blueprint; one module per area."""
-from flask import Blueprint
-
 from .. import init_steps
 from ..jobs import schedule
-
-bp = Blueprint("admin", __name__)
 
 
 def init_app(app) -> None:
@@ -12,9 +8,17 @@ def init_app(app) -> None:
 
     Called last: the screens name the features' views and services.
     """
-    from . import (accesslog, audit, audit_sections, auth, dashboard, exports, filters, gate,  # noqa: F401
-                   marketing, members, models, nav, orders, plan, policy, records, retention, reviews,
-                   rights, shipping, staff, support)
+    from ..accounts import admin as members  # noqa: F401
+    from ..delivery import admin as shipping  # noqa: F401
+    from ..myinfo import admin as rights  # noqa: F401
+    from ..orders import admin as orders  # noqa: F401
+    from ..policy import admin as policy  # noqa: F401
+    from ..staff import audit as audit_sections
+    from ..staff import bp, filters, models, nav, records  # noqa: F401
+    from ..support import admin as support  # noqa: F401
+    from ..support import admin_marketing as marketing  # noqa: F401
+    from . import auth, dashboard, exports, gate, plan, staff  # noqa: F401
+    from .privacy import accesslog, audit, retention, reviews  # noqa: F401
 
     records.DECLARE.apply()
     audit_sections.DECLARE.apply()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 
-from . import bp, guard
+from ..staff import bp, guard
 from .dashboard_data import panels
 
 

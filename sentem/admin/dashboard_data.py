@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from .charts import BarChart
-from .permissions import allowed
+from ..privacy.charts import BarChart
+from ..staff.permissions import allowed
 
 log = logging.getLogger("sentem.admin")
 

@@ -6,7 +6,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from ..extensions import db
-from . import bp, downloads, guard
+from ..staff import bp, downloads, guard
 from .forms import ReasonForm
 
 

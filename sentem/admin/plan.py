@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
-from . import bp, guard, staff_services
-from .models import PlanAcknowledgement, PlanVersion
+from ..staff import bp, guard
+from ..staff import services as staff_services
+from ..staff.models import PlanAcknowledgement, PlanVersion
 from .plan_content import SECTION_KEYS, default_sections
 
 

@@ -58,7 +58,7 @@ def seed_catalog() -> tuple[int, int]:
 def seed_staff() -> list[tuple[str, str, str | None, str | None]]:
     """One demo staff account per role: (role, login, password, totp secret); None when it already existed."""
     try:
-        from ..admin.staff_services import create_staff, find_by_login_id
+        from ..staff.services import create_staff, find_by_login_id
     except ImportError:
         return []
     out = []

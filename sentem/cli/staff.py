@@ -18,7 +18,7 @@ def staff_group():
 @with_appcontext
 def create_command(login, role, name):
     """Create a staff account; prints its password and TOTP secret once."""
-    from ..admin.staff_services import StaffError, create_staff, provisioning_uri
+    from ..staff.services import StaffError, create_staff, provisioning_uri
 
     try:
         staff, password, secret = create_staff(login, role, name=name)
@@ -32,7 +32,7 @@ def create_command(login, role, name):
 
 
 def _find(login):
-    from ..admin.staff_services import find_by_login_id
+    from ..staff.services import find_by_login_id
 
     staff = find_by_login_id(login)
     if staff is None:
@@ -45,7 +45,7 @@ def _find(login):
 @with_appcontext
 def unlock_command(login):
     """Lift a lockout after too many failed sign-ins."""
-    from ..admin.staff_services import unlock
+    from ..staff.services import unlock
     from ..extensions import db
     from ..privacy import access_log
 
@@ -61,7 +61,7 @@ def unlock_command(login):
 @with_appcontext
 def reset_command(login):
     """New password and TOTP secret (lost authenticator); prints them once."""
-    from ..admin.staff_services import StaffError, provisioning_uri, reset_credentials
+    from ..staff.services import StaffError, provisioning_uri, reset_credentials
     from ..extensions import db
     from ..privacy import access_log
 
@@ -81,7 +81,7 @@ def reset_command(login):
 @with_appcontext
 def list_command():
     """List staff accounts (login, role, active, last seen)."""
-    from ..admin.staff_services import all_staff
+    from ..staff.services import all_staff
 
     for s in all_staff():
         click.echo(f"{s.id}\t{s.login_id}\t{s.role}\t{'active' if s.active else 'inactive'}\t{s.last_seen_at or '-'}")

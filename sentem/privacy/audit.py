@@ -127,7 +127,7 @@ def to_html(report: dict) -> str:
 
 def charts_for(report: dict) -> dict:
     """Bar charts of the sections that carry a ``chart`` mapping."""
-    from ..admin.charts import BarChart
+    from .charts import BarChart
 
     out = {}
     for s in report["sections"]:
@@ -140,7 +140,7 @@ def charts_for(report: dict) -> dict:
 
 def build_and_store(quarter: str, *, staff_id: int | None = None):
     """Build, render and keep the report (committed). Returns the AuditReport row."""
-    from ..admin.models import AuditReport
+    from ..staff.models import AuditReport
 
     report = build_report(quarter)
     row = AuditReport(quarter=report["quarter"], created_at=clock.now(), created_by_id=staff_id,

@@ -1,5 +1,5 @@
 """The internal management plan: contents, acknowledgements, new versions."""
-from sentem.admin.models import PlanAcknowledgement, PlanVersion
+from sentem.staff.models import PlanAcknowledgement, PlanVersion
 from sentem.extensions import db
 
 from .builders import make_staff, staff_login

@@ -3,8 +3,8 @@ import datetime as dt
 import json
 
 from sentem import clock
-from sentem.admin.models import MonthlyReview
-from sentem.admin.reviews import open_monthly_review_job
+from sentem.staff.models import MonthlyReview
+from sentem.admin.privacy.reviews import open_monthly_review_job
 from sentem.extensions import db
 from sentem.privacy import access_log
 from tests.builders import make_member

@@ -1,6 +1,6 @@
 """Staff management by the privacy officer: create, change role, revoke — all recorded."""
 from sentem import clock
-from sentem.admin.models import RoleChange, Staff
+from sentem.staff.models import RoleChange, Staff
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
 
@@ -70,7 +70,7 @@ def test_last_officer_cannot_be_demoted(client):
 
 
 def test_deactivated_accounts_expire_after_their_records(app):
-    from sentem.admin import staff_services
+    from sentem.staff import services as staff_services
     from sentem.privacy.registry import REGISTRY
 
     with clock.frozen_at("2021-01-05"):

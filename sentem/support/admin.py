@@ -17,7 +17,7 @@ from ..support import inquiries as inquiry_services
 from ..support import notices as notice_services
 from ..support.models import Inquiry
 from ..support.records import CATEGORY_LABELS, STATUS_LABELS
-from . import bp, guard
+from ..staff import bp, guard
 
 class AnswerForm(FlaskForm):
     body = TextAreaField("답변")

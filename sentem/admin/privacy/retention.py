@@ -11,11 +11,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..extensions import db
-from ..privacy import access_log
-from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
-from ..privacy.retention import archive, ledger, services
-from . import bp, guard
+from ...extensions import db
+from ...privacy import access_log
+from ...privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
+from ...privacy.retention import archive, ledger, services
+from ...staff import bp, guard
 
 ON_WITHDRAWAL_KO = {"destroy": "탈퇴 시 파기", "archive": "분리보관 후 기간 만료 시 파기", "keep": "계정과 무관(보존기간 만료 시 파기)"}
 STARTS_KO = {"transaction": "거래일", "withdrawal": "탈퇴", "event": "발생일", "answer": "답변일",

@@ -106,7 +106,7 @@ def _retention_banner(staff):
 def _plan_banner(staff):
     if staff is None:
         return None
-    from .plan import current_version
+    from ..admin.plan import current_version
     from .models import PlanAcknowledgement
     from ..extensions import db
 

@@ -7,14 +7,15 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from .. import clock
-from ..extensions import db
-from ..jobs import job
-from ..privacy import access_log
-from . import bp, guard, staff_services
-from .forms import SignoffForm
-from .models import MonthlyReview
-from .review_checks import KIND_KO, findings_for
+from ... import clock
+from ...extensions import db
+from ...jobs import job
+from ...privacy import access_log
+from ...staff import bp, guard
+from ...staff import services as staff_services
+from ..forms import SignoffForm
+from ...staff.models import MonthlyReview
+from ...privacy.review_checks import KIND_KO, findings_for
 
 
 def previous_month(today: _dt.date | None = None) -> str:

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..orders import cancellation
 from ..orders.models import STATUS_LABELS, Cancellation, Order
 from ..orders.services import CANCELLABLE, InvalidTransition, find, transition
-from . import bp, guard
+from ..staff import bp, guard
 
 PAGE_SIZE = 50
 

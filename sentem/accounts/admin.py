@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..privacy import access_log
 from ..security import blind_index
-from . import bp, downloads, exports, guard  # noqa: F401  (exports: the downloads page)
-from .forms import ReasonForm, SearchForm
-from .member_views import PAGE_SIZE, masked_row, plain_row
+from ..staff import bp, downloads, guard
+from ..admin.forms import ReasonForm, SearchForm
+from .admin_rows import PAGE_SIZE, masked_row, plain_row
 
 SEARCH_COLUMNS = {"login_id": "login_id_bidx", "email": "email_bidx", "mobile": "mobile_bidx"}
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}

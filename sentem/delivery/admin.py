@@ -14,7 +14,7 @@ from ..delivery import carriers, shipping as workflow, staffview
 from ..delivery.services import FAILURE_REASONS, unmask_days
 from ..extensions import db
 from ..privacy import access_log
-from . import bp, guard
+from ..staff import bp, guard
 
 ACTIONS = ("preparing", "shipped", "delivered", "failed", "resend", "return_picked_up")
 SLIP_LIMIT = 100

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..privacy import access_log
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
 from ..security import masking
-from . import bp, guard
+from ..staff import bp, guard
 
 
 class AnswerForm(FlaskForm):
