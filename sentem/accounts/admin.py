@@ -4,17 +4,30 @@ one-record unmasking with a reason, and the justified CSV download.
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from ..extensions import db
 from ..privacy import access_log
 from ..security import blind_index
 from ..staff import bp, downloads, guard
-from ..admin.forms import ReasonForm, SearchForm
+from ..staff.forms import ReasonForm
 from .admin_rows import PAGE_SIZE, masked_row, plain_row
 
 SEARCH_COLUMNS = {"login_id": "login_id_bidx", "email": "email_bidx", "mobile": "mobile_bidx"}
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
+
+
+class SearchForm(FlaskForm):
+    """One exact value of one indexed item (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("검색 항목", choices=[("login_id", "로그인 ID"), ("email", "이메일"), ("mobile", "휴대전화")])
+    q = StringField("검색어", validators=[Optional(), Length(max=100)])
 
 
 def _member_model():

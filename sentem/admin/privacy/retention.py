@@ -53,6 +53,13 @@ def _schedule() -> list[dict]:
             for rc in REGISTRY.ordered_record_classes()]
 
 
+def overdue_banner(staff) -> str | None:
+    """The staff-page banner naming overdue retention duties, for roles that see retention."""
+    if staff is None or not guard.has_permission("retention.view", staff):
+        return None
+    return services.overdue_banner()
+
+
 @bp.route("/retention")
 @guard.require("retention.view")
 def retention():
