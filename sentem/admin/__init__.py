@@ -7,7 +7,6 @@ below the features in ``sentem.staff``; each feature adds its own screens there 
 it, and ``nav.check`` fails ``create_app`` when a menu entry names no view.
 """
 from .. import init_steps
-from ..jobs import schedule
 from ..staff import bp, nav
 
 
@@ -30,7 +29,5 @@ def init_app(app) -> None:
     nav.register_banner(app, retention.overdue_banner)
     nav.register_banner(app, plan.unacknowledged_banner)
     init_steps.add(app, plan.ensure_first_version)
-    # Monthly access-log review (월 1회 점검): 1st of each month, 09:00 KST.
-    schedule.add(app, schedule.Recurring("access-log-review", reviews.open_monthly_review_job, "0 0 1 * *"))
     app.register_blueprint(bp, url_prefix="/admin")
     nav.check(app)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from ...extensions import db
 from ...privacy import access_log
 from ...privacy import audit as audit_core
+from ...privacy.audit_models import AuditReport
 from ...staff import bp, guard
-from ...staff.models import AuditReport
 
 
 @bp.route("/audit")
