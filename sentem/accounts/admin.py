@@ -15,6 +15,7 @@ from ..security import blind_index
 from ..staff import bp, downloads, guard
 from ..staff.forms import ReasonForm
 from .admin_rows import PAGE_SIZE, masked_row, plain_row
+from .models import Member
 
 SEARCH_COLUMNS = {"login_id": "login_id_bidx", "email": "email_bidx", "mobile": "mobile_bidx"}
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
@@ -30,17 +31,10 @@ class SearchForm(FlaskForm):
     q = StringField("검색어", validators=[Optional(), Length(max=100)])
 
 
-def _member_model():
-    from ..accounts.models import Member
-
-    return Member
-
-
 @bp.route("/members")
 @guard.require("members.view")
 def members():
     """Masked list; ``kind`` + ``q`` search one exact value through the blind index."""
-    Member = _member_model()
     form = SearchForm(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     stmt = select(Member).order_by(Member.id.desc())
@@ -59,7 +53,7 @@ def members():
 
 
 def _member_or_404(member_id: int):
-    member = db.session.get(_member_model(), member_id)
+    member = db.session.get(Member, member_id)
     if member is None:
         abort(404)
     return member
@@ -99,7 +93,6 @@ def member_unmask(member_id: int):
 @guard.reauth_required
 def members_download():
     """All members as CSV, for a stated reason (logged with the row count)."""
-    Member = _member_model()
     form = ReasonForm()
     reason = downloads.reason_or_none(form)
     if reason is None:

@@ -1,7 +1,7 @@
 """The dashboard: orders per day, pending shipments, open rights requests, duties due.
 
-Other features' data is read through small guarded imports (each panel tolerates
-the feature's absence) so the staff area does not depend on them.
+The figures come from ``dashboard_data``, which reads the features' tables (the edge
+may depend on every feature); a panel that fails shows empty instead of a 500.
 """
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from ..extensions import db
 from ..privacy import access_log
 from ..staff import bp, guard
 from ..staff import services as staff_services
-from .forms import DeactivateForm, RoleChangeForm, StaffCreateForm
 from ..staff.models import RoleChange, Staff
 from ..staff.permissions import ROLES
+from .forms import DeactivateForm, RoleChangeForm, StaffCreateForm
 
 
 def _staff_or_404(staff_id: int) -> Staff:

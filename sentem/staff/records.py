@@ -8,8 +8,9 @@ import datetime as _dt
 
 from sqlalchemy import delete, select
 
+from ..extensions import db
 from ..privacy.registry import Declarations, Item, RecordClass, Retention
-from .models import RoleChange, Staff
+from .models import PlanAcknowledgement, RoleChange, Staff
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -35,8 +36,6 @@ def _years_before(cutoff: _dt.datetime, years: int) -> _dt.datetime:
 
 def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
     """Role changes are kept 3 years from the change."""
-    from ..extensions import db
-
     ids = db.session.execute(select(RoleChange.id).where(RoleChange.at < _years_before(cutoff, 3))
                              .order_by(RoleChange.id).limit(batch_size)).scalars().all()
     if ids:
@@ -47,9 +46,6 @@ def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
 def _expire_staff_accounts(cutoff: _dt.datetime, batch_size: int) -> int:
     """Deactivated accounts go 3 years after deactivation, once no role-change record
     (kept 3 years) still names them; their plan acknowledgements go with them."""
-    from ..extensions import db
-    from .models import PlanAcknowledgement
-
     still_named = select(RoleChange.staff_id)
     ids = db.session.execute(select(Staff.id).where(
         Staff.active.is_(False), Staff.deactivated_at < _years_before(cutoff, 3), Staff.id.not_in(still_named))
