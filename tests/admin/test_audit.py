@@ -1,10 +1,10 @@
 """The quarterly self-audit: sections, plaintext scan, schema check, storage, screens, CLI."""
 import json
 
-from sentem.privacy.audit_models import AuditReport
 from sentem.extensions import db
 from sentem.privacy import audit, audit_checks
 from sentem.privacy.audit import quarterly_report_job
+from sentem.privacy.audit_models import AuditReport
 from sentem.privacy.registry import REGISTRY, register_audit_section
 from tests.builders import make_member
 

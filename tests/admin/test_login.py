@@ -1,8 +1,8 @@
 """Staff sign-in: password then TOTP, enrolment QR, lockout, idle logout, gate."""
 from sentem import clock
-from sentem.staff.models import RoleChange, Staff
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.staff.models import RoleChange, Staff
 from tests.builders import login_as, make_member
 
 from .builders import make_staff, staff_login, totp_now
