@@ -96,6 +96,16 @@ def active_ids(ids: list[int]) -> set[int]:
     return active
 
 
+def withdrawn_ids(ids: set[int]) -> set[int]:
+    """The access-log review's port: which of ``ids`` withdrew or no longer exist."""
+    ids = sorted(ids)
+    present: dict[int, str] = {}
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        chunk = ids[start:start + 500]
+        present.update(db.session.execute(select(Member.id, Member.status).where(Member.id.in_(chunk))).all())
+    return {i for i in ids if present.get(i, "withdrawn") == "withdrawn"}
+
+
 # --- login history (service-usage record) -----------------------------------------------------------
 _LOGINS = "login_history"
 DECLARE.item(Item("login_ip", "접속 IP 정보", "IP address", ("security", "statistics"),
