@@ -1,13 +1,26 @@
-"""Address book, delivery requests, shipments and tracking."""
+"""Address book, delivery requests, shipments and tracking.
+
+Delivery builds on orders, not the other way round: its rows hang off orders, its
+staff workflow moves an order only through ``orders.services`` (find, lock, list,
+``transition``), and it never imports the orders' models or forms. Where orders need
+delivery (the request taken at checkout, a return's pickup, the checkout prefill,
+tracking on the order page) they call the fulfilment port that ``init_app``
+installs (``orders.fulfilment``), so the two packages form no circle. They stay two
+packages because they change for different reasons: the contract and its payments
+on one side, addresses, parcels and carriers on the other.
+"""
 from flask import Blueprint
+
+from ..orders import fulfilment
 
 bp = Blueprint("delivery", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables, registry entries and the delivery part of the self-audit."""
-    from . import audit, models, records, routes  # noqa: F401  (tables, views)
+    """Routes, tables, registry entries, the self-audit section and the orders' fulfilment port."""
+    from . import audit, models, records, routes, services  # noqa: F401  (tables, views)
 
     records.DECLARE.apply()
     audit.DECLARE.apply()
+    fulfilment.install(app, services.FULFILMENT)
     app.register_blueprint(bp)
