@@ -249,5 +249,5 @@ def data_key_of(member_id: int) -> int | None:
 
 
 def ids_with_status(status: str) -> Select:
-    """A SELECT of the ids of members in ``status``, for ``IN`` filters and lists."""
-    return select(Member.id).where(Member.status == status)
+    """A SELECT of the ids of members in ``status`` (in id order), for ``IN`` filters and lists."""
+    return select(Member.id).where(Member.status == status).order_by(Member.id)
