@@ -16,28 +16,15 @@ import pytest
 
 from tests.foundation import import_graph as ig
 
-# Owned by another branch of issue 12 (the ``admin`` helper): the self-audit still
-# reaches ``admin`` for its charts and report model, and the staff menu fills itself on
-# import. Delete each entry when that branch lands: ``test_pending_exemptions_are_still_needed``
-# fails as soon as an entry matches nothing.
-PENDING_IMPORTS = {("sentem/privacy/audit.py", "admin")}
-PENDING_REGISTRATIONS = {"sentem/admin/nav.py"}
-
 MAX_FUNCTION_LEVEL = 40  # issue 12: cross-package imports inside functions, in all
 
 
 @pytest.fixture(scope="module")
 def graph() -> ig.Graph:
-    g = ig.load()
-    g.imports = [_without_pending(i) for i in g.imports]
-    g.side_effects = [s for s in g.side_effects if s[0] not in PENDING_REGISTRATIONS]
+    """The import graph without what another branch of issue 12 is fixing (``ig.PENDING_*``)."""
+    g = ig.load().without_pending()
     print("\n" + "\n".join(f"{v:6d}  {k}" for k, v in g.report().items()))
     return g
-
-
-def _without_pending(imp: ig.Import) -> ig.Import:
-    kept = tuple(t for t in imp.targets if (imp.path, ig.top_package(t)) not in PENDING_IMPORTS)
-    return ig.Import(imp.module, imp.path, imp.line, imp.in_function, kept)
 
 
 def _lines(imports) -> str:
@@ -97,8 +84,8 @@ def test_nothing_registers_itself_on_import(graph):
 def test_pending_exemptions_are_still_needed():
     raw = ig.load()
     used = {(i.path, p) for i in raw.imports for p in i.upward + i.cross}
-    stale = {entry for entry in PENDING_IMPORTS if entry not in used}
-    stale |= PENDING_REGISTRATIONS - {path for path, _, _ in raw.side_effects}
+    stale = {entry for entry in ig.PENDING_IMPORTS if entry not in used}
+    stale |= ig.PENDING_REGISTRATIONS - {path for path, _, _ in raw.side_effects}
     assert not stale, f"remove these exemptions, they match nothing any more: {sorted(stale)}"
 
 

@@ -1,9 +1,12 @@
-"""The privacy core learns about members only through the port ``accounts`` installs."""
+"""Ports that keep the arrows pointing down: the privacy core learns about members only
+through the port ``accounts`` installs, and orders reach delivery only through the
+fulfilment port ``delivery`` installs. Without them nothing is skipped: they refuse."""
 from __future__ import annotations
 
 import pytest
 
 from sentem.extensions import db
+from sentem.orders import checkout, fulfilment
 from sentem.privacy import audit_checks, consent, members
 from sentem.privacy.retention import services as retention
 from tests.builders import make_member
@@ -38,3 +41,15 @@ def test_without_a_port_the_core_refuses_instead_of_guessing(app):
     finally:
         db.session.rollback()
         members.install(app, port)
+
+
+def test_orders_reach_delivery_through_the_port_delivery_installs(app):
+    form = {"recipient_name": "", "recipient_phone": "010-1234-5678", "postcode": "04524",
+            "address1": "서울 중구 세종대로 110", "address2": "", "delivery_memo": ""}
+    assert set(checkout.validate_delivery(form)) == {"recipient_name"}  # delivery's own rules
+    port = app.extensions.pop(fulfilment.EXTENSION)
+    try:
+        with pytest.raises(RuntimeError, match="fulfilment port"):
+            checkout.validate_delivery(form)
+    finally:
+        fulfilment.install(app, port)
