@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from .. import clock
 from ..extensions import db
 from ..orders import services as orders
-from ..privacy.retention.services import active_holds
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
+from ..privacy.retention.services import active_holds
 from . import carriers
 from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 

@@ -26,7 +26,6 @@ from flask import current_app
 
 from .. import clock
 from ..accounts import services as accounts
-from ..extensions import db
 from ..privacy.registry import REGISTRY, Item, RecordClass
 
 PROFILE = "member_profile"

@@ -24,6 +24,7 @@ from collections import OrderedDict
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
+
 from ..extensions import db
 from ..i18n import current_lang
 

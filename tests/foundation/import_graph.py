@@ -13,6 +13,9 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .import_time import import_time_registrations
+from .package_cycles import count_cycles, shortest_cycle, strongly_connected  # noqa: F401  (re-exported)
+
 ROOT = Path(__file__).resolve().parents[2]
 TOP = "sentem"
 
@@ -37,17 +40,6 @@ STRICT_LAYERS = ("ground", "ground services", "privacy core")
 # as an entry matches nothing).
 PENDING_IMPORTS = frozenset({("sentem/privacy/audit.py", "admin")})
 PENDING_REGISTRATIONS = frozenset({"sentem/admin/nav.py"})
-
-# Import-time calls with these names are registration, whoever owns the function.
-REGISTERING_NAMES = frozenset({"apply", "init_app", "install", "user_loader"})
-REGISTERING_PREFIXES = ("register", "set_", "install_")
-# Import-time calls of these methods on a name imported from another sentem module
-# change that module's state (``REGISTRY.items.update``, ``schedule.add``, ``health.add``).
-MUTATORS = frozenset({"add", "append", "extend", "update", "insert", "setdefault", "pop", "remove",
-                      "clear", "discard", "__setitem__"})
-# Another module's registry or declarations reached at import time.
-SHARED_TABLES = frozenset({"REGISTRY", "DECLARE"})
-
 
 @dataclass(frozen=True)
 class Import:
@@ -172,7 +164,7 @@ def load(root: Path = ROOT) -> Graph:
         visitor = _Visitor(module, path.name == "__init__.py", str(path.relative_to(root)), modules)
         visitor.visit(tree)
         graph.imports.extend(visitor.imports)
-        graph.side_effects.extend(_import_time_registrations(tree, str(path.relative_to(root)),
+        graph.side_effects.extend(import_time_registrations(tree, str(path.relative_to(root)),
                                                              visitor.sentem_names))
     return graph
 
@@ -231,167 +223,3 @@ class _Visitor(ast.NodeVisitor):
         if targets:
             self.imports.append(Import(self.module, self.path, node.lineno, self.depth > 0,
                                        tuple(dict.fromkeys(targets))))
-
-
-# -- import-time registration ----------------------------------------------------------
-
-def _import_time_nodes(tree: ast.Module):
-    """Every AST node evaluated when the module is imported (function bodies excluded)."""
-    stack: list[ast.AST] = list(tree.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            stack.extend(node.decorator_list)
-            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
-            continue
-        if isinstance(node, ast.Lambda):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
-def _chain(expr: ast.AST) -> list[str]:
-    """``a.b[0].c`` → ["a", "b", "c"] (names and attributes, outermost last)."""
-    names = []
-    while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Call)):
-        if isinstance(expr, ast.Attribute):
-            names.append(expr.attr)
-        expr = expr.func if isinstance(expr, ast.Call) else expr.value
-    if isinstance(expr, ast.Name):
-        names.append(expr.id)
-    return list(reversed(names))
-
-
-def _import_time_registrations(tree: ast.Module, path: str, sentem_names: set[str]):
-    """Import-time statements that register something or change another module's state.
-
-    The rule, applied to everything a module runs when imported (its body, class bodies,
-    decorators and default values; not function bodies):
-
-    1. no call of a function or method named like a registration — ``apply``,
-       ``init_app``, ``install``, ``user_loader``, ``register*``, ``set_*`` — whoever
-       owns it: ``DECLARE.apply()``, ``register_item(...)``, ``set_member_lookup(...)``
-       belong in ``init_app``;
-    2. no call reaching another sentem module's state: a mutator (``add``, ``append``,
-       ``update``, …) on a name imported from sentem (``schedule.add(...)``,
-       ``health.add(...)``, ``REGISTRY.items.append(...)``), or anything through another
-       module's ``REGISTRY`` or ``DECLARE`` (``records.DECLARE.item(...)``);
-    3. no assignment into a name imported from sentem (``consent._lookup = …``,
-       ``REGISTRY.items[k] = …``).
-
-    A module's own ``DECLARE.item(...)`` at top level is allowed: it only records the
-    declaration in that module until its package's ``init_app`` applies it. Blueprint
-    decorators (``@bp.route``) are allowed too: a blueprint records them until
-    ``register_blueprint``, which ``init_app`` calls.
-    """
-    found = []
-    for node in _import_time_nodes(tree):
-        if isinstance(node, ast.Call):
-            chain = _chain(node.func)
-            if not chain:
-                continue
-            imported = chain[0] in sentem_names
-            what = f"{ast.unparse(node.func)}(…)"
-            if chain[-1] in REGISTERING_NAMES or chain[-1].startswith(REGISTERING_PREFIXES):
-                found.append((path, node.lineno, f"registration at import time: {what}"))
-            elif imported and (chain[-1] in MUTATORS or SHARED_TABLES & set(chain)):
-                found.append((path, node.lineno, f"changes another module at import time: {what}"))
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-            for target in targets:
-                chain = _chain(target)
-                if isinstance(target, (ast.Attribute, ast.Subscript)) and chain and chain[0] in sentem_names:
-                    found.append((path, node.lineno, f"assigns into another module at import time: "
-                                                     f"{ast.unparse(target)}"))
-    return sorted(set(found))
-
-
-# -- graph algorithms (no networkx here) -----------------------------------------------
-
-def strongly_connected(adj: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's strongly connected components, iterative."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
-    for start in sorted(adj):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(adj[start])))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(adj[child]))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(component)
-    return components
-
-
-def count_cycles(adj: dict[str, set[str]], limit: int) -> int:
-    """Elementary cycles: each counted once, from its smallest package (simple DFS)."""
-    count = 0
-    order = sorted(adj)
-    for i, start in enumerate(order):
-        allowed = set(order[i:])
-        path = [start]
-        on_path = {start}
-        work = [iter(sorted(adj[start] & allowed))]
-        while work:
-            nxt = next(work[-1], None)
-            if nxt is None:
-                work.pop()
-                on_path.discard(path.pop())
-                continue
-            if nxt == start:
-                count += 1
-                if count >= limit:
-                    return count
-            elif nxt not in on_path:
-                path.append(nxt)
-                on_path.add(nxt)
-                work.append(iter(sorted(adj[nxt] & allowed)))
-    return count
-
-
-def shortest_cycle(adj: dict[str, set[str]], component: list[str]) -> list[str]:
-    """A shortest cycle through the component's first package (breadth-first)."""
-    start = component[0]
-    inside = set(component)
-    parents: dict[str, str | None] = {start: None}
-    queue = [start]
-    for node in queue:
-        for nxt in sorted(adj[node] & inside):
-            if nxt == start:
-                path = [node]
-                while parents[path[-1]] is not None:
-                    path.append(parents[path[-1]])
-                return list(reversed(path)) + [start]
-            if nxt not in parents:
-                parents[nxt] = node
-                queue.append(nxt)
-    return component

@@ -15,6 +15,7 @@ import textwrap
 import pytest
 
 from tests.foundation import import_graph as ig
+from tests.foundation import import_time
 
 MAX_FUNCTION_LEVEL = 40  # issue 12: cross-package imports inside functions, in all
 
@@ -95,7 +96,7 @@ def _registrations(source: str) -> list[str]:
     tree = ast.parse(textwrap.dedent(source))
     visitor = ig._Visitor("sentem.orders.x", False, "x.py", {"sentem.jobs.schedule": None})
     visitor.visit(tree)
-    return [what for _, _, what in ig._import_time_registrations(tree, "x.py", visitor.sentem_names)]
+    return [what for _, _, what in import_time.import_time_registrations(tree, "x.py", visitor.sentem_names)]
 
 
 def test_the_registration_rule_catches_import_time_registration_only():
