@@ -22,5 +22,8 @@ def init_app(app) -> None:
 
     records.DECLARE.apply()
     audit.DECLARE.apply()
-    fulfilment.install(app, services.FULFILMENT)
+    fulfilment.install(app, fulfilment.Fulfilment(
+        validate=services.validate_request, request=services.create_request,
+        return_pickup=services.create_return_pickup, prefill=services.default_address,
+        tracking=services.tracking_for, forget=records.destroy_for_orders))
     app.register_blueprint(bp)

@@ -134,6 +134,11 @@ def _destroy_orders(order_ids: list[int]) -> int:
     return count
 
 
+def destroy_for_orders(order_ids: list[int]) -> int:
+    """DELETE the delivery records of these orders, which are being destroyed (no commit)."""
+    return _destroy_orders(list(order_ids))
+
+
 def destroy_delivery(member_id: int) -> int:
     """DELETE the member's delivery records from the main database (no commit)."""
     order_ids = set(_orders_of(member_id))

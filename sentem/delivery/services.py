@@ -1,7 +1,7 @@
 """Delivery requests, tracking and return pickups.
 
-Orders reach these through their fulfilment port (``FULFILMENT``, installed by
-``delivery.init_app``): delivery builds on orders, never the other way round.
+Orders reach these through their fulfilment port (installed by ``delivery.init_app``):
+delivery builds on orders, never the other way round.
 
 - ``create_request(order, ...)`` — checkout, in the checkout's own transaction (no commit).
 - ``default_address(member_id)`` — prefill for checkout.
@@ -226,7 +226,3 @@ def _pickup_dict(p: ReturnPickup) -> dict:
             "tracking_no": p.tracking_no, "created_at": p.created_at, "picked_up_at": p.picked_up_at,
             "received_at": p.received_at}
 
-
-FULFILMENT = fulfilment.Fulfilment(validate=validate_request, request=create_request,
-                                   return_pickup=create_return_pickup, prefill=default_address,
-                                   tracking=tracking_for)

@@ -3,10 +3,11 @@
 Orders come first and delivery builds on them: delivery rows hang off orders (a
 foreign key to ``orders.id``), the shipping workflow moves an order only through
 ``services.transition``, and delivery finds and locks orders through ``services``.
-Orders reach back at four moments only — the delivery request taken inside the
-checkout transaction, the pickup asked with a return, the checkout form's prefill
-and the tracking on the order page — and they do it through this port, so this
-package imports nothing of delivery. No port installed is an error, not a shop
+Orders reach back at five moments only — the delivery request taken inside the
+checkout transaction, the pickup asked with a return, the checkout form's prefill,
+the tracking on the order page, and the destruction of an order, which takes its
+delivery rows along — and they do it through this port, so this package imports
+(or names) nothing of delivery. No port installed is an error, not a shop
 that silently ships nowhere.
 """
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Fulfilment:
     ``return_pickup(order, actor=)``: arrange the pickup of a return (no commit).
     ``prefill(member_id)``: the member's default delivery address as form values, or None.
     ``tracking(order)``: what the order page shows about the delivery, or None.
+    ``forget(order_ids)``: delete every delivery row of these orders, which are being
+    destroyed (no commit; the foreign keys cascade too, but no setting may leave rows behind).
     """
 
     validate: Callable[..., dict]
@@ -44,6 +47,7 @@ class Fulfilment:
     return_pickup: Callable[..., object]
     prefill: Callable[[int], dict | None]
     tracking: Callable[[object], dict | None]
+    forget: Callable[[list[int]], int]
 
 
 def install(app, fulfilment: Fulfilment) -> None:
