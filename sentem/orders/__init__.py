@@ -1,4 +1,9 @@
-"""Checkout, payments, cancellations and refunds."""
+"""Checkout, payments, cancellations and refunds.
+
+Orders import nothing of delivery: delivery builds on orders (``services`` is the
+API it calls) and installs the fulfilment port (``fulfilment``) through which
+checkout, returns and the order pages reach it.
+"""
 from flask import Blueprint
 
 from ..jobs import schedule

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 import statistics
 from collections import Counter, defaultdict
-from typing import Callable
 
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from . import members
 from .access_log import AccessLogEntry
 
 PERSONAL_ACTIONS_PREFIXES = ("members.", "unmask", "download", "orders.", "shipping.", "rights.",
@@ -26,8 +26,6 @@ BURST_WINDOW = _dt.timedelta(minutes=60)  # …within an hour
 OFF_HOURS = (22, 7)  # KST 22:00–07:00, and all of Saturday and Sunday
 KIND_KO = {"volume": "비정상적으로 많은 조회", "off_hours": "업무시간 외 접속", "download": "내려받기",
            "unmask_burst": "마스킹 해제 집중", "withdrawn_access": "탈퇴·분리보관 회원 기록 접근"}
-# The core reads no member table: ``accounts`` installs this (see ``set_withdrawn_lookup``).
-_withdrawn_lookup: Callable[[set[int]], set[int]] | None = None
 
 
 def month_bounds(month: str) -> tuple[_dt.datetime, _dt.datetime]:
@@ -93,23 +91,9 @@ def check_unmask_bursts(entries) -> list[dict]:
     return out
 
 
-def set_withdrawn_lookup(fn: Callable[[set[int]], set[int]]) -> None:
-    """Installed by the member feature: member ids -> those who withdrew or no longer exist."""
-    global _withdrawn_lookup
-    _withdrawn_lookup = fn
-
-
-def _withdrawn(member_ids: set[int]) -> set[int]:
-    if not member_ids:
-        return set()
-    if _withdrawn_lookup is None:
-        raise RuntimeError("no member lookup installed (accounts.init_app sets it)")
-    return _withdrawn_lookup(member_ids)
-
-
 def check_withdrawn_access(entries) -> list[dict]:
     """Access to records of members who withdrew (or whose records are gone) and to the archive."""
-    gone_ids = _withdrawn({e.member_id for e in entries if e.member_id is not None})
+    gone_ids = members.withdrawn_ids({e.member_id for e in entries if e.member_id is not None})
     counts = Counter()
     for e in entries:
         if e.staff_id is None:
