@@ -9,7 +9,7 @@ from .. import clock
 from ..extensions import db
 from ..privacy.registry import Declarations
 from .models import AddressBookEntry, DeliveryRequest
-from .records import DELIVERY_RETENTION, _years_before
+from .records import DELIVERY_RETENTION
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -24,7 +24,7 @@ def delivery_section(start, end) -> dict:
                                       AccessLogEntry.at < end)
                                .group_by(AccessLogEntry.staff_id)).all()
     past = db.session.execute(select(func.count(DeliveryRequest.id)).where(
-        DeliveryRequest.created_at < _years_before(clock.now(), DELIVERY_RETENTION.years))).scalar_one()
+        DeliveryRequest.created_at < DELIVERY_RETENTION.cutoff(clock.now()))).scalar_one()
     orphans = db.session.execute(select(func.count(AddressBookEntry.id)).join(
         Member, Member.id == AddressBookEntry.member_id).where(Member.status == "withdrawn")).scalar_one()
     total_views = sum(int(n) for _s, n in views)
