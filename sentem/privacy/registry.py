@@ -77,7 +77,8 @@ class Retention:
         """
         if not self.bounded:
             return None
-        return clock.add_years(clock.as_utc(as_of), -(self.years or 0)) - _dt.timedelta(days=self.days or 0)
+        # ``until`` in reverse: days off first, then years (so each step undoes its own).
+        return clock.add_years(clock.as_utc(as_of) - _dt.timedelta(days=self.days or 0), -(self.years or 0))
 
     def describe(self, lang: str = "ko") -> str:
         if not self.bounded:
