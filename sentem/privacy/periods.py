@@ -9,23 +9,23 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_babel import get_locale
 
-from . import registry
+from . import deadlines
 from .registry import REGISTRY
 
 
 class Periods:
     """The registry's periods and deadlines, with the shop's configured return window."""
 
-    destruction_days = registry.DESTRUCTION_DEADLINE_DAYS
-    rights_answer_days = registry.RIGHTS_ANSWER_DAYS
-    policy_notice_days = registry.POLICY_NOTICE_DAYS
-    refund_business_days = registry.REFUND_BUSINESS_DAYS
-    marketing_notice_years = registry.MARKETING_NOTICE_YEARS
+    destruction_days = deadlines.DESTRUCTION_DEADLINE_DAYS
+    rights_answer_days = deadlines.RIGHTS_ANSWER_DAYS
+    policy_notice_days = deadlines.POLICY_NOTICE_DAYS
+    refund_business_days = deadlines.REFUND_BUSINESS_DAYS
+    marketing_notice_years = deadlines.MARKETING_NOTICE_YEARS
 
     @property
     def return_window_days(self) -> int:
         """Days from delivery for a return (SENTEM_RETURN_WINDOW_DAYS, else the legal 7)."""
-        return int(current_app.config.get("SENTEM_RETURN_WINDOW_DAYS", registry.RETURN_WINDOW_DAYS))
+        return int(current_app.config.get("SENTEM_RETURN_WINDOW_DAYS", deadlines.RETURN_WINDOW_DAYS))
 
     @staticmethod
     def retention(record_class: str, lang: str | None = None) -> str:
