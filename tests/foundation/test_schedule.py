@@ -64,8 +64,8 @@ def test_every_entry_has_a_cadence_and_a_utc_crontab():
 
 
 def test_quarterly_audit_fires_once_a_quarter_and_reports_the_quarter_just_ended(app):
-    from sentem.admin.models import AuditReport
     from sentem.privacy.audit import quarterly_report_job
+    from sentem.privacy.audit_models import AuditReport
 
     times = fires("quarterly-audit")
     assert len(times) == 8
@@ -80,8 +80,7 @@ def test_quarterly_audit_fires_once_a_quarter_and_reports_the_quarter_just_ended
 
 
 def test_access_log_review_opens_every_month_for_the_month_before(app):
-    from sentem.admin.models import MonthlyReview
-    from sentem.admin.reviews import open_monthly_review_job
+    from sentem.privacy.access_review import MonthlyReview, open_monthly_review_job
 
     times = fires("access-log-review")
     assert len(times) == 24 and [_kst(t).day for t in times] == [1] * 24
