@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 from zoneinfo import ZoneInfo
+
+import holidays as _holidays
 
 UTC = _dt.timezone.utc
 KST = ZoneInfo("Asia/Seoul")
@@ -82,6 +85,45 @@ def to_kst(value: _dt.datetime | None) -> _dt.datetime | None:
     """For display: the same instant in Korean time."""
     value = as_utc(value)
     return value.astimezone(KST) if value else None
+
+
+def add_years(when: _dt.date | _dt.datetime, years: int):
+    """``when`` moved by ``years`` calendar years (negative: back); 29 February becomes 28 February.
+
+    The one place for this arithmetic: retention periods, cut-offs and anniversaries all use it.
+    """
+    try:
+        return when.replace(year=when.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return when.replace(year=when.year + years, day=28)
+
+
+@functools.lru_cache(maxsize=64)
+def _kr_holidays(year: int) -> frozenset[_dt.date]:
+    # The ``holidays`` package's Korean calendar: 설날, 추석, election days and substitute holidays.
+    return frozenset(_holidays.country_holidays("KR", years=year))
+
+
+def is_business_day(day: _dt.date) -> bool:
+    """A Korean business day: Monday to Friday and not a public or substitute holiday."""
+    return day.weekday() < 5 and day not in _kr_holidays(day.year)
+
+
+def add_business_days(day: _dt.date, n: int) -> _dt.date:
+    """The ``n``-th business day after ``day`` (weekends and Korean public holidays skipped)."""
+    while n > 0:
+        day += _dt.timedelta(days=1)
+        if is_business_day(day):
+            n -= 1
+    return day
+
+
+def business_day_on_or_after(day: _dt.date) -> _dt.date:
+    """``day`` itself if it is a business day, else the next one (민법 제161조: a period whose
+    last day is a Saturday or a public holiday ends on the following day)."""
+    while not is_business_day(day):
+        day += _dt.timedelta(days=1)
+    return day
 
 
 def _coerce(at) -> _dt.datetime:

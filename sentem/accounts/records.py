@@ -45,7 +45,7 @@ DECLARE.record_class(RecordClass(
     export=lambda member_id: export_profile(member_id),
     collect_archive=lambda member_id: [],
     destroy=lambda member_id: destroy_profile(member_id),
-    expire=lambda cutoff, batch_size: 0,  # kept until withdrawal; nothing expires while a member stays
+    expire=lambda cutoff, held, batch_size: 0,  # kept until withdrawal; nothing expires while a member stays
     models=(Member,),
     order=10,
 ))
@@ -107,13 +107,10 @@ def destroy_logins(member_id: int) -> int:
     return db.session.execute(delete(LoginEvent).where(LoginEvent.member_id == member_id)).rowcount
 
 
-def expire_logins(cutoff, batch_size: int) -> int:
-    """Delete at most ``batch_size`` rows (with or without a member) whose 5 years ended before ``cutoff``."""
-    try:
-        born_before = cutoff.replace(year=cutoff.year - LOGIN_RETENTION.years)
-    except ValueError:  # 29 February
-        born_before = cutoff.replace(year=cutoff.year - LOGIN_RETENTION.years, day=28)
-    ids = list(db.session.execute(select(LoginEvent.id).where(LoginEvent.at < born_before)
+def expire_logins(cutoff, held: frozenset[str], batch_size: int) -> int:
+    """Delete at most ``batch_size`` rows (with or without a member) written before ``cutoff``
+    (their 5 years are over). Logins carry no order number: no hold names them."""
+    ids = list(db.session.execute(select(LoginEvent.id).where(LoginEvent.at < cutoff)
                                   .order_by(LoginEvent.id).limit(batch_size)).scalars())
     if not ids:
         return 0

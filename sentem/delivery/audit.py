@@ -11,7 +11,7 @@ from ..extensions import db
 from ..privacy.access_log import AccessLogEntry
 from ..privacy.registry import Declarations
 from .models import AddressBookEntry, DeliveryRequest
-from .records import DELIVERY_RETENTION, _years_before
+from .records import DELIVERY_RETENTION
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -23,7 +23,7 @@ def delivery_section(start, end) -> dict:
                                       AccessLogEntry.at < end)
                                .group_by(AccessLogEntry.staff_id)).all()
     past = db.session.execute(select(func.count(DeliveryRequest.id)).where(
-        DeliveryRequest.created_at < _years_before(clock.now(), DELIVERY_RETENTION.years))).scalar_one()
+        DeliveryRequest.created_at < DELIVERY_RETENTION.cutoff(clock.now()))).scalar_one()
     orphans = db.session.execute(select(func.count(AddressBookEntry.id)).where(
         AddressBookEntry.member_id.in_(accounts.ids_with_status("withdrawn")))).scalar_one()
     total_views = sum(int(n) for _s, n in views)

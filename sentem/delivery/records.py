@@ -17,7 +17,6 @@ from .. import clock
 from ..extensions import db
 from ..orders import services as orders
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
-from ..privacy.retention.services import active_holds
 from . import carriers
 from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 
@@ -147,28 +146,12 @@ def destroy_delivery(member_id: int) -> int:
     return _destroy_orders(sorted(order_ids))
 
 
-def _years_before(moment: _dt.datetime, years: int) -> _dt.datetime:
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year - years, day=28)
-
-
-def _held_order_nos() -> list[str]:
-    """Order numbers under a retention hold for delivery records (an open dispute keeps them)."""
-    return [h.ref for h in active_holds(DELIVERY)]
-
-
-def expire_delivery(cutoff: _dt.datetime, batch_size: int) -> int:
-    """Destroy delivery records whose 5 years ended before ``cutoff``; at most ``batch_size`` orders.
-
-    Orders under a retention hold are left alone.
-    """
-    started_before = _years_before(clock.as_utc(cutoff), DELIVERY_RETENTION.years)
-    query = select(DeliveryRequest.order_id).where(DeliveryRequest.created_at < started_before)
-    held = _held_order_nos()
+def expire_delivery(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    """Destroy delivery records requested before ``cutoff`` (their 5 years are over); at most
+    ``batch_size`` orders. Orders whose number is ``held`` (an open dispute) are left alone."""
+    query = select(DeliveryRequest.order_id).where(DeliveryRequest.created_at < cutoff)
     if held:
-        query = query.where(DeliveryRequest.order_id.notin_(orders.ids_by_number(held)))
+        query = query.where(DeliveryRequest.order_id.notin_(orders.ids_by_number(sorted(held))))
     order_ids = db.session.execute(query.order_by(DeliveryRequest.order_id).limit(batch_size)).scalars().all()
     _destroy_orders(list(order_ids))
     return len(order_ids)
@@ -189,7 +172,7 @@ def destroy_address_book(member_id: int) -> int:
     return db.session.execute(delete(AddressBookEntry).where(AddressBookEntry.member_id == member_id)).rowcount or 0
 
 
-def expire_address_book(cutoff: _dt.datetime, batch_size: int) -> int:
+def expire_address_book(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
     """Saved addresses have no time limit: they end with withdrawal or the member's deletion."""
     return 0
 
@@ -211,6 +194,7 @@ DECLARE.record_class(RecordClass(
     expire=expire_delivery,
     models=(DeliveryRequest, Shipment, ShipmentEvent, ReturnPickup),
     order=50,
+    holdable=True,
 ))
 
 DECLARE.record_class(RecordClass(

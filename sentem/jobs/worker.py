@@ -39,6 +39,16 @@ def _hold_lease(conn, name: str) -> None:
     threading.Thread(target=renew, name="sentem-cron-lease", daemon=True).start()
 
 
+def cron_in_utc() -> None:
+    """Read the schedule's crontabs in UTC, as the table and the in-process scheduler do.
+
+    RQ's cron matches the fields against the process's local time; a host set to
+    Asia/Seoul would otherwise run every entry nine hours early.
+    """
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
 def run_cron(redis_url: str, entries: list[tuple[str, str, str]]) -> None:
     """Register every recurring job with RQ's cron scheduler and run it (blocks).
 
@@ -47,6 +57,8 @@ def run_cron(redis_url: str, entries: list[tuple[str, str, str]]) -> None:
     """
     from redis import Redis
     from rq.cron import CronScheduler
+
+    cron_in_utc()  # this child process only schedules
 
     conn = Redis.from_url(redis_url)
     name = f"sentem-cron-{socket.gethostname()}-{multiprocessing.current_process().pid}"

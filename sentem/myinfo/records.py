@@ -99,18 +99,13 @@ def destroy_requests(member_id: int) -> int:
     return (docs or 0) + (reqs or 0)
 
 
-def _years_before(cutoff: _dt.datetime, years: int) -> _dt.datetime:
-    try:
-        return cutoff.replace(year=cutoff.year - years)
-    except ValueError:  # 29 February
-        return cutoff.replace(year=cutoff.year - years, day=28)
+def expire_requests(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    """Destroy requests answered before ``cutoff`` (their 3 years are over), at most ``batch_size``.
 
-
-def expire_requests(cutoff: _dt.datetime, batch_size: int) -> int:
-    """Destroy answered requests whose 3 years ended before ``cutoff`` (at most ``batch_size``)."""
-    threshold = _years_before(cutoff, RIGHTS_RETENTION.years)
+    Requests carry no order number, so no hold can name them (``held`` is always empty).
+    """
     ids = list(db.session.execute(select(RightsRequest.id).where(RightsRequest.answered_at.is_not(None),
-                                                                 RightsRequest.answered_at < threshold)
+                                                                 RightsRequest.answered_at < cutoff)
                                   .order_by(RightsRequest.id).limit(batch_size)).scalars())
     if not ids:
         return 0

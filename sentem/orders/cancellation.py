@@ -4,10 +4,13 @@
   in one transaction first (so it can no longer be shipped), then the payment is
   refunded through the gateway. Should the gateway fail, the cancellation stays
   ``failed`` with a due date and ``refund_deadline_job`` retries it: never a lost refund.
-- ``request_return(order)``: within the return window (7 days from delivery by
-  default, ``SENTEM_RETURN_WINDOW_DAYS``) → ``return_requested`` and a pickup.
-- ``mark_received(order)`` (staff) → ``returned``; the refund is due within 3
-  business days (Sat/Sun skipped; public holidays are not counted out).
+- ``request_return(order)``: within the return window (``RETURN_WINDOW_DAYS`` from
+  delivery by default, ``SENTEM_RETURN_WINDOW_DAYS``; a window whose last day is a
+  Saturday, Sunday or public holiday runs to the next business day, 민법 제161조)
+  → ``return_requested`` and a pickup.
+- ``mark_received(order)`` (staff) → ``returned``; the refund is due within
+  ``REFUND_BUSINESS_DAYS`` business days (weekends and Korean public holidays, 설날,
+  추석 and substitute holidays included, skipped: ``clock.add_business_days``).
 - ``refund(order)`` (staff or the job) → ``refunded``.
 """
 from __future__ import annotations
@@ -19,11 +22,10 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..privacy.registry import REFUND_BUSINESS_DAYS, RETURN_WINDOW_DAYS
 from . import fulfilment, payments, stock
 from .models import CANCEL_REASONS, Cancellation, Order
 from .services import CANCELLABLE, transition
-
-REFUND_BUSINESS_DAYS = 3
 
 
 class CancelRefused(Exception):
@@ -34,24 +36,23 @@ class CancelRefused(Exception):
         self.message = message
 
 
-def add_business_days(day: _dt.date, n: int) -> _dt.date:
-    """``n`` business days after ``day`` (Saturdays and Sundays skipped)."""
-    while n > 0:
-        day += _dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
 def return_window_days() -> int:
-    return int(current_app.config.get("SENTEM_RETURN_WINDOW_DAYS", 7))
+    """Days from delivery in which a return may be asked (the registry's default, or the setting)."""
+    return int(current_app.config.get("SENTEM_RETURN_WINDOW_DAYS", RETURN_WINDOW_DAYS))
+
+
+def refund_due_date() -> _dt.date:
+    """The KST day a refund asked for today must be made by (business days, Korean calendar)."""
+    return clock.add_business_days(clock.today(), REFUND_BUSINESS_DAYS)
 
 
 def return_deadline(order: Order) -> _dt.date | None:
-    """Last KST day a return may be requested (delivery day + window), or None before delivery."""
+    """Last KST day a return may be requested, or None before delivery: delivery day + window,
+    moved to the next business day when it falls on a weekend or holiday (민법 제161조)."""
     if order.delivered_at is None:
         return None
-    return clock.to_kst(order.delivered_at).date() + _dt.timedelta(days=return_window_days())
+    last = clock.to_kst(order.delivered_at).date() + _dt.timedelta(days=return_window_days())
+    return clock.business_day_on_or_after(last)
 
 
 def can_return(order: Order) -> bool:
@@ -78,12 +79,12 @@ def cancel(order: Order, *, actor: str, reason_code: str = "change_of_mind") -> 
         if order.status == "cancelled":
             raise CancelRefused(f"주문 {order.order_no}은(는) 이미 취소되었습니다.")
         raise CancelRefused(f"주문 {order.order_no}은(는) 이미 발송되어 취소할 수 없습니다. "
-                            "받으신 뒤 7일 안에 반품(청약철회)을 신청해 주세요.")
+                            f"받으신 뒤 {return_window_days()}일 안에 반품(청약철회)을 신청해 주세요.")
     paid = order.status != "pending_payment"
     record = Cancellation(order=order, member_id=order.member_id, kind="cancel", reason_code=_reason(reason_code),
                           status="requested" if paid else "refunded", requested_at=clock.now(),
                           refund_amount=order.total_amount if paid else 0, handled_by=actor,
-                          refund_due_on=add_business_days(clock.today(), REFUND_BUSINESS_DAYS) if paid else None)
+                          refund_due_on=refund_due_date() if paid else None)
     db.session.add(record)
     transition(order, "cancelled", actor=actor, note="주문 취소")
     stock.release(order)
@@ -142,7 +143,7 @@ def mark_received(order: Order, *, actor: str) -> Cancellation:
         raise CancelRefused(f"주문 {order.order_no}은(는) 반품 요청 상태가 아닙니다.")
     record.status = "received"
     record.received_at = clock.now()
-    record.refund_due_on = add_business_days(clock.today(), REFUND_BUSINESS_DAYS)
+    record.refund_due_on = refund_due_date()
     record.handled_by = actor
     transition(order, "returned", actor=actor, note="반품 도착 확인")
     db.session.commit()

@@ -161,24 +161,19 @@ def _delete_delivery_rows(order_ids: list[int]) -> None:
     fulfilment.port().forget(order_ids)
 
 
-def expire_orders(cutoff: _dt.datetime, batch_size: int) -> int:
-    """Destroy settled orders (with their payments and cancellations) 5 years after the transaction."""
-    start_before = _years_before(cutoff, 5)
-    ids = (select(Order.id).where(Order.created_at < start_before, Order.status.in_(SETTLED))
-           .order_by(Order.id).limit(batch_size))
-    return _delete_orders(ids)
+def expire_orders(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    """Destroy settled orders made before ``cutoff`` (their 5 years are over), with their
+    payments, cancellations and delivery rows; orders whose number is ``held`` stay."""
+    query = select(Order.id).where(Order.created_at < cutoff, Order.status.in_(SETTLED))
+    if held:
+        query = query.where(Order.order_no.notin_(sorted(held)))
+    return _delete_orders(query.order_by(Order.id).limit(batch_size))
 
 
-def _expire_none(cutoff: _dt.datetime, batch_size: int) -> int:
-    # Payments and cancellations expire with their order (same 5 years, same start).
+def _expire_none(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    # Payments and cancellations expire with their order (same 5 years, same start), and
+    # a hold on them keeps the order (``cascades``).
     return 0
-
-
-def _years_before(when: _dt.datetime, years: int) -> _dt.datetime:
-    try:
-        return when.replace(year=when.year - years)
-    except ValueError:  # 29 February
-        return when.replace(year=when.year - years, day=28)
 
 
 def open_obligations(member_id: int) -> list[str]:
@@ -208,18 +203,21 @@ DECLARE.record_class(RecordClass(
     export=lambda member_id: [_order_row(o) for o in _orders(member_id)],
     collect_archive=lambda member_id: _archive(ORDERS, member_id),
     destroy=destroy_orders, expire=expire_orders, models=(Order, OrderLine, OrderEvent, CheckoutToken), order=40,
+    # expire_orders deletes these rows with the order, so their holds keep it ("delivery" is
+    # the delivery feature's class, named here without importing it).
+    holdable=True, cascades=(PAYMENTS, CANCELLATIONS, "delivery"),
 ))
 DECLARE.record_class(RecordClass(
     key=PAYMENTS, label_ko="대금 결제 기록", label_en="Payment records", items=("payment_record",),
     legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS, on_withdrawal="archive",
     export=_payment_rows, collect_archive=lambda member_id: _archive(PAYMENTS, member_id),
-    destroy=destroy_payments, expire=_expire_none, models=(Payment, PaymentEvent), order=41,
+    destroy=destroy_payments, expire=_expire_none, models=(Payment, PaymentEvent), order=41, holdable=True,
 ))
 DECLARE.record_class(RecordClass(
     key=CANCELLATIONS, label_ko="청약철회·취소·환불 기록", label_en="Cancellation, withdrawal and refund records",
     items=("cancellation_record",), legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS,
     on_withdrawal="archive", export=_cancellation_rows,
     collect_archive=lambda member_id: _archive(CANCELLATIONS, member_id),
-    destroy=destroy_cancellations, expire=_expire_none, models=(Cancellation,), order=42,
+    destroy=destroy_cancellations, expire=_expire_none, models=(Cancellation,), order=42, holdable=True,
 ))
 DECLARE.obligation_check(open_obligations)

@@ -11,7 +11,7 @@ from .. import health, init_steps
 from ..jobs import schedule
 from ..jobs.schedule import Recurring
 from . import (access_log, access_records, access_review, audit, audit_models, consent,  # noqa: F401  (tables)
-               policy_facts, policy_versions, registers)
+               periods, policy_facts, policy_versions, registers)
 from .retention import audit as retention_audit
 from .retention import jobs as retention_jobs
 from .retention import models as retention_models  # noqa: F401  (tables)
@@ -25,6 +25,7 @@ def init_app(app) -> None:
     access_review.DECLARE.apply()
     retention_audit.DECLARE.apply()
     health.add(app, "retention", retention_services.health_check)
+    periods.init_app(app)  # templates read periods and deadlines from the registry
     init_steps.add(app, access_log.ensure_head, policy_versions.ensure_first_version)
     schedule.add(
         app,

@@ -201,17 +201,10 @@ def verify_detail(batch: int = 2000) -> tuple[int, str] | None:
 
 
 def expire(cutoff, batch_size: int) -> int:
-    """Remove rows older than 2 years before ``cutoff``, oldest first, keeping the chain
-    verifiable: the hash of the last removed row becomes the anchor."""
-    from ..privacy.registry import REGISTRY
-
-    retention = REGISTRY.record_class("staff_access_log").retention
-    years = retention.years or 2
-    cutoff = clock.as_utc(cutoff)
-    try:
-        limit = cutoff.replace(year=cutoff.year - years)
-    except ValueError:
-        limit = cutoff.replace(year=cutoff.year - years, day=28)
+    """Remove rows written before ``cutoff`` (the registry's 2 years are over, counted by the
+    retention engine), oldest first, keeping the chain verifiable: the hash of the last
+    removed row becomes the anchor."""
+    limit = clock.as_utc(cutoff)
     sqlite = _is_sqlite()
     if sqlite:
         _sqlite_lock.acquire()

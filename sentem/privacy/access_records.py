@@ -17,7 +17,8 @@ DECLARE.item(Item("staff_access_ip", "직원 접속 IP", "Staff access IP addres
                   collected_via="staff", record_class="staff_access_log"))
 
 
-def _expire_access_log(cutoff: _dt.datetime, batch_size: int) -> int:
+def _expire_access_log(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    # Staff log rows carry no order number: no hold names them (``held`` is always empty).
     return access_log.expire(cutoff, batch_size)
 
 

@@ -216,7 +216,7 @@ def destroy(member_id: int) -> int:
     return db.session.execute(db.delete(ConsentEvent).where(ConsentEvent.member_id == member_id)).rowcount
 
 
-def expire(cutoff, batch_size: int) -> int:
+def expire(cutoff, held: frozenset[str], batch_size: int) -> int:
     """Kept until withdrawal: nothing expires while the member stays."""
     return 0
 

@@ -14,6 +14,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .deadlines import (  # noqa: F401  (re-exported: features and pages read them from the registry)
+    DESTRUCTION_DEADLINE_DAYS, MARKETING_NOTICE_YEARS, POLICY_NOTICE_DAYS, REFUND_BUSINESS_DAYS,
+    RETURN_WINDOW_DAYS, RIGHTS_ANSWER_DAYS, Retention)
+
 
 @dataclass(frozen=True)
 class Purpose:
@@ -41,41 +45,6 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Retention:
-    """How long a record class is kept.
-
-    ``years`` None means "until the purpose ends" (withdrawal or the member's own
-    deletion); otherwise the count runs from ``starts`` (an event name such as
-    ``transaction``, ``delivery``, ``answer``, ``event``).
-    """
-
-    years: int | None = None
-    starts: str = "withdrawal"
-    days: int | None = None
-
-    def until(self, start: _dt.datetime) -> _dt.datetime | None:
-        """The retain-until instant for a record whose start event was at ``start``."""
-        if self.years is None and self.days is None:
-            return None
-        end = start
-        if self.years:
-            try:
-                end = end.replace(year=end.year + self.years)
-            except ValueError:  # 29 February
-                end = end.replace(year=end.year + self.years, day=28)
-        if self.days:
-            end = end + _dt.timedelta(days=self.days)
-        return end
-
-    def describe(self, lang: str = "ko") -> str:
-        if self.years is None and self.days is None:
-            return "회원 탈퇴 시까지" if lang == "ko" else "until withdrawal"
-        if self.years:
-            return f"{self.years}년" if lang == "ko" else f"{self.years} years"
-        return f"{self.days}일" if lang == "ko" else f"{self.days} days"
-
-
-@dataclass(frozen=True)
 class ArchiveItem:
     """One record handed to the retention engine for the archive database."""
 
@@ -87,7 +56,29 @@ class ArchiveItem:
 
 @dataclass
 class RecordClass:
-    """A class of records with its legal basis, retention and end action."""
+    """A class of records with its legal basis, retention and end action.
+
+    The functions a feature hands over (none commits; the retention engine does):
+
+    - ``export(member_id) -> [ {label: value} ]``: the member's rows for /me/export.json;
+    - ``collect_archive(member_id) -> [ArchiveItem]``: what moves to the archive on withdrawal;
+    - ``destroy(member_id) -> int``: delete the member's rows from the main database;
+    - ``expire(cutoff, held, batch_size) -> int``: records of members who never withdrew.
+      The engine computes ``cutoff = retention.cutoff(as_of)`` for this class (features
+      never count periods themselves) and passes ``held``, the refs of the holds in force
+      on this class and on the classes in ``cascades`` (a frozenset of order numbers).
+      ``expire`` deletes at most ``batch_size`` records whose start event (``retention.starts``)
+      was strictly before ``cutoff`` and that no ref in ``held`` names, and returns how many
+      it deleted; the engine calls it again until it returns fewer than ``batch_size``.
+      It is called only for classes whose retention is ``bounded``.
+
+    Holds (``retention.services.place_hold``): a dispute keeps a record past its period.
+    A hold's ``ref`` is the record's order number — the one reference the archive keeps in
+    plain — so only classes whose records carry one are ``holdable``; ``expire`` and the
+    archive expiry skip held records until the hold is released, and the next sweep then
+    destroys them. (The withdrawal duty itself is held under ``record_class="member"`` with
+    the member id as ``ref``.)
+    """
 
     key: str
     label_ko: str
@@ -103,9 +94,14 @@ class RecordClass:
     export: Callable[[int], list[dict]] | None = None  # member id -> rows of {label: value}
     collect_archive: Callable[[int], list[ArchiveItem]] | None = None  # member id -> items
     destroy: Callable[[int], int] | None = None  # member id -> rows destroyed in main db
-    expire: Callable[[_dt.datetime, int], int] | None = None  # (cutoff, batch) -> rows destroyed
+    # (cutoff, held order numbers, batch size) -> rows destroyed; see the class docstring.
+    expire: Callable[[_dt.datetime, frozenset, int], int] | None = None
     models: tuple = ()
     order: int = 100  # display order
+    holdable: bool = False  # records carry an order number, so a hold can name one
+    # Classes whose rows this class's ``expire`` deletes along with its own (an order's
+    # payments): a hold on any of them keeps this class's record too.
+    cascades: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,12 +180,6 @@ class Registry:
 
 REGISTRY = Registry()
 
-# How long destruction may take once a period ends or a purpose is achieved (policy §5).
-DESTRUCTION_DEADLINE_DAYS = 5
-# How long before it takes effect a policy change must be announced (policy §8).
-POLICY_NOTICE_DAYS = 7
-# Answer deadline for rights requests (PIPA Art. 35–38, enforcement decree: 10 days).
-RIGHTS_ANSWER_DAYS = 10
 
 
 def register_purpose(purpose: Purpose) -> Purpose:

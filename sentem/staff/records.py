@@ -27,28 +27,22 @@ for _item in (
     DECLARE.item(_item)
 
 
-def _years_before(cutoff: _dt.datetime, years: int) -> _dt.datetime:
-    try:
-        return cutoff.replace(year=cutoff.year - years)
-    except ValueError:
-        return cutoff.replace(year=cutoff.year - years, day=28)
-
-
-def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
-    """Role changes are kept 3 years from the change."""
-    ids = db.session.execute(select(RoleChange.id).where(RoleChange.at < _years_before(cutoff, 3))
+def _expire_role_changes(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    """Role changes made before ``cutoff`` (their 3 years are over); staff records carry no order
+    number, so no hold can name them (``held`` is always empty)."""
+    ids = db.session.execute(select(RoleChange.id).where(RoleChange.at < cutoff)
                              .order_by(RoleChange.id).limit(batch_size)).scalars().all()
     if ids:
         db.session.execute(delete(RoleChange).where(RoleChange.id.in_(ids)))
     return len(ids)
 
 
-def _expire_staff_accounts(cutoff: _dt.datetime, batch_size: int) -> int:
-    """Deactivated accounts go 3 years after deactivation, once no role-change record
+def _expire_staff_accounts(cutoff: _dt.datetime, held: frozenset[str], batch_size: int) -> int:
+    """Accounts deactivated before ``cutoff`` (3 years over) go once no role-change record
     (kept 3 years) still names them; their plan acknowledgements go with them."""
     still_named = select(RoleChange.staff_id)
     ids = db.session.execute(select(Staff.id).where(
-        Staff.active.is_(False), Staff.deactivated_at < _years_before(cutoff, 3), Staff.id.not_in(still_named))
+        Staff.active.is_(False), Staff.deactivated_at < cutoff, Staff.id.not_in(still_named))
         .order_by(Staff.id).limit(batch_size)).scalars().all()
     if ids:
         db.session.execute(delete(PlanAcknowledgement).where(PlanAcknowledgement.staff_id.in_(ids)))

@@ -18,25 +18,18 @@ from ..jobs import job
 from ..notify import outbox
 from ..privacy import consent
 from ..privacy.consent import kind_for
-from ..privacy.registry import REGISTRY
+from ..privacy.registry import MARKETING_NOTICE_YEARS, REGISTRY
 from .models import ConsentStatusNotice
 from .recipients import contact_of
 
 log = logging.getLogger("sentem.support")
-EVERY_YEARS = 2
-
-
-def _add_years(when: _dt.datetime, years: int) -> _dt.datetime:
-    try:
-        return when.replace(year=when.year + years)
-    except ValueError:  # 29 February
-        return when.replace(year=when.year + years, day=28)
+EVERY_YEARS = MARKETING_NOTICE_YEARS
 
 
 def anniversaries_passed(granted_at: _dt.datetime, now: _dt.datetime) -> int:
     """How many 2-year marks since ``granted_at`` have been reached by ``now``."""
     n = 0
-    while _add_years(granted_at, EVERY_YEARS * (n + 1)) <= now:
+    while clock.add_years(granted_at, EVERY_YEARS * (n + 1)) <= now:
         n += 1
     return n
 
@@ -61,7 +54,7 @@ def notice_body(label: str, granted_at: _dt.datetime) -> str:
     day = clock.to_kst(granted_at).date().isoformat()
     base = cfg.get("SENTEM_BASE_URL", "").rstrip("/")
     return (f"{cfg['SHOP_NAME']}({cfg['BUSINESS_NAME']})의 광고성 정보 수신 동의 현황을 알려 드립니다 "
-            f"(정보통신망법 제50조 제8항에 따라 2년마다 안내).\n\n"
+            f"(정보통신망법 제50조 제8항에 따라 {EVERY_YEARS}년마다 안내).\n\n"
             f"- 보낸 곳: {cfg['SHOP_NAME']}({cfg['BUSINESS_NAME']}), 연락처 {cfg['BUSINESS_PHONE']}\n"
             f"- 동의 항목: {label}\n- 동의 일자: {day}\n- 현재 상태: 수신 동의\n\n"
             f"수신을 원하지 않으시면 로그인 후 '내 정보 > 동의 관리'({base}/me/consents)에서 "

@@ -56,7 +56,7 @@ DECLARE.record_class(RecordClass(
     export=export,
     collect_archive=lambda member_id: [],
     destroy=destroy,
-    expire=lambda cutoff, batch_size: 0,
+    expire=lambda cutoff, held, batch_size: 0,
     models=(CampaignSend, ConsentStatusNotice),
     order=70,
 ))

@@ -83,23 +83,19 @@ def destroy(member_id: int) -> int:
     return db.session.execute(db.delete(Inquiry).where(Inquiry.member_id == member_id)).rowcount
 
 
-def expire(cutoff, batch_size: int) -> int:
-    """Destroy answered inquiries whose 3 years ended before ``cutoff``; at most ``batch_size``."""
-    threshold = _years_before(cutoff, RETENTION.years)
+def expire(cutoff, held: frozenset[str], batch_size: int) -> int:
+    """Destroy inquiries answered before ``cutoff`` (their 3 years are over); at most ``batch_size``.
+
+    Inquiries carry no order number, so no hold can name them (``held`` is always empty); an
+    open dispute is an unanswered inquiry, which never expires.
+    """
     ids = list(db.session.execute(select(Inquiry.id).where(Inquiry.answered_at.is_not(None),
-                                                           Inquiry.answered_at < threshold)
+                                                           Inquiry.answered_at < cutoff)
                                   .order_by(Inquiry.id).limit(batch_size)).scalars())
     if not ids:
         return 0
     db.session.execute(db.delete(InquiryAnswer).where(InquiryAnswer.inquiry_id.in_(ids)))
     return db.session.execute(db.delete(Inquiry).where(Inquiry.id.in_(ids))).rowcount
-
-
-def _years_before(when, years: int):
-    try:
-        return when.replace(year=when.year - years)
-    except ValueError:  # 29 February
-        return when.replace(year=when.year - years, day=28)
 
 
 def open_disputes(member_id: int) -> list[str]:

@@ -9,6 +9,7 @@ from sentem.extensions import db
 from sentem.privacy import access_log
 from sentem.privacy.access_log import AccessLogEntry
 from sentem.privacy.registry import REGISTRY
+from sentem.privacy.retention.expiry import expire_batch
 
 from .builders import make_staff, staff_login
 
@@ -78,7 +79,7 @@ def test_expiry_trims_oldest_and_chain_still_verifies(app):
     _fill(2)
     rc = REGISTRY.record_class("staff_access_log")
     assert rc.retention.years == 2 and rc.on_withdrawal == "keep"
-    assert rc.expire(clock.now(), 100) == 3
+    assert expire_batch(rc, clock.now(), 100) == 3
     db.session.commit()
     assert db.session.query(AccessLogEntry).count() == 2
     assert access_log.verify() is None

@@ -2,6 +2,7 @@
 from sentem import clock
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.privacy.retention.expiry import expire_batch
 from sentem.staff.models import RoleChange, Staff
 from tests.builders import login_as, make_member
 
@@ -102,7 +103,7 @@ def test_role_changes_expire_after_three_years(app):
     make_staff("auditor")
     rc = REGISTRY.record_class("staff_role_changes")
     assert rc.retention.years == 3 and rc.on_withdrawal == "keep"
-    assert rc.expire(clock.now(), 100) == 1
+    assert expire_batch(rc, clock.now(), 100) == 1
     db.session.commit()
     assert db.session.query(RoleChange).count() == 1
 

@@ -2,6 +2,7 @@
 from sentem import clock
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.privacy.retention.expiry import expire_batch
 from sentem.staff.models import RoleChange, Staff
 
 from .builders import make_staff, reauth, staff_login
@@ -79,9 +80,9 @@ def test_deactivated_accounts_expire_after_their_records(app):
         staff_services.deactivate(old[0], actor_id=officer[0].id, reason="퇴사")
     old_id, officer_id = old[0].id, officer[0].id
     rc = REGISTRY.record_class("staff_account")
-    assert rc.expire(clock.now(), 10) == 0  # its role-change records are still kept
-    assert REGISTRY.record_class("staff_role_changes").expire(clock.now(), 10) == 3
-    assert rc.expire(clock.now(), 10) == 1
+    assert expire_batch(rc, clock.now(), 10) == 0  # its role-change records are still kept
+    assert expire_batch(REGISTRY.record_class("staff_role_changes"), clock.now(), 10) == 3
+    assert expire_batch(rc, clock.now(), 10) == 1
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Staff, old_id) is None and db.session.get(Staff, officer_id) is not None

@@ -7,6 +7,7 @@ from sentem.delivery import addressbook, records
 from sentem.delivery.models import AddressBookEntry, DeliveryRequest, Shipment, ShipmentEvent
 from sentem.extensions import db
 from sentem.privacy.registry import REGISTRY
+from sentem.privacy.retention.expiry import expire_batch
 from tests.builders import make_member
 from tests.conftest import USE_PG
 from tests.delivery.builders import deliver
@@ -67,13 +68,13 @@ def test_expire_after_five_years(app):
     clock.advance(days=400)
     new = make_paid_order(member)
     cutoff = clock.now() + _dt.timedelta(days=5 * 365 - 200)  # old's 5 years are over, new's are not
-    assert records.expire_delivery(cutoff, 100) == 1
+    assert expire_batch(REGISTRY.record_class("delivery"), cutoff, 100) == 1
     db.session.commit()
     left = db.session.execute(db.select(DeliveryRequest.order_id)).scalars().all()
     assert left == [new.id]
     assert _count(Shipment) == 0
     assert db.session.execute(db.select(ShipmentEvent).filter_by(order_id=old.id)).first() is None
-    assert records.expire_address_book(cutoff, 100) == 0
+    assert expire_batch(REGISTRY.record_class("address_book"), cutoff, 100) == 0
 
 
 def test_deleting_from_the_book_is_a_real_delete(app):
@@ -126,10 +127,11 @@ def test_expire_leaves_held_orders(app):
     held, _free = make_paid_order(member), make_paid_order(member)
     place_hold("delivery", held.order_no, "분쟁 처리 중")
     cutoff = clock.now() + _dt.timedelta(days=5 * 366)
-    assert records.expire_delivery(cutoff, 100) == 1
+    delivery = REGISTRY.record_class("delivery")
+    assert expire_batch(delivery, cutoff, 100) == 1
     db.session.commit()
     assert db.session.execute(db.select(DeliveryRequest.order_id)).scalars().all() == [held.id]
-    assert records.expire_delivery(cutoff, 100) == 0
+    assert expire_batch(delivery, cutoff, 100) == 0
 
 
 def test_audit_section(app):

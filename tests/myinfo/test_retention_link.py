@@ -2,12 +2,15 @@
 using the functions my info registered (no knowledge of its tables on the engine's side)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from sentem import clock
 from sentem.extensions import db
 from sentem.myinfo.models import CorrectionEvent, ProxyDocument, RightsRequest
-from sentem.myinfo.records import expire_requests
+from sentem.privacy.registry import REGISTRY
+from sentem.privacy.retention.expiry import expire_batch
 from tests.myinfo.builders import PASSWORD, PDF, full_member, make_rights_request
 
 
@@ -34,9 +37,10 @@ def test_expire_destroys_requests_three_years_after_their_answer(app):
 
     m = full_member("exp")
     services.set_suspension(m, "suspend_statistics", True)
-    assert expire_requests(clock.now(), 100) == 0
-    later = clock.now().replace(year=clock.now().year + 3)
-    assert expire_requests(later, 100) == 0  # exactly three years: still kept
-    assert expire_requests(later.replace(day=later.day + 1), 100) == 1
+    rc = REGISTRY.record_class("rights_request")
+    assert expire_batch(rc, clock.now(), 100) == 0
+    later = clock.add_years(clock.now(), 3)
+    assert expire_batch(rc, later, 100) == 0  # exactly three years: still kept
+    assert expire_batch(rc, later + dt.timedelta(days=1), 100) == 1
     db.session.commit()
     assert not db.session.execute(select(RightsRequest).filter_by(member_id=m.id)).first()

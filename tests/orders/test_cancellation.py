@@ -6,7 +6,8 @@ import pytest
 from sentem import clock
 from sentem.extensions import db
 from sentem.orders import cancellation
-from sentem.orders.cancellation import CancelRefused, add_business_days
+from sentem.clock import add_business_days
+from sentem.orders.cancellation import CancelRefused
 from sentem.orders.gateways.testgateway import TestGatewayCharge
 from sentem.orders.jobs import refund_deadline_job
 from sentem.orders.models import Cancellation, Order
@@ -75,8 +76,9 @@ def test_return_within_window_then_received_then_refunded(app):
 
 def test_return_after_window_refused(app):
     order = make_paid_order(make_member())
-    _deliver(order)
-    clock.advance(days=8)
+    _deliver(order)  # Sat 28 Nov: the 7 days end Sat 5 Dec, so the window runs to Mon 7 Dec (민법 제161조)
+    assert cancellation.return_deadline(order) == dt.date(2026, 12, 7)
+    clock.advance(days=10)  # Tue 8 Dec
     with pytest.raises(CancelRefused, match="기간"):
         cancellation.request_return(order, actor="member:1")
 

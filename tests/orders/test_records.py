@@ -6,6 +6,7 @@ from sentem.orders import cancellation
 from sentem.orders.models import Cancellation, Order, OrderLine, Payment, PaymentEvent
 from sentem.orders.services import transition
 from sentem.privacy.registry import REGISTRY
+from sentem.privacy.retention.expiry import expire_batch
 from tests.builders import make_member
 from tests.orders.builders import make_paid_order
 
@@ -64,7 +65,7 @@ def test_expire_only_settled_orders_older_than_five_years(app):
     clock.advance(days=365 * 5 + 2)
     fresh = make_paid_order(member)
     cutoff = clock.now()
-    assert REGISTRY.record_class("orders").expire(cutoff, 100) == 1
+    assert expire_batch(REGISTRY.record_class("orders"), cutoff, 100) == 1
     db.session.commit()
     remaining = {o.id for o in Order.query.all()}
     assert remaining == {old_open.id, fresh.id}

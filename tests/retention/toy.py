@@ -50,10 +50,12 @@ def _destroy(member_id: int) -> int:
     return db.session.execute(delete(TOY).where(TOY.c.member_id == member_id)).rowcount
 
 
-def _expire(cutoff: _dt.datetime, batch: int) -> int:
-    # As the features do: ``cutoff`` is when retention must have ended; the period is ours.
-    born_before = cutoff.replace(year=cutoff.year - 5, tzinfo=None)
-    ids = select(TOY.c.id).where(TOY.c.created_at <= born_before).order_by(TOY.c.id).limit(batch)
+def _expire(cutoff: _dt.datetime, held: frozenset[str], batch: int) -> int:
+    # As the features do: the engine passes this class's own cut-off and its held order numbers.
+    query = select(TOY.c.id).where(TOY.c.created_at < cutoff.replace(tzinfo=None))
+    if held:
+        query = query.where(TOY.c.order_no.notin_(sorted(held)))
+    ids = query.order_by(TOY.c.id).limit(batch)
     return db.session.execute(delete(TOY).where(TOY.c.id.in_(ids))).rowcount
 
 
@@ -82,4 +84,4 @@ def _toy_class() -> RecordClass:
         key=KEY, label_ko="시험 주문", label_en="Toy order", items=(),
         legal_basis_ko="전자상거래법 제6조(시험)", legal_basis_en="E-Commerce Act Art. 6 (test)",
         retention=Retention(years=5, starts="transaction"), on_withdrawal="archive",
-        collect_archive=_collect, destroy=_destroy, expire=_expire, order=500)
+        collect_archive=_collect, destroy=_destroy, expire=_expire, order=500, holdable=True)

@@ -6,6 +6,7 @@ from sentem.extensions import db
 from sentem.privacy.registry import REGISTRY, RIGHTS_ANSWER_DAYS
 from sentem.support import inquiries
 from sentem.support.models import Inquiry, InquiryAnswer
+from sentem.privacy.retention.expiry import expire_batch
 from tests.builders import login_as, make_member
 from tests.support.builders import make_inquiry
 
@@ -118,8 +119,8 @@ def test_complaint_records_expire_three_years_after_the_answer(app):
     unanswered = make_inquiry(member)
     old_id, unanswered_id = old.id, unanswered.id
     rc = REGISTRY.record_class("complaint_record")
-    assert rc.expire(clock.now() + dt.timedelta(days=365 * 3 - 2), 100) == 0
-    assert rc.expire(clock.now() + dt.timedelta(days=365 * 3 + 2), 100) == 1
+    assert expire_batch(rc, clock.now() + dt.timedelta(days=365 * 3 - 2), 100) == 0
+    assert expire_batch(rc, clock.now() + dt.timedelta(days=365 * 3 + 2), 100) == 1
     db.session.commit()
     db.session.expunge_all()
     assert db.session.get(Inquiry, old_id) is None and db.session.get(Inquiry, unanswered_id) is not None

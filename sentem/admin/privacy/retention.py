@@ -41,8 +41,8 @@ class HoldForm(FlaskForm):
 
 def _hold_form(data=None) -> HoldForm:
     form = HoldForm(data) if data is not None else HoldForm()
-    form.record_class.choices = [(rc.key, rc.label_ko) for rc in REGISTRY.ordered_record_classes()
-                                 if rc.on_withdrawal == "archive"]
+    # Only classes whose records carry an order number can be held by one (registry.RecordClass).
+    form.record_class.choices = [(rc.key, rc.label_ko) for rc in REGISTRY.ordered_record_classes() if rc.holdable]
     return form
 
 

@@ -1,7 +1,9 @@
 """Records of members who never withdrew, past their retention: each class's ``expire``.
 
-``cutoff_for`` gives the start-event instant before which a record has outlived its
-period (used for display and by callers that need it).
+The engine owns time: for each record class it computes the class's own cut-off from
+the registry (``Retention.cutoff(as_of)``) and the order numbers held under a dispute
+(holds on the class and on the classes its ``expire`` cascades to), and calls
+``expire(cutoff, held, batch_size)`` — the contract is in ``registry.RecordClass``.
 
 Each record class with a period and an ``expire`` function has one standing duty
 (``expire_sweep``) whose due date moves on by a day each run; if no sweep runs for
@@ -15,54 +17,49 @@ from sqlalchemy import select
 
 from ... import clock
 from ...extensions import db
-from ..registry import REGISTRY, Retention
+from ..registry import REGISTRY, RecordClass
 from . import ledger, services
 from .models import EXPIRE_SWEEP, Duty
 
 
-def cutoff_for(retention: Retention, as_of: _dt.datetime) -> _dt.datetime | None:
-    """Records whose start event was at or before this instant have outlived ``retention``."""
-    if retention.years is None and retention.days is None:
-        return None
-    cut = as_of
-    if retention.years:
-        try:
-            cut = cut.replace(year=cut.year - retention.years)
-        except ValueError:  # 29 February
-            cut = cut.replace(year=cut.year - retention.years, day=28)
-    if retention.days:
-        cut = cut - _dt.timedelta(days=retention.days)
-    return cut
-
-
-def expirable():
+def expirable() -> list[RecordClass]:
     """Record classes that expire by period (and can)."""
-    return [rc for rc in REGISTRY.ordered_record_classes()
-            if rc.expire is not None and cutoff_for(rc.retention, clock.now()) is not None]
+    return [rc for rc in REGISTRY.ordered_record_classes() if rc.expire is not None and rc.retention.bounded]
+
+
+def held_refs(rc: RecordClass) -> frozenset[str]:
+    """Order numbers under a hold on ``rc`` or on a class whose rows ``rc``'s expire deletes."""
+    refs: set[str] = set()
+    for key in (rc.key, *rc.cascades):
+        refs.update(h.ref for h in services.active_holds(key))
+    return frozenset(refs)
+
+
+def expire_batch(rc: RecordClass, as_of: _dt.datetime, batch_size: int) -> int:
+    """One call of ``rc.expire`` as of ``as_of``: its own cut-off, its holds. No commit."""
+    cutoff = rc.retention.cutoff(as_of)
+    if rc.expire is None or cutoff is None:
+        return 0
+    return rc.expire(cutoff, held_refs(rc), batch_size) or 0
 
 
 MAX_BATCHES = 100_000  # per class and run: a misbehaving expire() cannot spin forever
 
 
 def run(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary, job: str, progress=None) -> int:
-    """Call every class's ``expire(as_of, batch)`` until it has nothing left; one commit per batch.
-
-    Per the registry contract ``expire`` gets the instant its records' retention must
-    have ended by (the sweep's as-of) and applies its own period from the registry.
-    """
+    """Expire every class's records past their period as of ``as_of``; one commit per batch."""
     total = 0
     for rc in expirable():
-        cutoff = as_of
         duty = _standing_duty(rc.key, as_of)
         if summary.dry_run:
             nested = db.session.begin_nested()
             try:
-                summary.counts[(rc.key, "expire")] += rc.expire(cutoff, 10 ** 9) or 0
+                summary.counts[(rc.key, "expire")] += expire_batch(rc, as_of, 10 ** 9)
             finally:
                 nested.rollback()
             continue
         for _ in range(MAX_BATCHES):
-            n = rc.expire(cutoff, batch_size) or 0
+            n = expire_batch(rc, as_of, batch_size)
             ledger.add(summary, rc.key, "expire", n, job)
             db.session.commit()  # one batch, one transaction, with its ledger row
             total += n

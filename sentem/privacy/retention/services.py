@@ -14,7 +14,7 @@ from ... import clock
 from ...extensions import db
 from ...jobs import enqueue
 from .. import members
-from ..registry import DESTRUCTION_DEADLINE_DAYS
+from ..registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
 
 DEADLINE = _dt.timedelta(days=DESTRUCTION_DEADLINE_DAYS)
@@ -87,21 +87,29 @@ def active_holds(record_class: str | None = None) -> list[RetentionHold]:
 
 
 def is_held(record_class: str, ref: str) -> str | None:
-    """The hold reason when ``ref`` of ``record_class`` is held, else None (for features' expire())."""
+    """The hold reason when ``ref`` of ``record_class`` is held, else None."""
     return db.session.execute(select(RetentionHold.reason).where(
         RetentionHold.record_class == record_class, RetentionHold.ref == str(ref),
         RetentionHold.released_at.is_(None))).scalars().first()
 
 
 def place_hold(record_class: str, ref: str, reason: str, *, staff_id: int | None = None) -> RetentionHold:
-    """Hold a record (an order number, or a duty's subject) under an open dispute. Commits.
+    """Hold a record under an open dispute. Commits.
 
-    Archived records with that order number stop expiring; a matching duty shows as held.
+    ``ref`` is an order number for a ``holdable`` record class (see ``registry.RecordClass``),
+    or a member id for ``record_class="member"`` (the withdrawal duty). Records of that
+    class with that order number stop expiring, in the main database and in the archive;
+    a matching duty shows as held.
     """
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("보류 사유를 입력하세요.")
-    ref = str(ref)
+    rc = REGISTRY.record_classes.get(record_class)
+    if record_class != "member" and (rc is None or not rc.holdable):
+        raise ValueError("주문번호로 보류할 수 있는 기록 구분이 아닙니다.")
+    ref = str(ref).strip()
+    if not ref:
+        raise ValueError("보류할 기록의 번호를 입력하세요.")
     hold = RetentionHold(record_class=record_class, ref=ref, reason=reason[:200], placed_by=staff_id,
                          placed_at=clock.now())
     db.session.add(hold)

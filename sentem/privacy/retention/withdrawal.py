@@ -115,8 +115,10 @@ def _collect(duty: Duty, as_of: _dt.datetime) -> list[tuple]:
         for item in rc.collect_archive(int(duty.subject_ref)):
             item_rc = REGISTRY.record_classes.get(item.record_class, rc)
             until = item_rc.retention.until(clock.as_utc(item.occurred_at))
-            if until is None or until <= as_of:
-                continue  # its period is already over: destroyed with the rest, not archived
+            if until is None:
+                continue
+            if until <= as_of and not services.is_held(item.record_class, item.order_no or ""):
+                continue  # its period is already over (and no dispute holds it): destroyed, not archived
             out.append((item, item_rc, until))
     return out
 
