@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..shop import cart
-from ..shop.auth import member_required
+from ..accounts.services import member_required
 from . import bp, cancellation, checkout, gateways, numbers, payments
 from .models import CANCEL_REASONS, Order
 from .services import CANCELLABLE, find_for_member
