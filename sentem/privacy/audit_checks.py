@@ -10,11 +10,14 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.types import JSON, String, Text
 
 from ..extensions import db
-from ..security.fields import Sealed
+from ..security import aead, phone
+from ..security.fields import Sealed, personal_fields
 from .registry import REGISTRY
 
 SAMPLE_SIZE = 25
 MIN_LEN = 3
+MIN_DIGITS = 7
+PROFILE = "member_profile"
 # The same rules as the foundation's registry-enforcement test, applied to the live schema.
 PERSONAL_WORDS = {"name", "phone", "mobile", "email", "address", "postcode", "birth", "ip", "recipient",
                   "sns", "company", "agent"}
@@ -27,27 +30,26 @@ SKIP_TABLES = {"alembic_version"}
 
 
 def sample_values() -> list[str]:
-    """Decrypted personal values of a sample of members (newest first) and of staff."""
+    """Decrypted personal values of a sample of members (newest first, not withdrawn): every field
+    the member-profile models declare, phones also as bare digits. Short runs of digits (a
+    postcode) are left out: they match prices and order numbers by chance."""
     values: set[str] = set()
-    try:
-        from ..accounts.models import Member
-    except ImportError:  # pragma: no cover - members always exist in a full build
-        Member = None
-    if Member is not None:
-        members = db.session.execute(select(Member).where(Member.status != "withdrawn")
-                                     .order_by(Member.id.desc()).limit(SAMPLE_SIZE)).scalars()
-        for m in members:
-            for attr in ("login_id", "email", "mobile", "name", "home_phone", "address1", "address2",
-                         "company_name", "company_phone", "sns_account", "birth_date"):
+    for model in REGISTRY.record_class(PROFILE).models:
+        declared = personal_fields(model)
+        query = select(model).order_by(*[c.desc() for c in model.__table__.primary_key.columns]).limit(SAMPLE_SIZE)
+        if "status" in model.__table__.c:
+            query = query.where(model.__table__.c.status != "withdrawn")
+        for row in db.session.execute(query).scalars():
+            for f in declared:
                 try:
-                    v = getattr(m, attr, None)
-                except Exception:  # noqa: BLE001 - a destroyed key just means nothing to find
+                    v = getattr(row, f.name)
+                except aead.DecryptionError:  # a destroyed key just means nothing to find
                     v = None
                 if v:
                     values.add(str(v))
-                    if attr in ("mobile", "home_phone", "company_phone"):
-                        values.add(re.sub(r"\D", "", str(v)))
-    return sorted(v for v in values if len(v) >= MIN_LEN)
+                    if f.mask == "phone":
+                        values.add(phone.index_form(v))
+    return sorted(v for v in values if len(v) >= MIN_LEN and not (v.isdigit() and len(v) < MIN_DIGITS))
 
 
 def _text_columns(engine) -> dict[str, list[str]]:
