@@ -18,7 +18,7 @@ from ..extensions import db
 from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
 from ..security import datakeys, passwords
-from . import history, validation, verification
+from . import history, validation
 from .auth import member_required  # noqa: F401  (the one login gate, for the other features)
 from .models import Member
 from .profile import (PROFILE_FIELDS, ProfileError, check_password, check_profile,  # noqa: F401

@@ -91,7 +91,7 @@ class Personal:
             setattr(obj, self.index_attr, None if value in (None, "") else self.index_of(str(value)))
 
     def _seal(self, obj, text: str) -> str:
-        key_id = None if self.key == "master" else getattr(obj, "data_key_id")
+        key_id = None if self.key == "master" else obj.data_key_id
         if key_id is None:
             if self.key == "member":
                 raise ValueError(f"{type(obj).__name__}.data_key_id must be set before {self.name}")
