@@ -1,6 +1,6 @@
 """The one gate for member-only pages: anonymous visitors go to ``/login?next=…``.
 
-``next`` is always a path on this site (the login page checks it again). A page asked
+``next`` is always a path on this site (``safe_next``; the login page checks it again). A page asked
 for with GET comes back to itself; a form posted to a URL that only takes POST comes
 back to the view's ``next_url(**view_args)`` when it names one, else to the page of the
 same address when there is one, else to the front page.
@@ -14,6 +14,8 @@ from flask import redirect, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from ..safe_next import safe_next
+
 
 def _same_path_answers_get() -> bool:
     if request.url_rule is None:
@@ -23,11 +25,6 @@ def _same_path_answers_get() -> bool:
     except HTTPException:
         return False
     return True
-
-
-def _local(path: str) -> str:
-    # "//host" would read as another site; backslashes are read as slashes by some browsers.
-    return "/" + path.replace("\\", "/").lstrip("/")
 
 
 def login_target(next_url=None, view_args: dict | None = None) -> str:
@@ -40,7 +37,7 @@ def login_target(next_url=None, view_args: dict | None = None) -> str:
         target = request.path
     else:
         target = "/"
-    return "/login?next=" + quote(_local(target), safe="/")
+    return "/login?next=" + quote(safe_next(target, "/"), safe="/")
 
 
 def member_required(view=None, *, next_url=None):
