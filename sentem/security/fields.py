@@ -6,9 +6,10 @@
 
 declares, on the model, the column ``mobile_ct`` of type ``Sealed`` (it refuses anything
 that is not a sealed token, so plaintext can never be written by mistake), the blind-index
-column ``mobile_bidx`` when ``index`` is set, and the attribute ``mobile`` itself: plaintext
-in Python, sealed on assignment under the row's data key (``data_key_id``; ``key="master"``
-for data that belongs to no member) and opened on access. Assigning the plaintext keeps the
+column ``mobile_bidx`` when ``index`` (or ``unique``) is set, and the attribute ``mobile``
+itself: plaintext in Python, sealed on assignment under the row's data key (``data_key_id``;
+``key="master"`` for data that belongs to no member, ``"member_or_master"`` for rows that may
+have no member) and opened on access. Assigning the plaintext keeps the
 blind index in step; ``Model.mobile.matches(value)`` is the lookup. ``personal_fields(model)``
 lists the declarations (staff masking, the self-audit's plaintext sample and the exports read
 them) and ``masked(obj, name)`` shows a value by its declared rule.
