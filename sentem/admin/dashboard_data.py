@@ -13,9 +13,12 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
+from ..myinfo.models import RightsRequest
+from ..orders.models import Order
 from ..privacy import suspension
-from .charts import BarChart
-from .permissions import allowed
+from ..privacy.charts import BarChart
+from ..privacy.retention.models import Duty
+from ..staff.permissions import allowed
 
 log = logging.getLogger("sentem.admin")
 
@@ -33,8 +36,6 @@ def _guarded(fn):
 
 
 def orders_per_day(days: int = 14) -> BarChart:
-    from ..orders.models import Order
-
     today = clock.today()
     start = clock.start_of_day(today - _dt.timedelta(days=days - 1))
     counted = Order.member_id.not_in(suspension.suspended_ids(suspension.STATISTICS))
@@ -48,8 +49,6 @@ def orders_per_day(days: int = 14) -> BarChart:
 
 
 def shipments_pending() -> BarChart:
-    from ..orders.models import Order
-
     statuses = ("paid", "preparing", "shipped")
     rows = dict(db.session.execute(select(Order.status, func.count()).where(Order.status.in_(statuses))
                                    .group_by(Order.status)).all())
@@ -59,8 +58,6 @@ def shipments_pending() -> BarChart:
 
 def rights_open() -> dict:
     """Open rights requests with their deadlines (answer within 10 days)."""
-    from ..myinfo.models import RightsRequest
-
     now = clock.now()
     rows = db.session.execute(select(RightsRequest.id, RightsRequest.kind, RightsRequest.due_at)
                               .where(RightsRequest.status == "received")
@@ -79,8 +76,6 @@ def rights_open() -> dict:
 
 def duties_due() -> dict:
     """Retention duties: overdue, and those due in the coming 7 days (per day)."""
-    from ..privacy.retention.models import Duty
-
     now = clock.now()
     today = clock.today()
     pending = db.session.execute(select(Duty.due_at, Duty.deadline_at).where(Duty.status == "pending")).all()

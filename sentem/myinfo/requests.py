@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
 from . import documents
 from .models import KINDS, ProxyDocument, RightsRequest
@@ -71,8 +72,6 @@ def is_overdue(req: RightsRequest) -> bool:
 def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: str,
                    legal_basis: str = "") -> RightsRequest:
     """Close a queued request with an outcome; refusals must name their legal basis; commits."""
-    from ..accounts.models import Member
-
     answer, legal_basis = (answer or "").strip(), (legal_basis or "").strip()
     if req.status == "answered":
         raise RightsError("이미 답변한 요청입니다.")
@@ -85,7 +84,7 @@ def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: s
     req.status, req.outcome, req.answer = "answered", outcome, answer
     req.legal_basis = legal_basis or None
     req.answered_at, req.answered_by = clock.now(), staff_id
-    member = db.session.get(Member, req.member_id)
+    member = accounts.get(req.member_id)
     if member is not None and member.status != "withdrawn":
         notify(member, "권리 행사 요청 답변",
                f"요청(번호 {req.id})에 답변했습니다: {OUTCOME_LABELS[outcome][0]}. "

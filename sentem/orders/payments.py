@@ -12,6 +12,7 @@ import datetime as _dt
 
 from .. import clock
 from ..extensions import db
+from ..shop.cart import remove_products
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
 from .services import transition
@@ -141,6 +142,4 @@ def _release_connection() -> None:
 
 
 def _clear_cart_lines(order: Order) -> None:
-    from ..shop.cart import remove_products
-
     remove_products(order.member_id, [line.product_id for line in order.lines if line.product_id])

@@ -6,18 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 from sqlalchemy.types import JSON, String, Text
 
 from ..extensions import db
-from ..security import aead, phone
-from ..security.fields import Sealed, personal_fields
+from ..security.fields import Sealed
+from . import members
 from .registry import REGISTRY
 
 SAMPLE_SIZE = 25
 MIN_LEN = 3
 MIN_DIGITS = 7
-PROFILE = "member_profile"
 # The same rules as the foundation's registry-enforcement test, applied to the live schema.
 PERSONAL_WORDS = {"name", "phone", "mobile", "email", "address", "postcode", "birth", "ip", "recipient",
                   "sns", "company", "agent"}
@@ -30,26 +29,10 @@ SKIP_TABLES = {"alembic_version"}
 
 
 def sample_values() -> list[str]:
-    """Decrypted personal values of a sample of members (newest first, not withdrawn): every field
-    the member-profile models declare, phones also as bare digits. Short runs of digits (a
-    postcode) are left out: they match prices and order numbers by chance."""
-    values: set[str] = set()
-    for model in REGISTRY.record_class(PROFILE).models:
-        declared = personal_fields(model)
-        query = select(model).order_by(*[c.desc() for c in model.__table__.primary_key.columns]).limit(SAMPLE_SIZE)
-        if "status" in model.__table__.c:
-            query = query.where(model.__table__.c.status != "withdrawn")
-        for row in db.session.execute(query).scalars():
-            for f in declared:
-                try:
-                    v = getattr(row, f.name)
-                except aead.DecryptionError:  # a destroyed key just means nothing to find
-                    v = None
-                if v:
-                    values.add(str(v))
-                    if f.mask == "phone":
-                        values.add(phone.index_form(v))
-    return sorted(v for v in values if len(v) >= MIN_LEN and not (v.isdigit() and len(v) < MIN_DIGITS))
+    """Decrypted personal values of a sample of members (newest first), through the members port.
+    Short runs of digits (a postcode) are left out: they match prices and order numbers by chance."""
+    return sorted(v for v in set(members.sample_values(SAMPLE_SIZE))
+                  if len(v) >= MIN_LEN and not (v.isdigit() and len(v) < MIN_DIGITS))
 
 
 def _text_columns(engine) -> dict[str, list[str]]:

@@ -22,7 +22,9 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..jobs import job
-from ..privacy import suspension
+from ..notify import outbox
+from ..privacy import consent, suspension
+from ..privacy.consent import kind_for
 from ..privacy.registry import REGISTRY
 from .models import Campaign, CampaignSend
 from .recipients import contact_of
@@ -47,8 +49,6 @@ class CampaignError(ValueError):
 
 def consent_kind(channel: str) -> str:
     """The ledger kind of the marketing consent for ``channel`` (from the registry)."""
-    from ..privacy.consent import kind_for
-
     for c in REGISTRY.consents.values():
         if c.channel == channel:
             return kind_for(c.key)
@@ -98,8 +98,6 @@ def opt_out(member_id: int, channel: str, *, ip: str | None, user_agent: str | N
 
     Returns whether anything was withdrawn (False when already withdrawn or no member).
     """
-    from ..privacy import consent
-
     contact = contact_of(member_id)
     if contact is None or not contact.active:
         return False
@@ -144,8 +142,6 @@ def create_campaign(channel: str, subject: str | None, body: str, *, staff_id: i
 
 def audience(channel: str, at: _dt.datetime | None = None) -> list[tuple[int, str | None]]:
     """(member id, skip reason or None) for every member whose ``channel`` consent is current."""
-    from ..privacy import consent
-
     night = channel == "sms" and is_night(at)
     night_ok = set(consent.member_ids_with(NIGHT_KIND)) if night else set()
     suspended = suspension.suspended_members(suspension.STATISTICS)  # one query for the whole audience
@@ -188,8 +184,6 @@ def compose(campaign: Campaign, member_id: int) -> tuple[str | None, str]:
 
 def send_campaign(campaign_id: int) -> tuple[int, int]:
     """Send a campaign to its lawful audience; safe to run twice. Returns (sent, skipped)."""
-    from ..notify import outbox
-
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         return 0, 0

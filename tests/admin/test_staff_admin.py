@@ -1,8 +1,8 @@
 """Staff management by the privacy officer: create, change role, revoke — all recorded."""
 from sentem import clock
-from sentem.admin.models import RoleChange, Staff
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.staff.models import RoleChange, Staff
 
 from .builders import make_staff, reauth, staff_login
 
@@ -70,8 +70,8 @@ def test_last_officer_cannot_be_demoted(client):
 
 
 def test_deactivated_accounts_expire_after_their_records(app):
-    from sentem.admin import staff_services
     from sentem.privacy.registry import REGISTRY
+    from sentem.staff import services as staff_services
 
     with clock.frozen_at("2021-01-05"):
         officer = make_staff("privacy_officer")

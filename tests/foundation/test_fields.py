@@ -9,7 +9,7 @@ import pytest
 
 from sentem.accounts.history import LoginEvent
 from sentem.accounts.models import Member
-from sentem.admin.models import Staff
+from sentem.staff.models import Staff
 from sentem.extensions import db
 from sentem.security import aead, datakeys
 from sentem.security.fields import Sealed, field, masked, personal, personal_fields

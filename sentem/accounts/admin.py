@@ -4,28 +4,35 @@ one-record unmasking with a reason, and the justified CSV download.
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from ..extensions import db
 from ..privacy import access_log
-from . import bp, downloads, exports, guard  # noqa: F401  (exports: the downloads page)
-from .forms import ReasonForm, SearchForm
-from .member_views import PAGE_SIZE, detail_fields, masked_row, plain_row, withhold_suspended
+from ..staff import bp, downloads, guard
+from ..staff.forms import ReasonForm
+from .admin_rows import PAGE_SIZE, detail_fields, masked_row, plain_row, withhold_suspended
+from .models import Member
 
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
 
 
-def _member_model():
-    from ..accounts.models import Member
+class SearchForm(FlaskForm):
+    """One exact value of one indexed item (a GET form: no CSRF token)."""
 
-    return Member
+    class Meta:
+        csrf = False
+
+    kind = SelectField("검색 항목", choices=[("login_id", "로그인 ID"), ("email", "이메일"), ("mobile", "휴대전화")])
+    q = StringField("검색어", validators=[Optional(), Length(max=100)])
 
 
 @bp.route("/members")
 @guard.require("members.view")
 def members():
     """Masked list; ``kind`` + ``q`` search one exact value through the blind index."""
-    Member = _member_model()
     form = SearchForm(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     stmt = select(Member).order_by(Member.id.desc())
@@ -49,7 +56,7 @@ def _shown(row: dict) -> dict:
 
 
 def _member_or_404(member_id: int):
-    member = db.session.get(_member_model(), member_id)
+    member = db.session.get(Member, member_id)
     if member is None:
         abort(404)
     return member
@@ -93,7 +100,6 @@ def member_unmask(member_id: int):
 @guard.reauth_required
 def members_download():
     """All members as CSV, for a stated reason (logged with the row count)."""
-    Member = _member_model()
     form = ReasonForm()
     reason = downloads.reason_or_none(form)
     if reason is None:
