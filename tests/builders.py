@@ -6,7 +6,7 @@ import itertools
 from flask_login.utils import _create_identifier
 
 from sentem.extensions import db
-from sentem.security import blind_index, datakeys, passwords
+from sentem.security import datakeys, passwords
 
 _seq = itertools.count(1)
 PASSWORD = "sentem-pass-1"
@@ -29,10 +29,7 @@ def make_member(**fields):
     password = data.pop("password")
     member.password_hash = passwords.hash_password(password)
     for key, value in data.items():
-        setattr(member, key, value)
-    member.login_id_bidx = blind_index.compute("login_id", member.login_id)
-    member.email_bidx = blind_index.compute("email", member.email)
-    member.mobile_bidx = blind_index.compute("mobile", member.mobile)
+        setattr(member, key, value)  # blind indexes follow the values
     db.session.add(member)
     db.session.commit()
     return member

@@ -11,13 +11,11 @@ from wtforms.validators import Length, Optional
 
 from ..extensions import db
 from ..privacy import access_log
-from ..security import blind_index
 from ..staff import bp, downloads, guard
 from ..staff.forms import ReasonForm
-from .admin_rows import PAGE_SIZE, masked_row, plain_row, withhold_suspended
+from .admin_rows import PAGE_SIZE, detail_fields, masked_row, plain_row, withhold_suspended
 from .models import Member
 
-SEARCH_COLUMNS = {"login_id": "login_id_bidx", "email": "email_bidx", "mobile": "mobile_bidx"}
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
 
 
@@ -40,8 +38,7 @@ def members():
     stmt = select(Member).order_by(Member.id.desc())
     q = (form.q.data or "").strip()
     if q and form.validate():
-        column = getattr(Member, SEARCH_COLUMNS[form.kind.data])
-        stmt = stmt.where(column == blind_index.compute(form.kind.data, q))
+        stmt = stmt.where(getattr(Member, form.kind.data).matches(q))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
     staff = guard.current_staff()
@@ -72,7 +69,8 @@ def member_detail(member_id: int):
     staff = guard.current_staff()
     access_log.record("members.view", staff_id=staff.id, member_id=member.id, detail="마스킹")
     return render_template("admin/members/detail.html", m=_shown(masked_row(member, full=True)), member=member,
-                           unmasked=False, form=ReasonForm(), status_ko=STATUS_KO)
+                           fields=detail_fields(type(member)), unmasked=False, form=ReasonForm(),
+                           status_ko=STATUS_KO)
 
 
 @bp.route("/members/<int:member_id>/unmask", methods=["POST"])
@@ -85,14 +83,15 @@ def member_unmask(member_id: int):
     reason = downloads.reason_or_none(form)
     if reason is None:
         return render_template("admin/members/detail.html", m=_shown(masked_row(member, full=True)),
-                               member=member, unmasked=False, form=form, status_ko=STATUS_KO), 400
+                               member=member, fields=detail_fields(type(member)), unmasked=False, form=form,
+                               status_ko=STATUS_KO), 400
     row = _shown(plain_row(member))
     staff = guard.current_staff()
     access_log.record("unmask", staff_id=staff.id, member_id=member.id, reason=reason,
                       detail="회원 정보" + (" (선택 항목은 처리정지로 제외)" if row["suspended_optional"] else ""))
     db.session.commit()
-    resp = render_template("admin/members/detail.html", m=row, member=member, unmasked=True,
-                           form=ReasonForm(), status_ko=STATUS_KO, reason=reason)
+    resp = render_template("admin/members/detail.html", m=row, member=member, fields=detail_fields(type(member)),
+                           unmasked=True, form=ReasonForm(), status_ko=STATUS_KO, reason=reason)
     return resp, 200, {"Cache-Control": "no-store"}
 
 

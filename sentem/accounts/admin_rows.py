@@ -1,11 +1,18 @@
-"""How a member is shown in the staff area: masked by default, plain only when unmasked."""
+"""How a member is shown in the staff area: masked by default, plain only when unmasked.
+
+Which items there are, what they are called and how each is masked come from the
+members' personal-field declarations and the registry; nothing is listed here but
+which items fit on one line of the list screen.
+"""
 from __future__ import annotations
 
 from ..privacy import suspension
+from ..privacy.registry import REGISTRY
 from ..security import aead
-from ..security.masking import mask_address, mask_email, mask_name, mask_phone
+from ..security.fields import masked, personal_fields
 
 PAGE_SIZE = 50
+LIST_FIELDS = ("login_id", "name", "email", "mobile")
 
 
 def _open(member, attr):
@@ -16,34 +23,28 @@ def _open(member, attr):
         return None
 
 
-def mask_login_id(value: str | None) -> str:
-    if not value:
-        return ""
-    return value[:2] + "*" * max(len(value) - 2, 1)
+def _base(member) -> dict:
+    return {"id": member.id, "status": member.status, "created_at": member.created_at}
+
+
+def detail_fields(model) -> list[tuple[str, str]]:
+    """(attribute, Korean label) of every personal item a detail screen shows, in declaration order."""
+    return [(f.name, REGISTRY.item(f.item).label_ko) for f in personal_fields(model)]
 
 
 def masked_row(member, full: bool = False) -> dict:
-    """The member's data masked (list and detail screens)."""
-    row = {"id": member.id, "status": member.status, "created_at": member.created_at,
-           "login_id": mask_login_id(_open(member, "login_id")), "name": mask_name(_open(member, "name")),
-           "email": mask_email(_open(member, "email")), "mobile": mask_phone(_open(member, "mobile"))}
-    if full:
-        row.update({"birth_date": "****" if _open(member, "birth_date") else "",
-                    "home_phone": mask_phone(_open(member, "home_phone")),
-                    "address": mask_address(" ".join(filter(None, [_open(member, "address1")]))),
-                    "company_name": "***" if _open(member, "company_name") else ""})
+    """The member's data masked by each item's declared rule (list and detail screens)."""
+    row = _base(member)
+    row.update({f.name: masked(member, f.name) for f in personal_fields(type(member))
+                if full or f.name in LIST_FIELDS})
     return row
 
 
 def plain_row(member) -> dict:
     """The member's data unmasked (only after a logged, justified unmask)."""
-    return {"id": member.id, "status": member.status, "created_at": member.created_at,
-            "login_id": _open(member, "login_id"), "name": _open(member, "name"),
-            "email": _open(member, "email"), "mobile": _open(member, "mobile"),
-            "birth_date": _open(member, "birth_date") or "", "home_phone": _open(member, "home_phone") or "",
-            "address": " ".join(filter(None, [_open(member, "postcode"), _open(member, "address1"),
-                                              _open(member, "address2")])),
-            "company_name": _open(member, "company_name") or ""}
+    row = _base(member)
+    row.update({f.name: _open(member, f.name) or "" for f in personal_fields(type(member))})
+    return row
 
 
 def withhold_suspended(rows: list[dict]) -> list[dict]:
@@ -53,5 +54,5 @@ def withhold_suspended(rows: list[dict]) -> list[dict]:
     for row in rows:
         row["suspended_optional"] = row["id"] in suspended
         if row["suspended_optional"]:
-            suspension.withhold_optional(row, extra=("address",))  # "address" joins the optional address items
+            suspension.withhold_optional(row)
     return rows

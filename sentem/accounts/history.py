@@ -13,20 +13,9 @@ from sqlalchemy import select
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security import datakeys
-from ..security.fields import Encrypted, personal_column
+from ..security.fields import personal
 
 KINDS = ("login", "failure", "locked", "logout")
-
-
-class MemberOrMasterEncrypted(Encrypted):
-    """Sealed under the row's data key, or under the master key when the row has none."""
-
-    def __set__(self, obj, value):
-        if getattr(obj, self.key_attr) is None and value not in (None, ""):
-            setattr(obj, self.column_attr, datakeys.keyring().seal(str(value), self._context(type(obj))))
-            return
-        super().__set__(obj, value)
 
 
 class LoginEvent(db.Model):
@@ -39,10 +28,8 @@ class LoginEvent(db.Model):
     data_key_id = db.Column(db.Integer, nullable=True)
     kind = db.Column(db.String(16), nullable=False)
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    ip_ct = personal_column("login_ip")
-    ip = MemberOrMasterEncrypted("ip_ct")
-    user_agent_ct = personal_column("login_user_agent")
-    user_agent = MemberOrMasterEncrypted("user_agent_ct")
+    ip = personal("login_ip", key="member_or_master")
+    user_agent = personal("login_user_agent", key="member_or_master")
 
 
 def client_ip() -> str:

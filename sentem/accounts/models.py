@@ -5,8 +5,7 @@ from flask_login import UserMixin
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.blind_index import index_column
-from ..security.fields import Encrypted, personal_column
+from ..security.fields import personal
 
 
 class Member(UserMixin, db.Model):
@@ -17,39 +16,21 @@ class Member(UserMixin, db.Model):
     data_key_id = db.Column(db.Integer, nullable=False)
     status = db.Column(db.String(20), nullable=False, default="active")  # active | withdrawal_pending | withdrawn
 
-    login_id_ct = personal_column("login_id", nullable=False)
-    login_id = Encrypted("login_id_ct")
-    login_id_bidx = index_column("login_id", unique=True, nullable=False)
-
-    email_ct = personal_column("email", nullable=False)
-    email = Encrypted("email_ct")
-    email_bidx = index_column("email", unique=True, nullable=False)
-
-    mobile_ct = personal_column("mobile", nullable=False)
-    mobile = Encrypted("mobile_ct")
-    mobile_bidx = index_column("mobile")
-
-    name_ct = personal_column("name", nullable=False)
-    name = Encrypted("name_ct")
+    login_id = personal("login_id", unique=True, nullable=False, mask="id")
+    email = personal("email", unique=True, nullable=False, mask="email")
+    mobile = personal("mobile", index=True, nullable=False, mask="phone")
+    name = personal("name", nullable=False, mask="name")
 
     password_hash = db.Column(db.String(255), nullable=False, info={"personal": "password"})
 
-    birth_date_ct = personal_column("birth_date")
-    birth_date = Encrypted("birth_date_ct")
-    home_phone_ct = personal_column("home_phone")
-    home_phone = Encrypted("home_phone_ct")
-    postcode_ct = personal_column("postcode")
-    postcode = Encrypted("postcode_ct")
-    address1_ct = personal_column("address1")
-    address1 = Encrypted("address1_ct")
-    address2_ct = personal_column("address2")
-    address2 = Encrypted("address2_ct")
-    company_name_ct = personal_column("company_name")
-    company_name = Encrypted("company_name_ct")
-    company_phone_ct = personal_column("company_phone")
-    company_phone = Encrypted("company_phone_ct")
-    sns_account_ct = personal_column("sns_account")
-    sns_account = Encrypted("sns_account_ct")
+    birth_date = personal("birth_date", mask="hidden")
+    home_phone = personal("home_phone", mask="phone")
+    postcode = personal("postcode", mask="hidden")
+    address1 = personal("address1", mask="address")
+    address2 = personal("address2", mask="hidden")
+    company_name = personal("company_name", mask="hidden")
+    company_phone = personal("company_phone", mask="phone")
+    sns_account = personal("sns_account", mask="hidden")
 
     email_verified_at = db.Column(UTCDateTime, nullable=True)
     failed_logins = db.Column(db.Integer, nullable=False, default=0)

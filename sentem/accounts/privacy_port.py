@@ -6,18 +6,14 @@ importing this feature.
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from ..extensions import db
 from ..privacy.members import MemberContact, MembersPort
+from ..security import aead, phone
+from ..security.fields import personal_fields
 from .models import Member
 
-# The items the self-audit looks for in plaintext (long enough to be telling).
-SAMPLED = ("login_id", "email", "mobile", "name", "home_phone", "address1", "address2", "company_name",
-           "company_phone", "sns_account", "birth_date")
-PHONES = ("mobile", "home_phone", "company_phone")
 _CHUNK = 500  # bounded IN lists
 
 
@@ -40,20 +36,21 @@ def active_ids(ids: list[int]) -> set[int]:
 
 
 def sample_values(limit: int) -> list[str]:
-    """Decrypted personal values of the ``limit`` newest members still here (phones also as digits)."""
+    """Decrypted personal values of the ``limit`` newest members still here: every field the
+    member declares (``personal(...)``), phones also as bare digits."""
     values: list[str] = []
     members = db.session.execute(select(Member).where(Member.status != "withdrawn")
                                  .order_by(Member.id.desc()).limit(limit)).scalars()
     for member in members:
-        for attr in SAMPLED:
+        for declared in personal_fields(Member):
             try:
-                value = getattr(member, attr, None)
-            except Exception:  # noqa: BLE001 - a destroyed key just means nothing to find
+                value = getattr(member, declared.name)
+            except aead.DecryptionError:  # a destroyed key just means nothing to find
                 value = None
             if value:
                 values.append(str(value))
-                if attr in PHONES:
-                    values.append(re.sub(r"\D", "", str(value)))
+                if declared.mask == "phone":
+                    values.append(phone.index_form(value))
     return values
 
 

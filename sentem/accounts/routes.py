@@ -6,7 +6,7 @@ import secrets
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..extensions import limiter
@@ -15,6 +15,7 @@ from ..privacy.registry import REGISTRY
 from ..i18n import current_lang
 from ..safe_next import safe_next
 from . import bp, history, services, verification
+from .auth import member_required
 from .forms import LoginForm, signup_form
 from .loader import EPOCH_KEY
 
@@ -86,7 +87,7 @@ def signup():
 
 
 @bp.get("/signup/welcome")
-@login_required
+@member_required
 def welcome():
     state = ledger.current(current_user.id)
     chosen = [c for c in consent_blocks() if not c["required"] and state.get(ledger.kind_for(c["key"]))]

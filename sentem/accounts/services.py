@@ -1,7 +1,8 @@
-"""Membership services: signup, login checks, lookups. Callable without a request.
+"""Membership services: signup, profile changes, login checks, lookups. Callable without a request.
 
 Every personal item is sealed under the member's own data key; login ID, email
 and mobile are found through their blind indexes only, never by decrypting.
+Profile items change only through ``update_profile`` (see ``profile.py``).
 """
 from __future__ import annotations
 
@@ -16,21 +17,18 @@ from .. import clock
 from ..extensions import db
 from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
-from ..security import aead, blind_index, datakeys, passwords
-from . import history, validation, verification
+from ..security import aead, datakeys, passwords
+from . import history, validation
+from .auth import member_required  # noqa: F401  (the one login gate, for the other features)
 from .models import Member
+from .profile import (PROFILE_FIELDS, ProfileError, check_password, check_profile,  # noqa: F401
+                      current_values, taken, update_profile)
 
-PROFILE_FIELDS = ("login_id", "name", "email", "mobile", "birth_date", "home_phone", "postcode", "address1",
-                  "address2", "company_name", "company_phone", "sns_account")
 IN_USE = {"login_id": "이미 사용 중인 아이디입니다.", "email": "이미 사용 중인 이메일입니다."}
 
 
-class SignupError(ValueError):
+class SignupError(ProfileError):
     """Signup refused; ``errors`` maps form fields to Korean messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass
@@ -51,26 +49,14 @@ def find_by_login_id(login_id: str) -> Member | None:
     """The member with this login ID (any status), via the blind index."""
     if not login_id:
         return None
-    bidx = blind_index.compute("login_id", login_id)
-    return db.session.execute(select(Member).filter_by(login_id_bidx=bidx)).scalar_one_or_none()
+    return db.session.execute(select(Member).where(Member.login_id.matches(login_id))).scalar_one_or_none()
 
 
 def find_by_email(email: str) -> Member | None:
     """The member with this email (any status), via the blind index."""
     if not email:
         return None
-    bidx = blind_index.compute("email", email)
-    return db.session.execute(select(Member).filter_by(email_bidx=bidx)).scalar_one_or_none()
-
-
-def check_password(member: Member, password: str) -> bool:
-    """Whether ``password`` is the member's; upgrades the hash when argon2 parameters changed
-    (flushed, not committed)."""
-    ok, new_hash = passwords.verify(member.password_hash, password or "")
-    if ok and new_hash:
-        member.password_hash = new_hash
-        db.session.flush()
-    return ok
+    return db.session.execute(select(Member).where(Member.email.matches(email))).scalar_one_or_none()
 
 
 def register(data: dict, consents: dict[str, bool], *, ip: str | None = None, user_agent: str | None = None,
@@ -80,50 +66,40 @@ def register(data: dict, consents: dict[str, bool], *, ip: str | None = None, us
     ``data`` holds the signup fields (``password_confirm`` optional); ``consents`` maps
     registry consent keys to ticked or not. Raises SignupError with field messages.
     """
-    clean, errors = validation.signup_data(data)
+    errors = {}
+    try:
+        check_profile(Member(), data, actor="signup")
+    except ProfileError as exc:
+        errors.update(exc.errors)
+    login = validation.profile_data(data)[0].get("login_id")
+    chosen, problems = validation.password_data(data, login)
+    errors.update(problems)
     for consent in REGISTRY.consents.values():
         if consent.required and not consents.get(consent.key):
             errors[f"consent_{consent.key}"] = "필수 동의 항목입니다. 동의하지 않으면 가입할 수 없습니다."
-    for item in ("login_id", "email"):
-        if item in clean and item not in errors and _taken(item, clean[item]):
-            errors[item] = IN_USE[item]
     if errors:
         raise SignupError(errors)
     try:
-        member = _create(clean)
+        member = Member(data_key_id=datakeys.create(), status="active", created_at=clock.now(),
+                        failed_logins=0, session_epoch=0, password_hash=passwords.hash_password(chosen["password"]))
+        update_profile(member, data, actor="signup")  # flushes, and queues the verification link
         for consent in REGISTRY.consents.values():
             ledger.record(member.id, ledger.kind_for(consent.key), bool(consents.get(consent.key)),
                           ip=ip, user_agent=user_agent, screen=screen)
-        verification.queue_link(member)
         db.session.commit()
+    except ProfileError as exc:
+        # Another signup took the login ID or email between the check and now.
+        db.session.rollback()
+        raise SignupError(exc.errors) from None
     except IntegrityError:
         # Another signup with the same login ID or email won the race (unique blind index).
         db.session.rollback()
+        clean = validation.profile_data(data)[0]
         raise SignupError({item: IN_USE[item] for item in ("login_id", "email")
-                           if _taken(item, clean[item])} or {"login_id": IN_USE["login_id"]}) from None
+                           if taken(item, clean[item])} or {"login_id": IN_USE["login_id"]}) from None
     except Exception:
         db.session.rollback()
         raise
-    return member
-
-
-def _taken(item: str, value: str) -> bool:
-    column = getattr(Member, f"{item}_bidx")
-    return db.session.execute(select(Member.id).where(column == blind_index.compute(item, value))).first() \
-        is not None
-
-
-def _create(clean: dict) -> Member:
-    member = Member(data_key_id=datakeys.create(), status="active", created_at=clock.now(),
-                    failed_logins=0, session_epoch=0)
-    member.password_hash = passwords.hash_password(clean["password"])
-    for item in PROFILE_FIELDS:
-        setattr(member, item, clean.get(item) or None)
-    member.login_id_bidx = blind_index.compute("login_id", clean["login_id"])
-    member.email_bidx = blind_index.compute("email", clean["email"])
-    member.mobile_bidx = blind_index.compute("mobile", clean["mobile"])
-    db.session.add(member)
-    db.session.flush()
     return member
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 
 from .. import clock
+from ..security import phone as phone_numbers
 
 # Maximum lengths: longer input gets a message, never silent truncation.
 MAX_LENGTHS = {
@@ -21,8 +22,6 @@ MAX_LENGTHS = {
     "company_phone": 20, "sns_account": 100,
 }
 LOGIN_ID_RE = re.compile(r"^[a-z][a-z0-9_]{3,19}$")
-MOBILE_RE = re.compile(r"^01[016789]\d{7,8}$")
-PHONE_RE = re.compile(r"^0\d{8,10}$")
 POSTCODE_RE = re.compile(r"^\d{5}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
@@ -106,33 +105,14 @@ def email(value) -> str:
     return result.normalized
 
 
-def digits_of_phone(text: str) -> str:
-    digits = re.sub(r"[\s().\-]", "", text)
-    if digits.startswith("+82"):
-        digits = "0" + digits[3:].lstrip("0")
-    elif digits.startswith("82") and len(digits) >= 11:
-        digits = "0" + digits[2:].lstrip("0")
-    return digits
-
-
-def format_phone(digits: str) -> str:
-    """01012345678 -> 010-1234-5678; 0212345678 -> 02-1234-5678; 0311234567 -> 031-123-4567."""
-    if digits.startswith("02"):
-        head, rest = "02", digits[2:]
-    else:
-        head, rest = digits[:3], digits[3:]
-    cut = len(rest) - 4
-    return f"{head}-{rest[:cut]}-{rest[cut:]}"
-
-
 def mobile(value) -> str:
     text = clean_text(value, "mobile")
     if not text:
         raise Invalid("휴대전화 번호를 입력해 주세요.")
-    digits = digits_of_phone(text)
-    if not MOBILE_RE.match(digits):
+    number = phone_numbers.normalise(text, mobile=True)
+    if number is None:
         raise Invalid("휴대전화 번호를 010-1234-5678 형식으로 입력해 주세요.")
-    return format_phone(digits)
+    return number
 
 
 def phone(value, field: str) -> str:
@@ -140,10 +120,10 @@ def phone(value, field: str) -> str:
     text = clean_text(value, field)
     if not text:
         return ""
-    digits = digits_of_phone(text)
-    if not PHONE_RE.match(digits):
+    number = phone_numbers.normalise(text)
+    if number is None:
         raise Invalid("전화번호를 02-123-4567 형식으로 입력해 주세요.")
-    return format_phone(digits)
+    return number
 
 
 def birth_date(value) -> str:
@@ -170,28 +150,44 @@ def optional_text(value, field: str) -> str:
     return re.sub(r"\s+", " ", clean_text(value, field))
 
 
-def signup_data(raw: dict) -> tuple[dict, dict]:
-    """Normalise every signup field. Returns (clean values, {field: message})."""
-    rules = {
-        "login_id": login_id, "name": name, "email": email, "mobile": mobile, "birth_date": birth_date,
-        "home_phone": lambda v: phone(v, "home_phone"), "company_phone": lambda v: phone(v, "company_phone"),
-        "postcode": postcode,
-        "address1": lambda v: optional_text(v, "address1"), "address2": lambda v: optional_text(v, "address2"),
-        "company_name": lambda v: optional_text(v, "company_name"),
-        "sns_account": lambda v: optional_text(v, "sns_account"),
-    }
+PROFILE_RULES = {
+    "login_id": login_id, "name": name, "email": email, "mobile": mobile, "birth_date": birth_date,
+    "home_phone": lambda v: phone(v, "home_phone"), "company_phone": lambda v: phone(v, "company_phone"),
+    "postcode": postcode,
+    "address1": lambda v: optional_text(v, "address1"), "address2": lambda v: optional_text(v, "address2"),
+    "company_name": lambda v: optional_text(v, "company_name"),
+    "sns_account": lambda v: optional_text(v, "sns_account"),
+}
+
+
+def profile_data(raw: dict) -> tuple[dict, dict]:
+    """Normalise every profile field (no password). Returns (clean values, {field: message})."""
     clean, errors = {}, {}
-    for field, rule in rules.items():
+    for field, rule in PROFILE_RULES.items():
         try:
             clean[field] = rule(raw.get(field))
         except Invalid as exc:
             errors[field] = exc.message
-    try:
-        clean["password"] = password(raw.get("password"), clean.get("login_id"))
-    except Invalid as exc:
-        errors["password"] = exc.message
-    if "password" not in errors and raw.get("password") != raw.get("password_confirm", raw.get("password")):
-        errors["password_confirm"] = "비밀번호가 일치하지 않습니다."
     if clean.get("address2") and not clean.get("address1"):
         errors["address1"] = "상세 주소를 입력했다면 주소도 입력해 주세요."
+    return clean, errors
+
+
+def password_data(raw: dict, login: str | None) -> tuple[dict, dict]:
+    """The chosen password and its confirmation (``password_confirm`` optional)."""
+    try:
+        chosen = password(raw.get("password"), login)
+    except Invalid as exc:
+        return {}, {"password": exc.message}
+    if raw.get("password") != raw.get("password_confirm", raw.get("password")):
+        return {}, {"password_confirm": "비밀번호가 일치하지 않습니다."}
+    return {"password": chosen}, {}
+
+
+def signup_data(raw: dict) -> tuple[dict, dict]:
+    """Normalise every signup field: the profile and the password. Returns (clean values, {field: message})."""
+    clean, errors = profile_data(raw)
+    chosen, problems = password_data(raw, clean.get("login_id"))
+    clean.update(chosen)
+    errors.update(problems)
     return clean, errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import Encrypted, personal_column
+from ..security.fields import personal
 
 
 class AddressBookEntry(db.Model):
@@ -23,18 +23,12 @@ class AddressBookEntry(db.Model):
     data_key_id = db.Column(db.Integer, nullable=False)
     is_default = db.Column(db.Boolean, nullable=False, default=False)
 
-    label_ct = personal_column("address_label")
-    label = Encrypted("label_ct")
-    recipient_name_ct = personal_column("address_recipient_name", nullable=False)
-    recipient_name = Encrypted("recipient_name_ct")
-    recipient_phone_ct = personal_column("address_recipient_phone", nullable=False)
-    recipient_phone = Encrypted("recipient_phone_ct")
-    postcode_ct = personal_column("address_postcode", nullable=False)
-    postcode = Encrypted("postcode_ct")
-    address1_ct = personal_column("address_address1", nullable=False)
-    address1 = Encrypted("address1_ct")
-    address2_ct = personal_column("address_address2")
-    address2 = Encrypted("address2_ct")
+    label = personal("address_label", mask="hidden")
+    recipient_name = personal("address_recipient_name", nullable=False, mask="name")
+    recipient_phone = personal("address_recipient_phone", nullable=False, mask="phone")
+    postcode = personal("address_postcode", nullable=False, mask="hidden")
+    address1 = personal("address_address1", nullable=False, mask="address")
+    address2 = personal("address_address2")
 
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
@@ -55,18 +49,12 @@ class DeliveryRequest(db.Model):
     member_id = db.Column(db.Integer, nullable=False, index=True)
     data_key_id = db.Column(db.Integer, nullable=False)
 
-    recipient_name_ct = personal_column("recipient_name", nullable=False)
-    recipient_name = Encrypted("recipient_name_ct")
-    recipient_phone_ct = personal_column("recipient_phone", nullable=False)
-    recipient_phone = Encrypted("recipient_phone_ct")
-    postcode_ct = personal_column("delivery_postcode", nullable=False)
-    postcode = Encrypted("postcode_ct")
-    address1_ct = personal_column("delivery_address1", nullable=False)
-    address1 = Encrypted("address1_ct")
-    address2_ct = personal_column("delivery_address2")
-    address2 = Encrypted("address2_ct")
-    memo_ct = personal_column("delivery_memo")
-    memo = Encrypted("memo_ct")
+    recipient_name = personal("recipient_name", nullable=False, mask="name")
+    recipient_phone = personal("recipient_phone", nullable=False, mask="phone")
+    postcode = personal("delivery_postcode", nullable=False, mask="hidden")
+    address1 = personal("delivery_address1", nullable=False, mask="address")
+    address2 = personal("delivery_address2")
+    memo = personal("delivery_memo")
 
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     address_changed_at = db.Column(UTCDateTime, nullable=True)

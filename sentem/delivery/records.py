@@ -16,7 +16,8 @@ from sqlalchemy import delete, select
 from .. import clock
 from ..extensions import db
 from ..orders import services as orders
-from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
+from ..privacy.labels import labelled
+from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import carriers
 from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 
@@ -55,10 +56,6 @@ for _item in (
     DECLARE.item(_item)
 
 
-def _label(key: str) -> str:
-    return REGISTRY.item(key).label_ko
-
-
 def _kst(value) -> str | None:
     return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else None
 
@@ -91,12 +88,7 @@ def _delivery_row(req: DeliveryRequest, order_no: str, related: tuple[dict, dict
     pickup = related[2].get(req.order_id)
     return {
         "주문번호": order_no,
-        _label("recipient_name"): req.recipient_name,
-        _label("recipient_phone"): req.recipient_phone,
-        _label("delivery_postcode"): req.postcode,
-        _label("delivery_address1"): req.address1,
-        _label("delivery_address2"): req.address2 or "",
-        _label("delivery_memo"): req.memo or "",
+        **labelled(req),
         "배송 요청 일시": _kst(req.created_at),
         "발송": "; ".join(f"{carriers.name_of(s.carrier)} {s.tracking_no} ({s.status})" for s in shipments),
         "배송 상태 이력": "; ".join(f"{_kst(e.at)} {e.kind}" for e in events),
@@ -161,10 +153,7 @@ def export_address_book(member_id: int) -> list[dict]:
     """The member's saved addresses."""
     entries = db.session.execute(select(AddressBookEntry).filter_by(member_id=member_id)
                                  .order_by(AddressBookEntry.id)).scalars().all()
-    return [{_label("address_label"): e.label or "", _label("address_recipient_name"): e.recipient_name,
-             _label("address_recipient_phone"): e.recipient_phone, _label("address_postcode"): e.postcode,
-             _label("address_address1"): e.address1, _label("address_address2"): e.address2 or "",
-             "기본 배송지": "예" if e.is_default else "아니요"} for e in entries]
+    return [{**labelled(e), "기본 배송지": "예" if e.is_default else "아니요"} for e in entries]
 
 
 def destroy_address_book(member_id: int) -> int:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.services import member_required
 from ..orders import services as orders
 from . import addressbook, bp, services
 
@@ -19,14 +20,14 @@ def _form(fields) -> dict:
 
 
 @bp.get("/me/addresses")
-@login_required
+@member_required
 def addresses():
     return render_template("delivery/addresses.html", entries=addressbook.entries(current_user.id),
                            limit=addressbook.MAX_ENTRIES)
 
 
 @bp.route("/me/addresses/new", methods=["GET", "POST"])
-@login_required
+@member_required
 def address_new():
     values, errors = {f: "" for f in ADDRESS_FIELDS}, {}
     if request.method == "POST":
@@ -50,7 +51,7 @@ def _own_entry(entry_id: int):
 
 
 @bp.route("/me/addresses/<int:entry_id>/edit", methods=["GET", "POST"])
-@login_required
+@member_required
 def address_edit(entry_id):
     entry = _own_entry(entry_id)
     errors = {}
@@ -71,7 +72,7 @@ def address_edit(entry_id):
 
 
 @bp.post("/me/addresses/<int:entry_id>/delete")
-@login_required
+@member_required
 def address_delete(entry_id):
     _own_entry(entry_id)
     addressbook.remove(current_user, entry_id)
@@ -80,7 +81,7 @@ def address_delete(entry_id):
 
 
 @bp.post("/me/addresses/<int:entry_id>/default")
-@login_required
+@member_required
 def address_default(entry_id):
     _own_entry(entry_id)
     addressbook.set_default(current_user, entry_id)
@@ -89,7 +90,7 @@ def address_default(entry_id):
 
 
 @bp.route("/orders/<order_no>/address", methods=["GET", "POST"])
-@login_required
+@member_required
 def order_address(order_no):
     order = orders.find_for_member(order_no, current_user.id)
     if order is None:

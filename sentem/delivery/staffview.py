@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..orders import services as orders
-from ..security import masking
+from ..security.fields import masked
 from . import carriers
 from .models import DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 from .services import EVENT_LABELS, FAILURE_REASONS, SHIPMENT_STATUS_LABELS, recipient_visible
@@ -20,6 +20,9 @@ from .services import EVENT_LABELS, FAILURE_REASONS, SHIPMENT_STATUS_LABELS, rec
 LIST_STATUSES = ("paid", "preparing", "shipped", "delivered", "return_requested")
 DEFAULT_LIST = ("paid", "preparing", "shipped")
 LIST_LIMIT = 200
+# The recipient block's keys and the DeliveryRequest fields they show.
+RECIPIENT = {"name": "recipient_name", "phone": "recipient_phone", "postcode": "postcode", "address1": "address1",
+             "address2": "address2", "memo": "memo"}
 
 
 def orders_to_ship(statuses=DEFAULT_LIST, limit: int = LIST_LIMIT) -> list:
@@ -58,8 +61,8 @@ def list_rows(orders) -> list[dict]:
             summary = lines[0].product_title + (f" 외 {len(lines) - 1}건" if len(lines) > 1 else "")
         rows.append({
             "order": o, "summary": summary, "quantity": sum(line.quantity for line in lines),
-            "recipient": masking.mask_name(req.recipient_name) if req else "",
-            "region": masking.mask_address(req.address1) if req else "",
+            "recipient": masked(req, "recipient_name") if req else "",
+            "region": masked(req, "address1") if req else "",
             "shipment": _shipment(ship) if ship else None,
             "paid_at": _kst(o.paid_at),
         })
@@ -95,12 +98,9 @@ def recipient(order, req: DeliveryRequest | None) -> dict:
     if req is None:
         return {"revealed": False, "missing": True}
     if may_reveal(order):
-        return {"revealed": True, "name": req.recipient_name, "phone": req.recipient_phone,
-                "postcode": req.postcode, "address1": req.address1, "address2": req.address2 or "",
-                "memo": req.memo or ""}
-    return {"revealed": False, "name": masking.mask_name(req.recipient_name),
-            "phone": masking.mask_phone(req.recipient_phone), "postcode": "*****",
-            "address1": masking.mask_address(req.address1), "address2": "", "memo": ""}
+        return {"revealed": True, **{key: getattr(req, name) or "" for key, name in RECIPIENT.items()}}
+    # Masked by each field's declared rule; what has no rule (details, memo) is not shown.
+    return {"revealed": False, **{key: masked(req, name) for key, name in RECIPIENT.items()}}
 
 
 def detail(order) -> dict:

@@ -13,41 +13,15 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
+from ..security import phone as phone_numbers
+
 LIMITS = {"label": 20, "recipient_name": 30, "address1": 100, "address2": 100, "delivery_memo": 200}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_PHONE_FORMS = (
-    # (regex on digits, group lengths) — mobile, Seoul, other areas, 070/050x, 15xx/16xx/18xx.
-    (re.compile(r"01[016789]\d{7,8}"), None),
-    (re.compile(r"02\d{7,8}"), 2),
-    (re.compile(r"0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)\d{7,8}"), 3),
-    (re.compile(r"050\d{9}"), 4),
-    (re.compile(r"1[5689]\d{6}"), 4),
-)
 
 
 def _text(value) -> str:
     return unicodedata.normalize("NFC", str(value or "")).strip()
-
-
-def normalise_phone(value: str) -> str | None:
-    """A Korean phone number in the usual hyphenated form, or None if it is not one."""
-    raw = _text(value)
-    if not raw or re.search(r"[^\d\s\-.()+]", raw):
-        return None
-    digits = re.sub(r"\D", "", raw)
-    if raw.startswith("+82") or (digits.startswith("82") and len(digits) >= 11):
-        digits = "0" + digits[2:].lstrip("0")
-    for pattern, head in _PHONE_FORMS:
-        if pattern.fullmatch(digits):
-            if head is None:
-                head = 3
-            if len(digits) == 8:  # 1588-1234
-                return f"{digits[:4]}-{digits[4:]}"
-            if head == 4:
-                return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-            return f"{digits[:head]}-{digits[head:-4]}-{digits[-4:]}"
-    return None
 
 
 def clean_address(data: dict, *, with_memo: bool = False, with_label: bool = False):
@@ -81,7 +55,7 @@ def clean_address(data: dict, *, with_memo: bool = False, with_label: bool = Fal
     if not phone:
         errors["recipient_phone"] = _l("받는 분 연락처를 입력해 주세요.")
     else:
-        normal = normalise_phone(phone)
+        normal = phone_numbers.normalise(phone)
         if normal is None:
             errors["recipient_phone"] = _l("연락처 형식이 올바르지 않습니다. 예: 010-1234-5678, 02-123-4567")
         else:

@@ -11,7 +11,7 @@ from ..accounts.models import Member
 from ..extensions import db
 from ..privacy import access_log
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
-from ..security import masking
+from ..security.fields import masked
 from ..staff import bp, guard
 from . import documents
 from . import requests as rq
@@ -43,7 +43,7 @@ def _request_or_404(request_id: int):
 def _who(member) -> str:
     if member is None or member.status == "withdrawn":
         return "(탈퇴 회원)"
-    return f"{masking.mask_name(member.name)} · {masking.mask_email(member.email)}"
+    return f"{masked(member, 'name')} · {masked(member, 'email')}"
 
 
 @bp.route("/rights")

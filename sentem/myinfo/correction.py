@@ -1,83 +1,44 @@
 """Correction (정정) and deletion (삭제) of my own data.
 
-Corrections are checked by membership's own signup rules (``accounts.validation``),
-so a value that signup would refuse is refused here too. Changing the login ID,
+Corrections go through membership's ``update_profile``, the same door signup uses,
+so a value that signup would refuse is refused here too, and changing the login ID,
 email or mobile number needs the current password. Each change leaves a
 ``CorrectionEvent`` (item and time — never the old value) and a rights request
 answered at once.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from .. import clock
 from ..accounts import services as accounts
-from ..accounts import validation, verification
-from ..accounts.models import Member
 from ..extensions import db
 from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
-from ..security import blind_index
 from .access import PROFILE
 from .models import CorrectionEvent
 from .services import RightsError, answered_now, notify
 
-EDITABLE = ("login_id", "name", "email", "mobile", "birth_date", "home_phone", "postcode", "address1",
-            "address2", "company_name", "company_phone", "sns_account")
-NEEDS_PASSWORD = ("login_id", "email", "mobile")
-INDEXED = {"login_id": "login_id", "email": "email", "mobile": "mobile"}
-# A stand-in that passes the signup password rule, so that signup's own checker can be reused whole.
-_STAND_IN_PASSWORD = "Stand-in-Passw0rd!"
+EDITABLE = accounts.PROFILE_FIELDS
 
 
 def current_values(member) -> dict:
     """The member's editable items as they are now ('' for blank)."""
-    return {key: getattr(member, key) or "" for key in EDITABLE}
-
-
-def validate(raw: dict) -> tuple[dict, dict]:
-    """Clean every editable field exactly as signup does; returns (values, {field: message})."""
-    data = {key: raw.get(key, "") for key in EDITABLE}
-    data.update(password=_STAND_IN_PASSWORD, password_confirm=_STAND_IN_PASSWORD)
-    clean, errors = validation.signup_data(data)
-    errors.pop("password", None)
-    errors.pop("password_confirm", None)
-    return {k: clean.get(k, "") for k in EDITABLE}, errors
-
-
-def _taken(member, key: str, value: str) -> bool:
-    column = getattr(Member, f"{key}_bidx")
-    other = db.session.execute(select(Member.id).where(column == blind_index.compute(key, value),
-                                                       Member.id != member.id)).first()
-    return other is not None
+    return accounts.current_values(member)
 
 
 def correct(member, raw: dict, password: str | None) -> tuple[list[str], dict]:
     """Apply the member's corrections; commits. Returns (changed item keys, {field: message})."""
-    before = current_values(member)
-    # Fields not sent stay as they are: a partial post never blanks (deletes) an item.
-    clean, errors = validate({**before, **{k: v for k, v in raw.items() if k in EDITABLE}})
-    if errors:
-        return [], errors
-    changed = [k for k in EDITABLE if clean[k] != before[k]]
+    now = clock.now()
+
+    def record(key: str, action: str) -> None:
+        db.session.add(CorrectionEvent(member_id=member.id, item_key=key, at=now, action=action))
+
+    try:
+        # Fields not sent stay as they are: a partial post never blanks (deletes) an item.
+        changed = accounts.update_profile(member, {k: v for k, v in raw.items() if k in EDITABLE},
+                                          actor="member", password=password, record=record)
+    except accounts.ProfileError as exc:  # refused before anything was written
+        return [], exc.errors
     if not changed:
         return [], {}
-    if any(k in NEEDS_PASSWORD for k in changed) and not accounts.check_password(member, password or ""):
-        return [], {"current_password": "아이디·이메일·휴대전화 번호를 바꾸려면 현재 비밀번호를 정확히 입력해 주세요."}
-    for key, message in (("login_id", "이미 사용 중인 아이디입니다."), ("email", "이미 가입된 이메일입니다.")):
-        if key in changed and _taken(member, key, clean[key]):
-            errors[key] = message
-    if errors:
-        return [], errors
-    now = clock.now()
-    for key in changed:
-        setattr(member, key, clean[key] or None)
-        if key in INDEXED:
-            setattr(member, f"{key}_bidx", blind_index.compute(INDEXED[key], clean[key]))
-        db.session.add(CorrectionEvent(member_id=member.id, item_key=key, at=now,
-                                       action="delete" if not clean[key] else "correct"))
-    if "email" in changed:
-        member.email_verified_at = None  # the new address must be proved again
-        verification.queue_link(member)
     labels = ", ".join(REGISTRY.items[k].label_ko for k in changed if k in REGISTRY.items)
     answered_now(member, "correction", "done", subject=",".join(changed)[:64],
                  answer=f"정정 완료: {labels}")

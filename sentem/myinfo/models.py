@@ -11,7 +11,7 @@ import datetime as _dt
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
-from ..security.fields import Encrypted, personal_column
+from ..security.fields import personal, personal_column
 
 KINDS = ("access", "correction", "deletion", "suspension", "withdrawal", "other")
 # received: waiting for staff · answered: closed with an outcome · pending: a withdrawal
@@ -40,12 +40,9 @@ class RightsRequest(db.Model):
     answered_by = db.Column(db.Integer, nullable=True)  # staff id; None = answered online at once
     legal_basis = db.Column(db.Text, nullable=True)  # stated when refused or deferred
 
-    detail_ct = personal_column("rights_request_detail")
-    detail = Encrypted("detail_ct")
-    answer_ct = personal_column("rights_request_answer")
-    answer = Encrypted("answer_ct")
-    proxy_name_ct = personal_column("proxy_name")
-    proxy_name = Encrypted("proxy_name_ct")
+    detail = personal("rights_request_detail")
+    answer = personal("rights_request_answer")
+    proxy_name = personal("proxy_name", mask="name")
     proxy_relation = db.Column(db.String(40), nullable=True)
 
     documents = db.relationship("ProxyDocument", backref="request", cascade="all, delete-orphan",

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 
 from .. import clock
 from ..extensions import db
+from ..privacy.labels import labelled
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from .models import CorrectionEvent, ProxyDocument, RightsRequest
 
@@ -71,9 +72,7 @@ def export_requests(member_id: int) -> list[dict]:
             "답변 기한": _iso(r.due_at),
             "답변 일시": _iso(r.answered_at),
             "법적 근거": r.legal_basis or "",
-            "요청 내용": r.detail or "",
-            "답변": r.answer or "",
-            "대리인 이름": r.proxy_name or "",
+            **labelled(r),
             "대리인 관계": r.proxy_relation or "",
             "증빙 서류": ", ".join(f"{d.media_type} {d.size_bytes}B" for d in r.documents),
         })

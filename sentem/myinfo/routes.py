@@ -2,15 +2,13 @@
 requests, withdrawal). Anonymous visitors go to /login?next=…; another member's ids are 404."""
 from __future__ import annotations
 
-import functools
-from urllib.parse import quote
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import clock
 from ..accounts import services as accounts
+from ..accounts.services import member_required
 from ..extensions import db
 from ..privacy import consent
 from ..privacy.registry import REGISTRY, RIGHTS_ANSWER_DAYS
@@ -21,19 +19,6 @@ from .services import RightsError
 
 PAGE_SIZE = 20
 TIME_COLUMNS = ("일시", "접수 일시")
-
-
-def member_required(view):
-    """Like login_required, but always to the contract's /login?next=… address."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            target = request.full_path if request.query_string else request.path
-            return redirect("/login?next=" + quote(target, safe="/"))
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.app_context_processor

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..accounts.services import member_required
 from ..extensions import db
 from ..shop import cart
-from ..shop.auth import member_required
 from . import bp, cancellation, checkout, fulfilment, gateways, numbers, payments
 from .models import CANCEL_REASONS, STATUS_LABELS, Order
 from .services import CANCELLABLE, find_for_member

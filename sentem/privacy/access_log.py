@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import MasterEncrypted, personal_column
+from ..security.fields import personal
 
 GENESIS = "0" * 64
 TAIL_MISSING = -1  # verify(): rows after the last remaining one were removed
@@ -42,8 +42,7 @@ class AccessLogEntry(db.Model):
     seq = db.Column(db.BigInteger, nullable=False, unique=True)  # gap-free position in the chain
     staff_id = db.Column(db.Integer, nullable=True, index=True)  # None: not a staff session
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    ip_ct = personal_column("staff_access_ip")
-    ip = MasterEncrypted("ip_ct")
+    ip = personal("staff_access_ip", key="master")
     member_id = db.Column(db.Integer, nullable=True, index=True)
     action = db.Column(db.String(40), nullable=False, index=True)
     reason = db.Column(db.String(500), nullable=True)

@@ -16,6 +16,7 @@ from .registry import REGISTRY
 
 SAMPLE_SIZE = 25
 MIN_LEN = 3
+MIN_DIGITS = 7
 # The same rules as the foundation's registry-enforcement test, applied to the live schema.
 PERSONAL_WORDS = {"name", "phone", "mobile", "email", "address", "postcode", "birth", "ip", "recipient",
                   "sns", "company", "agent"}
@@ -28,8 +29,10 @@ SKIP_TABLES = {"alembic_version"}
 
 
 def sample_values() -> list[str]:
-    """Decrypted personal values of a sample of members (newest first), through the members port."""
-    return sorted(v for v in set(members.sample_values(SAMPLE_SIZE)) if len(v) >= MIN_LEN)
+    """Decrypted personal values of a sample of members (newest first), through the members port.
+    Short runs of digits (a postcode) are left out: they match prices and order numbers by chance."""
+    return sorted(v for v in set(members.sample_values(SAMPLE_SIZE))
+                  if len(v) >= MIN_LEN and not (v.isdigit() and len(v) < MIN_DIGITS))
 
 
 def _text_columns(engine) -> dict[str, list[str]]:

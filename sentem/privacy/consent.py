@@ -19,7 +19,7 @@ from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..notify import outbox
-from ..security.fields import Encrypted, personal_column
+from ..security.fields import personal
 from . import members
 from .members import MemberContact
 from .registry import REGISTRY, Declarations, Item, RecordClass, Retention
@@ -46,10 +46,8 @@ class ConsentEvent(db.Model):
     kind = db.Column(db.String(40), nullable=False)
     granted = db.Column(db.Boolean, nullable=False)
     at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    ip_ct = personal_column("consent_ip")
-    ip = Encrypted("ip_ct")
-    user_agent_ct = personal_column("consent_user_agent")
-    user_agent = Encrypted("user_agent_ct")
+    ip = personal("consent_ip")
+    user_agent = personal("consent_user_agent")
     policy_version = db.Column(db.String(40), nullable=True)
     screen = db.Column(db.String(40), nullable=False)
 

@@ -1,22 +1,32 @@
-"""Encrypted columns.
+"""Personal fields: each declared once, with its item key, blind index and masking rule.
 
-A personal item is two attributes on a model: a column of type ``Sealed`` that
-holds the token (and refuses anything that is not one, so plaintext can never be
-written by mistake), and an ``Encrypted`` descriptor that seals on assignment
-and opens on access, under the row's data key (``data_key_id``)::
+::
 
-    name_ct = personal_column("name")
-    name = Encrypted("name_ct")
+    mobile = personal("mobile", index=True, mask="phone", nullable=False)
 
-The item key (declared in the privacy registry) is the AEAD context, so a token
-copied into another item's column does not open.
+declares, on the model, the column ``mobile_ct`` of type ``Sealed`` (it refuses anything
+that is not a sealed token, so plaintext can never be written by mistake), the blind-index
+column ``mobile_bidx`` when ``index`` (or ``unique``) is set, and the attribute ``mobile``
+itself: plaintext in Python, sealed on assignment under the row's data key (``data_key_id``;
+``key="master"`` for data that belongs to no member, ``"member_or_master"`` for rows that may
+have no member) and opened on access. Assigning the plaintext keeps the
+blind index in step; ``Model.mobile.matches(value)`` is the lookup. ``personal_fields(model)``
+lists the declarations (staff masking, the self-audit's plaintext sample and the exports read
+them) and ``masked(obj, name)`` shows a value by its declared rule.
+
+The item key (declared in the privacy registry) is the AEAD context, so a token copied into
+another item's column does not open.
 """
 from __future__ import annotations
+
+import functools
 
 from sqlalchemy.types import Text, TypeDecorator
 
 from ..extensions import db
-from . import aead, datakeys
+from . import aead, blind_index, datakeys, masking
+
+KEYS = ("member", "master", "member_or_master")
 
 
 class Sealed(TypeDecorator):
@@ -32,24 +42,38 @@ class Sealed(TypeDecorator):
 
 
 def personal_column(item: str, nullable: bool = True, **kw):
-    """A ``Sealed`` column declared as holding registry item ``item``."""
+    """A bare ``Sealed`` column holding registry item ``item``, for values its module seals
+    itself (e.g. uploaded documents); text fields are declared with ``personal``."""
     return db.Column(Sealed, nullable=nullable, info={"personal": item, "encrypted": True}, **kw)
 
 
-class Encrypted:
-    """Descriptor: plaintext in Python, a token under the row's data key in the column."""
+class Personal:
+    """The declaration of one personal text field (see the module docstring)."""
 
-    def __init__(self, column_attr: str, key_attr: str = "data_key_id"):
-        self.column_attr = column_attr
-        self.key_attr = key_attr
-        self.item = None
+    def __init__(self, item: str, *, index: bool = False, unique: bool = False, nullable: bool = True,
+                 mask: str | None = None, key: str = "member"):
+        if mask is not None and mask not in masking.MASKS:
+            raise ValueError(f"personal({item!r}): unknown mask {mask!r}")
+        if key not in KEYS:
+            raise ValueError(f"personal({item!r}): key must be one of {KEYS}")
+        self.item, self.mask, self.key = item, mask, key
+        # Made here, in declaration order, so that the table keeps its column order.
+        self.column = personal_column(item, nullable=nullable)
+        self.index_column = None
+        if index or unique:
+            # A unique index (login ID, email) is as required as its field; a lookup-only one
+            # (mobile) stays nullable, as the schema has always had it.
+            self.index_column = blind_index.index_column(item, unique=unique, nullable=nullable or not unique)
+        self.name = self.column_attr = self.index_attr = None
+        self.model = None
 
     def __set_name__(self, owner, name):
-        self.name = name
-
-    def _context(self, owner) -> str:
-        col = getattr(owner, self.column_attr).property.columns[0]
-        return col.info.get("personal", self.name)
+        self.name, self.model = name, owner
+        self.column_attr = f"{name}_ct"
+        setattr(owner, self.column_attr, self.column)
+        if self.index_column is not None:
+            self.index_attr = f"{name}_bidx"
+            setattr(owner, self.index_attr, self.index_column)
 
     def __get__(self, obj, owner=None):
         if obj is None:
@@ -57,26 +81,67 @@ class Encrypted:
         token = getattr(obj, self.column_attr)
         if token is None:
             return None
-        return datakeys.open_token(token, self._context(type(obj))).decode("utf-8")
+        return datakeys.open_token(token, self.item).decode("utf-8")
 
     def __set__(self, obj, value):
         if value is None or value == "":
             setattr(obj, self.column_attr, None)
-            return
-        key_id = getattr(obj, self.key_attr)
+        else:
+            setattr(obj, self.column_attr, self._seal(obj, str(value)))
+        if self.index_attr is not None:
+            setattr(obj, self.index_attr, None if value in (None, "") else self.index_of(str(value)))
+
+    def _seal(self, obj, text: str) -> str:
+        key_id = None if self.key == "master" else obj.data_key_id
         if key_id is None:
-            raise ValueError(f"{type(obj).__name__}.{self.key_attr} must be set before {self.name}")
-        setattr(obj, self.column_attr, datakeys.seal(key_id, str(value), self._context(type(obj))))
+            if self.key == "member":
+                raise ValueError(f"{type(obj).__name__}.data_key_id must be set before {self.name}")
+            return datakeys.keyring().seal(text, self.item)
+        return datakeys.seal(key_id, text, self.item)
+
+    def index_of(self, value: str) -> str:
+        """The blind index ``value`` has in this field (a phone is compared by its digits)."""
+        if self.index_attr is None:
+            raise TypeError(f"{self.model.__name__}.{self.name} has no blind index")
+        return blind_index.compute(self.item, value, phone=self.mask == "phone")
+
+    def matches(self, value: str):
+        """SQL condition: this field equals ``value`` (through the blind index, never decrypting)."""
+        return getattr(self.model, self.index_attr) == self.index_of(value)
+
+    def __repr__(self) -> str:
+        return f"personal({self.item!r}) as {getattr(self.model, '__name__', '?')}.{self.name}"
 
 
-class MasterEncrypted(Encrypted):
-    """Descriptor for personal data that belongs to no member (e.g. staff): sealed by the master key."""
+personal = Personal
 
-    def __init__(self, column_attr: str):
-        super().__init__(column_attr, key_attr="")
 
-    def __set__(self, obj, value):
-        if value is None or value == "":
-            setattr(obj, self.column_attr, None)
-            return
-        setattr(obj, self.column_attr, datakeys.keyring().seal(str(value), self._context(type(obj))))
+@functools.cache
+def personal_fields(model) -> tuple[Personal, ...]:
+    """The personal-field declarations of ``model`` (and its bases), in declaration order."""
+    found: dict[str, Personal] = {}
+    for klass in reversed(model.__mro__):
+        for name, value in vars(klass).items():
+            if isinstance(value, Personal):
+                found[name] = value
+    return tuple(found.values())
+
+
+def field(model, name: str) -> Personal:
+    """The declaration of ``model.name``; KeyError when it is not a personal field."""
+    for declared in personal_fields(model):
+        if declared.name == name:
+            return declared
+    raise KeyError(f"{model.__name__}.{name} is not a personal field")
+
+
+def masked(obj, name: str) -> str:
+    """``obj.name`` masked by its declared rule; '' when unset, undeclared mask, or the key is gone."""
+    declared = field(type(obj), name)
+    if declared.mask is None:
+        return ""
+    try:
+        value = getattr(obj, name)
+    except aead.KeyDestroyed:  # crypto-shredded: nothing left to show
+        return ""
+    return masking.mask(declared.mask, value)

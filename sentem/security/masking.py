@@ -1,7 +1,11 @@
-"""Masking for screens that need to show that a value exists, not what it is."""
+"""Masking for screens that need to show that a value exists, not what it is.
+
+``mask(kind, value)`` is what a personal-field declaration's ``mask=`` names
+(``security.fields.personal``); a field declared without one is not shown at all.
+"""
 from __future__ import annotations
 
-import re
+from . import phone
 
 
 def mask_name(name: str | None) -> str:
@@ -14,21 +18,6 @@ def mask_name(name: str | None) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def mask_phone(phone: str | None) -> str:
-    """010-1234-5678 → 010-****-5678; keeps the area/carrier prefix and last four digits."""
-    if not phone:
-        return ""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 7:
-        return "*" * len(digits)
-    if digits.startswith("02"):
-        head = "02"
-    else:
-        head = digits[:3]
-    middle = len(digits) - len(head) - 4
-    return f"{head}-{'*' * middle}-{digits[-4:]}"
 
 
 def mask_email(email: str | None) -> str:
@@ -45,3 +34,26 @@ def mask_address(address: str | None) -> str:
         return ""
     words = address.split()
     return " ".join(words[:2] + ["***"]) if len(words) > 2 else "***"
+
+
+def mask_id(value: str | None) -> str:
+    """hong123 → ho*****: enough to tell accounts apart on a list, not to log in as one."""
+    if not value:
+        return ""
+    return value[:2] + "*" * max(len(value) - 2, 1)
+
+
+def mask_hidden(value: str | None) -> str:
+    """Only that there is a value: ``****``."""
+    return "****" if value else ""
+
+
+MASKS = {"name": mask_name, "phone": phone.mask, "email": mask_email, "address": mask_address, "id": mask_id,
+         "hidden": mask_hidden}
+
+
+def mask(kind: str | None, value) -> str:
+    """``value`` masked by rule ``kind`` (a key of ``MASKS``); no rule shows nothing."""
+    if kind is None or value in (None, ""):
+        return ""
+    return MASKS[kind](str(value))

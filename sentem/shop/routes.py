@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..i18n import current_lang
 from . import bp, cart, catalog
-from .auth import member_required
+from ..accounts.services import member_required
 from .pagecache import anonymous_cached
 
 MAX_ID = 2**31 - 1
@@ -83,7 +83,7 @@ def cart_add():
 
 
 @bp.post("/cart/update")
-@member_required
+@member_required(next_url=lambda: "/cart")
 def cart_update():
     try:
         cart.set_quantity(current_user.id, request.form.get("product_id"), request.form.get("quantity"))
@@ -94,7 +94,7 @@ def cart_update():
 
 
 @bp.post("/cart/remove")
-@member_required
+@member_required(next_url=lambda: "/cart")
 def cart_remove():
     try:
         cart.remove(current_user.id, request.form.get("product_id"))

@@ -1,15 +1,14 @@
 """Staff accounts, their role changes, and the internal management plan they acknowledge.
 
 Staff are not members: their personal data (login ID, name, TOTP secret, access IPs)
-belongs to no member, so it is sealed under the master key (``MasterEncrypted``).
+belongs to no member, so it is sealed under the master key (``personal(..., key="master")``).
 Role grants, changes and revocations are kept as ``RoleChange`` rows for 3 years.
 """
 from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.blind_index import index_column
-from ..security.fields import MasterEncrypted, personal_column
+from ..security.fields import personal
 
 
 class Staff(db.Model):
@@ -18,15 +17,11 @@ class Staff(db.Model):
     __tablename__ = "staff"
 
     id = db.Column(db.Integer, primary_key=True)
-    login_id_ct = personal_column("staff_login_id", nullable=False)
-    login_id = MasterEncrypted("login_id_ct")
-    login_id_bidx = index_column("staff_login_id", unique=True, nullable=False)
-    name_ct = personal_column("staff_name")
-    name = MasterEncrypted("name_ct")
+    login_id = personal("staff_login_id", unique=True, nullable=False, mask="id", key="master")
+    name = personal("staff_name", mask="name", key="master")
     role = db.Column(db.String(32), nullable=False)
     password_hash = db.Column(db.String(255), nullable=False, info={"personal": "staff_password"})
-    totp_secret_ct = personal_column("staff_totp_secret", nullable=False)
-    totp_secret = MasterEncrypted("totp_secret_ct")
+    totp_secret = personal("staff_totp_secret", nullable=False, key="master")
     totp_enrolled_at = db.Column(UTCDateTime, nullable=True)  # first successful code
     failed_attempts = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(UTCDateTime, nullable=True)

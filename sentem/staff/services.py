@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..security import blind_index, passwords
+from ..security import passwords
 from .models import RoleChange, Staff
 from .permissions import ROLES
 
@@ -40,8 +40,7 @@ def find_by_login_id(login_id: str) -> Staff | None:
     """The staff account with this login ID (through the blind index), or None."""
     if not (login_id or "").strip():
         return None
-    bidx = blind_index.compute("staff_login_id", login_id)
-    return db.session.execute(select(Staff).filter_by(login_id_bidx=bidx)).scalar_one_or_none()
+    return db.session.execute(select(Staff).where(Staff.login_id.matches(login_id))).scalar_one_or_none()
 
 
 def create_staff(login_id: str, role: str, password: str | None = None, *, name: str | None = None,
@@ -61,8 +60,7 @@ def create_staff(login_id: str, role: str, password: str | None = None, *, name:
     secret = pyotp.random_base32()
     staff = Staff(role=role, password_hash=passwords.hash_password(password), active=True,
                   failed_attempts=0, created_at=clock.now())
-    staff.login_id = login_id
-    staff.login_id_bidx = blind_index.compute("staff_login_id", login_id)
+    staff.login_id = login_id  # its blind index follows
     staff.name = (name or "").strip() or None
     staff.totp_secret = secret
     db.session.add(staff)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import Encrypted, personal_column
+from ..security.fields import personal
 
 CATEGORIES = ("privacy", "order", "delivery", "other")
 STATUSES = ("open", "answered", "closed")
@@ -40,10 +40,8 @@ class Inquiry(db.Model):
     queue = db.Column(db.String(20), nullable=False, default="general")  # general | privacy
     status = db.Column(db.String(20), nullable=False, default="open")
     dispute = db.Column(db.Boolean, nullable=False, default=False)  # 분쟁: blocks withdrawal while open
-    title_ct = personal_column("inquiry_title", nullable=False)
-    title = Encrypted("title_ct")
-    body_ct = personal_column("inquiry_body", nullable=False)
-    body = Encrypted("body_ct")
+    title = personal("inquiry_title", nullable=False)
+    body = personal("inquiry_body", nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     due_at = db.Column(UTCDateTime, nullable=True)  # privacy queue: RIGHTS_ANSWER_DAYS
     answered_at = db.Column(UTCDateTime, nullable=True)  # retention (3 years) counts from here
@@ -62,8 +60,7 @@ class InquiryAnswer(db.Model):
                            index=True)
     data_key_id = db.Column(db.Integer, nullable=False)
     staff_id = db.Column(db.Integer, nullable=True)
-    body_ct = personal_column("inquiry_answer", nullable=False)
-    body = Encrypted("body_ct")
+    body = personal("inquiry_answer", nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..privacy.labels import labelled
 from ..privacy.registry import ArchiveItem, Consent, Declarations, Item, RecordClass, Retention
 from .models import Inquiry, InquiryAnswer
 
@@ -56,8 +57,7 @@ def _row(inq: Inquiry) -> dict:
         "상담 번호": inq.id,
         "분류": CATEGORY_LABELS.get(inq.category, inq.category),
         "상태": STATUS_LABELS.get(inq.status, inq.status),
-        "상담 제목": inq.title,
-        "상담 내용": inq.body,
+        **labelled(inq),
         "접수 일시": clock.to_kst(inq.created_at).strftime("%Y-%m-%d %H:%M"),
         "상담 답변": "\n\n".join(a.body for a in inq.answers),
         "답변 일시": clock.to_kst(inq.answered_at).strftime("%Y-%m-%d %H:%M") if inq.answered_at else "",

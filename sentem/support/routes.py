@@ -1,8 +1,8 @@
 """Notices board and consultation board pages (thin: services do the work)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from ..accounts.services import member_required
 from ..extensions import csrf
 from ..i18n import current_lang
 from ..privacy.registry import REGISTRY
@@ -16,7 +16,7 @@ def notice_list():
 
 
 @bp.route("/notices/alerts", methods=["GET", "POST"])
-@login_required
+@member_required
 def notice_alerts():
     """Members turn email alerts for new notices on or off (the optional ``notices`` consent)."""
     from flask_login import current_user
@@ -53,7 +53,7 @@ def support_home():
 
 
 @bp.route("/support/new", methods=["GET", "POST"])
-@login_required
+@member_required
 def support_new():
     from flask_login import current_user
 
@@ -76,7 +76,7 @@ def support_new():
 
 
 @bp.get("/support/<int:inquiry_id>")
-@login_required
+@member_required
 def support_detail(inquiry_id: int):
     from flask_login import current_user
 

@@ -15,6 +15,8 @@ from .builders import make_staff, reauth, staff_login
 
 OPTIONAL_VALUES = dict(birth_date="1990-01-31", home_phone="02-3456-7890", postcode="04524",
                        address1="서울특별시 중구 세종대로 110", address2="3층 301호", company_name="센템상사")
+# The detail screen labels each item as the registry does.
+OPTIONAL_LABELS = ("생년월일", "자택전화번호", "우편번호", "자택 주소", "상세 주소", "회사명")
 
 
 def _member(**kw):
@@ -32,20 +34,20 @@ def test_detail_withholds_optional_items_while_suspended(client):
     m = _member()
     staff_login(client, make_staff("privacy_handler"))
     before = client.get(f"/admin/members/{m.id}").get_data(as_text=True)
-    assert _cell(before, "생년월일") == "****" and _cell(before, "회사명") == "***"
-    assert _cell(before, "주소") == "서울특별시 중구 ***" and _cell(before, "자택전화") == "02-****-7890"
+    assert _cell(before, "생년월일") == "****" and _cell(before, "회사명") == "****"
+    assert _cell(before, "자택 주소") == "서울특별시 중구 ***" and _cell(before, "자택전화번호") == "02-****-7890"
 
     services.set_suspension(m, OPTIONAL, True)
     page = client.get(f"/admin/members/{m.id}").get_data(as_text=True)
-    for label in ("생년월일", "자택전화", "주소", "회사명"):
+    for label in OPTIONAL_LABELS:
         assert _cell(page, label) == "처리정지"
     assert "서울특별시" not in page and "02-****" not in page and 'id="suspended-optional"' in page
     # required items as before
-    assert _cell(page, "이름") == "박*택" and _cell(page, "휴대전화") == "010-****-4444"
+    assert _cell(page, "이름") == "박*택" and _cell(page, "휴대전화 번호") == "010-****-4444"
 
     services.set_suspension(m, OPTIONAL, False)
     again = client.get(f"/admin/members/{m.id}").get_data(as_text=True)
-    assert _cell(again, "주소") == "서울특별시 중구 ***" and "처리정지" not in again
+    assert _cell(again, "자택 주소") == "서울특별시 중구 ***" and "처리정지" not in again
 
 
 def test_unmask_never_reveals_suspended_optional_items(client):
@@ -58,7 +60,7 @@ def test_unmask_never_reveals_suspended_optional_items(client):
     assert r.status_code == 200 and "박선택" in page and "choice@example.com" in page and "010-3333-4444" in page
     for value in OPTIONAL_VALUES.values():
         assert value not in page
-    for label in ("생년월일", "자택전화", "주소", "회사명"):
+    for label in OPTIONAL_LABELS:
         assert _cell(page, label) == "처리정지"
     entry = db.session.query(AccessLogEntry).filter_by(action="unmask").one()
     assert "처리정지" in entry.detail
@@ -74,7 +76,7 @@ def test_statistics_suspension_alone_leaves_staff_view_as_before(client):
     services.set_suspension(m, STATISTICS, True)
     staff_login(client, make_staff("privacy_handler"))
     page = client.get(f"/admin/members/{m.id}").get_data(as_text=True)
-    assert _cell(page, "회사명") == "***" and "처리정지" not in page
+    assert _cell(page, "회사명") == "****" and "처리정지" not in page
 
 
 def test_list_and_search_mark_suspended_members_with_one_ledger_query(client, app):

@@ -68,18 +68,6 @@ def test_validation_messages_keep_input(client):
     assert _count() == 0
 
 
-def test_phone_formats():
-    from sentem.delivery.validation import normalise_phone
-
-    assert normalise_phone("010 1234 5678") == "010-1234-5678"
-    assert normalise_phone("+82 10-1234-5678") == "010-1234-5678"
-    assert normalise_phone("0311234567") == "031-123-4567"
-    assert normalise_phone("1588-1234") == "1588-1234"
-    assert normalise_phone("0504-1234-5678") == "0504-1234-5678"
-    for bad in ("010-12-34", "abc", "099-1234-5678", "010-1234-5678-9"):
-        assert normalise_phone(bad) is None
-
-
 def test_other_members_address_is_404(client):
     owner, other = make_member(), make_member()
     login_as(client, owner)

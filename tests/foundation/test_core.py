@@ -34,14 +34,6 @@ def test_mask_name(value, masked):
 
 
 @pytest.mark.parametrize("value, masked", [
-    ("010-1234-5678", "010-****-5678"), ("01012345678", "010-****-5678"),
-    ("02-123-4567", "02-***-4567"), ("", ""),
-])
-def test_mask_phone(value, masked):
-    assert masking.mask_phone(value) == masked
-
-
-@pytest.mark.parametrize("value, masked", [
     ("abcdef@example.com", "ab***@example.com"), ("a@example.com", "a***@example.com"), ("", ""),
 ])
 def test_mask_email(value, masked):
@@ -50,6 +42,14 @@ def test_mask_email(value, masked):
 
 def test_mask_address():
     assert masking.mask_address("서울특별시 중구 세종대로 110") == "서울특별시 중구 ***"
+
+
+@pytest.mark.parametrize("kind, value, masked", [
+    ("id", "hong123", "ho*****"), ("id", "ab", "ab*"), ("hidden", "1990-01-31", "****"), ("hidden", "", ""),
+    ("phone", "02-123-4567", "02-***-4567"), ("name", None, ""), (None, "anything", ""),
+])
+def test_mask_by_declared_kind(kind, value, masked):
+    assert masking.mask(kind, value) == masked
 
 
 def test_clock_freeze_advance_and_kst_day():

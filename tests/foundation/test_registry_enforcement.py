@@ -65,7 +65,7 @@ def test_sealed_columns_hold_declared_items():
         if item is None:
             if not col.info.get("archive_payload"):
                 problems.append(f"{model}.{col.name}: Sealed but names no registry item "
-                                "(use personal_column('item'))")
+                                "(declare it with personal('item'))")
         elif item not in REGISTRY.items:
             problems.append(f"{model}.{col.name}: item {item!r} is not declared in the registry")
     assert not problems, "\n".join(problems)
@@ -102,7 +102,7 @@ def test_personal_looking_columns_are_sealed_or_marked():
         if NOT_VALUES.search(name) or col.foreign_keys:
             continue  # an id, a time or a kind about personal data, not the data itself
         problems.append(f"{model}.{name} (table {table}) looks like personal data but is neither "
-                        "personal_column(...) nor info={'personal': ...}/{'blind_index': ...}")
+                        "personal(...) nor info={'personal': ...}/{'blind_index': ...}")
     assert not problems, "\n".join(problems)
 
 

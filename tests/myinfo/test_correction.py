@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from sentem.extensions import db
 from sentem.myinfo.models import CorrectionEvent, RightsRequest
-from sentem.security import blind_index
 from tests.builders import login_as
 from tests.myinfo.builders import PASSWORD, full_member
 from tests.orders.builders import make_paid_order
@@ -33,7 +32,7 @@ def test_correcting_mobile_needs_password_and_is_recorded_without_values(client,
     assert resp.status_code == 302
     db.session.refresh(m)
     assert m.mobile == "010-9999-8888"  # normalised exactly as signup does
-    assert m.mobile_bidx == blind_index.compute("mobile", "010-9999-8888")
+    assert m.mobile_bidx == type(m).mobile.index_of("+82 10 9999 8888")
     events = db.session.execute(select(CorrectionEvent).filter_by(member_id=m.id)).scalars().all()
     assert [(e.item_key, e.action) for e in events] == [("mobile", "correct")]
     row = db.session.execute(select(CorrectionEvent.__table__)).first()

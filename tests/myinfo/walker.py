@@ -6,18 +6,7 @@ from sqlalchemy import select
 
 from sentem.extensions import db
 from sentem.privacy.registry import REGISTRY
-from sentem.security.fields import Encrypted
-
-
-def _descriptors(model) -> dict[str, tuple[str, str]]:
-    """column attribute -> (descriptor name, item key) for every Encrypted attribute of ``model``."""
-    out = {}
-    for klass in model.__mro__:
-        for name, value in vars(klass).items():
-            if isinstance(value, Encrypted):
-                col = getattr(model, value.column_attr).property.columns[0]
-                out[value.column_attr] = (name, col.info.get("personal", name))
-    return out
+from sentem.security.fields import personal_fields
 
 
 def held_values(member_id: int) -> dict[str, set[str]]:
@@ -34,8 +23,8 @@ def held_values(member_id: int) -> dict[str, set[str]]:
             else:
                 continue
             for row in rows:
-                for column_attr, (name, item) in _descriptors(model).items():
-                    value = getattr(row, name)
+                for declared in personal_fields(model):
+                    value = getattr(row, declared.name)
                     if value not in (None, ""):
-                        held.setdefault(item, set()).add(str(value))
+                        held.setdefault(declared.item, set()).add(str(value))
     return held
