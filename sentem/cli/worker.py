@@ -9,14 +9,14 @@ from flask.cli import with_appcontext
 @click.option("--no-cron", is_flag=True, help="Do not start the cron scheduler beside the worker.")
 @with_appcontext
 def worker_command(burst, no_cron):
-    """Run an RQ worker (needs SENTEM_REDIS_URL)."""
-    url = current_app.config["SENTEM_REDIS_URL"]
-    if not url:
+    """Run an RQ worker (needs SENTEM_REDIS_URL); exits non-zero when it stops by itself."""
+    if not current_app.config["SENTEM_REDIS_URL"]:
         raise click.ClickException("SENTEM_REDIS_URL is not set: in the embedded mode jobs run in-process")
-    from ..jobs import schedule
     from ..jobs.worker import run_worker
 
-    run_worker(url, schedule.entries(current_app), burst=burst, with_cron=not no_cron)
+    failure = run_worker(current_app._get_current_object(), burst=burst, with_cron=not no_cron)
+    if failure:
+        raise click.ClickException(failure)
 
 
 COMMANDS = (worker_command,)

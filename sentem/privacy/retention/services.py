@@ -15,6 +15,7 @@ from ..registry import DESTRUCTION_DEADLINE_DAYS
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
 
 DEADLINE = _dt.timedelta(days=DESTRUCTION_DEADLINE_DAYS)
+EARLY_SWEEP = "retention-early-sweep"  # the RQ job id of the sweep a withdrawal asks for
 
 
 def _member_key_id(member_id: int) -> int | None:
@@ -56,11 +57,11 @@ def _kick() -> None:
 
     def after_commit(_session):
         try:
-            from ...jobs import enqueue
+            from ...jobs.once import enqueue_once
             from .jobs import sweep_job
 
             with app.app_context():
-                enqueue(sweep_job)
+                enqueue_once(sweep_job, EARLY_SWEEP)  # one queued sweep serves every withdrawal meanwhile
         except Exception:  # noqa: BLE001 - the next scheduled sweep does it
             pass
 
