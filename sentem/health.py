@@ -1,8 +1,7 @@
 """Health checks: each returns (ok, detail). Packages add theirs with ``add(app, …)``.
 
-The databases, Redis and the scheduler's heartbeat are checked for every app; the
-retention engine adds its "no duty past its deadline" check from the privacy core's
-``init_app``.
+The databases and Redis are checked for every app; the retention engine adds its
+"no duty past its deadline" check from the privacy core's ``init_app``.
 """
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from flask import current_app
 from sqlalchemy import text
 
 from .extensions import db
-from .jobs import heartbeat
 
 EXTENSION = "sentem_health"
 Check = Callable[[], "tuple[bool, str]"]
@@ -23,12 +21,11 @@ def add(app, name: str, check: Check) -> None:
 
 
 def init_app(app) -> None:
-    """The checks every Sentem app has: three databases, Redis (when configured), the scheduler."""
+    """The checks every Sentem app has: three databases and (when configured) Redis."""
     add(app, "main_db", lambda: _database(None))
     add(app, "archive_db", lambda: _database("archive"))
     add(app, "keys_db", lambda: _database("keys"))
     add(app, "redis", _redis)
-    add(app, "scheduler", _scheduler)
 
 
 def _database(bind: str | None) -> tuple[bool, str]:
@@ -51,13 +48,6 @@ def _redis() -> tuple[bool, str]:
         return True, "ok"
     except Exception as exc:
         return False, type(exc).__name__
-
-
-def _scheduler() -> tuple[bool, str]:
-    # Off only where no scheduler runs on purpose (the test suite); see heartbeat.STALE_AFTER.
-    if not current_app.config.get("SENTEM_SCHEDULER_CHECK", True):
-        return True, "not checked (SENTEM_SCHEDULER_CHECK is off)"
-    return heartbeat.health_check()
 
 
 def run_all(app=None) -> tuple[bool, dict]:

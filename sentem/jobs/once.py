@@ -14,17 +14,12 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue
-from rq.exceptions import DuplicateJobError
-from rq.job import Job, JobStatus
 
 from . import QUEUE
 
 log = logging.getLogger("sentem.jobs")
 SLOTS = ("a", "b")
-WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+WAITING = ("queued", "scheduled", "deferred")  # RQ job statuses of a run that has not started
 FAILURE_TTL = 3600
 
 
@@ -38,6 +33,13 @@ def enqueue_once(fn, key: str):
     url = current_app.config["SENTEM_REDIS_URL"]
     if not url:
         return fn()
+    # Imported here, as in ``enqueue``: only apps with Redis load RQ.
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import Queue
+    from rq.exceptions import DuplicateJobError
+    from rq.job import Job
+
     ids = [f"{key}-{slot}" for slot in SLOTS]
     try:
         conn = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)

@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select, text
 
 from ... import clock
 from ...extensions import db
+from ...jobs.once import enqueue_once
 from ..registry import DESTRUCTION_DEADLINE_DAYS
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
 
@@ -57,7 +58,6 @@ def _kick() -> None:
 
     def after_commit(_session):
         try:
-            from ...jobs.once import enqueue_once
             from .jobs import sweep_job
 
             with app.app_context():
