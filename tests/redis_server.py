@@ -37,11 +37,10 @@ class RedisServer:
         return Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=5)
 
     def start(self) -> None:
-        log = open(self.dir / "redis.log", "ab")
-        self.proc = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir)], stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        with open(self.dir / "redis.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+                 "--appendonly", "no", "--dir", str(self.dir)], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:

@@ -43,23 +43,18 @@ LEASE_SECONDS = 30  # a dead leader's lease frees itself this fast; renewed ever
 MIN_WAIT = 0.2  # never spin, not even when a due job could not be enqueued
 
 
-class _Stop(BaseException):
-    """SIGTERM or SIGINT: the worker (or a terminal's Ctrl+C) asks the scheduler to stop."""
-
-
-def _raise_stop(signum, frame):
-    raise _Stop()
-
-
 def run_cron(redis_url: str, database_url: str, entries: list[tuple[str, str, str]],
-             lease_seconds: float = LEASE_SECONDS) -> None:
-    """Schedule ``entries`` — ``(name, "module:function", cron)`` — until the parent worker goes.
+             lease_seconds: float = LEASE_SECONDS, stop=None) -> None:
+    """Schedule ``entries`` — ``(name, "module:function", cron)`` — until told to stop (blocks).
 
-    Returns when the parent is gone or on SIGTERM/SIGINT; any other error ends the
-    process with a non-zero status, which makes the worker stop too (``worker.py``).
+    It stops when ``stop`` (the read end of a pipe from the worker) becomes readable, or
+    when the worker is gone. Signals are ignored: a SIGTERM sent to the whole process
+    group (systemd, a container stop) is for the worker, which then stops this process
+    itself; so an exit here always means the worker asked or went. Any error other than
+    Redis's ends the process non-zero, and the worker stops too (``worker.py``).
     """
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     parent = multiprocessing.parent_process()
     conn = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
@@ -69,15 +64,15 @@ def run_cron(redis_url: str, database_url: str, entries: list[tuple[str, str, st
         scheduler.register(schedule.resolve_path(path), QUEUE, cron=cron, name=entry_name)
     engine = create_engine(database_url, **engine_options(database_url))
     passes = _Passes(scheduler, Lease(conn, name, lease_seconds), engine, tick=lease_seconds / 3)
+    # The parent's sentinel becomes readable when the worker dies, even by SIGKILL.
+    watched = [c for c in (stop, parent.sentinel if parent else None) if c is not None]
     try:
         while _parent_alive(parent):
             pause = passes.run()
-            if parent is None:
+            if not watched:
                 time.sleep(pause)
-            elif wait([parent.sentinel], timeout=pause):
-                break  # the parent's end of the pipe closed: the worker is gone
-    except _Stop:
-        pass
+            elif wait(watched, timeout=pause):
+                break  # asked to stop, or the worker is gone
     finally:
         passes.stop()
         engine.dispose()

@@ -57,22 +57,26 @@ def start_worker(app, tmp_path, name: str) -> subprocess.Popen:
     env.pop("SENTEM_MASTER_KEY", None)  # the worker reads the instance's key ring
     env.pop("SENTEM_ENV", None)
     db.session.remove()  # hold no read transaction that would block the worker's writes
-    log = open(tmp_path / f"{name}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", f"sentem:create_app({KNOBS!r})", "worker"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(tmp_path / f"{name}.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", f"sentem:create_app({KNOBS!r})", "worker"],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     proc.log_path = tmp_path / f"{name}.log"
     return proc
 
 
 def stop_worker(proc: subprocess.Popen) -> int:
+    """SIGTERM to the worker's whole process group, as systemd or ``docker stop`` send it."""
     if proc.poll() is None:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    return proc.returncode
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # whatever is left, e.g. an orphan after a failed test
+    except ProcessLookupError:
+        pass
+    return proc.wait(timeout=10)
 
 
 def log_of(proc) -> str:
@@ -130,8 +134,33 @@ def test_redis_restarted_under_a_running_worker_the_schedule_goes_on(app, redis_
         assert worker.poll() is None, log_of(worker)
     finally:
         code = stop_worker(worker)
-    assert code == 0, log_of(worker)  # stopped on request: a clean exit
+    assert code == 0, log_of(worker)  # stopped on request (the whole group got SIGTERM): a clean exit
     assert leader.holder(redis_server.client()) is None  # the lease was given back
+
+
+def test_redis_gone_while_a_job_ends_the_worker_waits_and_works_on(app, redis_server, tmp_path):  # noqa: F811
+    """RQ's loop quits when Redis goes while it records a job's end; the worker process must not."""
+    from rq import Queue
+
+    from sentem.jobs import QUEUE
+    from tests.slow_job import hold
+
+    worker = start_worker(app, tmp_path, "worker")
+    try:
+        until(lambda: leader.holder(redis_server.client()), "the scheduler to take the lease")
+        Queue(QUEUE, connection=redis_server.client()).enqueue(hold, str(tmp_path))
+        until(lambda: (tmp_path / "started").exists(), "the slow job to start")
+        redis_server.stop()
+        (tmp_path / "finish").touch()  # the job ends while Redis is away
+        until(lambda: "Redis unavailable" in log_of(worker), "the worker to notice Redis is down")
+        redis_server.start()
+        until(lambda: "working again" in log_of(worker), "the worker to work again")
+        stamp = probe_stamp()
+        until(moved_past(probe_stamp, stamp), "the recurring probe to run after Redis came back")
+        assert worker.poll() is None, log_of(worker)
+    finally:
+        code = stop_worker(worker)
+    assert code == 0, log_of(worker)
 
 
 def test_a_killed_worker_takes_its_scheduler_along_and_the_next_worker_leads(app, redis_server, tmp_path):  # noqa: F811
