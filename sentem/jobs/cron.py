@@ -5,7 +5,8 @@ wait as standbys. On each pass (at most a third of the lease's TTL apart):
 
 - the lease is renewed, or taken when free. A scheduler that (re)takes it first
   resumes each job's timetable from its last enqueue by any scheduler (RQ's cron
-  registry in Redis), so a takeover neither repeats nor skips an occurrence;
+  registry in Redis, as far as Redis still holds it), so a takeover neither repeats
+  an occurrence the previous leader enqueued nor skips one that fell due meanwhile;
 - the leader enqueues what is due (RQ's ``CronScheduler``) and writes the heartbeat
   row that /healthz reads (``heartbeat.py``);
 - a Redis error is logged and the pass tried again later: a Redis restart costs a few

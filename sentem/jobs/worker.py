@@ -71,15 +71,14 @@ def _work(connection, burst: bool, cron) -> str | None:
             log.warning("worker loop ended: Redis unavailable (%s)", type(exc).__name__)
             _drop_subscription(worker)
         if cron is not None and cron.failed:
-            return (f"the cron scheduler exited (status {cron.process.exitcode}); "
-                    "this worker stops so that its supervisor restarts both")
+            return cron.failure()
         if burst or worker.stop_asked:
             return None
         quick_ends = quick_ends + 1 if time.monotonic() - started < RESTART_WINDOW else 1
         if quick_ends > RESTARTS:
             return "the worker loop keeps ending on an error (see the log above)"
         if not _wait_for_redis(connection, worker, cron):
-            return None if not (cron and cron.failed) else "the cron scheduler exited while Redis was away"
+            return cron.failure() if cron is not None and cron.failed else None
         log.warning("Redis answers: working again")
 
 
@@ -152,6 +151,10 @@ class _CronProcess:
         self.failed = True
         log.error("the cron scheduler exited on its own: stopping this worker (non-zero exit)")
         os.kill(os.getpid(), signal.SIGTERM)  # RQ's warm shutdown: a running job finishes first
+
+    def failure(self) -> str:
+        return (f"the cron scheduler exited (status {self.process.exitcode}); "
+                "this worker stops so that its supervisor restarts both")
 
     def stop(self) -> None:
         """Ask the process to stop (it gives its lease back), and wait for it."""
