@@ -80,7 +80,17 @@ def stop_worker(proc: subprocess.Popen) -> int:
 
 
 def log_of(proc) -> str:
-    return proc.log_path.read_text(errors="replace")[-4000:]
+    """Everything the worker and its scheduler logged so far."""
+    return proc.log_path.read_text(errors="replace")
+
+
+def tail_of(proc) -> str:
+    return log_of(proc)[-4000:]
+
+
+def logged(proc, *words: str) -> int:
+    """How many log lines contain every one of ``words``."""
+    return sum(all(w in line for w in words) for line in log_of(proc).splitlines())
 
 
 def probe_stamp():
@@ -118,23 +128,23 @@ def test_redis_restarted_under_a_running_worker_the_schedule_goes_on(app, redis_
         until(probe_stamp, "the recurring probe to run")
 
         redis_server.stop()
-        until(lambda: "Redis unavailable" in log_of(worker), "the scheduler to notice Redis is down")
+        until(lambda: logged(worker, "sentem.jobs.cron", "Redis unavailable"), "the scheduler to notice Redis is down")
         redis_server.start()  # empty: the lease, the queue and RQ's registries are gone
 
         conn = redis_server.client()
         assert until(lambda: leader.holder(conn), "the lease to be taken again") == owner  # same scheduler
-        until(lambda: log_of(worker).count("holding the lease") == 2, "the scheduler to say it leads again")
-        assert worker.poll() is None, log_of(worker)
+        until(lambda: logged(worker, "holding the lease") == 2, "the scheduler to say it leads again")
+        assert worker.poll() is None, tail_of(worker)
         # Stamps read now may come from before the restart; a later one needs a job enqueued
         # into the new Redis by the scheduler and run by the reconnected worker.
         stamp, beat = probe_stamp(), heartbeat.last()
         until(moved_past(probe_stamp, stamp), "the recurring probe to run again after the restart")
         until(moved_past(heartbeat.last, beat), "the heartbeat to move again after the restart")
         assert conn.zscore("rq:cron_jobs", "probe") is not None  # enqueued into the new Redis
-        assert worker.poll() is None, log_of(worker)
+        assert worker.poll() is None, tail_of(worker)
     finally:
         code = stop_worker(worker)
-    assert code == 0, log_of(worker)  # stopped on request (the whole group got SIGTERM): a clean exit
+    assert code == 0, tail_of(worker)  # stopped on request (the whole group got SIGTERM): a clean exit
     assert leader.holder(redis_server.client()) is None  # the lease was given back
 
 
@@ -157,10 +167,10 @@ def test_redis_gone_while_a_job_ends_the_worker_waits_and_works_on(app, redis_se
         until(lambda: "working again" in log_of(worker), "the worker to work again")
         stamp = probe_stamp()
         until(moved_past(probe_stamp, stamp), "the recurring probe to run after Redis came back")
-        assert worker.poll() is None, log_of(worker)
+        assert worker.poll() is None, tail_of(worker)
     finally:
         code = stop_worker(worker)
-    assert code == 0, log_of(worker)
+    assert code == 0, tail_of(worker)
 
 
 def test_a_killed_worker_takes_its_scheduler_along_and_the_next_worker_leads(app, redis_server, tmp_path):  # noqa: F811
@@ -181,7 +191,7 @@ def test_a_killed_worker_takes_its_scheduler_along_and_the_next_worker_leads(app
         stamp = probe_stamp()
         until(moved_past(probe_stamp, stamp), "the recurring probe to run under the new scheduler")
     finally:
-        assert stop_worker(second) == 0, log_of(second)
+        assert stop_worker(second) == 0, tail_of(second)
 
 
 def test_a_worker_whose_scheduler_dies_exits_non_zero(app, redis_server, tmp_path):  # noqa: F811
