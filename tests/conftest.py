@@ -101,6 +101,7 @@ def base_config(instance_path: str) -> dict:
         "SENTEM_INSTANCE_PATH": instance_path,
         "WTF_CSRF_ENABLED": False,
         "SENTEM_INPROCESS_SCHEDULER": False,
+        "SENTEM_SCHEDULER_CHECK": False,  # no scheduler runs here; tests/foundation/test_scheduler.py turns it on
         "SENTEM_REDIS_URL": REDIS_URL,
         # Cheap argon2 parameters: the suite signs up hundreds of members.
         "ARGON2_TIME_COST": 1,

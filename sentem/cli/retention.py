@@ -32,6 +32,11 @@ def run_command(as_of, dry_run, batch_size):
         except SweepBusy:
             raise click.ClickException("another retention sweep is running; try again later")
         bar.update(max(total - bar.pos, 0))
+    if summary.errors:  # a failed run prints only its failure (never "nothing was due")
+        for err in summary.errors:
+            click.echo(f"error: {err}", err=True)
+        click.echo(f"retention run {summary.run_id} failed; `flask retention status` lists what waits", err=True)
+        raise SystemExit(1)
     head = "DRY RUN — nothing changed. " if dry_run else ""
     click.echo(f"{head}run {summary.run_id} as of {clock.to_kst(now):%Y-%m-%d %H:%M} KST")
     if not summary.counts:
@@ -41,10 +46,6 @@ def run_command(as_of, dry_run, batch_size):
     click.echo(f"duties done: {summary.duties_done}, held: {summary.duties_held}")
     for line in summary.scrubbed:
         click.echo(f"scrub: {line}")
-    if summary.errors:
-        for err in summary.errors:
-            click.echo(f"error: {err}", err=True)
-        raise SystemExit(1)
 
 
 @retention_group.command("status")

@@ -11,11 +11,12 @@ from ..jobs.worker import run_worker
 @click.option("--no-cron", is_flag=True, help="Do not start the cron scheduler beside the worker.")
 @with_appcontext
 def worker_command(burst, no_cron):
-    """Run an RQ worker (needs SENTEM_REDIS_URL)."""
-    url = current_app.config["SENTEM_REDIS_URL"]
-    if not url:
+    """Run an RQ worker (needs SENTEM_REDIS_URL); exits non-zero when it stops by itself."""
+    if not current_app.config["SENTEM_REDIS_URL"]:
         raise click.ClickException("SENTEM_REDIS_URL is not set: in the embedded mode jobs run in-process")
-    run_worker(current_app._get_current_object(), burst=burst, with_cron=not no_cron)
+    failure = run_worker(current_app._get_current_object(), burst=burst, with_cron=not no_cron)
+    if failure:
+        raise click.ClickException(failure)
 
 
 COMMANDS = (worker_command,)

@@ -1,7 +1,8 @@
 """The embedded mode's scheduler: the recurring jobs, on time, in a background thread.
 
 Runs are claimed in the database (``job_runs``), so several processes sharing one
-database run each occurrence once.
+database run each occurrence once. Each pass writes the scheduler's heartbeat first
+(``heartbeat.py``), so /healthz notices a scheduler that stopped.
 """
 from __future__ import annotations
 
@@ -12,22 +13,13 @@ from croniter import croniter
 from sqlalchemy import update
 
 from .. import clock
-from ..db_types import UTCDateTime
 from ..extensions import db
-from . import schedule
+from . import heartbeat, schedule
+from .models import JobRun
 
 log = logging.getLogger("sentem.jobs")
 _started = False
 _lock = threading.Lock()
-
-
-class JobRun(db.Model):
-    """The last time each recurring job ran (in-process mode)."""
-
-    __tablename__ = "job_runs"
-
-    name = db.Column(db.String(64), primary_key=True)
-    last_run_at = db.Column(UTCDateTime, nullable=True)
 
 
 def run_due(app, entries=None) -> list[str]:
@@ -64,20 +56,36 @@ def run_due(app, entries=None) -> list[str]:
     return ran
 
 
+def run_pass(app, entries=None) -> list[str]:
+    """One pass of the in-process scheduler: the heartbeat, then every due job (``run_due``)."""
+    with app.app_context():
+        heartbeat.beat()
+    return run_due(app, entries)
+
+
 def start(app, interval: float = 60.0) -> bool:
-    """Start the background thread once per process (embedded mode only)."""
+    """Start the background thread once per process (embedded mode only).
+
+    The first heartbeat is written before this returns, so the request that started
+    the scheduler (often /healthz itself) already sees it beating.
+    """
     global _started
     with _lock:
         if _started or app.config["SENTEM_REDIS_URL"] or not app.config["SENTEM_INPROCESS_SCHEDULER"]:
             return False
         _started = True
     stop = threading.Event()
+    try:
+        with app.app_context():
+            heartbeat.beat()
+    except Exception:
+        log.exception("in-process scheduler: first heartbeat failed")
 
     def loop():
         log.info("no SENTEM_REDIS_URL: recurring jobs run in-process every %.0fs", interval)
         while not stop.wait(interval):
             try:
-                run_due(app)
+                run_pass(app)
             except Exception:
                 log.exception("in-process scheduler pass failed")
 

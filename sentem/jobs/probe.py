@@ -2,13 +2,14 @@
 
 Used by the test that runs a real job through a real RQ worker, and handy for
 checking a deployment (``enqueue(probe_job, "deploy-check")`` then look at the row).
+``recurring_probe`` is the same as a recurring job (``SENTEM_SCHEDULER_PROBE_SECONDS``).
 """
 from __future__ import annotations
 
 from .. import clock
 from ..extensions import db
 from . import job
-from .inprocess import JobRun
+from .models import JobRun
 
 PREFIX = "probe:"
 
@@ -22,3 +23,9 @@ def probe_job(name: str) -> str:
     db.session.add(row)
     db.session.commit()
     return key
+
+
+@job
+def recurring_probe() -> str:
+    """The probe as a recurring job: its row moves while the scheduler and a worker both run."""
+    return probe_job("recurring")

@@ -86,3 +86,21 @@ def test_sweep_job_through_the_queue(app, toy):
         assert job["duties_done"] == 1
     assert rows_of(m_id) == []
     assert db.session.execute(select(Duty.status).filter_by(kind="withdrawal")).scalar() == "done"
+
+
+def test_run_with_the_archive_unreachable_prints_only_the_failure(app, runner, toy, tmp_path):
+    from sqlalchemy import create_engine
+
+    m_id = _withdrawn("U-1")
+    engines = db.engines
+    real = engines["archive"]
+    engines["archive"] = create_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'archive.db'}")  # cannot open
+    try:
+        res = runner.invoke(args=["retention", "run"])
+    finally:
+        engines["archive"].dispose()
+        engines["archive"] = real
+    assert res.exit_code == 1
+    assert "error: archive: OperationalError" in res.output, res.output
+    assert "nothing was due" not in res.output and "duties done" not in res.output
+    assert len(rows_of(m_id)) == 1  # nothing deleted while the archive was away

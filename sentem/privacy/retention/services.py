@@ -12,12 +12,13 @@ from sqlalchemy import event, func, select, text
 
 from ... import clock
 from ...extensions import db
-from ...jobs import enqueue
+from ...jobs.once import enqueue_once
 from .. import members
 from ..registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
 
 DEADLINE = _dt.timedelta(days=DESTRUCTION_DEADLINE_DAYS)
+EARLY_SWEEP = "retention-early-sweep"  # the RQ job id of the sweep a withdrawal asks for
 
 
 def schedule_withdrawal(member_id: int, *, at: _dt.datetime | None = None) -> Duty:
@@ -52,7 +53,7 @@ def _kick() -> None:
             from .jobs import sweep_job  # the sweep imports this module
 
             with app.app_context():
-                enqueue(sweep_job)
+                enqueue_once(sweep_job, EARLY_SWEEP)  # one queued sweep serves every withdrawal meanwhile
         except Exception:  # noqa: BLE001 - the next scheduled sweep does it
             pass
 
