@@ -67,16 +67,16 @@ def _kick() -> None:
     event.listen(db.session(), "after_commit", after_commit, once=True)
 
 
-def ensure_month_duty(month: str, due_at: _dt.datetime) -> Duty:
-    """The archive-expiry duty of archive month ``month``, due at its earliest retain-until."""
+def ensure_archive_duty(day: str, due_at: _dt.datetime) -> Duty:
+    """The archive-expiry duty of retain-until day ``day``, due at its earliest retain-until."""
     duty = db.session.execute(select(Duty).filter_by(
-        kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=month)).scalar_one_or_none()
+        kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=day)).scalar_one_or_none()
     if duty is None:
-        duty = Duty(kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=month, due_at=due_at,
+        duty = Duty(kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=day, due_at=due_at,
                     deadline_at=due_at + DEADLINE, status="pending",
                     created_at=clock.now(), updated_at=clock.now())
         db.session.add(duty)
-    elif duty.status == "done":  # a month reopened by a late arrival
+    elif duty.status == "done":  # a day reopened by a late arrival (under a new key)
         duty.status, duty.done_at, duty.step = "pending", None, "pending"
         duty.due_at = clock.as_utc(due_at)
     elif clock.as_utc(due_at) < duty.due_at:
@@ -187,9 +187,9 @@ def health_check() -> tuple[bool, str]:
     return (n == 0), ("ok" if n == 0 else f"{n} duty(ies) past deadline")
 
 
-def month_of(when: _dt.datetime) -> str:
-    """The archive month (KST) of a retain-until instant."""
-    return clock.to_kst(when).strftime("%Y-%m")
+def day_of(when: _dt.datetime) -> str:
+    """The archive day (KST) of a retain-until instant: records of one day share a key."""
+    return clock.to_kst(when).strftime("%Y-%m-%d")
 
 
 def db_is_postgres(bind: str | None = None) -> bool:
