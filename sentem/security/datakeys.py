@@ -1,7 +1,8 @@
-"""Per-member and per-archive-day data keys: the public face of the key hierarchy.
+"""Per-member, per-archive-day and per-outbox-day data keys: the key hierarchy's face.
 
 Each member's personal data is sealed under their own data key; archived records
-under the key of their retain-until day. Data keys live in the separate key store,
+under the key of their retain-until day; outbox messages under the key of the day
+they were written. Data keys live in the separate key store,
 wrapped under bucket keys, which are wrapped under an epoch root kept outside every
 database (``keystore.py``, ``buckets.py``, ``epochs.py``, ``rootkey.py``).
 
@@ -48,13 +49,23 @@ def create(kind: str = "member", label: str | None = None) -> int:
 
 def archive_key(label: str) -> int:
     """The archive key of a retain-until day (``YYYY-MM-DD``), creating it on first use."""
-    row = db.session.execute(select(DataKey).filter_by(kind="archive", label=label)).scalar_one_or_none()
-    return row.id if row else create(kind="archive", label=label)
+    return labelled_key("archive", label)
 
 
-def archive_key_id(label: str) -> int | None:
-    """The id of an archive key, or None when there is none (never made, or shredded)."""
-    return db.session.execute(select(DataKey.id).filter_by(kind="archive", label=label)).scalar_one_or_none()
+def labelled_key(kind: str, label: str) -> int:
+    """The data key of ``kind`` named ``label`` (unique), creating it on first use (flushed)."""
+    row = db.session.execute(select(DataKey).filter_by(kind=kind, label=label)).scalar_one_or_none()
+    return row.id if row else create(kind=kind, label=label)
+
+
+def labelled_key_id(kind: str, label: str) -> int | None:
+    """The id of a labelled key, or None when there is none (never made, or shredded)."""
+    return db.session.execute(select(DataKey.id).filter_by(kind=kind, label=label)).scalar_one_or_none()
+
+
+def labelled_keys(kind: str) -> list[tuple[int, str]]:
+    """(id, label) of every live key of ``kind``."""
+    return list(db.session.execute(select(DataKey.id, DataKey.label).filter_by(kind=kind)).all())
 
 
 def raw_key(data_key_id: int) -> bytes:

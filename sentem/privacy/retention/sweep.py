@@ -16,6 +16,7 @@ import logging
 
 from ... import clock
 from ...extensions import db
+from ...notify import outbox
 from ...security import datakeys
 from . import archive, expiry, lease, ledger, scrub, withdrawal
 
@@ -53,6 +54,7 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
             _archive(as_of, rows, summary, job, progress)
             expiry.run(as_of, rows, summary, job, progress)
         if not dry_run:
+            _outbox(as_of, summary, job)
             _keys(as_of, summary, job, deleted)
         if not dry_run and (summary.destroyed_anything or scrub.pending()):
             summary.scrubbed = scrub.scrub(deleted, now=scrub.in_window() if scrub_now is None else scrub_now)
@@ -78,6 +80,22 @@ def _withdrawals(as_of, batch_size, summary, job, progress) -> None:
         if not summary.dry_run:
             lease.renew()
             db.session.commit()
+
+
+def _outbox(as_of, summary, job) -> None:
+    # The development outbox's old days: files deleted, day keys shredded (before the
+    # key step below, which re-keys their buckets and rotates the root in this run).
+    try:
+        files, keys = outbox.purge_expired(as_of)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("retention: outbox purge failed: %s", type(exc).__name__)
+        summary.errors.append(f"outbox: {type(exc).__name__}")
+        return
+    ledger.add(summary, "outbox", "outbox_purge", files, job)
+    ledger.add(summary, "outbox", "outbox_key_shred", keys, job)
+    db.session.commit()
 
 
 def _keys(as_of, summary, job, deleted) -> None:
