@@ -5,7 +5,7 @@ import importlib
 
 import click
 
-MODULES = ("init", "keys", "worker", "demo", "staff", "retention", "audit", "policy")
+MODULES = ("init", "keys", "worker", "demo", "staff", "retention", "audit", "policy", "backup")
 
 
 def register(app) -> None:

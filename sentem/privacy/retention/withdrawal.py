@@ -60,11 +60,16 @@ def _blocked(duty: Duty) -> str | None:
     return ("미결 의무: " + "; ".join(reasons))[:200] if reasons else None
 
 
-def run_batch(duties: list[Duty], summary: ledger.Summary, as_of: _dt.datetime, job: str) -> None:
-    """Carry a batch of withdrawal duties as far as they go (see the module docstring)."""
+def run_batch(duties: list[Duty], summary: ledger.Summary, as_of: _dt.datetime, job: str,
+              *, force: bool = False) -> None:
+    """Carry a batch of withdrawal duties as far as they go (see the module docstring).
+
+    ``force`` (a restore replaying destructions already done once): no hold or open
+    obligation stops them — those were settled when the member was first destroyed.
+    """
     ready = []
     for duty in duties:
-        reason = _blocked(duty)
+        reason = None if force else _blocked(duty)
         if reason:
             if not summary.dry_run and (duty.status != "held" or duty.hold_reason != reason):
                 duty.status, duty.hold_reason = "held", reason
