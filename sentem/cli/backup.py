@@ -68,8 +68,8 @@ def create_command(directory):
         json.dump(manifest, fh, indent=2)
     click.echo(f"backup written to {directory}: main, archive and key-store databases "
                f"(key epochs {manifest['key_epochs']}).")
-    click.echo("Not included: master keys and the epoch-root file. Keep the root file no longer than "
-               "3 days in any copy (README, 'What destruction reaches').")
+    click.echo("Not included: master keys and the epoch-root file. Keep no copy of the root file longer "
+               "than 2 days (README, 'What destruction reaches').")
 
 
 @backup_group.command("restore")

@@ -39,7 +39,8 @@ MAGIC = b"SRK1"
 SLOT_BYTES = 256 * 1024
 _HEADER = struct.Struct(">4sQI32s")  # magic, sequence, body length, sha256(body)
 GRACE = _dt.timedelta(days=3)  # a retired root is kept this long at most (restores of recent backups)
-MARGIN = _dt.timedelta(days=1)  # and erased at least this long before the deadline it covers
+MARGIN = _dt.timedelta(days=2)  # and erased at least this long before the deadline it covers: a copy
+# of the root file kept no longer than MARGIN is gone before any deadline its roots matter for
 
 
 class RootMissing(aead.KeyDestroyed):
