@@ -60,7 +60,7 @@ def create_command(directory):
             backup_files.dump(engine, os.path.join(directory, name))
             manifest["databases"][backup_files.FILES[bind]] = {"dialect": engine.dialect.name, "file": name}
     except backup_files.BackupError as exc:
-        raise click.ClickException(f"백업에 실패했습니다: {exc}")
+        raise click.ClickException(f"백업에 실패했습니다: {exc}") from exc
     finally:
         lease.release()
     fd = os.open(os.path.join(directory, MANIFEST), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -101,7 +101,7 @@ def restore_command(directory, restore_all):
         for bind in plan:
             backup_files.restore(db.engines[bind], os.path.join(directory, manifest["databases"][_name(bind)]["file"]))
     except backup_files.BackupError as exc:
-        raise click.ClickException(f"복원에 실패했습니다: {exc}")
+        raise click.ClickException(f"복원에 실패했습니다: {exc}") from exc
     click.echo(f"restored from {directory} (taken {manifest['created_at']}): "
                + ", ".join(_name(b) for b in plan))
     buckets._cache().clear()  # unwrapped keys of the databases just replaced mean nothing now
@@ -130,7 +130,7 @@ def _manifest(directory: str) -> dict:
         with open(path, encoding="utf-8") as fh:
             manifest = json.load(fh)
     except (OSError, ValueError):
-        raise click.ClickException(f"백업 폴더에 읽을 수 있는 {MANIFEST}가 없습니다: {directory}")
+        raise click.ClickException(f"백업 폴더에 읽을 수 있는 {MANIFEST}가 없습니다: {directory}") from None
     if manifest.get("format") != FORMAT:
         raise click.ClickException(f"알 수 없는 백업 형식입니다: {manifest.get('format')!r}")
     for bind in BINDS:

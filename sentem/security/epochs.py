@@ -107,6 +107,13 @@ def rewrap_all(now: _dt.datetime | None = None) -> int:
     return before
 
 
+def late_roots(now: _dt.datetime) -> list[int]:
+    """Retired roots still held a day past their erase time: no sweep has run (health check)."""
+    late = now - _dt.timedelta(days=1)
+    return [r["e"] for r in buckets.root_file().epochs()
+            if r["retired"] and clock.as_utc(_dt.datetime.fromisoformat(r["erase_at"])) <= late]
+
+
 def status() -> dict:
     """The epoch in use and the roots held (no key material)."""
     return {"epoch": buckets.current_epoch(lock=None), "roots": buckets.root_file().epochs()}

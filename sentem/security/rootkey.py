@@ -73,7 +73,7 @@ class RootFile:
 
     def key(self, epoch: int) -> bytes:
         """The root of ``epoch``; raises RootMissing when it was erased."""
-        for attempt in (0, 1):
+        for _ in (0, 1):
             for root in self.state()["roots"]:
                 if root["e"] == epoch:
                     return _b64d(root["k"])

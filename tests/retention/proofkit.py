@@ -124,7 +124,7 @@ def readable_plaintexts(binds=(None, "archive")) -> list[str]:
             extra = [table.c.record_class] if "record_class" in table.c else []
             # A Core select names no mapper: route it to its database explicitly.
             for row in db.session.execute(select(*cols, *extra), bind_arguments={"bind": db.engines[bind]}):
-                for col, token in zip(cols, row):
+                for col, token in zip(cols, row, strict=False):
                     if token is None:
                         continue
                     contexts = {col.info.get("personal"), col.name.removesuffix("_ct"), col.name}

@@ -145,3 +145,15 @@ def test_keys_created_while_a_bucket_is_rekeyed_stay_readable(app):
         datakeys.raw_key(ids[1])
     wrapped = {aead.key_id(w) for w in db.session.execute(select(DataKey.wrapped)).scalars()}
     assert wrapped == {f"b{ids[0] // BUCKET_SIZE}.2"}
+
+
+def test_a_root_left_unerased_fails_the_health_check(app, client):
+    _withdraw(make_member())
+    sweep()
+    erase_at = _dt.datetime.fromisoformat(next(r for r in buckets.root_file().epochs() if r["retired"])["erase_at"])
+    assert client.get("/healthz").get_json()["checks"]["retention"]["ok"]
+    clock.freeze(erase_at + _dt.timedelta(days=1))  # no sweep ran since: the worker is down
+    resp = client.get("/healthz")
+    assert resp.status_code == 503 and "r1" in resp.get_json()["checks"]["retention"]["detail"]
+    sweep()
+    assert client.get("/healthz").get_json()["checks"]["retention"]["ok"]

@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select, text
 
 from ... import clock
 from ...extensions import db
+from ...security import epochs
 from ..registry import DESTRUCTION_DEADLINE_DAYS
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
 
@@ -182,9 +183,16 @@ def overdue_banner() -> str | None:
 
 
 def health_check() -> tuple[bool, str]:
-    """Health: fails while any duty is past its deadline."""
+    """Health: fails while any duty is past its deadline, or an old epoch root outlives its
+    erase time by a day (the sweep that erases it has not run)."""
     n = overdue_count()
-    return (n == 0), ("ok" if n == 0 else f"{n} duty(ies) past deadline")
+    late = epochs.late_roots(clock.now())
+    if n == 0 and not late:
+        return True, "ok"
+    parts = [f"{n} duty(ies) past deadline"] if n else []
+    if late:
+        parts.append(f"epoch root(s) {', '.join(f'r{e}' for e in late)} not erased on time")
+    return False, "; ".join(parts)
 
 
 def day_of(when: _dt.datetime) -> str:
