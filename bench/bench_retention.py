@@ -119,7 +119,7 @@ def measure(backend: str, n: int) -> dict:
         clock.freeze("2031-12-10T00:00:00+00:00")
         due_at = clock.now() - _dt.timedelta(days=3)
         later = clock.now() + _dt.timedelta(days=400)
-        key_id = datakeys.archive_key_for_month("2031-12")
+        key_id = datakeys.archive_key("2031-12-31")
         token = datakeys.seal(key_id, json.dumps({"주문번호": "B-1", "금액": 12000}), "archive:orders")
         db.session.commit()
 

@@ -6,6 +6,8 @@ from flask import current_app
 
 from alembic import context
 
+from sentem.security import nostats
+
 USE_TWOPHASE = False
 
 # this is the Alembic Config object, which provides
@@ -176,6 +178,10 @@ def run_migrations_online():
                 **conf_args
             )
             context.run_migrations(engine_name=name)
+            # Sentem: no planner statistics on ciphertext, blind-index or key columns
+            # (PostgreSQL), from the models' declarations, after every upgrade.
+            if not getattr(config.cmd_opts, 'autogenerate', False):
+                nostats.apply(rec['connection'], get_metadata(name))
 
         if USE_TWOPHASE:
             for rec in engines.values():

@@ -43,6 +43,8 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         "SENTEM_KEYSTORE_DATABASE_URL": env.get("SENTEM_KEYSTORE_DATABASE_URL") or sqlite("sentem-keys.db"),
         "SENTEM_REDIS_URL": env.get("SENTEM_REDIS_URL") or None,
         "SENTEM_MASTER_KEY": env.get("SENTEM_MASTER_KEY") or None,
+        # The erasable epoch root of the key hierarchy (security/rootkey.py); unset: the instance folder.
+        "SENTEM_KEY_ROOT_FILE": env.get("SENTEM_KEY_ROOT_FILE") or None,
         "SECRET_KEY": env.get("SENTEM_SECRET_KEY") or None,
         # The built-in test payment gateway: on in the embedded mode, never in production.
         "SENTEM_TEST_GATEWAY": _flag(env.get("SENTEM_TEST_GATEWAY"), default=not production),

@@ -1,14 +1,51 @@
-"""``flask retention run|status``: perform due retention duties now; list what waits."""
+"""``flask retention run|status``: perform due retention duties now; list what waits.
+
+``--as-of`` a later day rehearses the calendar in development; in production
+(``SENTEM_ENV=production``) it is refused, because it really destroys — records whose
+periods have not ended, and epoch roots a recent backup still needs.
+"""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import clock
 from ..privacy.retention import services
 from ..privacy.retention.ledger import ACTION_LABELS
 from ..privacy.retention.sweep import SweepBusy, pending_work, sweep
-from . import as_of_option
+
+REFUSED = ("운영 환경(SENTEM_ENV=production)에서는 --as-of에 오늘({today}) 이후의 날짜({day})를 쓸 수 없습니다: "
+           "보존기간이 끝나지 않은 기록과 키가 실제로 파기됩니다. 일정 미리보기는 --dry-run으로 하세요. "
+           "(--as-of a later day is refused in production: it would really destroy records early; "
+           "use --dry-run to preview.)")
+
+
+def _as_of_option(fn):
+    """``--as-of YYYY-MM-DD`` (freezes the clock, as ``cli.as_of_option``), remembering the
+    instant it was before, so that a later day can be told from today."""
+
+    def freeze(ctx, param, value):
+        ctx.meta["sentem.clock_before_as_of"] = (clock.now(), clock.is_frozen())
+        if value is not None:
+            clock.freeze(value.date())
+        return value
+
+    return click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        expose_value=True, callback=freeze, help="Run as of this date (KST).")(fn)
+
+
+def _refuse_later_day_in_production(as_of, dry_run: bool) -> None:
+    if as_of is None or dry_run or current_app.config.get("SENTEM_ENV") != "production":
+        return
+    before, was_frozen = click.get_current_context().meta["sentem.clock_before_as_of"]
+    today = clock.to_kst(before).date()
+    if as_of.date() > today:
+        if was_frozen:
+            clock.freeze(before)
+        else:
+            clock.unfreeze()
+        raise click.ClickException(REFUSED.format(today=today.isoformat(), day=as_of.date().isoformat()))
 
 
 @click.group("retention")
@@ -17,12 +54,15 @@ def retention_group():
 
 
 @retention_group.command("run")
-@as_of_option
+@_as_of_option
 @click.option("--dry-run", is_flag=True, help="Only report what would be done.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True)
 @with_appcontext
 def run_command(as_of, dry_run, batch_size):
-    """Perform every duty due as of that day (archive moves, destructions); print what was done."""
+    """Perform every duty due as of that day (archive moves, destructions); print what was done.
+
+    A later ``--as-of`` day is refused in production (allowed with ``--dry-run``)."""
+    _refuse_later_day_in_production(as_of, dry_run)
     now = clock.now()
     total = pending_work(now)
     with click.progressbar(length=max(total, 1), label="retention sweep", show_pos=True) as bar:

@@ -3,9 +3,13 @@
 Backends (``SENTEM_OUTBOX``):
 
 - ``files`` (development, the default): each message is one file in
-  ``<instance>/outbox/``, sealed as a whole with the master key, because an
-  address or a mobile number is personal data and must never sit on disk in
-  plaintext. ``messages()`` reads them back decrypted (tests, the developer).
+  ``<instance>/outbox/``, sealed as a whole under the outbox key of the day it was
+  written (a data key in the key store), because an address or a mobile number is
+  personal data and must never sit on disk in plaintext. ``messages()`` reads them
+  back decrypted (tests, the developer). A day's files are kept ``KEEP_DAYS`` days;
+  then the retention sweep deletes them and shreds that day's key (``purge_expired``),
+  so a deleted file — or a copy of it in a backup — opens with nothing the shop holds
+  within five days of its day.
 - ``smtp``: email goes out through ``SENTEM_SMTP_URL``
   (``smtp://user:pass@host:587`` with STARTTLS, ``smtps://…`` for TLS,
   ``smtp+plain://host:25`` for a local relay without TLS). There is no SMS gateway
@@ -13,14 +17,18 @@ Backends (``SENTEM_OUTBOX``):
 
 Messages carry no more personal data than they need: callers pass a short body
 without names or addresses; the recipient is only the address itself.
-File names hold the member id (not personal by itself) so that a member's
-messages can be deleted when their data is destroyed (``purge_member``).
+File names hold the day and the member id (neither personal by itself) so that a
+member's messages can be deleted when their data is destroyed (``purge_member``); the
+day key they were sealed under dies with the day's purge, at most ``KEEP_DAYS`` + 1
+days later, and its epoch root before the fifth day.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import logging
 import os
+import re
 import smtplib
 import ssl
 import time
@@ -30,14 +38,18 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
-from ..security import datakeys
+from ..security import aead, datakeys
 
 CONTEXT = "outbox"
 SUFFIX = ".msg"
+KIND = "outbox"
+KEEP_DAYS = 2  # a day's messages (and its key) are kept this many days after it
+_DAY = re.compile(r"-d(\d{8})-")
 
 
 class OutboxError(RuntimeError):
@@ -71,14 +83,17 @@ def send_sms(to: str, body: str, *, category: str, member_id: int | None = None)
 def messages(*, channel: str | None = None, to: str | None = None, category: str | None = None,
              member_id: int | None = None) -> list[dict]:
     """Messages in the development outbox, decrypted, oldest first, optionally filtered."""
-    ring = datakeys.keyring()
     found = []
     path = outbox_dir()
     for name in sorted(os.listdir(path)):
         if not name.endswith(SUFFIX):
             continue
         with open(os.path.join(path, name), encoding="ascii") as fh:
-            msg = json.loads(ring.open_bytes(fh.read().strip(), CONTEXT))
+            try:
+                msg = json.loads(datakeys.open_token(fh.read().strip(), CONTEXT))
+            except aead.KeyDestroyed:
+                continue  # its day was purged: this file is garbage left by a copy
+
         if ((channel and msg["channel"] != channel) or (to and msg["to"] != to)
                 or (category and msg["category"] != category)
                 or (member_id is not None and msg["member_id"] != member_id)):
@@ -100,6 +115,28 @@ def purge_member(member_id: int) -> int:
             os.remove(os.path.join(path, name))
             count += 1
     return count
+
+
+def purge_expired(as_of: _dt.datetime | None = None) -> tuple[int, int]:
+    """Delete the files of days older than ``KEEP_DAYS`` and shred those days' keys (flushed,
+    not committed); returns (files, keys). Called by the retention sweep."""
+    today = clock.to_kst(as_of or clock.now()).date()
+    oldest_kept = today - _dt.timedelta(days=KEEP_DAYS)
+    files = 0
+    path = outbox_dir()
+    for name in os.listdir(path):
+        m = _DAY.search(name)
+        if name.endswith(SUFFIX) and m and _dt.datetime.strptime(m.group(1), "%Y%m%d").date() < oldest_kept:
+            os.remove(os.path.join(path, name))
+            files += 1
+    keys = 0
+    for key_id, label in datakeys.labelled_keys(KIND):
+        day = _dt.date.fromisoformat(label.removeprefix("outbox-"))
+        if day < oldest_kept:
+            # A member purged on that very day: their copies must be unreadable five days on.
+            datakeys.shred(key_id, deadline=clock.start_of_day(day + _dt.timedelta(days=1)) + _dt.timedelta(days=5))
+            keys += 1
+    return files, keys
 
 
 def after_commit(session, fn, member_id: int | None = None) -> None:
@@ -143,12 +180,36 @@ def _message(channel, to, subject, body, category, member_id) -> dict:
     }
 
 
+def _day_key(day: _dt.date) -> tuple[int, bytes]:
+    """The outbox key of ``day`` (id, raw), made on first use and committed at once.
+
+    In an app context of its own, so a session of its own: messages are written from
+    an after-commit hook (where the caller's session can send no SQL) or inside a
+    transaction that may still roll back (and must not take the key with it).
+    """
+    label = f"outbox-{day.isoformat()}"
+    with current_app.app_context():
+        try:
+            key_id = datakeys.labelled_key(KIND, label)
+            db.session.commit()
+        except IntegrityError:  # another process made it first
+            db.session.rollback()
+            key_id = datakeys.labelled_key(KIND, label)
+        return key_id, datakeys.raw_key(key_id)
+
+
 def _write(msg: dict) -> None:
-    token = datakeys.keyring().seal(json.dumps(msg, ensure_ascii=False), CONTEXT)
+    day = clock.today()
+    try:
+        key_id, raw = _day_key(day)
+        token = aead.seal(raw, datakeys.kid_for(key_id), json.dumps(msg, ensure_ascii=False), CONTEXT)
+    except Exception as exc:  # the key store unreachable: the caller's OutboxError handling applies
+        raise OutboxError(f"outbox key unavailable: {type(exc).__name__}") from exc
     owner = f"m{msg['member_id']}" if msg["member_id"] is not None else "x"
     # The name orders files by the moment they were written (the Sentem clock may be
-    # frozen in tests, so a wall-clock counter is used for ordering only).
-    name = f"{time.time_ns():020d}-{owner}-{msg['id']}{SUFFIX}"
+    # frozen in tests, so a wall-clock counter is used for ordering only) and names the
+    # day whose key sealed it (for the purge).
+    name = f"{time.time_ns():020d}-d{day:%Y%m%d}-{owner}-{msg['id']}{SUFFIX}"
     fd = os.open(os.path.join(outbox_dir(), name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(token + "\n")

@@ -1,37 +1,34 @@
-"""Per-member data keys, kept in the separate key-store database.
+"""Per-member, per-archive-day and per-outbox-day data keys: the key hierarchy's face.
 
-Each member's personal data is sealed under their own data key, which is stored
-wrapped by the current master key in the ``keys`` bind — never in the main or
-archive database. Destroying the row (crypto-shredding) makes every copy of that
-member's ciphertext unreadable, including copies of the main database taken
-before. Archive month keys are data keys of kind ``archive``.
+Each member's personal data is sealed under their own data key; archived records
+under the key of their retain-until day; outbox messages under the key of the day
+they were written. Data keys live in the separate key store,
+wrapped under bucket keys, which are wrapped under an epoch root kept outside every
+database (``keystore.py``, ``buckets.py``, ``epochs.py``, ``rootkey.py``).
+
+Shredding deletes the key's row and marks its bucket; the sweep then re-keys the
+bucket and starts a new epoch, and the old root is erased within the destruction
+deadline. From then on no copy of the key — in a WAL segment, a WAL archive, a base
+backup, a dump or a statistics page — opens with anything the shop holds, so every
+copy of the ciphertext sealed under it is unreadable too.
 """
 from __future__ import annotations
 
-from flask import current_app, g
+import datetime as _dt
+
+from flask import current_app
 from sqlalchemy import select
 
 from .. import clock
-from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from . import aead
+from . import aead, buckets, epochs
+from .keystore import DataKey, KeyShred  # noqa: F401  (DataKey: re-exported for callers)
 
-
-class DataKey(db.Model):
-    """A wrapped data key. Deleting the row is the shredding."""
-
-    __bind_key__ = "keys"
-    __tablename__ = "data_keys"
-
-    id = db.Column(db.Integer, primary_key=True)
-    kind = db.Column(db.String(16), nullable=False, default="member")  # member | archive
-    label = db.Column(db.String(32), nullable=True, unique=True)  # archive month, e.g. "2031-11"
-    wrapped = db.Column(db.Text, nullable=False)
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+DEADLINE = _dt.timedelta(days=5)  # a shred with no deadline of its own: erased within this
 
 
 def keyring():
-    """The app's master key ring."""
+    """The app's master key ring (values that belong to no member; blind indexes)."""
     return current_app.extensions["sentem_keyring"]
 
 
@@ -44,28 +41,41 @@ def create(kind: str = "member", label: str | None = None) -> int:
     raw = aead.new_key()
     row = DataKey(kind=kind, label=label, wrapped="pending", created_at=clock.now())
     db.session.add(row)
+    db.session.flush()  # the insert comes first: see the locking note in buckets.py
+    buckets.wrap(row, raw)
     db.session.flush()
-    row.wrapped = keyring().seal(raw, context=f"datakey:{row.id}")
-    db.session.flush()
-    _cache()[row.id] = raw
     return row.id
 
 
-def archive_key_for_month(month: str) -> int:
-    """The archive key of a retention month (``YYYY-MM``), creating it on first use."""
-    row = db.session.execute(select(DataKey).filter_by(kind="archive", label=month)).scalar_one_or_none()
-    return row.id if row else create(kind="archive", label=month)
+def archive_key(label: str) -> int:
+    """The archive key of a retain-until day (``YYYY-MM-DD``), creating it on first use."""
+    return labelled_key("archive", label)
+
+
+def labelled_key(kind: str, label: str) -> int:
+    """The data key of ``kind`` named ``label`` (unique), creating it on first use (flushed)."""
+    row = db.session.execute(select(DataKey).filter_by(kind=kind, label=label)).scalar_one_or_none()
+    return row.id if row else create(kind=kind, label=label)
+
+
+def labelled_key_id(kind: str, label: str) -> int | None:
+    """The id of a labelled key, or None when there is none (never made, or shredded)."""
+    return db.session.execute(select(DataKey.id).filter_by(kind=kind, label=label)).scalar_one_or_none()
+
+
+def labelled_keys(kind: str) -> list[tuple[int, str]]:
+    """(id, label) of every live key of ``kind``."""
+    return list(db.session.execute(select(DataKey.id, DataKey.label).filter_by(kind=kind)).all())
 
 
 def raw_key(data_key_id: int) -> bytes:
-    """The unwrapped key; raises KeyDestroyed when it was shredded."""
-    cache = _cache()
+    """The unwrapped key; raises KeyDestroyed when it was shredded (or its root erased)."""
+    cache = buckets._cache()
     if data_key_id in cache:
         return cache[data_key_id]
-    row = db.session.get(DataKey, data_key_id)
-    if row is None:
+    raw = buckets.unwrap(data_key_id, keyring())
+    if raw is None:
         raise aead.KeyDestroyed(f"data key k{data_key_id} was destroyed")
-    raw = keyring().open_bytes(row.wrapped, context=f"datakey:{row.id}")
     cache[data_key_id] = raw
     return raw
 
@@ -84,39 +94,39 @@ def open_token(token: str, context: str) -> bytes:
     return aead.open_bytes(raw_key(int(kid[1:])), token, context)
 
 
-def shred(data_key_id: int) -> bool:
-    """Destroy a data key (flushed, not committed). Returns whether a key was there."""
-    _cache().pop(data_key_id, None)
+def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
+    """Destroy a data key (flushed, not committed). Returns whether a key was there.
+
+    ``deadline``: when every copy must be unreadable (default: five days from now);
+    the sweep's ``after_destruction`` re-keys the bucket and erases the old root in time.
+    """
+    buckets._cache().pop(data_key_id, None)
     row = db.session.get(DataKey, data_key_id)
     if row is None:
         return False
+    buckets.mark_shredded(data_key_id, clock.as_utc(deadline) if deadline else clock.now() + DEADLINE)
+    if db.session.get(KeyShred, data_key_id) is None:
+        db.session.add(KeyShred(key_id=data_key_id, kind=row.kind, epoch=buckets.current_epoch(lock=None),
+                                shredded_at=clock.now()))
     db.session.delete(row)
     db.session.flush()
     return True
 
 
+def after_destruction(now: _dt.datetime | None = None) -> dict:
+    """Re-key buckets that lost a key, start a new epoch, erase roots that are due (commits)."""
+    return epochs.after_destruction(keyring(), now)
+
+
 def rewrap_all() -> int:
-    """Re-wrap every data key under the current master key (after ``keys rotate``)."""
-    ring = keyring()
-    count = 0
-    for row in db.session.execute(select(DataKey)).scalars():
-        if aead.key_id(row.wrapped) != ring.current_kid:
-            raw = ring.open_bytes(row.wrapped, context=f"datakey:{row.id}")
-            row.wrapped = ring.seal(raw, context=f"datakey:{row.id}")
-            count += 1
-    db.session.flush()
-    return count
+    """A new epoch root now, every bucket key re-wrapped under it (``keys rotate``); commits.
 
-
-def _cache() -> dict:
-    # Per app context (one request, one job): a shredded key never outlives its
-    # context, and no process keeps keys that another needs. One proxy lookup per
-    # call: this sits on the path of every encrypted field.
-    try:
-        ctx_g = g._get_current_object()
-    except RuntimeError:
-        raise RuntimeError("data keys need an app context") from None
-    cache = getattr(ctx_g, "sentem_data_keys", None)
-    if cache is None:
-        cache = ctx_g.sentem_data_keys = {}
-    return cache
+    Data keys still wrapped under a master key (made before buckets) move into buckets.
+    Returns how many keys were re-wrapped.
+    """
+    legacy = [k for k, w in db.session.execute(select(DataKey.id, DataKey.wrapped)) if w.startswith("s1$m")]
+    for key_id in legacy:
+        raw = keyring().open_bytes(db.session.get(DataKey, key_id).wrapped, context=f"datakey:{key_id}")
+        buckets.wrap(db.session.get(DataKey, key_id), raw)
+    db.session.commit()
+    return len(legacy) + epochs.rewrap_all()

@@ -88,29 +88,34 @@ def test_tampered_tokens_raise(app):
 
 
 def test_key_rotation_keeps_old_tokens_and_uses_new_key(app, runner):
+    from sentem.security.keystore import KeyBucket
+
     ring = app.extensions["sentem_keyring"]
     m = make_member(name="최유진")
     old_master_token = ring.seal("staff note", context="staff_name")
     assert aead.key_id(old_master_token) == "m1"
-    wrapped_before = db.session.get(datakeys.DataKey, m.data_key_id).wrapped
-    assert aead.key_id(wrapped_before) == "m1"
+    bucket_id = m.data_key_id // 256
+    data_wrapped = db.session.get(datakeys.DataKey, m.data_key_id).wrapped
+    bucket_before = db.session.get(KeyBucket, bucket_id).wrapped
+    assert aead.key_id(data_wrapped) == f"b{bucket_id}.1" and aead.key_id(bucket_before) == "r1"
 
     result = runner.invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
-    assert "m2" in result.output
+    assert "m2" in result.output and "r2" in result.output
 
     assert ring.current_kid == "m2"
     assert os.stat(ring.path).st_mode & 0o777 == 0o600
     db.session.expire_all()
     _forget_keys()
-    row = db.session.get(datakeys.DataKey, m.data_key_id)
-    assert aead.key_id(row.wrapped) == "m2"  # data keys were re-wrapped
-    assert row.wrapped != wrapped_before
+    bucket = db.session.get(KeyBucket, bucket_id)
+    assert aead.key_id(bucket.wrapped) == "r2"  # bucket keys were re-wrapped under the new root
+    assert bucket.wrapped != bucket_before
     assert db.session.get(Member, m.id).name == "최유진"  # member data still opens
     assert ring.open_bytes(old_master_token, "staff_name") == b"staff note"  # old master token too
     assert aead.key_id(ring.seal("new", context="staff_name")) == "m2"  # new writes: new key
-    # A new data key is wrapped under the new master key, and the blind index did not change.
-    assert aead.key_id(db.session.get(datakeys.DataKey, datakeys.create()).wrapped) == "m2"
+    # A new data key lands in a bucket under the new root, and the blind index did not change.
+    new_key = datakeys.create()
+    assert aead.key_id(db.session.get(KeyBucket, new_key // 256).wrapped) == "r2"
     assert m.email_bidx == blind_index.compute("email", m.email)
 
 

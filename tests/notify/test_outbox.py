@@ -58,3 +58,46 @@ def test_purge_drops_messages_still_waiting_for_commit(app):
     outbox.purge_member(5)
     db.session.commit()
     assert [m["to"] for m in outbox.messages()] == ["kept@example.com"]
+
+
+def test_a_days_messages_die_with_its_key(app, tmp_path):
+    """Sealed under the key of their day, not the master key: when the sweep purges the
+    day, a copy of a file (and of the key store) opens with nothing the shop holds."""
+    import datetime as _dt
+    import shutil
+
+    from sentem import clock
+    from sentem.privacy.retention.sweep import sweep
+    from sentem.security import aead, datakeys
+    from tests.retention import attacker, proofkit
+
+    outbox.send_email("daykey@example.com", "제목", "본문", category="test", member_id=3)
+    (name,) = os.listdir(outbox.outbox_dir())
+    copy = shutil.copy(os.path.join(outbox.outbox_dir(), name), tmp_path / "copy.msg")
+    token = open(copy, encoding="ascii").read().strip()
+    kid = aead.key_id(token)
+    assert kid.startswith("k") and not kid.startswith("m")
+    from sentem.security.keystore import DataKey, KeyBucket
+
+    db.session.commit()  # a copy of the key store as it is now (a backup, a WAL segment)
+    keys_copy = attacker.harvest(blobs=[w.encode() for model in (DataKey, KeyBucket)
+                                        for w in db.session.execute(db.select(model.wrapped)).scalars()])
+    assert attacker.recover(keys_copy, int(kid[1:]), *proofkit.current_secrets(app))  # today it opens
+    written = clock.now()
+
+    clock.freeze(written + _dt.timedelta(days=outbox.KEEP_DAYS))  # still kept
+    sweep()
+    assert [m["to"] for m in outbox.messages()] == ["daykey@example.com"]
+    clock.freeze(written + _dt.timedelta(days=outbox.KEEP_DAYS + 1))  # the day is purged
+    s = sweep()
+    assert s.counts[("outbox", "outbox_purge")] == 1 and s.counts[("outbox", "outbox_key_shred")] == 1
+    assert os.listdir(outbox.outbox_dir()) == [] and outbox.messages() == []
+    try:
+        datakeys.open_token(token, outbox.CONTEXT)
+    except aead.KeyDestroyed:
+        pass
+    else:
+        raise AssertionError("the purged day's key still opens its messages")
+    clock.freeze(written + _dt.timedelta(days=5))  # five days on: the old root is gone too
+    sweep()
+    assert attacker.recover(keys_copy, int(kid[1:]), *proofkit.current_secrets(app)) is None

@@ -1,8 +1,10 @@
 """``flask retention run|status``, the sweep job and its schedule entry."""
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 
+import pytest
 from sqlalchemy import select
 
 from sentem import clock
@@ -45,6 +47,29 @@ def test_run_dry_run_then_run_with_summary(app, runner, toy):
     assert rows_of(m_id) == []
     res = runner.invoke(args=["retention", "run", "--as-of", day])
     assert "nothing was due." in res.output
+
+
+PRODUCTION = {"SENTEM_ENV": "production", "SECRET_KEY": "p" * 48, "SENTEM_TEST_GATEWAY": False,
+              "SENTEM_MASTER_KEY": base64.urlsafe_b64encode(b"k" * 32).decode()}
+
+
+@pytest.mark.parametrize("app_config", [PRODUCTION])
+def test_a_later_as_of_is_refused_in_production(app, runner, toy):
+    assert app.config["SENTEM_ENV"] == "production"
+    m_id = _withdrawn()
+    today = clock.today()
+    later = (today + _dt.timedelta(days=1)).isoformat()
+    res = runner.invoke(args=["retention", "run", "--as-of", later])
+    assert res.exit_code == 1 and "SENTEM_ENV=production" in res.output and "--dry-run" in res.output
+    assert len(rows_of(m_id)) == 1 and clock.today() == today  # nothing destroyed, the clock as it was
+    res = runner.invoke(args=["retention", "run", "--as-of", later, "--dry-run"])  # a preview changes nothing
+    assert res.exit_code == 0 and "DRY RUN" in res.output and len(rows_of(m_id)) == 1
+    now = clock.now()
+    res = runner.invoke(args=["retention", "run", "--as-of", today.isoformat()])  # today is not later
+    assert res.exit_code == 0, res.output
+    clock.freeze(now)  # (the CLI left the clock at 00:00; a real run is a new process)
+    res = runner.invoke(args=["retention", "run"])  # and the duty is done on time
+    assert res.exit_code == 0 and "key_shred" in res.output and rows_of(m_id) == []
 
 
 def test_bad_as_of_is_refused(app, runner):

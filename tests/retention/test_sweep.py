@@ -84,7 +84,7 @@ def test_dry_run_changes_nothing(app, toy):
     assert db.session.execute(select(func.count(DestructionLedger.id))).scalar() == 0
 
 
-def test_archive_expiry_hold_and_month_key(app, toy):
+def test_archive_expiry_hold_and_day_key(app, toy):
     m = make_member()
     start = clock.now() - _dt.timedelta(days=3)
     add_order(m, "T-300", "박수령", start)
@@ -95,22 +95,22 @@ def test_archive_expiry_hold_and_month_key(app, toy):
     (rec,) = archive.lookup("T-301")
     assert rec.hold_reason == "소비자 분쟁 조정 중"
     until = archive.lookup("T-300")[0].retain_until
-    month_key = archive.lookup("T-300")[0].key_id
+    day_key = archive.lookup("T-300")[0].key_id
     clock.freeze(until + _dt.timedelta(days=40))
     s = sweep()
     assert s.counts[("toy_order", "archive_destroy")] == 1
     assert archive.lookup("T-300") == [] and len(archive.lookup("T-301")) == 1
-    month = db.session.execute(select(Duty).filter_by(kind="archive_expiry")).scalar_one()
-    assert month.status == "held" and "보류" in month.hold_reason
+    day = db.session.execute(select(Duty).filter_by(kind="archive_expiry")).scalar_one()
+    assert day.status == "held" and "보류" in day.hold_reason
     assert services.overdue_count() == 0  # a hold is visible, not overdue
-    assert db.session.get(DataKey, month_key) is not None
+    assert db.session.get(DataKey, day_key) is not None
     hold = services.active_holds("toy_order")[0]
     services.release_hold(hold.id)
     s = sweep()
     assert s.counts[("toy_order", "archive_destroy")] == 1
     assert s.counts[("archive", "archive_key_shred")] == 1
     db.session.expire_all()
-    assert db.session.get(DataKey, month_key) is None
+    assert db.session.get(DataKey, day_key) is None
     assert db.session.execute(select(func.count(ArchivedRecord.id))).scalar() == 0
     assert db.session.execute(select(Duty.status).filter_by(kind="archive_expiry")).scalar() == "done"
     ledger = _ledger()

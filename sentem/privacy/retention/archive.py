@@ -1,8 +1,12 @@
-"""The archive database: expiry of archived records, month-key shredding, and reading.
+"""The archive database: expiry of archived records, day-key shredding, and reading.
 
 Records past retain-until are deleted in keyset batches (an id span per batch, one
-archive transaction each); held records stay, and their hold shows on the month duty.
-Once a month's records are all gone and the month is over, its key is shredded.
+archive transaction each); held records stay, and their hold shows on the day's duty.
+Records are sealed under the key of their retain-until day (KST): once that day's
+records are gone the key is shredded in the same sweep — with the sweep hourly, within
+a day of retain-until — and the epoch root that wrapped its copies is erased before
+retain-until + 5 days (``security/epochs.py``). A record archived later for an
+already-closed day gets a new key of its own.
 """
 from __future__ import annotations
 
@@ -95,8 +99,8 @@ def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary
     return total
 
 
-def close_months(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
-    """For each archive month duty that is due: shred the key once its records are gone,
+def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
+    """For each archive-day duty that is due: shred the day's key once its records are gone,
     else move the duty to the next retain-until (or show it held)."""
     duties = db.session.execute(select(Duty).where(
         Duty.kind == ARCHIVE_EXPIRY, Duty.status.in_(("pending", "held")), Duty.due_at <= as_of)
@@ -107,14 +111,13 @@ def close_months(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None
         if key is not None:
             remaining = db.session.execute(select(func.count(ArchivedRecord.id))
                                            .where(ArchivedRecord.key_id == key.id)).scalar_one()
-        month_end = _month_end(duty.subject_ref)
-        if remaining == 0 and as_of >= month_end:
+        if remaining == 0:
             if summary.dry_run:
                 summary.counts[("archive", "archive_key_shred")] += 1 if key is not None else 0
                 continue
             if key is not None:
-                datakeys.shred(key.id)
-                db.session.commit()  # the month key is gone
+                datakeys.shred(key.id, deadline=duty.deadline_at)
+                db.session.commit()  # the day key is gone
                 ledger.add(summary, "archive", "archive_key_shred", 1, job)
             duty.status, duty.done_at, duty.hold_reason = "done", clock.now(), None
             summary.duties_done += 1
@@ -129,18 +132,11 @@ def close_months(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None
             duty.hold_reason = f"분쟁 등으로 보류된 기록 {remaining}건"
             summary.duties_held += 1
         else:
-            due = clock.as_utc(nxt) if nxt is not None else month_end
+            due = clock.as_utc(nxt)
             duty.status, duty.hold_reason = "pending", None
             duty.due_at = due
             duty.deadline_at = duty.due_at + services.DEADLINE
         db.session.commit()
-
-
-def _month_end(month: str) -> _dt.datetime:
-    """00:00 KST of the first day after archive month ``YYYY-MM``."""
-    year, mon = (int(x) for x in month.split("-"))
-    first_next = _dt.date(year + (mon == 12), mon % 12 + 1, 1)
-    return clock.start_of_day(first_next)
 
 
 def lookup(order_no: str) -> list[ArchivedRecord]:
@@ -150,7 +146,7 @@ def lookup(order_no: str) -> list[ArchivedRecord]:
 
 
 def read_payload(record: ArchivedRecord) -> dict | None:
-    """The decrypted payload, or None when its month key was shredded."""
+    """The decrypted payload, or None when its day key was shredded."""
     try:
         raw = datakeys.open_token(record.payload_ct, f"archive:{record.record_class}")
     except datakeys.aead.KeyDestroyed:

@@ -21,7 +21,11 @@ METHODS = {
     "expire": "보존기간 경과 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
     "archive_destroy": "분리보관 DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
     "key_shred": "회원 데이터키 파기(암호학적 삭제)",
-    "archive_key_shred": "보관월 키 파기(암호학적 삭제)",
+    "archive_key_shred": "보관일 키 파기(암호학적 삭제)",
+    "bucket_rekey": "파기된 키가 속한 버킷키 교체(잔존 사본 무력화)",
+    "outbox_purge": "발송함 보관기간 경과 파일 삭제",
+    "outbox_key_shred": "발송함 일자 키 파기(암호학적 삭제)",
+    "root_erase": "이전 에포크 루트키 덮어쓰기 삭제(백업·WAL 속 키 사본 복호 불가)",
 }
 ACTION_LABELS = {
     "archive_move": "분리보관 이전",
@@ -29,7 +33,11 @@ ACTION_LABELS = {
     "expire": "파기(보존기간 만료)",
     "archive_destroy": "분리보관 기록 파기",
     "key_shred": "회원 데이터키 파기",
-    "archive_key_shred": "보관월 키 파기",
+    "archive_key_shred": "보관일 키 파기",
+    "bucket_rekey": "버킷키 교체",
+    "outbox_purge": "발송함 파일 삭제",
+    "outbox_key_shred": "발송함 키 파기",
+    "root_erase": "루트키 삭제",
 }
 
 

@@ -14,7 +14,7 @@ from ...security.fields import Sealed
 
 # Duty kinds.
 WITHDRAWAL = "withdrawal"  # archive a withdrawn member's transaction records, destroy the rest, shred the key
-ARCHIVE_EXPIRY = "archive_expiry"  # one per archive month: destroy expired records, then shred the month key
+ARCHIVE_EXPIRY = "archive_expiry"  # one per retain-until day: destroy expired records, then shred the day key
 EXPIRE_SWEEP = "expire_sweep"  # standing duty per record class: expire() records of members who never withdrew
 SCRUB = "scrub"  # a PostgreSQL table whose VACUUM FULL could not take its lock: retried each sweep
 
@@ -32,7 +32,7 @@ class Duty(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     kind = db.Column(db.String(24), nullable=False)
     record_class = db.Column(db.String(48), nullable=False)  # "member" for a withdrawal
-    subject_ref = db.Column(db.String(64), nullable=False)  # member id, archive month, class key
+    subject_ref = db.Column(db.String(64), nullable=False)  # member id, archive day, class key
     # The member's data key (withdrawals): copied at scheduling time so that it can be
     # shredded even after the member row is gone.
     key_id = db.Column(db.Integer, nullable=True)
@@ -84,8 +84,8 @@ class DestructionLedger(db.Model):
 class ArchivedRecord(db.Model):
     """A record kept in the separate archive database (분리보관) until ``retain_until``.
 
-    The payload is sealed under the archive key of ``retain_until``'s month (a data key
-    of kind ``archive`` in the key store): when the month's records are gone the key is
+    The payload is sealed under the archive key of ``retain_until``'s day (KST; a data
+    key of kind ``archive`` in the key store): when the day's records are gone the key is
     shredded. The order number stays plain so staff can find a record when the law asks.
     """
 
@@ -99,8 +99,8 @@ class ArchivedRecord(db.Model):
     # Which duty moved it ("w<duty id>") and its position: makes the move idempotent.
     source = db.Column(db.String(32), nullable=False)
     seq = db.Column(db.Integer, nullable=False)
-    key_id = db.Column(db.Integer, nullable=False, index=True)  # archive month key
-    # Items of several record classes, sealed together under the archive month key.
+    key_id = db.Column(db.Integer, nullable=False, index=True)  # archive day key
+    # Items of several record classes, sealed together under the archive day key.
     payload_ct = db.Column(Sealed, nullable=False, info={"archive_payload": True, "encrypted": True})
     legal_basis_ko = db.Column(db.String(200), nullable=False)
     legal_basis_en = db.Column(db.String(200), nullable=False)

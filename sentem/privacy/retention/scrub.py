@@ -7,12 +7,17 @@
   in the table's pages. ``VACUUM FULL`` rewrites each table that held destroyed rows
   (and its indexes and TOAST) into new files and unlinks the old ones, then a
   ``CHECKPOINT`` flushes. A ``pg_dump`` never contains deleted rows; after this the
-  live data files don't either. WAL segments keep history until recycled — only
-  ciphertext under shredded keys and the wrapped keys themselves; run PostgreSQL
-  without WAL archiving of the key store, or with an archive retention under 5 days.
+  live data files don't either. WAL segments (and WAL archives, replicas, base
+  backups) keep history for as long as they are kept — only ciphertext under shredded
+  keys and wrapped keys whose epoch root is erased within the deadline
+  (``security/epochs.py``), so nothing in them opens. Secret columns keep no planner
+  statistics (``security/nostats.py``), so ``VACUUM (FULL, ANALYZE)`` copies none.
 
-Tables are found by watching the DELETE statements the sweep sends, so the engine
-needs no list of feature tables.
+Tables are found by watching the DELETE statements the sweep sends — also a DELETE
+inside a ``WITH … AS (DELETE …)`` (the archive's expiry on PostgreSQL) — and by
+following foreign keys declared ``ON DELETE CASCADE``/``SET NULL`` from those tables,
+whose rows the database changes without a statement of ours; so the engine needs no
+list of feature tables.
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ from ...extensions import db
 log = logging.getLogger("sentem.retention")
 LOCK_TIMEOUT = "5s"
 WINDOW_HOUR_KST = 3
-_DELETE = re.compile(r'^\s*DELETE\s+FROM\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+_DELETE = re.compile(r'\bDELETE\s+FROM\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 
 
 @contextlib.contextmanager
@@ -39,8 +44,7 @@ def watch_deletes():
     listeners = []
     for bind, engine in db.engines.items():
         def on_execute(conn, cursor, statement, parameters, context, executemany, _bind=bind):
-            m = _DELETE.match(statement)
-            if m:
+            for m in _DELETE.finditer(statement):
                 seen.setdefault(_bind, set()).add(m.group(1))
         event.listen(engine, "before_cursor_execute", on_execute)
         listeners.append((engine, on_execute))
@@ -49,6 +53,24 @@ def watch_deletes():
     finally:
         for engine, fn in listeners:
             event.remove(engine, "before_cursor_execute", fn)
+        for bind, names in seen.items():
+            names.update(_cascaded(bind, names))
+
+
+def _cascaded(bind, names: set) -> set:
+    """Tables whose rows a delete from ``names`` changes through ON DELETE CASCADE / SET NULL."""
+    found, frontier = set(), set(names)
+    tables = db.metadatas[bind].tables.values() if bind in db.metadatas else ()
+    while frontier:
+        nxt = set()
+        for table in tables:
+            for fk in table.foreign_keys:
+                if (fk.ondelete or "").upper() in ("CASCADE", "SET NULL") and fk.column.table.name in frontier \
+                        and table.name not in names and table.name not in found:
+                    nxt.add(table.name)
+        found |= nxt
+        frontier = nxt
+    return found
 
 
 def scrub(tables: dict, now: bool = True) -> list[str]:

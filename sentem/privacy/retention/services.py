@@ -13,6 +13,7 @@ from sqlalchemy import event, func, select, text
 from ... import clock
 from ...extensions import db
 from ...jobs.once import enqueue_once
+from ...security import epochs
 from .. import members
 from ..registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
@@ -60,16 +61,16 @@ def _kick() -> None:
     event.listen(db.session(), "after_commit", after_commit, once=True)
 
 
-def ensure_month_duty(month: str, due_at: _dt.datetime) -> Duty:
-    """The archive-expiry duty of archive month ``month``, due at its earliest retain-until."""
+def ensure_archive_duty(day: str, due_at: _dt.datetime) -> Duty:
+    """The archive-expiry duty of retain-until day ``day``, due at its earliest retain-until."""
     duty = db.session.execute(select(Duty).filter_by(
-        kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=month)).scalar_one_or_none()
+        kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=day)).scalar_one_or_none()
     if duty is None:
-        duty = Duty(kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=month, due_at=due_at,
+        duty = Duty(kind=ARCHIVE_EXPIRY, record_class="archive", subject_ref=day, due_at=due_at,
                     deadline_at=due_at + DEADLINE, status="pending",
                     created_at=clock.now(), updated_at=clock.now())
         db.session.add(duty)
-    elif duty.status == "done":  # a month reopened by a late arrival
+    elif duty.status == "done":  # a day reopened by a late arrival (under a new key)
         duty.status, duty.done_at, duty.step = "pending", None, "pending"
         duty.due_at = clock.as_utc(due_at)
     elif clock.as_utc(due_at) < duty.due_at:
@@ -183,14 +184,21 @@ def overdue_banner() -> str | None:
 
 
 def health_check() -> tuple[bool, str]:
-    """Health: fails while any duty is past its deadline."""
+    """Health: fails while any duty is past its deadline, or an old epoch root outlives its
+    erase time by a day (the sweep that erases it has not run)."""
     n = overdue_count()
-    return (n == 0), ("ok" if n == 0 else f"{n} duty(ies) past deadline")
+    late = epochs.late_roots(clock.now())
+    if n == 0 and not late:
+        return True, "ok"
+    parts = [f"{n} duty(ies) past deadline"] if n else []
+    if late:
+        parts.append(f"epoch root(s) {', '.join(f'r{e}' for e in late)} not erased on time")
+    return False, "; ".join(parts)
 
 
-def month_of(when: _dt.datetime) -> str:
-    """The archive month (KST) of a retain-until instant."""
-    return clock.to_kst(when).strftime("%Y-%m")
+def day_of(when: _dt.datetime) -> str:
+    """The archive day (KST) of a retain-until instant: records of one day share a key."""
+    return clock.to_kst(when).strftime("%Y-%m-%d")
 
 
 def db_is_postgres(bind: str | None = None) -> bool:

@@ -1,9 +1,11 @@
 """The sweep: every retention duty that is due, in batches, safe to run twice.
 
 ``sweep()`` carries out, in order: withdrawal duties (archive move, destruction,
-crypto-shredding — ``withdrawal.py``), archive expiry and month-key shredding
+crypto-shredding — ``withdrawal.py``), archive expiry and day-key shredding
 (``archive.py``), and the expiry of never-withdrawn members' records (``expiry.py``);
-then, if anything was destroyed, the scrub (``scrub.py``). Every step commits its
+then the key hierarchy's turn (``security/epochs.py``: buckets that lost a key are
+re-keyed, a new epoch root begins, retired roots that are due are erased), and, if
+anything was destroyed, the scrub (``scrub.py``). Every step commits its
 own transaction together with its ledger rows, so a run killed at any point is
 finished by the next one with nothing lost and nothing done twice.
 """
@@ -14,6 +16,8 @@ import logging
 
 from ... import clock
 from ...extensions import db
+from ...notify import outbox
+from ...security import datakeys
 from . import archive, expiry, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
@@ -49,6 +53,9 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
             _withdrawals(as_of, batch_size, summary, job, progress)
             _archive(as_of, rows, summary, job, progress)
             expiry.run(as_of, rows, summary, job, progress)
+        if not dry_run:
+            _outbox(as_of, summary, job)
+            _keys(as_of, summary, job, deleted)
         if not dry_run and (summary.destroyed_anything or scrub.pending()):
             summary.scrubbed = scrub.scrub(deleted, now=scrub.in_window() if scrub_now is None else scrub_now)
     finally:
@@ -75,6 +82,41 @@ def _withdrawals(as_of, batch_size, summary, job, progress) -> None:
             db.session.commit()
 
 
+def _outbox(as_of, summary, job) -> None:
+    # The development outbox's old days: files deleted, day keys shredded (before the
+    # key step below, which re-keys their buckets and rotates the root in this run).
+    try:
+        files, keys = outbox.purge_expired(as_of)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("retention: outbox purge failed: %s", type(exc).__name__)
+        summary.errors.append(f"outbox: {type(exc).__name__}")
+        return
+    ledger.add(summary, "outbox", "outbox_purge", files, job)
+    ledger.add(summary, "outbox", "outbox_key_shred", keys, job)
+    db.session.commit()
+
+
+def _keys(as_of, summary, job, deleted) -> None:
+    # After every shred of the run: the old copies of the shredded keys must die with
+    # the old root, so the buckets are re-keyed and the root rotated in this same run.
+    try:
+        done = datakeys.after_destruction(as_of)
+    except Exception as exc:  # the root file unreadable, say: loud, and the next run retries
+        db.session.rollback()
+        log.error("retention: key epoch step failed: %s: %s", type(exc).__name__, exc)
+        summary.errors.append(f"keys: {type(exc).__name__}")
+        return
+    if done["buckets_rekeyed"]:
+        ledger.add(summary, "keys", "bucket_rekey", done["buckets_rekeyed"], job)
+        # Rewritten rows leave their old versions behind in PostgreSQL pages: scrub them too.
+        deleted.setdefault("keys", set()).update({"data_keys", "key_buckets"})
+    if done["erased"]:
+        ledger.add(summary, "keys", "root_erase", len(done["erased"]), job)
+    db.session.commit()
+
+
 def dry_run_or_ok(summary: ledger.Summary) -> bool:
     return summary.dry_run or not summary.errors
 
@@ -84,7 +126,7 @@ def _archive(as_of, batch_size, summary, job, progress) -> None:
         if not summary.dry_run:
             archive.sync_holds()
         archive.expire_records(as_of, batch_size, summary, job, progress)
-        archive.close_months(as_of, summary, job)
+        archive.close_days(as_of, summary, job)
     except Exception as exc:  # the archive down: the main-database expiries still run
         db.session.rollback()
         log.warning("retention: archive expiry failed: %s", type(exc).__name__)

@@ -4,10 +4,10 @@ Order, per batch of duties (each step its own transaction, each committed before
 the next starts):
 
 1. the archive move: every ``on_withdrawal="archive"`` class's ``collect_archive``,
-   sealed under the archive key of the retain-until month, inserted and committed in
+   sealed under the archive key of the retain-until day, inserted and committed in
    the **archive** database first (rows carry ``source="w<duty id>"``, unique with
    their position, which makes the move idempotent);
-2. in the main database: ledger rows for the move, the archive-month duties, the
+2. in the main database: ledger rows for the move, the archive-day duties, the
    duty's step → ``archived``; commit;
 3. every class's ``destroy(member_id)`` (member profile last) with its ledger rows,
    step → ``destroyed``; commit;
@@ -61,11 +61,16 @@ def _blocked(duty: Duty) -> str | None:
     return ("미결 의무: " + "; ".join(reasons))[:200] if reasons else None
 
 
-def run_batch(duties: list[Duty], summary: ledger.Summary, as_of: _dt.datetime, job: str) -> None:
-    """Carry a batch of withdrawal duties as far as they go (see the module docstring)."""
+def run_batch(duties: list[Duty], summary: ledger.Summary, as_of: _dt.datetime, job: str,
+              *, force: bool = False) -> None:
+    """Carry a batch of withdrawal duties as far as they go (see the module docstring).
+
+    ``force`` (a restore replaying destructions already done once): no hold or open
+    obligation stops them — those were settled when the member was first destroyed.
+    """
     ready = []
     for duty in duties:
-        reason = _blocked(duty)
+        reason = None if force else _blocked(duty)
         if reason:
             if not summary.dry_run and (duty.status != "held" or duty.hold_reason != reason):
                 duty.status, duty.hold_reason = "held", reason
@@ -135,13 +140,13 @@ def _archive_step(duties: list[Duty], summary: ledger.Summary, as_of: _dt.dateti
     for source, duty in sources.items():
         if source not in done:
             moved[source] = _collect(duty, as_of)
-    months = {services.month_of(until) for items in moved.values() for _, _, until in items}
-    keys = {m: datakeys.archive_key_for_month(m) for m in sorted(months)}
-    db.session.commit()  # month keys exist in the key store before anything is sealed under them
+    days = {services.day_of(until) for items in moved.values() for _, _, until in items}
+    keys = {d: datakeys.archive_key(d) for d in sorted(days)}
+    db.session.commit()  # day keys exist in the key store before anything is sealed under them
     rows = []
     for source, items in moved.items():
         for seq, (item, rc, until) in enumerate(items):
-            key_id = keys[services.month_of(until)]
+            key_id = keys[services.day_of(until)]
             row = ArchivedRecord(record_class=item.record_class, order_no=item.order_no, source=source,
                                  seq=seq, key_id=key_id, legal_basis_ko=rc.legal_basis_ko[:200],
                                  legal_basis_en=rc.legal_basis_en[:200],
@@ -162,15 +167,16 @@ def _archive_step(duties: list[Duty], summary: ledger.Summary, as_of: _dt.dateti
         if source in moved:
             for item, _, until in moved[source]:
                 counts[item.record_class] = counts.get(item.record_class, 0) + 1
-                services.ensure_month_duty(services.month_of(until), until)
+                services.ensure_archive_duty(services.day_of(until), until)
         else:
-            for rc_key, n, first in db.session.execute(
-                    select(ArchivedRecord.record_class, func.count(ArchivedRecord.id),
-                           func.min(ArchivedRecord.retain_until))
+            for rc_key, n in db.session.execute(
+                    select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
                     .where(ArchivedRecord.source == source).group_by(ArchivedRecord.record_class)).all():
                 counts[rc_key] = counts.get(rc_key, 0) + n
-                first = clock.as_utc(first)
-                services.ensure_month_duty(services.month_of(first), first)
+            for until in db.session.execute(select(ArchivedRecord.retain_until).where(
+                    ArchivedRecord.source == source).distinct()).scalars():
+                until = clock.as_utc(until)
+                services.ensure_archive_duty(services.day_of(until), until)
         duty.step = STEP_ARCHIVED
     for rc_key, n in counts.items():
         ledger.add(summary, rc_key, "archive_move", n, job)
@@ -199,7 +205,7 @@ def _shred_step(duties: list[Duty], summary: ledger.Summary, job: str) -> None:
         return
     for duty in duties:
         if duty.key_id is not None:
-            datakeys.shred(duty.key_id)
+            datakeys.shred(duty.key_id, deadline=duty.deadline_at)
     db.session.commit()  # (4) the keys are gone
     faults.point("after_shred_commit")
     ledger.add(summary, "member", "key_shred", sum(1 for d in duties if d.key_id is not None), job)

@@ -1,0 +1,148 @@
+"""Key hierarchy costs: shredding one key, re-keying its bucket, a new epoch root.
+
+For each backend (SQLite files; PostgreSQL when ``SENTEM_BENCH_PG_DATABASE_URL``,
+``SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL`` and ``SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL``
+are set — their ``public`` schema is dropped and recreated!) and each size (1,000 and
+1,000,000 members' data keys; ``--quick``: 1,000 and 100,000), in its own process:
+
+1. N data keys, wrapped under bucket keys (``BUCKET_SIZE`` per bucket) under epoch 1,
+   are bulk-inserted;
+2. **shred**: ``datakeys.shred()`` of one key and its commit (delete, mark the bucket,
+   record the shred) — median of 20, keys in different buckets;
+3. **re-key**: the bucket of each of those 20 re-keyed (``after_destruction`` step 1:
+   a new bucket key, its data keys re-wrapped) — per bucket;
+4. **new epoch**: a fresh root and every bucket key re-wrapped under it (step 2);
+5. **erase**: the retired root erased from the root file (step 3, both slots fsynced).
+
+Shred and re-key should not grow with N; a new epoch grows with N / BUCKET_SIZE.
+
+    python -m bench keys
+    python bench/bench_keys.py --quick
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_retention import PG_ENV, _config, _fresh_schema  # noqa: E402
+
+SAMPLES = 20
+
+
+def _populate(n: int) -> None:
+    """N data keys in N / BUCKET_SIZE buckets, wrapped as ``create()`` would, in bulk."""
+    from sentem import clock
+    from sentem.extensions import db
+    from sentem.security import aead, buckets
+    from sentem.security.keystore import BUCKET_SIZE, DataKey, KeyBucket, KeyEpoch
+
+    epoch, root = buckets.root_file().current()
+    now = clock.now()
+    db.session.add(KeyEpoch(id=1, epoch=epoch, started_at=now))
+    bucket_rows, key_rows = [], []
+    for b in range(n // BUCKET_SIZE + 1):
+        braw = aead.new_key()
+        bucket_rows.append({"id": b, "gen": 1, "epoch": epoch, "rekeyed_at": now,
+                            "wrapped": aead.seal(root, f"r{epoch}", braw, f"bucket:{b}.1")})
+        for key_id in range(max(1, b * BUCKET_SIZE), min(n + 1, (b + 1) * BUCKET_SIZE)):
+            key_rows.append({"id": key_id, "kind": "member", "created_at": now,
+                             "wrapped": aead.seal(braw, f"b{b}.1", aead.new_key(), f"datakey:{key_id}")})
+        if len(key_rows) >= 50_000:
+            db.session.execute(DataKey.__table__.insert(), key_rows)
+            key_rows = []
+    if key_rows:
+        db.session.execute(DataKey.__table__.insert(), key_rows)
+    db.session.execute(KeyBucket.__table__.insert(), bucket_rows)
+    db.session.commit()
+    if db.engines["keys"].dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with db.engines["keys"].begin() as conn:
+            conn.execute(text("SELECT setval('data_keys_id_seq', :n)"), {"n": n})
+            conn.execute(text("ANALYZE data_keys"))
+
+
+def measure(backend: str, n: int) -> dict:
+    """One (backend, size) in this process; returns the figures in milliseconds."""
+    from sentem import clock, create_app
+    from sentem.extensions import db
+    from sentem.security import buckets, datakeys, epochs
+    from sentem.security.keystore import BUCKET_SIZE
+
+    instance = tempfile.mkdtemp(prefix="sentem-bench-keys-")
+    app = create_app(_config(backend, instance))
+    with app.app_context():
+        _fresh_schema(app)
+        clock.freeze("2031-12-10T00:00:00+00:00")
+        t0 = time.perf_counter()
+        _populate(n)
+        populate_s = time.perf_counter() - t0
+        step = max(1, (n // BUCKET_SIZE) // SAMPLES) * BUCKET_SIZE
+        victims = [1 + i * step for i in range(SAMPLES) if 1 + i * step <= n]
+        shred_ms = []
+        for key_id in victims:
+            t = time.perf_counter()
+            assert datakeys.shred(key_id)
+            db.session.commit()
+            shred_ms.append((time.perf_counter() - t) * 1000)
+        ring = datakeys.keyring()
+        rekey_ms = []
+        for key_id in victims:
+            t = time.perf_counter()
+            buckets.rekey(key_id // BUCKET_SIZE, ring)
+            db.session.commit()
+            rekey_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        epochs.new_epoch(clock.now(), erase_by=clock.now())
+        epoch_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        erased = epochs.erase_due(clock.now())
+        erase_ms = (time.perf_counter() - t) * 1000
+        assert erased == [1], erased
+        db.session.remove()
+        for e in db.engines.values():
+            e.dispose()
+    return {"backend": backend, "n": n, "buckets": n // BUCKET_SIZE + 1, "populate_s": populate_s,
+            "shred_ms": statistics.median(shred_ms), "rekey_ms": statistics.median(rekey_ms),
+            "epoch_ms": epoch_ms, "erase_ms": erase_ms}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    quick = "--quick" in argv or os.environ.get("BENCH_QUICK") == "1"
+    sizes = (1_000, 100_000) if quick else (1_000, 1_000_000)
+    backends = ["sqlite"] + (["postgresql"] if all(os.environ.get(v) for v in PG_ENV) else [])
+    if "postgresql" not in backends:
+        print("  (PostgreSQL skipped: set SENTEM_BENCH_PG_DATABASE_URL, …_ARCHIVE_…, …_KEYSTORE_…)")
+    print(f"  shred = delete + mark bucket + commit (median of {SAMPLES}); re-key = one bucket's new key and "
+          "its data keys re-wrapped; new epoch = every bucket key re-wrapped; erase = root file rewritten")
+    print(f"  {'backend':<11}{'members':>10}{'buckets':>9}{'shred':>10}{'re-key':>10}{'new epoch':>12}"
+          f"{'erase':>9}")
+    for backend in backends:
+        for n in sizes:
+            res = subprocess.run([sys.executable, "-c",
+                                  "import json; from bench.bench_keys import measure; "
+                                  f"print('RESULT', json.dumps(measure({backend!r}, {n})))"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=3600,
+                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT ")]
+            if res.returncode != 0 or not line:
+                print(f"  {backend} {n:,}: failed\n{res.stderr[-2000:]}")
+                continue
+            r = json.loads(line[0][7:])
+            print(f"  {backend:<11}{n:>10,}{r['buckets']:>9,}{r['shred_ms']:>8.2f}ms{r['rekey_ms']:>8.1f}ms"
+                  f"{r['epoch_ms']:>10.0f}ms{r['erase_ms']:>7.1f}ms", flush=True)
+
+
+if __name__ == "__main__":
+    main()
