@@ -139,6 +139,9 @@ def lock_order(*, order_id: int | None = None, order_no: str | None = None):
     PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks and starts its transaction
     only at the first write, so a no-op write comes first: it takes the database's write
     lock, and the read that follows cannot be stale when another request changes the order.
+    This lock orders actions whose checks read more than the order row (the parcel, the
+    address); the order's own status changes are compare-and-sets in any case
+    (``orders.services.transition``), so callers that do not lock cannot double them.
     """
     from sqlalchemy import text
 
