@@ -85,12 +85,14 @@ def add(member_id: int, product_id, quantity) -> CartItem:
     limit = min(MAX_QUANTITY, product.stock)
     if qty <= limit:
         now = clock.now()
-        insert = _dialect_insert()(CartItem).values(member_id=member_id, product_id=pid, quantity=qty,
-                                                    added_at=now, updated_at=now)
-        total = CartItem.__table__.c.quantity + insert.excluded.quantity
+        table = CartItem.__table__
+        insert = _dialect_insert()(table).values(member_id=member_id, product_id=pid, quantity=qty,
+                                                 added_at=now, updated_at=now)
+        total = table.c.quantity + insert.excluded.quantity
         stmt = insert.on_conflict_do_update(index_elements=["member_id", "product_id"],
                                             set_={"quantity": total, "updated_at": now}, where=total <= limit)
-        if db.session.execute(stmt).rowcount == 1:
+        # RETURNING, not the row count: drivers disagree on an upsert's count; no row = limit reached.
+        if db.session.execute(stmt.returning(table.c.id)).first() is not None:
             db.session.commit()
             return _line(member_id, pid)
     db.session.rollback()
