@@ -122,8 +122,8 @@ def transition_from(order: Order, allowed, to_status: str, *, actor: str, note: 
 
 
 def refresh_status(order: Order) -> Order:
-    """Re-read the order's status and stock flag from the database (not the session's copy)."""
-    db.session.refresh(order, ["status", "stock_reserved", "paid_at", "shipped_at", "delivered_at"])
+    """Re-read the order's status, stamps and stock flag from the database (not the session's copy)."""
+    db.session.refresh(order, ["status", "stock_reserved", *_STAMPS.values()])
     return order
 
 
