@@ -131,10 +131,15 @@ def _void(order: Order, payment: Payment, result):
         status = "cancelled" if answer.status == "cancelled" else "refund_failed"
     except gateways.GatewayUnavailable:
         status = "refund_failed"
+    detail = f"취소된 주문의 승인 {result.ref or ''}"
     if status == "refund_failed":
         log.warning("order %s: a late approval could not be cancelled at the gateway", order.order_no)
-    db.session.add(PaymentEvent(payment=payment, status=status, amount=amount,
-                                detail=f"취소된 주문의 승인 {result.ref or ''}"[:200], at=clock.now()))
+        db.session.add(PaymentEvent(payment=payment, status=status, amount=amount, detail=detail[:200],
+                                    at=clock.now()))
+    elif not _record_answer(payment, "cancelled", amount=amount, detail=detail, gateway_ref=result.ref):
+        # Already answered (recorded as failed): the event says the late charge went back.
+        db.session.add(PaymentEvent(payment=payment, status="cancelled", amount=amount, detail=detail[:200],
+                                    at=clock.now()))
     db.session.commit()
     return CheckoutResult(order=order, outcome="declined", message=VOIDED_MESSAGE)
 

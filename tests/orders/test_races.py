@@ -8,13 +8,15 @@ all act at once. Runs on SQLite and, with the suite's PostgreSQL settings, on Po
 """
 from __future__ import annotations
 
+from sentem import clock
 from sentem.delivery import shipping
 from sentem.delivery.models import Shipment
 from sentem.extensions import db
 from sentem.notify import outbox
-from sentem.orders import cancellation, payments
+from sentem.orders import cancellation, payments, refunds
 from sentem.orders.cancellation import CancelRefused
 from sentem.orders.gateways.testgateway import TestGatewayCharge
+from sentem.orders.jobs import refund_deadline_job
 from sentem.orders.models import Cancellation, Order, OrderEvent, Payment, PaymentEvent
 from sentem.orders.services import find, transition
 from sentem.shop.models import Product
@@ -251,3 +253,19 @@ def test_an_approval_arriving_after_the_order_was_given_up_is_cancelled_at_the_g
     assert order.status == "cancelled" and order.payments[0].status == "failed"
     assert charge.cancelled_amount == charge.amount  # the late charge was given back at once
     assert db.session.get(Product, product.id).stock == 5  # released once, not twice
+
+
+def test_a_refund_claim_cut_off_mid_call_is_handed_back_and_refunded_once(app):
+    order = make_paid_order(make_member())
+    app.config["SENTEM_TEST_GATEWAY_OUTAGE"] = True
+    record = cancellation.cancel(order, actor="member:1")
+    app.config["SENTEM_TEST_GATEWAY_OUTAGE"] = False
+    assert refunds.claim(record, ("failed",), "staff:2")  # ...and the process died before asking the gateway
+    assert refund_deadline_job()["retried_refunds"] == 0  # a fresh claim is somebody's work in progress
+    clock.advance(minutes=11)
+    assert refund_deadline_job()["retried_refunds"] == 1
+    assert refund_deadline_job()["retried_refunds"] == 0
+    db.session.expire_all()
+    payment = db.session.get(Order, order.id).payments[0]
+    assert db.session.get(Cancellation, record.id).status == "refunded"
+    assert payment.refunded_amount == payment.amount
