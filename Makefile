@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install translations run test bench migrations services clean
+.PHONY: install translations run test lint lock bench migrations services clean
 
-# The virtual environment, rebuilt when the requirements change.
-$(BIN)/flask: requirements.txt requirements-dev.txt
+# The virtual environment, rebuilt when the lock changes: every package, direct or not,
+# pinned with the hashes of its files (requirements.lock, made by `make lock` from the
+# direct pins in requirements.txt and requirements-dev.txt).
+$(BIN)/flask: requirements.lock
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
 	touch $(BIN)/flask
 
 install: $(BIN)/flask translations
@@ -29,6 +31,23 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests
+
+# Static checks (configuration and the reasons for each ignored rule: pyproject.toml).
+lint: $(BIN)/flask
+	$(BIN)/ruff check sentem tests bench
+
+# Regenerate requirements.lock after editing requirements*.txt. pip-tools runs in a
+# throwaway venv with pip's configuration switched off, so the lock names the public
+# index's files only (no machine-local wheel folders or indexes).
+LOCK_VENV := /tmp/sentem-lock-venv
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PY) -m venv $(LOCK_VENV)
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip install -q pip==26.3 pip-tools==7.6.2
+	$(LOCK_ENV) CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock requirements-dev.txt
 
 bench: install
 	$(BIN)/python -m bench

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import current_app, has_request_context, request
 
+from .config import _translation_dirs
+
 LANG_COOKIE = "lang"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -25,8 +27,6 @@ def select_locale() -> str:
 
 def translation_dirs() -> str:
     """Every feature's catalog folder, ``;``-separated as Flask-Babel expects."""
-    from .config import _translation_dirs
-
     return _translation_dirs()
 
 

@@ -2,17 +2,20 @@
 from flask import Blueprint
 
 from ..extensions import login_manager
-from ..privacy import consent as ledger
+from ..privacy import members
+from ..staff.nav import register_nav
 
 bp = Blueprint("accounts", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, the member loader, the consent ledger's member port and registry entries."""
-    from . import consents, history, loader, records, routes  # noqa: F401  (tables, views)
+    """Routes, the member loader, the privacy core's members port, registry entries and the
+    staff's member screens."""
+    from . import admin, consents, history, loader, privacy_port, records, routes  # noqa: F401  (tables, views)
 
     consents.DECLARE.apply()
     records.DECLARE.apply()
     login_manager.user_loader(loader.load_member)
-    ledger.set_member_lookup(records.contact, records.active_ids)
+    members.install(app, privacy_port.PORT)
     app.register_blueprint(bp)
+    register_nav(app, "admin.members", "회원", "members.view", order=20)

@@ -7,7 +7,6 @@ from sqlalchemy import delete, select
 from .. import clock
 from ..extensions import db
 from ..notify import outbox
-from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from .history import LoginEvent
 from .models import Member
@@ -75,25 +74,6 @@ def destroy_profile(member_id: int) -> int:
     """Delete the Member row and the member's development-outbox files (no commit)."""
     outbox.purge_member(member_id)
     return db.session.execute(delete(Member).where(Member.id == member_id)).rowcount
-
-
-def contact(member_id: int):
-    """The consent ledger's port: a member's data key, email and state (None if gone)."""
-    member = db.session.get(Member, member_id)
-    if member is None:
-        return None
-    return ledger.MemberContact(data_key_id=member.data_key_id, email=member.email,
-                                active=member.status == "active")
-
-
-def active_ids(ids: list[int]) -> set[int]:
-    """The consent ledger's port: which of ``ids`` are active members."""
-    active: set[int] = set()
-    for start in range(0, len(ids), 500):  # bounded IN lists
-        chunk = ids[start:start + 500]
-        active.update(db.session.execute(select(Member.id).where(Member.id.in_(chunk),
-                                                                 Member.status == "active")).scalars())
-    return active
 
 
 # --- login history (service-usage record) -----------------------------------------------------------

@@ -9,14 +9,14 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
 from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
-from ..security import blind_index, datakeys, passwords
+from ..security import aead, blind_index, datakeys, passwords
 from . import history, validation, verification
 from .models import Member
 
@@ -207,3 +207,47 @@ def _dummy_verify(password: str) -> None:
     if params not in cache:
         cache[params] = passwords.hash_password("sentem-dummy-password")
     passwords.verify(cache[params], password or "")
+
+
+# --- What other features may know about a member (they never import the models) ---------------
+
+@dataclass(frozen=True)
+class Contact:
+    """A member's state and decrypted addresses, for features that write to members."""
+
+    member_id: int
+    status: str  # active | withdrawal_pending | withdrawn
+    email: str | None
+    email_verified: bool
+    mobile: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+def get(member_id: int) -> Member | None:
+    """The member by id (any status), or None."""
+    return db.session.get(Member, member_id)
+
+
+def contact_of(member_id: int) -> Contact | None:
+    """The member's contact, or None when there is no such member (or their key is shredded)."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        return None
+    try:
+        return Contact(member.id, member.status, member.email, member.email_verified_at is not None,
+                       member.mobile)
+    except aead.KeyDestroyed:
+        return None
+
+
+def data_key_of(member_id: int) -> int | None:
+    """The id of the member's data key (what their records are sealed under), or None."""
+    return db.session.execute(select(Member.data_key_id).where(Member.id == member_id)).scalar_one_or_none()
+
+
+def ids_with_status(status: str) -> Select:
+    """A SELECT of the ids of members in ``status`` (in id order), for ``IN`` filters and lists."""
+    return select(Member.id).where(Member.status == status).order_by(Member.id)

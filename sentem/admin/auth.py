@@ -16,9 +16,10 @@ from .. import clock
 from ..extensions import db
 from ..privacy import access_log
 from ..safe_next import safe_next
-from . import bp, guard, staff_services
+from ..staff import bp, guard
+from ..staff import services as staff_services
+from ..staff.models import Staff
 from .forms import LoginForm, ReauthForm, TotpForm
-from .models import Staff
 
 GENERIC = "로그인 ID 또는 비밀번호가 올바르지 않습니다."
 LOCKED = "로그인 시도가 여러 번 실패해 계정이 잠겼습니다. 30분 후 다시 시도하거나 개인정보보호책임자에게 문의해 주세요."

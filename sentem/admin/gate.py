@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from . import bp, guard
-from .permissions import ROLES
+from ..staff import bp, guard
+from ..staff.nav import banners_for, nav_for
+from ..staff.permissions import ROLES
 
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_totp", "admin.login_enrol", "admin.static"})
 LAST_SEEN_GRANULARITY = _dt.timedelta(minutes=1)
@@ -75,9 +76,6 @@ def commit_access_log(response):
 @bp.app_context_processor
 def admin_context():
     """Templates of the staff area see the signed-in staff member and the nav."""
-    from flask import has_request_context
-
-    from .nav import banners_for, nav_for
 
     def staff():
         return guard.current_staff() if has_request_context() else None

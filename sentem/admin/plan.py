@@ -9,13 +9,26 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
-from . import bp, guard, staff_services
-from .models import PlanAcknowledgement, PlanVersion
+from ..staff import bp, guard
+from ..staff import services as staff_services
+from ..staff.models import PlanAcknowledgement, PlanVersion
 from .plan_content import SECTION_KEYS, default_sections
 
 
 def current_version() -> PlanVersion | None:
     return db.session.execute(select(PlanVersion).order_by(PlanVersion.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def unacknowledged_banner(staff) -> str | None:
+    """The staff-page banner asking ``staff`` to read a plan version they have not acknowledged."""
+    if staff is None:
+        return None
+    version = current_version()
+    if version is None:
+        return None
+    seen = db.session.query(PlanAcknowledgement).filter_by(staff_id=staff.id, version_id=version.id).first()
+    return None if seen else (f"내부관리계획 {version.version}판을 아직 확인하지 않았습니다. "
+                              "'내부관리계획' 메뉴에서 읽고 확인해 주세요.")
 
 
 def ensure_first_version() -> None:
@@ -24,7 +37,6 @@ def ensure_first_version() -> None:
         db.session.add(PlanVersion(version=1, sections_json=json.dumps(default_sections(), ensure_ascii=False),
                                    effective_on=clock.today(), created_at=clock.now()))
         db.session.flush()
-
 
 
 def publish(sections: list[dict], *, staff_id: int) -> PlanVersion:

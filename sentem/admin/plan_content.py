@@ -2,7 +2,7 @@
 permission table and the registry so it states what the software actually does."""
 from __future__ import annotations
 
-from .permissions import GRANTS, PERMISSIONS, ROLES
+from ..staff.permissions import GRANTS, PERMISSIONS, ROLES
 
 SECTION_KEYS = (
     ("roles", "1. 역할과 책임"),

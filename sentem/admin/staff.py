@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..privacy import access_log
-from . import bp, guard, staff_services
+from ..staff import bp, guard
+from ..staff import services as staff_services
+from ..staff.models import RoleChange, Staff
+from ..staff.permissions import ROLES
 from .forms import DeactivateForm, RoleChangeForm, StaffCreateForm
-from .models import RoleChange, Staff
-from .permissions import ROLES
 
 
 def _staff_or_404(staff_id: int) -> Staff:

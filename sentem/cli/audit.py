@@ -6,6 +6,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from ..extensions import db
+from ..privacy import access_log, audit
+
 
 @click.group("audit")
 def audit_group():
@@ -16,9 +19,6 @@ def audit_group():
 @with_appcontext
 def verify_command():
     """Walk the access log's hash chain; exit 1 naming the first broken row."""
-    from ..extensions import db
-    from ..privacy import access_log
-
     broken = access_log.verify_detail()
     count = db.session.query(access_log.AccessLogEntry).count()
     if broken is None:
@@ -35,8 +35,6 @@ def verify_command():
 @with_appcontext
 def report_command(quarter):
     """Build, store and print a summary of the quarterly self-audit report."""
-    from ..privacy import audit
-
     try:
         report = audit.build_and_store(quarter)
     except ValueError as exc:

@@ -4,6 +4,10 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..extensions import db
+from ..shop.models import Category, Product
+from ..staff.services import create_staff, find_by_login_id
+
 CATEGORIES = (
     ("living", "생활용품"),
     ("kitchen", "주방"),
@@ -34,9 +38,6 @@ STAFF_ROLES = ("privacy_officer", "privacy_handler", "order_staff", "shipping_st
 
 def seed_catalog() -> tuple[int, int]:
     """Add missing demo categories and products (by slug / title). Returns (categories, products) added."""
-    from ..extensions import db
-    from ..shop.models import Category, Product
-
     added_c = added_p = 0
     by_slug = {c.slug: c for c in Category.query.all()}
     for pos, (slug, title) in enumerate(CATEGORIES, start=1):
@@ -57,10 +58,6 @@ def seed_catalog() -> tuple[int, int]:
 
 def seed_staff() -> list[tuple[str, str, str | None, str | None]]:
     """One demo staff account per role: (role, login, password, totp secret); None when it already existed."""
-    try:
-        from ..admin.staff_services import create_staff, find_by_login_id
-    except ImportError:
-        return []
     out = []
     for role in STAFF_ROLES:
         login = f"demo-{role.replace('_', '-')}"

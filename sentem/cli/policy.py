@@ -4,6 +4,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..policy import services
+from ..privacy import policy_versions
+
 
 @click.group("policy")
 def policy_group():
@@ -17,8 +20,6 @@ def policy_group():
 @with_appcontext
 def publish_command(effective, summary):
     """Snapshot the registry, post the notice now, and schedule the version."""
-    from ..policy import services
-
     try:
         version = services.publish(effective.date(), summary)
     except services.PublishError as exc:
@@ -30,8 +31,6 @@ def publish_command(effective, summary):
 @with_appcontext
 def versions_command():
     """List every version."""
-    from ..privacy import policy_versions
-
     current = policy_versions.current_version()
     for v in policy_versions.all_versions(published_only=False):
         mark = "*" if current and v.id == current.id else " "

@@ -4,6 +4,10 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from .. import clock
+from ..privacy.retention import services
+from ..privacy.retention.ledger import ACTION_LABELS
+from ..privacy.retention.sweep import SweepBusy, pending_work, sweep
 from . import as_of_option
 
 
@@ -19,10 +23,6 @@ def retention_group():
 @with_appcontext
 def run_command(as_of, dry_run, batch_size):
     """Perform every duty due as of that day (archive moves, destructions); print what was done."""
-    from .. import clock
-    from ..privacy.retention.ledger import ACTION_LABELS
-    from ..privacy.retention.sweep import SweepBusy, pending_work, sweep
-
     now = clock.now()
     total = pending_work(now)
     with click.progressbar(length=max(total, 1), label="retention sweep", show_pos=True) as bar:
@@ -52,9 +52,6 @@ def run_command(as_of, dry_run, batch_size):
 @with_appcontext
 def status_command(limit):
     """List upcoming and overdue duties (exits 1 when any is overdue)."""
-    from .. import clock
-    from ..privacy.retention import services
-
     over = services.overdue(limit=limit)
     click.echo(f"overdue: {services.overdue_count()}")
     for d in over:

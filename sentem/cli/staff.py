@@ -4,6 +4,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..extensions import db
+from ..privacy import access_log
+from ..staff.services import (StaffError, all_staff, create_staff, find_by_login_id, provisioning_uri,
+                              reset_credentials, unlock)
+
 
 @click.group("staff")
 def staff_group():
@@ -18,8 +23,6 @@ def staff_group():
 @with_appcontext
 def create_command(login, role, name):
     """Create a staff account; prints its password and TOTP secret once."""
-    from ..admin.staff_services import StaffError, create_staff, provisioning_uri
-
     try:
         staff, password, secret = create_staff(login, role, name=name)
     except StaffError as exc:
@@ -32,8 +35,6 @@ def create_command(login, role, name):
 
 
 def _find(login):
-    from ..admin.staff_services import find_by_login_id
-
     staff = find_by_login_id(login)
     if staff is None:
         raise click.ClickException(f"no staff account {login}")
@@ -45,10 +46,6 @@ def _find(login):
 @with_appcontext
 def unlock_command(login):
     """Lift a lockout after too many failed sign-ins."""
-    from ..admin.staff_services import unlock
-    from ..extensions import db
-    from ..privacy import access_log
-
     staff = _find(login)
     unlock(staff)
     access_log.record("staff.unlock", staff_id=None, detail=f"직원 {staff.id} 잠금 해제(명령줄)")
@@ -61,10 +58,6 @@ def unlock_command(login):
 @with_appcontext
 def reset_command(login):
     """New password and TOTP secret (lost authenticator); prints them once."""
-    from ..admin.staff_services import StaffError, provisioning_uri, reset_credentials
-    from ..extensions import db
-    from ..privacy import access_log
-
     staff = _find(login)
     try:
         password, secret = reset_credentials(staff)
@@ -81,8 +74,6 @@ def reset_command(login):
 @with_appcontext
 def list_command():
     """List staff accounts (login, role, active, last seen)."""
-    from ..admin.staff_services import all_staff
-
     for s in all_staff():
         click.echo(f"{s.id}\t{s.login_id}\t{s.role}\t{'active' if s.active else 'inactive'}\t{s.last_seen_at or '-'}")
 

@@ -3,6 +3,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..jobs.worker import run_worker
+
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off runs).")
@@ -13,10 +15,7 @@ def worker_command(burst, no_cron):
     url = current_app.config["SENTEM_REDIS_URL"]
     if not url:
         raise click.ClickException("SENTEM_REDIS_URL is not set: in the embedded mode jobs run in-process")
-    from ..jobs import schedule
-    from ..jobs.worker import run_worker
-
-    run_worker(url, schedule.entries(current_app), burst=burst, with_cron=not no_cron)
+    run_worker(current_app._get_current_object(), burst=burst, with_cron=not no_cron)
 
 
 COMMANDS = (worker_command,)

@@ -15,7 +15,9 @@ from sqlalchemy import delete, select
 
 from .. import clock
 from ..extensions import db
+from ..orders import services as orders
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
+from ..privacy.retention.services import active_holds
 from . import carriers
 from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 
@@ -63,10 +65,7 @@ def _kst(value) -> str | None:
 
 
 def _orders_of(member_id: int) -> dict[int, str]:
-    from ..orders.models import Order
-
-    rows = db.session.execute(select(Order.id, Order.order_no).filter_by(member_id=member_id)).all()
-    return {oid: no for oid, no in rows}
+    return orders.numbers_of_member(member_id)
 
 
 def _related(order_ids: list[int]) -> tuple[dict, dict, dict]:
@@ -107,11 +106,11 @@ def _delivery_row(req: DeliveryRequest, order_no: str, related: tuple[dict, dict
 
 
 def _requests_with_rows(member_id: int) -> list[tuple[DeliveryRequest, str, dict]]:
-    orders = _orders_of(member_id)
+    numbers = _orders_of(member_id)
     reqs = db.session.execute(select(DeliveryRequest).filter_by(member_id=member_id)
                               .order_by(DeliveryRequest.id)).scalars().all()
     related = _related([r.order_id for r in reqs])
-    return [(r, orders.get(r.order_id, ""), _delivery_row(r, orders.get(r.order_id, ""), related)) for r in reqs]
+    return [(r, numbers.get(r.order_id, ""), _delivery_row(r, numbers.get(r.order_id, ""), related)) for r in reqs]
 
 
 def export_delivery(member_id: int) -> list[dict]:
@@ -135,6 +134,11 @@ def _destroy_orders(order_ids: list[int]) -> int:
     return count
 
 
+def destroy_for_orders(order_ids: list[int]) -> int:
+    """DELETE the delivery records of these orders, which are being destroyed (no commit)."""
+    return _destroy_orders(list(order_ids))
+
+
 def destroy_delivery(member_id: int) -> int:
     """DELETE the member's delivery records from the main database (no commit)."""
     order_ids = set(_orders_of(member_id))
@@ -152,10 +156,6 @@ def _years_before(moment: _dt.datetime, years: int) -> _dt.datetime:
 
 def _held_order_nos() -> list[str]:
     """Order numbers under a retention hold for delivery records (an open dispute keeps them)."""
-    try:
-        from ..privacy.retention.services import active_holds
-    except ImportError:  # retention engine not installed
-        return []
     return [h.ref for h in active_holds(DELIVERY)]
 
 
@@ -164,14 +164,11 @@ def expire_delivery(cutoff: _dt.datetime, batch_size: int) -> int:
 
     Orders under a retention hold are left alone.
     """
-    from ..orders.models import Order
-
     started_before = _years_before(clock.as_utc(cutoff), DELIVERY_RETENTION.years)
-    query = (select(DeliveryRequest.order_id).join(Order, Order.id == DeliveryRequest.order_id)
-             .where(DeliveryRequest.created_at < started_before))
+    query = select(DeliveryRequest.order_id).where(DeliveryRequest.created_at < started_before)
     held = _held_order_nos()
     if held:
-        query = query.where(Order.order_no.notin_(held))
+        query = query.where(DeliveryRequest.order_id.notin_(orders.ids_by_number(held)))
     order_ids = db.session.execute(query.order_by(DeliveryRequest.order_id).limit(batch_size)).scalars().all()
     _destroy_orders(list(order_ids))
     return len(order_ids)

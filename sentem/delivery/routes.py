@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..orders import services as orders
 from . import addressbook, bp, services
 
 ADDRESS_FIELDS = ("label", "recipient_name", "recipient_phone", "postcode", "address1", "address2")
@@ -90,9 +91,7 @@ def address_default(entry_id):
 @bp.route("/orders/<order_no>/address", methods=["GET", "POST"])
 @login_required
 def order_address(order_no):
-    from ..orders.services import find_for_member
-
-    order = find_for_member(order_no, current_user.id)
+    order = orders.find_for_member(order_no, current_user.id)
     if order is None:
         abort(404)
     req = services.request_for(order)

@@ -1,4 +1,7 @@
-"""Delivery requests, tracking and return pickups: the API other features call.
+"""Delivery requests, tracking and return pickups.
+
+Orders reach these through their fulfilment port (installed by ``delivery.init_app``):
+delivery builds on orders, never the other way round.
 
 - ``create_request(order, ...)`` — checkout, in the checkout's own transaction (no commit).
 - ``default_address(member_id)`` — prefill for checkout.
@@ -17,7 +20,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
+from ..orders import fulfilment
+from ..orders import services as orders
 from . import carriers
 from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 from .validation import clean_address
@@ -50,12 +56,8 @@ FAILURE_REASONS = {
 }
 
 
-class DeliveryInputError(ValueError):
+class DeliveryInputError(fulfilment.FulfilmentInputError):
     """Recipient or address input was refused; ``errors`` maps form field names to messages."""
-
-    def __init__(self, errors: dict):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class AddressChangeRefused(Exception):
@@ -113,7 +115,7 @@ def change_address(order, *, actor: str, **fields) -> DeliveryRequest:
     Refused (AddressChangeRefused) once the order is preparing or later; bad input raises
     DeliveryInputError. The order row is locked so staff cannot mark it preparing meanwhile.
     """
-    locked = lock_order(order_id=order.id)
+    locked = orders.lock(order_id=order.id)
     if locked.status not in ADDRESS_CHANGE_STATUSES:
         db.session.rollback()
         raise AddressChangeRefused(locked.status)
@@ -131,29 +133,6 @@ def change_address(order, *, actor: str, **fields) -> DeliveryRequest:
     db.session.add(ShipmentEvent(order_id=locked.id, kind="address_changed", at=clock.now(), actor=actor))
     db.session.commit()
     return req
-
-
-def lock_order(*, order_id: int | None = None, order_no: str | None = None):
-    """Load an order with its row locked for the rest of this transaction (None if absent).
-
-    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks and starts its transaction
-    only at the first write, so a no-op write comes first: it takes the database's write
-    lock, and the read that follows cannot be stale when another request changes the order.
-    This lock orders actions whose checks read more than the order row (the parcel, the
-    address); the order's own status changes are compare-and-sets in any case
-    (``orders.services.transition``), so callers that do not lock cannot double them.
-    """
-    from sqlalchemy import text
-
-    from ..orders.models import Order
-
-    where = {"id": order_id} if order_id is not None else {"order_no": (order_no or "").strip()}
-    if db.session.get_bind(mapper=Order).dialect.name == "sqlite":
-        column = "id" if order_id is not None else "order_no"
-        db.session.execute(text(f"UPDATE orders SET status = status WHERE {column} = :v"),
-                           {"v": next(iter(where.values()))})
-    return db.session.execute(select(Order).filter_by(**where).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def tracking_for(order) -> dict | None:
@@ -226,12 +205,7 @@ def _apply(req, values: dict) -> None:
 
 
 def _data_key_of(order) -> int:
-    key = getattr(order, "data_key_id", None)
-    if key:
-        return key
-    from ..accounts.models import Member
-
-    return db.session.get(Member, order.member_id).data_key_id
+    return getattr(order, "data_key_id", None) or accounts.data_key_of(order.member_id)
 
 
 def _url(shipment) -> str | None:
@@ -251,3 +225,4 @@ def _pickup_dict(p: ReturnPickup) -> dict:
     return {"status": p.status, "carrier_name": carriers.name_of(p.carrier) if p.carrier else None,
             "tracking_no": p.tracking_no, "created_at": p.created_at, "picked_up_at": p.picked_up_at,
             "received_at": p.received_at}
+

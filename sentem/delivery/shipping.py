@@ -18,10 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
+from ..notify import outbox
+from ..orders import services as orders
 from . import carriers
 from .models import Shipment, ShipmentEvent
-from .services import FAILURE_REASONS, lock_order
+from .services import FAILURE_REASONS
 
 log = logging.getLogger("sentem.delivery")
 
@@ -33,18 +36,16 @@ class ShippingError(Exception):
 
 
 def _locked_order(order_no: str):
-    order = lock_order(order_no=order_no)
+    order = orders.lock(order_no=order_no)
     if order is None:
         raise ShippingError(f"주문 {order_no}을(를) 찾을 수 없습니다.")
     return order
 
 
 def _transition(order, to_status: str, actor: str, note: str | None = None) -> None:
-    from ..orders.services import InvalidTransition, transition
-
     try:
-        transition(order, to_status, actor=actor, note=note)
-    except InvalidTransition as exc:
+        orders.transition(order, to_status, actor=actor, note=note)
+    except orders.InvalidTransition as exc:
         raise ShippingError(str(exc)) from exc
 
 
@@ -216,16 +217,10 @@ def bulk(action: str, order_nos, *, actor: str, carrier_code: str | None = None,
 
 def _notify(order, shipment, kind: str) -> None:
     """Queue the member's shipped/delivered notice for after the commit (no address in it)."""
-    from ..accounts.models import Member
-    from ..notify import outbox
-
-    member = db.session.get(Member, order.member_id)
-    if member is None or member.status == "withdrawn":
+    contact = accounts.contact_of(order.member_id)
+    if contact is None or contact.status == "withdrawn":  # nobody left to tell
         return
-    try:
-        mobile, email = member.mobile, member.email
-    except Exception:  # the member's key is gone: nobody left to tell
-        return
+    mobile, email = contact.mobile, contact.email
     shop = current_app.config["SHOP_NAME"]
     carrier = carriers.name_of(shipment.carrier)
     link = f"{current_app.config['SENTEM_BASE_URL'].rstrip('/')}/orders/{order.order_no}"

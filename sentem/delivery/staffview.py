@@ -8,10 +8,10 @@ log by the caller (``reveal``). Outside that window everything is masked.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
+from ..orders import services as orders
 from ..security import masking
 from . import carriers
 from .models import DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
@@ -24,12 +24,8 @@ LIST_LIMIT = 200
 
 def orders_to_ship(statuses=DEFAULT_LIST, limit: int = LIST_LIMIT) -> list:
     """Orders in ``statuses``, oldest payment first (what to ship next comes first)."""
-    from ..orders.models import Order
-
     statuses = [s for s in statuses if s in LIST_STATUSES] or list(DEFAULT_LIST)
-    return db.session.execute(select(Order).where(Order.status.in_(statuses)).options(selectinload(Order.lines))
-                              .order_by(Order.paid_at.is_(None), Order.paid_at, Order.id)
-                              .limit(limit)).scalars().all()
+    return orders.in_statuses(statuses, limit)
 
 
 def _requests(order_ids) -> dict[int, DeliveryRequest]:

@@ -3,6 +3,10 @@
 Jobs are plain functions that take ids, open their own app context and are safe to
 run twice. Durable duties live in the database, so a job lost with Redis is done by
 the next run.
+
+A job runs on the app of the caller (in-process, or a test's worker) or, in a worker
+process, on the app its bootstrap handed over with ``serve(app)`` (``flask worker``
+does): the jobs never build an app themselves, so they import nothing above them.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from flask import current_app, has_app_context
 
 log = logging.getLogger("sentem.jobs")
 QUEUE = "sentem"
-_process_app = None
+_worker_app = None  # set by the worker's bootstrap (``serve``); one per process
 
 
 def job(fn):
@@ -54,12 +58,15 @@ def enqueue(fn, *args, **kwargs):
         return None
 
 
+def serve(app) -> None:
+    """Run this process's jobs on ``app`` when no app context is active (a worker's bootstrap)."""
+    global _worker_app
+    _worker_app = app
+
+
 def _app():
-    global _process_app
     if has_app_context():
         return current_app._get_current_object()
-    if _process_app is None:  # a worker process: its own app, built from the environment
-        from .. import create_app
-
-        _process_app = create_app()
-    return _process_app
+    if _worker_app is None:
+        raise RuntimeError("a job ran with no app: start workers with `flask worker`, which serves the app")
+    return _worker_app

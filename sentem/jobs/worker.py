@@ -3,6 +3,9 @@
 Any number of workers may run; only one cron scheduler at a time enqueues the
 recurring jobs (a lease in Redis), so duties are not enqueued once per worker. When
 the leader dies its lease expires and a waiting worker's scheduler takes over.
+
+Redis and RQ are imported where they are used: every ``flask`` command loads this
+module (through ``cli``), and only ``flask worker`` needs them.
 """
 from __future__ import annotations
 
@@ -12,16 +15,13 @@ import socket
 import threading
 import time
 
-from redis import Redis
-from rq import Queue, SimpleWorker
-
-from . import QUEUE, schedule
+from . import QUEUE, schedule, serve
 
 LEADER_KEY = "sentem:cron-leader"
 LEASE_SECONDS = 60
 
 
-def _hold_lease(conn: Redis, name: str) -> None:
+def _hold_lease(conn, name: str) -> None:
     """Wait until this process holds the cron lease, then keep renewing it in a thread."""
     while not conn.set(LEADER_KEY, name, nx=True, ex=LEASE_SECONDS):
         time.sleep(LEASE_SECONDS / 3)
@@ -45,6 +45,7 @@ def run_cron(redis_url: str, entries: list[tuple[str, str, str]]) -> None:
     ``entries`` are ``(name, "module:function", cron)``: this runs in a spawned
     process, which imports each job by name.
     """
+    from redis import Redis
     from rq.cron import CronScheduler
 
     conn = Redis.from_url(redis_url)
@@ -65,15 +66,19 @@ def run_cron(redis_url: str, entries: list[tuple[str, str, str]]) -> None:
             conn.delete(LEADER_KEY)  # hand over at once instead of after the lease expires
 
 
-def run_worker(redis_url: str, entries=(), burst: bool = False, with_cron: bool = True) -> None:
-    """Work the queue; the cron scheduler runs in a child process beside it.
+def run_worker(app, burst: bool = False, with_cron: bool = True) -> None:
+    """Work the queue for ``app`` (its ``SENTEM_REDIS_URL``); the cron scheduler runs in a child
+    process beside it, with the app's schedule (``schedule.entries(app)``)."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
 
-    ``entries`` is the app's schedule (``schedule.entries(app)``).
-    """
+    redis_url = app.config["SENTEM_REDIS_URL"]
+    serve(app)
     connection = Redis.from_url(redis_url)
     cron = None
     if with_cron and not burst:
-        cron = multiprocessing.get_context("spawn").Process(target=run_cron, args=(redis_url, [(e.name, e.path, e.cron) for e in entries]), daemon=True)
+        entries = [(e.name, e.path, e.cron) for e in schedule.entries(app)]
+        cron = multiprocessing.get_context("spawn").Process(target=run_cron, args=(redis_url, entries), daemon=True)
         cron.start()
     try:
         # SimpleWorker runs jobs in this process, where the app is already built; each

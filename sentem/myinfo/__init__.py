@@ -2,13 +2,15 @@
 from flask import Blueprint
 
 from ..jobs import schedule
+from ..staff.nav import register_nav
 
 bp = Blueprint("myinfo", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables, registry entries, the rights self-audit section and pending withdrawals."""
-    from . import audit, jobs, models, records, routes  # noqa: F401  (tables, views)
+    """Routes, tables, registry entries, the rights self-audit section, pending withdrawals and the
+    staff's rights-request queue."""
+    from . import admin, audit, jobs, models, records, routes  # noqa: F401  (tables, views)
 
     records.DECLARE.apply()
     audit.DECLARE.apply()
@@ -16,3 +18,4 @@ def init_app(app) -> None:
     schedule.add(app, schedule.Recurring("pending-withdrawals", jobs.complete_pending_withdrawals_job,
                                          "*/15 * * * *"))
     app.register_blueprint(bp)
+    register_nav(app, "admin.rights", "권리 행사 요청", "rights.view", order=50)

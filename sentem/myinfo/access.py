@@ -25,7 +25,7 @@ import zipfile
 from flask import current_app
 
 from .. import clock
-from ..extensions import db
+from ..accounts import services as accounts
 from ..privacy.registry import REGISTRY, Item, RecordClass
 
 PROFILE = "member_profile"
@@ -52,9 +52,7 @@ def plain(value):
 
 
 def _member(member_id: int):
-    from ..accounts.models import Member
-
-    return db.session.get(Member, member_id)
+    return accounts.get(member_id)
 
 
 def profile_value(member, item: Item):

@@ -11,10 +11,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .. import clock
+from ..accounts import services as accounts
+from ..accounts import validation, verification
+from ..accounts.models import Member
 from ..extensions import db
 from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
 from ..security import blind_index
-from . import deps
 from .access import PROFILE
 from .models import CorrectionEvent
 from .services import RightsError, answered_now, notify
@@ -34,8 +36,6 @@ def current_values(member) -> dict:
 
 def validate(raw: dict) -> tuple[dict, dict]:
     """Clean every editable field exactly as signup does; returns (values, {field: message})."""
-    from ..accounts import validation
-
     data = {key: raw.get(key, "") for key in EDITABLE}
     data.update(password=_STAND_IN_PASSWORD, password_confirm=_STAND_IN_PASSWORD)
     clean, errors = validation.signup_data(data)
@@ -45,8 +45,6 @@ def validate(raw: dict) -> tuple[dict, dict]:
 
 
 def _taken(member, key: str, value: str) -> bool:
-    from ..accounts.models import Member
-
     column = getattr(Member, f"{key}_bidx")
     other = db.session.execute(select(Member.id).where(column == blind_index.compute(key, value),
                                                        Member.id != member.id)).first()
@@ -63,7 +61,7 @@ def correct(member, raw: dict, password: str | None) -> tuple[list[str], dict]:
     changed = [k for k in EDITABLE if clean[k] != before[k]]
     if not changed:
         return [], {}
-    if any(k in NEEDS_PASSWORD for k in changed) and not deps.check_password(member, password or ""):
+    if any(k in NEEDS_PASSWORD for k in changed) and not accounts.check_password(member, password or ""):
         return [], {"current_password": "아이디·이메일·휴대전화 번호를 바꾸려면 현재 비밀번호를 정확히 입력해 주세요."}
     for key, message in (("login_id", "이미 사용 중인 아이디입니다."), ("email", "이미 가입된 이메일입니다.")):
         if key in changed and _taken(member, key, clean[key]):
@@ -78,8 +76,6 @@ def correct(member, raw: dict, password: str | None) -> tuple[list[str], dict]:
         db.session.add(CorrectionEvent(member_id=member.id, item_key=key, at=now,
                                        action="delete" if not clean[key] else "correct"))
     if "email" in changed:
-        from ..accounts import verification
-
         member.email_verified_at = None  # the new address must be proved again
         verification.queue_link(member)
     labels = ", ".join(REGISTRY.items[k].label_ko for k in changed if k in REGISTRY.items)

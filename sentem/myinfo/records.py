@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
+from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from .models import CorrectionEvent, ProxyDocument, RightsRequest
 
 DECLARE = Declarations()  # applied by the package's init_app
@@ -121,8 +121,6 @@ def expire_requests(cutoff: _dt.datetime, batch_size: int) -> int:
 
 def export_corrections(member_id: int) -> list[dict]:
     """Which item was corrected or deleted, and when."""
-    from ..privacy.registry import REGISTRY
-
     rows = db.session.execute(select(CorrectionEvent).filter_by(member_id=member_id)
                               .order_by(CorrectionEvent.at.desc(), CorrectionEvent.id.desc())).scalars()
     return [{"항목": (REGISTRY.items[e.item_key].label_ko if e.item_key in REGISTRY.items else e.item_key),

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
 from . import documents
 from .models import KINDS, ProxyDocument, RightsRequest
@@ -76,8 +77,6 @@ def is_overdue(req: RightsRequest) -> bool:
 def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: str,
                    legal_basis: str = "") -> RightsRequest:
     """Close a queued request with an outcome; refusals must name their legal basis; commits."""
-    from ..accounts.models import Member
-
     answer, legal_basis = (answer or "").strip(), (legal_basis or "").strip()
     if req.status == "answered":
         raise RightsError("이미 답변한 요청입니다.")
@@ -98,7 +97,7 @@ def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: s
     for key, value in values.items():
         set_committed_value(req, key, value)
     req.answer = answer  # sealed under the member's key; flushed with the winner's transaction
-    member = db.session.get(Member, req.member_id)
+    member = accounts.get(req.member_id)
     if member is not None and member.status != "withdrawn":
         notify(member, "권리 행사 요청 답변",
                f"요청(번호 {req.id})에 답변했습니다: {OUTCOME_LABELS[outcome][0]}. "

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
+from ..privacy import consent
 from ..privacy.registry import REGISTRY, RIGHTS_ANSWER_DAYS
 from . import access, bp, correction, documents, requests as rq, services, withdrawal
 from .forms import ActionForm, EditForm, RequestForm, WithdrawForm
@@ -75,7 +77,7 @@ def index():
     items = [i for i in access.items_table(member) if i["record_class"] in shown_classes]
     return render_template("myinfo/index.html", member=member, items=items,
                            groups=groups, deletable={i.key for i in correction.deletable_items()},
-                           consents=services.deps.consent_current(member.id),
+                           consents=consent.current(member.id),
                            suspensions=services.SUSPENSIONS, form=ActionForm())
 
 
@@ -174,12 +176,10 @@ def consents():
             flash(_("바로 반영했습니다."), "success")
         return redirect(url_for("myinfo.consents"))
     marketing = [c for c in REGISTRY.consents.values() if c.channel]
-    from ..privacy.consent import kind_for
-
-    return render_template("myinfo/consents.html", form=form, marketing=marketing, kind_for=kind_for,
-                           current=services.deps.consent_current(current_user.id),
+    return render_template("myinfo/consents.html", form=form, marketing=marketing, kind_for=consent.kind_for,
+                           current=consent.current(current_user.id),
                            suspensions=services.SUSPENSIONS, consent_label=services.consent_label,
-                           history=services.deps.consent_history(current_user.id))
+                           history=consent.history(current_user.id))
 
 
 @bp.route("/me/requests", methods=["GET", "POST"])
@@ -239,7 +239,7 @@ def withdraw():
                 return redirect(url_for("myinfo.requests_page"))
             member_id = current_user.id
             logout_user()
-            services.deps.logout_everywhere(member_id)
+            accounts.logout_everywhere(member_id)
             return render_template("myinfo/withdrawn.html")
     return render_template("myinfo/withdraw.html", form=form, error=error, reasons=reasons, action_form=ActionForm(),
                            pending=current_user.status == "withdrawal_pending"), (400 if error else 200)

@@ -8,33 +8,36 @@ member's consent history and take effect for every later send or statistic.
 """
 from __future__ import annotations
 
-from flask import current_app
-from sqlalchemy import select
+import datetime as _dt
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import func, select
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
+from ..notify import outbox
+from ..privacy import consent, suspension
 from ..privacy.registry import REGISTRY
-from . import deps
 from .models import RightsRequest
 
 # Ledger kinds for suspension of processing (PIPA Art. 37): granted=True means
-# "suspended". They are not signup consents, so they are not registered as such.
+# "suspended". They are not signup consents, so they are not registered as such;
+# what each one stops is decided in ``privacy.suspension``.
 SUSPENSIONS = {
-    "suspend_statistics": ("통계·추천 목적 이용 정지", "Suspend use for statistics and recommendations"),
-    "suspend_optional": ("선택 항목 처리 정지", "Suspend processing of optional items"),
+    suspension.STATISTICS: ("통계·추천 목적 이용 정지", "Suspend use for statistics and recommendations"),
+    suspension.OPTIONAL: ("선택 항목 처리 정지", "Suspend processing of optional items"),
 }
 
 
 def consent_label(kind: str, lang: str = "ko") -> str:
     """A ledger kind's label: a suspension of mine, or the registry's consent label."""
-    from ..privacy.consent import key_for
-
     if kind in SUSPENSIONS:
         return SUSPENSIONS[kind][0 if lang == "ko" else 1]
-    consent = REGISTRY.consents.get(key_for(kind))
-    if consent is None:
+    declared = REGISTRY.consents.get(consent.key_for(kind))
+    if declared is None:
         return kind
-    return consent.label_ko if lang == "ko" else consent.label_en
+    return declared.label_ko if lang == "ko" else declared.label_en
 
 
 class RightsError(ValueError):
@@ -42,42 +45,47 @@ class RightsError(ValueError):
 
 
 def _member(member_id: int):
-    from ..accounts.models import Member
+    return accounts.get(member_id)
 
-    return db.session.get(Member, member_id)
+
+def record_consent(member_id: int, kind: str, granted: bool, *, screen: str) -> None:
+    """Add a row to the consent ledger, with the request's IP and user agent when there is one."""
+    ip = ua = None
+    if has_request_context():  # not in a job
+        ip, ua = request.remote_addr, request.headers.get("User-Agent", "")[:300]
+    consent.record(member_id, kind, granted, ip=ip, user_agent=ua, screen=screen)
 
 
 def marketing_kinds(channel: str | None = None) -> list[str]:
     """The consent kinds of marketing channels, from the registry (optionally one channel)."""
-    from ..privacy.consent import kind_for
-
-    return [kind_for(c.key) for c in REGISTRY.consents.values()
+    return [consent.kind_for(c.key) for c in REGISTRY.consents.values()
             if c.channel and (channel is None or c.channel == channel)]
 
 
 def excluded_from_marketing(member_id: int, channel: str | None = None) -> bool:
-    """True unless the member is active and currently consents to marketing (on ``channel``)."""
+    """True unless the member is active, currently consents to marketing (on ``channel``) and has
+    not suspended processing for statistics and recommendations (as campaign audiences do)."""
     member = _member(member_id)
     if member is None or member.status != "active":
         return True
-    current = deps.consent_current(member_id)
+    if suspension.is_suspended(member_id, suspension.STATISTICS):
+        return True
+    current = consent.current(member_id)
     return not any(current.get(kind) for kind in marketing_kinds(channel))
 
 
 def statistics_allowed(member_id: int) -> bool:
-    """Whether the member's data may feed statistics and recommendations."""
-    member = _member(member_id)
-    if member is None or member.status != "active":
-        return False
-    return not deps.consent_current(member_id).get("suspend_statistics", False)
+    """Whether the member's data may feed statistics and recommendations (``privacy.suspension``)."""
+    return suspension.statistics_allowed(member_id)
 
 
 def optional_processing_allowed(member_id: int) -> bool:
-    """Whether optional items (birth date, company, SNS…) may be used at all."""
+    """Whether optional items (birth date, company, SNS…) may be used: not after withdrawal, not
+    while suspended (``privacy.suspension``)."""
     member = _member(member_id)
     if member is None or member.status == "withdrawn":
         return False
-    return not deps.consent_current(member_id).get("suspend_optional", False)
+    return suspension.optional_processing_allowed(member_id)
 
 
 def answered_now(member, kind: str, outcome: str, *, subject: str | None = None,
@@ -97,9 +105,9 @@ def set_marketing(member, kind: str, granted: bool) -> None:
     """Give or withdraw marketing consent for one channel, at once; commits."""
     if kind not in marketing_kinds():
         raise RightsError("알 수 없는 수신 동의 항목입니다.")
-    if bool(deps.consent_current(member.id).get(kind)) == granted:
+    if bool(consent.current(member.id).get(kind)) == granted:
         return
-    deps.consent_record(member.id, kind, granted, screen="/me/consents")
+    record_consent(member.id, kind, granted, screen="/me/consents")
     if not granted:
         answered_now(member, "suspension", "done", subject=kind,
                      answer="광고성 정보 수신 동의를 철회했습니다. 이후 발송 대상에서 즉시 제외됩니다.")
@@ -110,9 +118,9 @@ def set_suspension(member, kind: str, suspended: bool) -> None:
     """Suspend (or resume) a kind of processing at once, in the consent ledger; commits."""
     if kind not in SUSPENSIONS:
         raise RightsError("알 수 없는 처리정지 항목입니다.")
-    if bool(deps.consent_current(member.id).get(kind)) == suspended:
+    if bool(consent.current(member.id).get(kind)) == suspended:
         return
-    deps.consent_record(member.id, kind, suspended, screen="/me/consents")
+    record_consent(member.id, kind, suspended, screen="/me/consents")
     if suspended:
         answered_now(member, "suspension", "done", subject=kind,
                      answer=f"{SUSPENSIONS[kind][0]} 요청을 즉시 처리했습니다.")
@@ -134,8 +142,6 @@ def request_of(member_id: int, request_id: int) -> RightsRequest | None:
 
 def notify(member, subject: str, body: str, *, category: str = "rights") -> None:
     """Tell the member by email once the current transaction commits (no personal data in the body)."""
-    from ..notify import outbox
-
     to, member_id = member.email, member.id
     shop = current_app.config.get("SHOP_NAME", "")
 
@@ -150,10 +156,6 @@ def notify(member, subject: str, body: str, *, category: str = "rights") -> None
 
 def open_requests_summary() -> dict:
     """For the staff dashboard: requests waiting for staff, due within 3 days, past their deadline."""
-    import datetime as _dt
-
-    from sqlalchemy import func
-
     waiting = (RightsRequest.status == "received") & (RightsRequest.channel != "online")
     total = db.session.execute(select(func.count(RightsRequest.id)).where(waiting)).scalar_one()
     overdue = db.session.execute(select(func.count(RightsRequest.id))

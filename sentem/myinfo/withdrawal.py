@@ -20,11 +20,14 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
+from ..notify import outbox
+from ..privacy import consent
 from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
-from . import deps
+from ..privacy.retention import services as retention
 from .models import RightsRequest
-from .services import RightsError, answered_now, marketing_kinds
+from .services import RightsError, answered_now, marketing_kinds, record_consent
 
 DEBT_BASIS = ("개인정보 처리방침 제2조: 채권·채무관계가 남아 있는 경우 그 정산 시까지 보유 "
               "(전자상거래 등에서의 소비자보호에 관한 법률)")
@@ -48,7 +51,7 @@ def check(member, password: str, confirm: str) -> None:
         raise RightsError("탈퇴 안내를 확인했다는 항목에 체크해 주세요.")
     if not password:
         raise RightsError("비밀번호를 입력해 주세요.")
-    if not deps.check_password(member, password):
+    if not accounts.check_password(member, password):
         db.session.commit()  # membership may count the failure
         raise RightsError("비밀번호가 올바르지 않습니다.")
 
@@ -121,27 +124,24 @@ def complete(member, *, expected=("active", "withdrawal_pending")) -> bool:
         answered_now(member, "withdrawal", "done", answer=answer)
     _stop_marketing(member)
     _notify(member, "회원 탈퇴 완료", answer)  # captured now, sent on commit: before any destruction
-    deps.schedule_withdrawal(member.id)
+    retention.schedule_withdrawal(member.id)
     db.session.flush()
     return True
 
 
 def complete_pending() -> int:
     """Complete every pending withdrawal whose open items have settled; commits each. Returns count."""
-    from ..accounts.models import Member
-
     done = 0
-    ids = db.session.execute(select(Member.id).filter_by(status="withdrawal_pending")
-                             .order_by(Member.id)).scalars().all()
+    ids = db.session.execute(accounts.ids_with_status("withdrawal_pending")).scalars().all()
     for member_id in ids:
-        member = db.session.get(Member, member_id)
+        member = accounts.get(member_id)
         if member is None or member.status != "withdrawal_pending" or REGISTRY.open_obligations(member_id):
             continue
         if not complete(member, expected=("withdrawal_pending",)):  # cancelled or done meanwhile
             db.session.rollback()
             continue
         db.session.commit()
-        deps.logout_everywhere(member_id)
+        accounts.logout_everywhere(member_id)
         done += 1
     return done
 
@@ -173,15 +173,13 @@ def _lost(member) -> RightsError:
 
 
 def _stop_marketing(member) -> None:
-    current = deps.consent_current(member.id)
+    current = consent.current(member.id)
     for kind in marketing_kinds():
         if current.get(kind):
-            deps.consent_record(member.id, kind, False, screen="/me/withdraw")
+            record_consent(member.id, kind, False, screen="/me/withdraw")
 
 
 def _notify(member, subject: str, body: str) -> None:
-    from ..notify import outbox
-
     email, mobile, member_id = member.email, member.mobile, member.id
     shop = current_app.config.get("SHOP_NAME", "")
 

@@ -33,6 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..extensions import db
 from ..security import datakeys
 
 CONTEXT = "outbox"
@@ -89,8 +90,6 @@ def messages(*, channel: str | None = None, to: str | None = None, category: str
 def purge_member(member_id: int) -> int:
     """Delete the development-outbox files addressed to a member, and drop messages to them
     still waiting for the current transaction to commit; returns how many files."""
-    from ..extensions import db
-
     pending = db.session.info.get("sentem_after_commit", [])
     pending[:] = [(owner, fn) for owner, fn in pending if owner != member_id]
     path = outbox_dir()

@@ -1,17 +1,25 @@
-"""Checkout, payments, cancellations and refunds."""
+"""Checkout, payments, cancellations and refunds.
+
+Orders import nothing of delivery: delivery builds on orders (``services`` is the
+API it calls) and installs the fulfilment port (``fulfilment``) through which
+checkout, returns and the order pages reach it.
+"""
 from flask import Blueprint
 
 from ..jobs import schedule
+from ..staff.nav import register_nav
 
 bp = Blueprint("orders", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables (the test gateway's ledger too), registry entries and the refund-deadline job."""
-    from . import jobs, models, records, routes  # noqa: F401  (tables, views)
+    """Routes, tables (the test gateway's ledger too), registry entries, the refund-deadline job and
+    the staff's order screens."""
+    from . import admin, jobs, models, records, routes  # noqa: F401  (tables, views)
     from .gateways import testgateway  # noqa: F401  (the test gateway's ledger table)
 
     records.DECLARE.apply()
     # Refunds are due within 3 business days: flag overdue ones, hourly.
     schedule.add(app, schedule.Recurring("refund-deadlines", jobs.refund_deadline_job, "0 * * * *"))
     app.register_blueprint(bp)
+    register_nav(app, "admin.orders", "주문·환불", "orders.view", order=30)

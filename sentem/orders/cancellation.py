@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from . import payments, refunds, stock
+from . import fulfilment, payments, refunds, stock
 from .models import CANCEL_REASONS, Cancellation, Order
 from .services import CANCELLABLE, refresh_status, transition_from
 
@@ -137,11 +137,7 @@ def request_return(order: Order, *, actor: str, reason_code: str = "change_of_mi
 
 
 def _pickup(order: Order, actor: str) -> None:
-    try:
-        from ..delivery.services import create_return_pickup
-    except ImportError:  # delivery not installed: staff arrange the pickup by hand
-        return
-    create_return_pickup(order, actor=actor)
+    fulfilment.port().return_pickup(order, actor=actor)
 
 
 def open_return(order: Order) -> Cancellation | None:

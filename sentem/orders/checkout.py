@@ -20,7 +20,7 @@ from sqlalchemy import update
 from .. import clock
 from ..extensions import db
 from ..shop import cart as cart_service
-from . import gateways, numbers, payments, stock
+from . import fulfilment, gateways, numbers, payments, stock
 from .models import CheckoutToken, Order, OrderLine, Payment
 from .services import record_creation
 
@@ -145,19 +145,15 @@ def _create_order(member, token: str, delivery: dict, method: str, gateway_name:
 
 
 def _delivery_request(order: Order, delivery: dict) -> None:
-    from ..delivery import services as delivery_services
-
     try:
-        delivery_services.create_request(
+        fulfilment.port().request(
             order, recipient_name=delivery.get("recipient_name"), recipient_phone=delivery.get("recipient_phone"),
             postcode=delivery.get("postcode"), address1=delivery.get("address1"),
             address2=delivery.get("address2"), memo=delivery.get("delivery_memo"))
-    except delivery_services.DeliveryInputError as exc:
+    except fulfilment.FulfilmentInputError as exc:
         raise CheckoutError("배송 정보를 확인해 주세요.", {k: str(v) for k, v in exc.errors.items()})
 
 
 def validate_delivery(delivery: dict) -> dict:
     """Field errors for the delivery part of the form (empty when fine), before any write."""
-    from ..delivery import services as delivery_services
-
-    return {k: str(v) for k, v in delivery_services.validate_request(**delivery).items()}
+    return {k: str(v) for k, v in fulfilment.port().validate(**delivery).items()}

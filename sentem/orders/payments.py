@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
+from ..shop.cart import remove_products
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
 from .services import transition_from
@@ -236,6 +237,4 @@ def _release_connection() -> None:
 
 
 def _clear_cart_lines(order: Order) -> None:
-    from ..shop.cart import remove_products
-
     remove_products(order.member_id, [line.product_id for line in order.lines if line.product_id])

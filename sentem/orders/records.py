@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock
 from ..extensions import db
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
+from . import fulfilment
 from .models import STATUS_LABELS, Cancellation, CheckoutToken, Order, OrderEvent, OrderLine, Payment, PaymentEvent
 
 DECLARE = Declarations()  # applied by the package's init_app
@@ -155,12 +156,9 @@ def _delete_orders(order_ids, member_id: int | None = None) -> int:
 
 
 def _delete_delivery_rows(order_ids: list[int]) -> None:
-    # Delivery tables cascade on the database, but delete explicitly so no database
-    # setting (SQLite foreign_keys off) can leave them behind.
-    for name in ("shipment_events", "shipments", "return_pickups", "delivery_requests"):
-        table = db.metadatas[None].tables.get(name)
-        if table is not None and "order_id" in table.c:
-            db.session.execute(delete(table).where(table.c.order_id.in_(order_ids)))
+    # Delivery tables cascade on the database, but the delivery feature deletes them
+    # explicitly so no database setting (SQLite foreign_keys off) can leave them behind.
+    fulfilment.port().forget(order_ids)
 
 
 def expire_orders(cutoff: _dt.datetime, batch_size: int) -> int:

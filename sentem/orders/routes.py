@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..extensions import db
 from ..shop import cart
 from ..shop.auth import member_required
-from . import bp, cancellation, checkout, gateways, numbers, payments
-from .models import CANCEL_REASONS, Order
+from . import bp, cancellation, checkout, fulfilment, gateways, numbers, payments
+from .models import CANCEL_REASONS, STATUS_LABELS, Order
 from .services import CANCELLABLE, find_for_member
 from .stock import SoldOut
 
@@ -32,10 +33,8 @@ def _actor() -> str:
 
 def _prefill() -> dict:
     """The member's default address, else their profile, for the checkout form."""
-    from ..delivery.services import default_address
-
     data = dict.fromkeys(checkout.DELIVERY_FIELDS, "")
-    address = default_address(current_user.id)
+    address = fulfilment.port().prefill(current_user.id)
     if address:
         data.update({k: address.get(k) or "" for k in checkout.DELIVERY_FIELDS if k in address})
     else:
@@ -118,9 +117,7 @@ def index():
 
 
 def _tracking(order):
-    from ..delivery.services import tracking_for
-
-    return tracking_for(order)
+    return fulfilment.port().tracking(order)
 
 
 @bp.get("/orders/<order_no>")
@@ -187,9 +184,6 @@ def check_payment(order_no: str):
 
 @bp.app_context_processor
 def _helpers():
-    from .. import clock
-    from .models import STATUS_LABELS
-
     def kst_time(value):
         return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else ""
 

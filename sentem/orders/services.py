@@ -1,16 +1,21 @@
-"""Order life cycle: the allowed status edges, each change stamped with time and actor.
+"""Order life cycle and the orders API of the other features.
 
-Other features (delivery's shipment workflow, the staff screens, jobs) move orders
-only through ``transition``, and every transition is a compare-and-set in the database
-(``UPDATE orders … WHERE id = :id AND status = :expected``, row count checked): of two
-requests that move one order at once, exactly one wins, on SQLite and PostgreSQL alike,
-and the loser gets ``OrderChanged`` before it has written anything else. Checkout,
-payment and cancellation live beside this module (``checkout.py``, ``payments.py``,
+Other features (delivery's shipment workflow, the staff screens, jobs) find, lock
+and list orders here and move them only through ``transition``, with the allowed
+status edges, each change stamped with time and actor; they never import the
+models. Every transition is a compare-and-set in the database (``UPDATE orders …
+WHERE id = :id AND status = :expected``, row count checked): of two requests that
+move one order at once, exactly one wins, on SQLite and PostgreSQL alike, and the
+loser gets ``OrderChanged`` before it has written anything else. Checkout, payment
+and cancellation live beside this module (``checkout.py``, ``payments.py``,
 ``cancellation.py``); this one stays small because everyone imports it.
 """
 from __future__ import annotations
 
-from sqlalchemy import update
+from collections.abc import Iterable
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -144,3 +149,44 @@ def find_for_member(order_no: str, member_id: int) -> Order | None:
 def find(order_no: str) -> Order | None:
     """Any order by number (staff and jobs)."""
     return db.session.execute(db.select(Order).filter_by(order_no=order_no)).scalar_one_or_none()
+
+
+def lock(*, order_id: int | None = None, order_no: str | None = None) -> Order | None:
+    """Load an order with its row locked for the rest of this transaction (None if absent).
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks and starts its transaction
+    only at the first write, so a no-op write comes first: it takes the database's write
+    lock, and the read that follows cannot be stale when another request changes the order.
+    This lock orders actions whose checks read more than the order row (the parcel, the
+    address); the order's own status changes are compare-and-sets in any case
+    (``transition``), so callers that do not lock cannot double them.
+    """
+    where = {"id": order_id} if order_id is not None else {"order_no": (order_no or "").strip()}
+    if db.session.get_bind(mapper=Order).dialect.name == "sqlite":
+        column = "id" if order_id is not None else "order_no"
+        db.session.execute(text(f"UPDATE orders SET status = status WHERE {column} = :v"),
+                           {"v": next(iter(where.values()))})
+    return db.session.execute(select(Order).filter_by(**where).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def in_statuses(statuses: Iterable[str], limit: int) -> list[Order]:
+    """Orders in ``statuses`` with their lines, oldest payment first (what to ship next comes first)."""
+    return list(db.session.execute(select(Order).where(Order.status.in_(list(statuses)))
+                                   .options(selectinload(Order.lines))
+                                   .order_by(Order.paid_at.is_(None), Order.paid_at, Order.id)
+                                   .limit(limit)).scalars())
+
+
+def numbers_of_member(member_id: int) -> dict[int, str]:
+    """{order id: order number} of every order of the member."""
+    rows = db.session.execute(select(Order.id, Order.order_no).filter_by(member_id=member_id)).all()
+    return {order_id: order_no for order_id, order_no in rows}
+
+
+def ids_by_number(order_nos: Iterable[str]) -> list[int]:
+    """The ids of the orders with these numbers (unknown numbers are left out)."""
+    order_nos = sorted(set(order_nos))
+    if not order_nos:
+        return []
+    return list(db.session.execute(select(Order.id).where(Order.order_no.in_(order_nos))).scalars())

@@ -1,11 +1,11 @@
 """Stock: taken atomically, released only by the order that took it.
 
-Each line is a conditional ``UPDATE products SET stock = stock - q WHERE id = :id
-AND stock >= q``; a rowcount of 0 means sold out. All lines of an order run in
-the caller's one transaction, so an order takes either all its stock or none.
-Releasing is a compare-and-set too: the order's ``stock_reserved`` flag is cleared
-by ``UPDATE … WHERE stock_reserved`` first, and only the request that cleared it
-gives the units back — two cancellations racing release once.
+Each line is a conditional update of the product's stock (``shop.inventory.take``);
+a refusal means sold out. All lines of an order run in the caller's one
+transaction, so an order takes either all its stock or none. Releasing is a
+compare-and-set too: the order's ``stock_reserved`` flag is cleared by ``UPDATE …
+WHERE stock_reserved`` first, and only the request that cleared it gives the units
+back — two cancellations racing release once.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..shop.models import Product
+from ..shop import inventory
 from .models import Order
 
 
@@ -33,11 +33,7 @@ def take(order) -> None:
     """Take every line's quantity or raise SoldOut (the caller rolls back)."""
     short = []
     for line in sorted(order.lines, key=lambda ln: ln.product_id or 0):  # fixed order: no deadlocks
-        result = db.session.execute(
-            update(Product).where(Product.id == line.product_id, Product.stock >= line.quantity,
-                                  Product.active.is_(True))
-            .values(stock=Product.stock - line.quantity, revision=Product.revision + 1).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        if not inventory.take(line.product_id, line.quantity):
             short.append(line.product_title)
     if short:
         raise SoldOut(short)
@@ -56,7 +52,5 @@ def release(order) -> bool:
         return False
     for line in sorted(order.lines, key=lambda ln: ln.product_id or 0):
         if line.product_id is not None:
-            db.session.execute(update(Product).where(Product.id == line.product_id)
-                               .values(stock=Product.stock + line.quantity, revision=Product.revision + 1)
-                               .execution_options(synchronize_session=False))
+            inventory.give_back(line.product_id, line.quantity)
     return True

@@ -1,8 +1,9 @@
 """Policy pages: the version in force, the list of versions, one old version with its diff."""
 from flask import abort, render_template
 
-from ..privacy import policy_versions
+from .. import clock
 from ..i18n import current_lang
+from ..privacy import policy_versions
 from . import bp, diff, view
 
 
@@ -34,7 +35,5 @@ def version(version_id: int):
 @bp.app_template_filter("kst_day")
 def kst_day(value) -> str:
     """An instant as its Korean calendar day, ``YYYY-MM-DD``."""
-    from .. import clock
-
     local = clock.to_kst(value)
     return local.date().isoformat() if local else ""

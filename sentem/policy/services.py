@@ -8,6 +8,7 @@ from ..extensions import db
 from ..privacy import policy_versions
 from ..privacy.policy_versions import PUBLISHED, PolicyVersion
 from ..privacy.registry import POLICY_NOTICE_DAYS
+from ..support import notices
 
 
 class PublishError(ValueError):
@@ -36,8 +37,6 @@ def publish(effective: _dt.date | None, summary: str | None = None, *, staff_id:
 
     Uses the open draft (prepared by a register change) when there is one.
     """
-    from ..support import notices
-
     check_effective_date(effective)
     now = clock.now()
     content = policy_versions.snapshot()  # before adding a row, so autoflush sees no half-made version

@@ -10,7 +10,8 @@ from __future__ import annotations
 from .. import health, init_steps
 from ..jobs import schedule
 from ..jobs.schedule import Recurring
-from . import access_log, audit, consent, policy_facts, policy_versions, registers  # noqa: F401  (tables)
+from . import (access_log, access_records, access_review, audit, audit_models, consent,  # noqa: F401  (tables)
+               policy_facts, policy_versions, registers)
 from .retention import audit as retention_audit
 from .retention import jobs as retention_jobs
 from .retention import models as retention_models  # noqa: F401  (tables)
@@ -20,6 +21,8 @@ from .retention import services as retention_services
 def init_app(app) -> None:
     policy_facts.DECLARE.apply()  # purposes first: items name them
     consent.DECLARE.apply()
+    access_records.DECLARE.apply()
+    access_review.DECLARE.apply()
     retention_audit.DECLARE.apply()
     health.add(app, "retention", retention_services.health_check)
     init_steps.add(app, access_log.ensure_head, policy_versions.ensure_first_version)
@@ -30,4 +33,6 @@ def init_app(app) -> None:
         # Quarterly self-audit (분기 1회 자체 감사): 09:00 KST on the first day of each quarter,
         # for the quarter just ended. (A "31st" would never fire in June or September.)
         Recurring("quarterly-audit", audit.quarterly_report_job, "0 0 1 1,4,7,10 *"),
+        # Monthly access-log review (월 1회 점검): 09:00 KST on the 1st of each month.
+        Recurring("access-log-review", access_review.open_monthly_review_job, "0 0 1 * *"),
     )

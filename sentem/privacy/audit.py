@@ -24,6 +24,8 @@ from .. import clock
 from ..extensions import db
 from ..jobs import job
 from . import audit_checks
+from .audit_models import AuditReport
+from .charts import BarChart
 from .registry import REGISTRY
 
 log = logging.getLogger("sentem.audit")
@@ -127,8 +129,6 @@ def to_html(report: dict) -> str:
 
 def charts_for(report: dict) -> dict:
     """Bar charts of the sections that carry a ``chart`` mapping."""
-    from ..admin.charts import BarChart
-
     out = {}
     for s in report["sections"]:
         chart = s.get("chart")
@@ -140,8 +140,6 @@ def charts_for(report: dict) -> dict:
 
 def build_and_store(quarter: str, *, staff_id: int | None = None):
     """Build, render and keep the report (committed). Returns the AuditReport row."""
-    from ..admin.models import AuditReport
-
     report = build_report(quarter)
     row = AuditReport(quarter=report["quarter"], created_at=clock.now(), created_by_id=staff_id,
                       summary_json=json.dumps(report, ensure_ascii=False), html=to_html(report),

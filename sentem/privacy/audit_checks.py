@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 from sqlalchemy.types import JSON, String, Text
 
 from ..extensions import db
 from ..security.fields import Sealed
+from . import members
 from .registry import REGISTRY
 
 SAMPLE_SIZE = 25
@@ -27,27 +28,8 @@ SKIP_TABLES = {"alembic_version"}
 
 
 def sample_values() -> list[str]:
-    """Decrypted personal values of a sample of members (newest first) and of staff."""
-    values: set[str] = set()
-    try:
-        from ..accounts.models import Member
-    except ImportError:  # pragma: no cover - members always exist in a full build
-        Member = None
-    if Member is not None:
-        members = db.session.execute(select(Member).where(Member.status != "withdrawn")
-                                     .order_by(Member.id.desc()).limit(SAMPLE_SIZE)).scalars()
-        for m in members:
-            for attr in ("login_id", "email", "mobile", "name", "home_phone", "address1", "address2",
-                         "company_name", "company_phone", "sns_account", "birth_date"):
-                try:
-                    v = getattr(m, attr, None)
-                except Exception:  # noqa: BLE001 - a destroyed key just means nothing to find
-                    v = None
-                if v:
-                    values.add(str(v))
-                    if attr in ("mobile", "home_phone", "company_phone"):
-                        values.add(re.sub(r"\D", "", str(v)))
-    return sorted(v for v in values if len(v) >= MIN_LEN)
+    """Decrypted personal values of a sample of members (newest first), through the members port."""
+    return sorted(v for v in set(members.sample_values(SAMPLE_SIZE)) if len(v) >= MIN_LEN)
 
 
 def _text_columns(engine) -> dict[str, list[str]]:

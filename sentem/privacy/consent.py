@@ -7,13 +7,10 @@ latest row of that kind — rows are never updated; a change is a new row. Every
 change is confirmed to the member by email the same day (정보통신망법 제50조 ⑦
 allows 14 days; the confirmation goes out when the change commits).
 
-The ledger does not import the member feature: ``accounts`` installs the lookup
-that turns a member id into a data key and a contact address (``set_member_lookup``).
+The ledger does not import the member feature: it asks the core's members port
+(``privacy.members``, installed by ``accounts``) for a member's data key and address.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -21,7 +18,10 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from ..notify import outbox
 from ..security.fields import Encrypted, personal_column
+from . import members
+from .members import MemberContact
 from .registry import REGISTRY, Declarations, Item, RecordClass, Retention
 
 DECLARE = Declarations()  # applied by the package's init_app
@@ -31,28 +31,6 @@ RECORD_CLASS = "consent_record"
 
 class LedgerError(RuntimeError):
     """The ledger refuses an edit: rows are append-only."""
-
-
-@dataclass(frozen=True)
-class MemberContact:
-    """What the ledger needs to know about a member."""
-
-    data_key_id: int
-    email: str | None
-    active: bool = True
-
-
-_member_lookup: Callable[[int], MemberContact | None] | None = None
-_active_filter: Callable[[list[int]], set[int]] | None = None
-
-
-def set_member_lookup(fn: Callable[[int], MemberContact | None],
-                      active_filter: Callable[[list[int]], set[int]] | None = None) -> None:
-    """Installed by the member feature: member id -> MemberContact (or None), and optionally
-    ids -> the subset that are active members (one query instead of one per member)."""
-    global _member_lookup, _active_filter
-    _member_lookup = fn
-    _active_filter = active_filter
 
 
 class ConsentEvent(db.Model):
@@ -125,19 +103,17 @@ def member_ids_with(kind: str) -> list[int]:
                                                                    ConsentEvent.granted.is_(True))
                              .order_by(ConsentEvent.member_id)).scalars()
     ids = list(ids)
-    if _active_filter is not None:
-        active = _active_filter(ids)
-        return [i for i in ids if i in active]
-    return [i for i in ids if _is_active(i)]
+    active = members.active_ids(ids)
+    return [i for i in ids if i in active]
 
 
-def _is_active(member_id: int) -> bool:
-    contact = _member_lookup(member_id) if _member_lookup else None
-    return bool(contact and contact.active)
+def active_members(member_ids: list[int]) -> set[int]:
+    """The subset of ``member_ids`` that are active members, through the members port."""
+    return members.active_ids(member_ids)
 
 
 def _contact(member_id: int) -> MemberContact:
-    contact = _member_lookup(member_id) if _member_lookup else None
+    contact = members.contact(member_id)
     if contact is None:
         raise LookupError(f"no member {member_id} to record a consent for")
     return contact
@@ -169,8 +145,6 @@ def _queue_confirmation(member_id: int, contact: MemberContact, kind: str, grant
     first = member_id not in pending
     pending.setdefault(member_id, (contact.email, []))[1].append((kind, granted))
     if first:
-        from ..notify import outbox
-
         day = clock.today().isoformat()
         changes = pending[member_id][1]
 

@@ -24,7 +24,9 @@ from collections import OrderedDict
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
+
 from ..extensions import db
+from ..i18n import current_lang
 
 MAX_ENTRIES = 512
 CATALOG_PATH = re.compile(r"^/(products(/[0-9]{1,10})?)?$")
@@ -95,8 +97,6 @@ def anonymous_cached(view):
     def wrapped(*args, **kwargs):
         if not _cacheable():
             return view(*args, **kwargs)
-        from ..i18n import current_lang
-
         key = (catalog_version(), current_lang(), request.full_path)
         hit = _get(_store(), key)
         if hit is not None:

@@ -5,6 +5,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..i18n import current_lang
 from . import bp, cart, catalog
 from .auth import member_required
 from .pagecache import anonymous_cached
@@ -106,8 +107,6 @@ def cart_remove():
 @bp.app_template_filter("won")
 def won(amount) -> str:
     """12000 → '12,000원' (English: '₩12,000')."""
-    from ..i18n import current_lang
-
     return f"₩{int(amount):,}" if current_lang() == "en" else f"{int(amount):,}원"
 
 

@@ -2,13 +2,16 @@
 from flask import Blueprint
 
 from ..jobs import schedule
+from ..staff.nav import register_nav
 
 bp = Blueprint("support", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables, registry entries, the support audit section and the 2-yearly consent notice."""
-    from . import consent_notice, marketing, marketing_records, models, records, routes  # noqa: F401
+    """Routes, tables, registry entries, the support audit section, the 2-yearly consent notice and
+    the staff's inquiry, notice and campaign screens."""
+    from . import (admin, admin_marketing, consent_notice, marketing, marketing_records, models,  # noqa: F401
+                   records, routes)
 
     records.DECLARE.apply()
     marketing_records.DECLARE.apply()
@@ -16,3 +19,6 @@ def init_app(app) -> None:
     schedule.add(app, schedule.Recurring("marketing-consent-notice", consent_notice.biennial_notice_job,
                                          "0 1 * * *"))
     app.register_blueprint(bp)
+    register_nav(app, "admin.inquiries", "상담 문의", "inquiries.view", order=60)
+    register_nav(app, "admin.notices", "공지사항", "notices.post", order=72)
+    register_nav(app, "admin.marketing", "광고성 정보", "marketing.send", order=75)

@@ -15,6 +15,9 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..jobs import job
+from ..notify import outbox
+from ..privacy import consent
+from ..privacy.consent import kind_for
 from ..privacy.registry import REGISTRY
 from .models import ConsentStatusNotice
 from .recipients import contact_of
@@ -40,15 +43,11 @@ def anniversaries_passed(granted_at: _dt.datetime, now: _dt.datetime) -> int:
 
 def _marketing_kinds() -> list[tuple[str, str]]:
     """(ledger kind, Korean label) of every marketing consent in the registry."""
-    from ..privacy.consent import kind_for
-
     return [(kind_for(c.key), c.label_ko) for c in REGISTRY.consents.values() if c.channel]
 
 
 def _current_grant(member_id: int, kind: str):
     """The ledger row that granted ``kind`` and is still in force, or None."""
-    from ..privacy import consent
-
     latest = None
     for row in consent.history(member_id):
         if row.kind == kind:
@@ -71,9 +70,6 @@ def notice_body(label: str, granted_at: _dt.datetime) -> str:
 
 def biennial_notice(now: _dt.datetime | None = None) -> int:
     """Send every due 2-year consent-status notice once; returns how many were sent."""
-    from ..notify import outbox
-    from ..privacy import consent
-
     now = now or clock.now()
     sent = 0
     for kind, label in _marketing_kinds():

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from flask import current_app
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..notify import outbox
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
 from .models import CATEGORIES, Inquiry, InquiryAnswer
+from .recipients import contact_of
 
 TITLE_MAX = 200
 BODY_MAX = 5000
@@ -109,14 +112,6 @@ def answer(inquiry: Inquiry, body: str, *, staff_id: int | None, close: bool = F
 
 def _tell_member_after_commit(inquiry: Inquiry) -> None:
     """A short email that an answer is waiting — a link only, never the answer's text."""
-    try:
-        from ..notify import outbox
-    except ImportError:
-        return
-    from flask import current_app
-
-    from .recipients import contact_of
-
     contact = contact_of(inquiry.member_id)
     if contact is None or not contact.active or not contact.email:
         return

@@ -1,8 +1,10 @@
 """Advertising messages (광고성 정보) the lawful way — Network Act Art. 50.
 
 A campaign reaches only members who are active, whose consent for that channel is
-current in the consent ledger, who have not suspended processing (PIPA Art. 37),
-and — for email — whose address is verified. Every message starts with "(광고)",
+current in the consent ledger, who have not suspended processing for statistics and
+recommendations (PIPA Art. 37, ``privacy.suspension``: the consents page promises that
+a suspension takes them out of later advertising), and — for email — whose address is
+verified. Targeting reads required items only (email, mobile), never optional ones. Every message starts with "(광고)",
 names the sender and its contact, and carries a free one-click opt-out link. SMS
 between 21:00 and 08:00 KST needs the separate night consent (Art. 50③). Each
 member's outcome is a ``CampaignSend`` row (no message text, no address).
@@ -20,6 +22,9 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..jobs import job
+from ..notify import outbox
+from ..privacy import consent, suspension
+from ..privacy.consent import kind_for
 from ..privacy.registry import REGISTRY
 from .models import Campaign, CampaignSend
 from .recipients import contact_of
@@ -44,8 +49,6 @@ class CampaignError(ValueError):
 
 def consent_kind(channel: str) -> str:
     """The ledger kind of the marketing consent for ``channel`` (from the registry)."""
-    from ..privacy.consent import kind_for
-
     for c in REGISTRY.consents.values():
         if c.channel == channel:
             return kind_for(c.key)
@@ -95,8 +98,6 @@ def opt_out(member_id: int, channel: str, *, ip: str | None, user_agent: str | N
 
     Returns whether anything was withdrawn (False when already withdrawn or no member).
     """
-    from ..privacy import consent
-
     contact = contact_of(member_id)
     if contact is None or not contact.active:
         return False
@@ -141,21 +142,20 @@ def create_campaign(channel: str, subject: str | None, body: str, *, staff_id: i
 
 def audience(channel: str, at: _dt.datetime | None = None) -> list[tuple[int, str | None]]:
     """(member id, skip reason or None) for every member whose ``channel`` consent is current."""
-    from ..privacy import consent
-
     night = channel == "sms" and is_night(at)
     night_ok = set(consent.member_ids_with(NIGHT_KIND)) if night else set()
+    suspended = suspension.suspended_members(suspension.STATISTICS)  # one query for the whole audience
     out = []
     for member_id in consent.member_ids_with(consent_kind(channel)):
-        out.append((member_id, _skip_reason(member_id, channel, night, night_ok)))
+        out.append((member_id, _skip_reason(member_id, channel, night, night_ok, suspended)))
     return out
 
 
-def _skip_reason(member_id: int, channel: str, night: bool, night_ok: set) -> str | None:
+def _skip_reason(member_id: int, channel: str, night: bool, night_ok: set, suspended: set) -> str | None:
     contact = contact_of(member_id)
     if contact is None or not contact.active:
         return "inactive"
-    if _suspended(member_id, channel):
+    if member_id in suspended:
         return "suspended"
     if channel == "email" and not (contact.email and contact.email_verified):
         return "email_unverified"
@@ -164,15 +164,6 @@ def _skip_reason(member_id: int, channel: str, night: bool, night_ok: set) -> st
     if night and member_id not in night_ok:
         return "night_no_consent"
     return None
-
-
-def _suspended(member_id: int, channel: str) -> bool:
-    """Suspension of processing (H5's exclusion), when the my-info feature is present."""
-    try:
-        from ..myinfo.services import excluded_from_marketing
-    except ImportError:
-        return False
-    return bool(excluded_from_marketing(member_id, channel))
 
 
 def compose(campaign: Campaign, member_id: int) -> tuple[str | None, str]:
@@ -193,8 +184,6 @@ def compose(campaign: Campaign, member_id: int) -> tuple[str | None, str]:
 
 def send_campaign(campaign_id: int) -> tuple[int, int]:
     """Send a campaign to its lawful audience; safe to run twice. Returns (sent, skipped)."""
-    from ..notify import outbox
-
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         return 0, 0

@@ -7,7 +7,11 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..notify import outbox
+from ..privacy import consent
+from .marketing import opt_out_url
 from .models import Notice
+from .recipients import contact_of
 
 log = logging.getLogger("sentem.support")
 CONSENT_KIND = "notices"
@@ -39,12 +43,6 @@ def _alert_after_commit(notice_id: int, title: str) -> None:
     Recipients are read now (no SQL may run inside the after-commit hook); the mail goes
     out only if the notice commits.
     """
-    try:
-        from ..notify import outbox
-    except ImportError:  # membership feature not present
-        return
-    from .marketing import opt_out_url
-
     # Links are made now, inside the request or job, not in the after-commit hook.
     recipients = [(member_id, email, opt_out_url(member_id, "notices"))
                   for member_id, email in notice_recipients()]
@@ -65,15 +63,11 @@ def _alert_after_commit(notice_id: int, title: str) -> None:
 
 def alerts_on(member_id: int) -> bool:
     """Whether the member's ``notices`` consent is current."""
-    from ..privacy import consent
-
     return bool(consent.current(member_id).get(CONSENT_KIND))
 
 
 def set_alerts(member_id: int, on: bool, *, ip: str | None, user_agent: str | None) -> bool:
     """Turn notice alerts on or off in the consent ledger; returns whether it changed. Commits."""
-    from ..privacy import consent
-
     if alerts_on(member_id) == bool(on):
         return False
     consent.record(member_id, CONSENT_KIND, bool(on), ip=ip, user_agent=user_agent, screen="/notices/alerts")
@@ -83,10 +77,6 @@ def set_alerts(member_id: int, on: bool, *, ip: str | None, user_agent: str | No
 
 def notice_recipients() -> list[tuple[int, str]]:
     """(member id, email) of active members whose ``notices`` consent is current."""
-    from ..privacy import consent
-
-    from .recipients import contact_of
-
     out = []
     for member_id in consent.member_ids_with(CONSENT_KIND):
         contact = contact_of(member_id)

@@ -1,9 +1,12 @@
-"""Who a message may go to: a member's contact details and whether they may be reached."""
+"""Who a message may go to: a member's contact details and whether they may be reached.
+
+Support writes only to active members; the details come from membership's API.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..extensions import db
+from ..accounts import services as accounts
 
 
 @dataclass(frozen=True)
@@ -16,17 +19,13 @@ class Contact:
 
 
 def contact_of(member_id: int) -> Contact | None:
-    """The member's contact, or None when there is no such member (or their key is shredded)."""
-    from ..accounts.models import Member
-    from ..security import aead
+    """The member's contact, or None when there is no such member (or their key is shredded).
 
-    member = db.session.get(Member, member_id)
-    if member is None:
+    A member who is not active comes back with no addresses at all.
+    """
+    found = accounts.contact_of(member_id)
+    if found is None:
         return None
-    active = member.status == "active"
-    if not active:
+    if not found.active:
         return Contact(member_id, False, None, False, None)
-    try:
-        return Contact(member_id, True, member.email, member.email_verified_at is not None, member.mobile)
-    except aead.KeyDestroyed:
-        return None
+    return Contact(member_id, True, found.email, found.email_verified, found.mobile)

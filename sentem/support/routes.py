@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..extensions import csrf
+from ..i18n import current_lang
+from ..privacy.registry import REGISTRY
 from . import bp, inquiries, notices, records
 from .forms import InquiryForm
 
@@ -44,8 +46,6 @@ def support_home():
     """Members see their inquiries; visitors see whom to contact and a login link."""
     from flask_login import current_user
 
-    from ..privacy.registry import REGISTRY
-
     if not current_user.is_authenticated:
         return render_template("support/contacts.html", officer=REGISTRY.officer)
     return render_template("support/inquiries.html", inquiries=inquiries.for_member(current_user.id),
@@ -71,8 +71,6 @@ def support_new():
             else:
                 flash(_("문의가 접수되었습니다."), "success")
                 return redirect(url_for("support.support_detail", inquiry_id=inquiry.id))
-    from ..i18n import current_lang
-
     return render_template("support/new.html", form=form, errors=errors,
                            retention=records.RETENTION.describe(current_lang())), (400 if errors else 200)
 

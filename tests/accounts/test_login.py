@@ -37,7 +37,7 @@ def test_login_and_logout_recorded_with_sealed_ip_and_agent(client):
 
 
 def test_login_id_case_and_width_do_not_matter(client):
-    m = register_member(login_id="hongtest")
+    register_member(login_id="hongtest")
     assert login(client, "ＨＯＮＧtest").status_code == 302
 
 

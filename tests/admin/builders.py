@@ -12,7 +12,7 @@ _seq = itertools.count(1)
 
 def make_staff(role: str, **kw):
     """A committed staff account of ``role``. Returns (staff, password, totp_secret)."""
-    from sentem.admin.staff_services import create_staff
+    from sentem.staff.services import create_staff
 
     login_id = kw.pop("login_id", None) or f"staff{next(_seq):04d}-{role}"
     return create_staff(login_id, role, kw.pop("password", None), **kw)

@@ -1,10 +1,10 @@
 """The quarterly self-audit: sections, plaintext scan, schema check, storage, screens, CLI."""
 import json
 
-from sentem.admin.models import AuditReport
 from sentem.extensions import db
 from sentem.privacy import audit, audit_checks
 from sentem.privacy.audit import quarterly_report_job
+from sentem.privacy.audit_models import AuditReport
 from sentem.privacy.registry import REGISTRY, register_audit_section
 from tests.builders import make_member
 
@@ -32,7 +32,7 @@ def test_report_has_core_and_staff_sections(app):
 
 def test_plaintext_scan_finds_a_leaked_value(app):
     m = make_member(email="leaky@example.com")
-    from sentem.admin.models import MonthlyReview
+    from sentem.privacy.access_review import MonthlyReview
 
     # A careless feature writes the email in plain text into some text column.
 

@@ -1,8 +1,8 @@
 """Staff sign-in: password then TOTP, enrolment QR, lockout, idle logout, gate."""
 from sentem import clock
-from sentem.admin.models import RoleChange, Staff
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.staff.models import RoleChange, Staff
 from tests.builders import login_as, make_member
 
 from .builders import make_staff, staff_login, totp_now
@@ -86,7 +86,7 @@ def test_cli_staff_create(runner):
 def test_totp_is_checked_against_real_unix_time(app):
     import pyotp
 
-    from sentem.admin import staff_services
+    from sentem.staff import services as staff_services
 
     st = make_staff("auditor")
     code = pyotp.TOTP(st[2]).at(int(clock.now().timestamp()))

@@ -3,11 +3,11 @@ answers as the permission table says; refusals are logged; nothing answers 500."
 import pytest
 
 from sentem import clock
-from sentem.admin import guard
 from sentem.admin.gate import PUBLIC_ENDPOINTS
-from sentem.admin.permissions import PERMISSIONS, ROLES, allowed
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.staff import guard
+from sentem.staff.permissions import PERMISSIONS, ROLES, allowed
 from tests.builders import login_as, make_member
 
 from .builders import make_staff

@@ -1,6 +1,6 @@
 """The internal management plan: contents, acknowledgements, new versions."""
-from sentem.admin.models import PlanAcknowledgement, PlanVersion
 from sentem.extensions import db
+from sentem.staff.models import PlanAcknowledgement, PlanVersion
 
 from .builders import make_staff, staff_login
 

@@ -3,10 +3,9 @@ import datetime as dt
 import json
 
 from sentem import clock
-from sentem.admin.models import MonthlyReview
-from sentem.admin.reviews import open_monthly_review_job
 from sentem.extensions import db
 from sentem.privacy import access_log
+from sentem.privacy.access_review import MonthlyReview, open_monthly_review_job
 from tests.builders import make_member
 
 from .builders import make_staff, staff_login

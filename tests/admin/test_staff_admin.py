@@ -1,8 +1,8 @@
 """Staff management by the privacy officer: create, change role, revoke — all recorded."""
 from sentem import clock
-from sentem.admin.models import RoleChange, Staff
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
+from sentem.staff.models import RoleChange, Staff
 
 from .builders import make_staff, reauth, staff_login
 
@@ -64,14 +64,14 @@ def test_last_officer_cannot_be_demoted(client):
     other = make_staff("privacy_officer")
     staff_login(client, officer)
     client.post(f"/admin/staff/{other[0].id}/deactivate", data={"reason": "퇴사", "confirm": "y"})
-    r = client.post(f"/admin/staff/{officer[0].id}/role", data={"role": "auditor", "reason": "이동"})
+    client.post(f"/admin/staff/{officer[0].id}/role", data={"role": "auditor", "reason": "이동"})
     db.session.expire_all()
     assert db.session.get(Staff, officer[0].id).role == "privacy_officer"
 
 
 def test_deactivated_accounts_expire_after_their_records(app):
-    from sentem.admin import staff_services
     from sentem.privacy.registry import REGISTRY
+    from sentem.staff import services as staff_services
 
     with clock.frozen_at("2021-01-05"):
         officer = make_staff("privacy_officer")

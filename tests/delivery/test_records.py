@@ -123,7 +123,7 @@ def test_expire_leaves_held_orders(app):
     from sentem.privacy.retention.services import place_hold
 
     member = make_member()
-    held, free = make_paid_order(member), make_paid_order(member)
+    held, _free = make_paid_order(member), make_paid_order(member)
     place_hold("delivery", held.order_no, "분쟁 처리 중")
     cutoff = clock.now() + _dt.timedelta(days=5 * 366)
     assert records.expire_delivery(cutoff, 100) == 1

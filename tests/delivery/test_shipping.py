@@ -6,7 +6,6 @@ from sentem.delivery import services, shipping
 from sentem.delivery.models import Shipment, ShipmentEvent
 from sentem.extensions import db
 from sentem.notify import outbox
-from sentem.orders.models import OrderEvent
 from tests.builders import make_member
 from tests.delivery.builders import STAFF_ACTOR, deliver, ship
 from tests.orders.builders import make_paid_order

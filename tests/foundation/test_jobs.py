@@ -152,3 +152,36 @@ def test_worker_command_explains_the_embedded_mode(app, runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code != 0
     assert "SENTEM_REDIS_URL is not set" in result.output
+
+
+def test_a_job_runs_on_the_app_its_worker_serves_and_refuses_to_guess(app):
+    """Outside an app context a job runs on the app ``flask worker`` handed over (``serve``);
+    with none it fails loudly instead of building an app of its own."""
+    import threading
+
+    from sentem import jobs
+
+    outcome = {}
+
+    def in_a_bare_thread():  # no app context here, as in a worker's job loop
+        try:
+            outcome["result"] = probe_job("served")
+        except RuntimeError as exc:
+            outcome["error"] = str(exc)
+
+    previous = jobs._worker_app
+    try:
+        jobs.serve(None)
+        thread = threading.Thread(target=in_a_bare_thread)
+        thread.start()
+        thread.join()
+        assert "flask worker" in outcome.pop("error")
+        db.session.commit()
+        jobs.serve(app)
+        thread = threading.Thread(target=in_a_bare_thread)
+        thread.start()
+        thread.join()
+        assert outcome == {"result": PREFIX + "served"}
+        assert _stamp("served") == clock.now()
+    finally:
+        jobs.serve(previous)

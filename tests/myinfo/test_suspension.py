@@ -64,3 +64,39 @@ def test_suspended_statistics_exclude_member(app):
     services.set_suspension(b, "suspend_statistics", True)
     counted = [m.id for m in (a, b) if services.statistics_allowed(m.id)]
     assert counted == [a.id]
+
+
+def test_the_privacy_core_decides_from_the_ledger_for_many_members_at_once(app):
+    from sentem.privacy import suspension
+
+    a, b, c = full_member("ca"), full_member("cb"), full_member("cc")
+    services.set_suspension(a, suspension.OPTIONAL, True)
+    services.set_suspension(b, suspension.OPTIONAL, True)
+    services.set_suspension(b, suspension.OPTIONAL, False)  # the latest row decides
+    services.set_suspension(c, suspension.STATISTICS, True)
+    assert suspension.suspended_members(suspension.OPTIONAL, [a.id, b.id, c.id]) == {a.id}
+    assert suspension.suspended_members(suspension.STATISTICS, [a.id, b.id, c.id]) == {c.id}
+    assert suspension.suspended_members(suspension.OPTIONAL, []) == set()
+    assert a.id in suspension.suspended_members(suspension.OPTIONAL)
+    assert not services.optional_processing_allowed(a.id) and services.optional_processing_allowed(b.id)
+    assert not services.statistics_allowed(c.id) and services.statistics_allowed(a.id)
+
+
+def test_optional_items_come_from_the_registry(app):
+    from sentem.privacy import suspension
+    from sentem.privacy.registry import REGISTRY
+
+    optional = set(suspension.optional_items())
+    assert {"birth_date", "home_phone", "postcode", "address1", "address2", "company_name", "company_phone",
+            "sns_account"} == optional
+    assert all(not REGISTRY.item(key).required for key in optional)
+    row = suspension.withhold_optional({"name": "홍*동", "company_name": "***", "address": "서울 ***"},
+                                       extra=("address",))
+    assert row == {"name": "홍*동", "company_name": "처리정지", "address": "처리정지"}
+
+
+def test_statistics_stop_for_members_leaving(app):
+    m = full_member("lv")
+    m.status = "withdrawal_pending"
+    db.session.commit()
+    assert not services.statistics_allowed(m.id)

@@ -19,7 +19,7 @@ def test_notice_html_is_shown_inert(client):
 
 
 def test_members_who_consented_get_an_alert(app):
-    yes, no = make_member(), make_member()
+    yes, _no_consent = make_member(), make_member()
     grant(yes, "notices")
     gone = make_member(); grant(gone, "notices"); gone.status = "withdrawn"; db.session.commit()
     notices.post("배송 휴무 안내", "설 연휴 배송 휴무")

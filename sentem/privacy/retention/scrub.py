@@ -23,6 +23,7 @@ import re
 
 from sqlalchemy import event, text
 
+from ... import clock
 from ...extensions import db
 
 log = logging.getLogger("sentem.retention")
@@ -78,8 +79,6 @@ def scrub(tables: dict, now: bool = True) -> list[str]:
     if not now:
         done.append(f"VACUUM FULL of {len(duties)} table(s) waits for the nightly window (durable duty)")
         return done
-    from ... import clock
-
     by_bind: dict = {}
     for duty in duties:
         by_bind.setdefault(None if duty.record_class == "main" else duty.record_class, []).append(duty)
@@ -123,7 +122,6 @@ def _record(tables) -> None:
     """Each (bind, table) to vacuum becomes (or stays) a pending ``scrub`` duty."""
     from sqlalchemy import select
 
-    from ... import clock
     from .models import SCRUB, Duty
     from .services import DEADLINE
 
@@ -146,8 +144,6 @@ def pending() -> bool:
 
 def in_window() -> bool:
     """The nightly window (03:00–03:59 KST), or a scrub duty waiting for more than a day."""
-    from ... import clock
-
     if clock.to_kst(clock.now()).hour == WINDOW_HOUR_KST:
         return True
     oldest = _scrub_duties()

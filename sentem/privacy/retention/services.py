@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from flask import current_app
 from sqlalchemy import event, func, select, text
 
 from ... import clock
 from ...extensions import db
+from ...jobs import enqueue
+from .. import members
 from ..registry import DESTRUCTION_DEADLINE_DAYS
 from .models import ARCHIVE_EXPIRY, WITHDRAWAL, ArchivedRecord, Duty, RetentionHold
 
 DEADLINE = _dt.timedelta(days=DESTRUCTION_DEADLINE_DAYS)
-
-
-def _member_key_id(member_id: int) -> int | None:
-    # The member table belongs to the foundation; read its key column without importing a feature.
-    table = db.metadatas[None].tables.get("members")
-    if table is None:
-        return None
-    return db.session.execute(select(table.c.data_key_id).where(table.c.id == member_id)).scalar_one_or_none()
 
 
 def schedule_withdrawal(member_id: int, *, at: _dt.datetime | None = None) -> Duty:
@@ -37,7 +32,7 @@ def schedule_withdrawal(member_id: int, *, at: _dt.datetime | None = None) -> Du
         return existing
     due = at or clock.now()
     duty = Duty(kind=WITHDRAWAL, record_class="member", subject_ref=str(member_id),
-                key_id=_member_key_id(member_id), due_at=due, deadline_at=due + DEADLINE,
+                key_id=members.data_key_id(member_id), due_at=due, deadline_at=due + DEADLINE,
                 status="pending", created_at=clock.now(), updated_at=clock.now())
     db.session.add(duty)
     db.session.flush()
@@ -48,16 +43,13 @@ def schedule_withdrawal(member_id: int, *, at: _dt.datetime | None = None) -> Du
 def _kick() -> None:
     # Best effort, once the caller's transaction has committed: ask the queue for an
     # early sweep. The duty row is what counts; Redis being down changes nothing.
-    from flask import current_app
-
     if not current_app.config.get("SENTEM_REDIS_URL"):
         return  # the in-process scheduler picks it up within the hour
     app = current_app._get_current_object()
 
     def after_commit(_session):
         try:
-            from ...jobs import enqueue
-            from .jobs import sweep_job
+            from .jobs import sweep_job  # the sweep imports this module
 
             with app.app_context():
                 enqueue(sweep_job)

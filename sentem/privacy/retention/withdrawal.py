@@ -32,6 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ... import clock
 from ...extensions import db
 from ...security import datakeys
+from .. import members
 from ..registry import REGISTRY
 from . import faults, ledger, services
 from .models import STEP_ARCHIVED, STEP_DESTROYED, STEP_PENDING, WITHDRAWAL, ArchivedRecord, Duty
@@ -187,7 +188,7 @@ def _destroy_step(duties: list[Duty], summary: ledger.Summary, job: str) -> None
         if not _advance(duty, STEP_ARCHIVED, step=STEP_DESTROYED):
             continue  # another sweep destroyed this member's rows
         if duty.key_id is None:  # scheduled before the member row was readable: take it now
-            duty.key_id = services._member_key_id(int(duty.subject_ref))
+            duty.key_id = members.data_key_id(int(duty.subject_ref))
         for rc in _destroy_order():
             n = rc.destroy(int(duty.subject_ref)) or 0
             counts[rc.key] = counts.get(rc.key, 0) + n

@@ -1,14 +1,16 @@
-"""Registry entries for staff data: accounts, role changes (3 years), the access log (2 years)."""
+"""Registry entries for staff data: accounts and role changes (3 years each).
+
+The staff access log (2 years) is the privacy core's own record class (``privacy.access_records``).
+"""
 from __future__ import annotations
 
 import datetime as _dt
 
 from sqlalchemy import delete, select
 
-from .models import RoleChange, Staff
-
-from ..privacy.access_log import AccessLogEntry, AccessLogHead
+from ..extensions import db
 from ..privacy.registry import Declarations, Item, RecordClass, Retention
+from .models import PlanAcknowledgement, RoleChange, Staff
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -21,8 +23,6 @@ for _item in (
          hashed=True, collected_via="staff", record_class="staff_account"),
     Item("staff_totp_secret", "직원 2단계 인증 비밀값", "Staff TOTP secret", ("security",), required=True,
          collected_via="staff", record_class="staff_account"),
-    Item("staff_access_ip", "직원 접속 IP", "Staff access IP address", ("security",), collected_via="staff",
-         record_class="staff_access_log"),
 ):
     DECLARE.item(_item)
 
@@ -36,8 +36,6 @@ def _years_before(cutoff: _dt.datetime, years: int) -> _dt.datetime:
 
 def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
     """Role changes are kept 3 years from the change."""
-    from ..extensions import db
-
     ids = db.session.execute(select(RoleChange.id).where(RoleChange.at < _years_before(cutoff, 3))
                              .order_by(RoleChange.id).limit(batch_size)).scalars().all()
     if ids:
@@ -48,9 +46,6 @@ def _expire_role_changes(cutoff: _dt.datetime, batch_size: int) -> int:
 def _expire_staff_accounts(cutoff: _dt.datetime, batch_size: int) -> int:
     """Deactivated accounts go 3 years after deactivation, once no role-change record
     (kept 3 years) still names them; their plan acknowledgements go with them."""
-    from ..extensions import db
-    from .models import PlanAcknowledgement
-
     still_named = select(RoleChange.staff_id)
     ids = db.session.execute(select(Staff.id).where(
         Staff.active.is_(False), Staff.deactivated_at < _years_before(cutoff, 3), Staff.id.not_in(still_named))
@@ -59,12 +54,6 @@ def _expire_staff_accounts(cutoff: _dt.datetime, batch_size: int) -> int:
         db.session.execute(delete(PlanAcknowledgement).where(PlanAcknowledgement.staff_id.in_(ids)))
         db.session.execute(delete(Staff).where(Staff.id.in_(ids)))
     return len(ids)
-
-
-def _expire_access_log(cutoff: _dt.datetime, batch_size: int) -> int:
-    from ..privacy import access_log
-
-    return access_log.expire(cutoff, batch_size)
 
 
 DECLARE.record_class(RecordClass(
@@ -92,17 +81,4 @@ DECLARE.record_class(RecordClass(
     expire=_expire_role_changes,
     models=(RoleChange,),
     order=910,
-))
-DECLARE.record_class(RecordClass(
-    key="staff_access_log",
-    label_ko="개인정보취급자 접속기록",
-    label_en="Staff access log",
-    items=("staff_access_ip",),
-    legal_basis_ko="안전성 확보조치 기준 제8조(접속기록의 보관 및 점검, 최소 2년)",
-    legal_basis_en="Safety-measures standard Art. 8: access records kept at least 2 years and reviewed",
-    retention=Retention(years=2, starts="event"),
-    on_withdrawal="keep",
-    expire=_expire_access_log,
-    models=(AccessLogEntry, AccessLogHead),
-    order=920,
 ))

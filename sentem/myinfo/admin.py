@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
+from ..accounts.models import Member
 from ..extensions import db
 from ..privacy import access_log
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
 from ..security import masking
-from . import bp, guard
+from ..staff import bp, guard
+from . import documents
+from . import requests as rq
+from .models import RightsRequest
+from .services import RightsError
 
 
 class AnswerForm(FlaskForm):
@@ -25,14 +30,10 @@ class AnswerForm(FlaskForm):
 
 
 def _member(member_id: int):
-    from ..accounts.models import Member
-
     return db.session.get(Member, member_id)
 
 
 def _request_or_404(request_id: int):
-    from ..myinfo.models import RightsRequest
-
     req = db.session.get(RightsRequest, request_id)
     if req is None or req.channel == "online":
         abort(404)
@@ -49,8 +50,6 @@ def _who(member) -> str:
 @guard.require("rights.view")
 def rights():
     """The queue: open requests by deadline, then the latest answered ones."""
-    from ..myinfo import requests as rq
-
     show_all = request.args.get("all") == "1"
     rows = rq.queue(open_only=not show_all)[:200]
     staff = guard.current_staff()
@@ -65,9 +64,6 @@ def rights():
 @guard.require("rights.view")
 def rights_detail(request_id: int):
     """One request; staff with ``rights.answer`` answer it here."""
-    from ..myinfo import requests as rq
-    from ..myinfo.services import RightsError
-
     req = _request_or_404(request_id)
     staff = guard.current_staff()
     form = AnswerForm()
@@ -100,8 +96,6 @@ def rights_detail(request_id: int):
 @guard.reauth_required
 def rights_document(request_id: int, doc_id: int):
     """A proxy document, as an attachment of its sniffed type (never rendered inline)."""
-    from ..myinfo import documents
-
     req = _request_or_404(request_id)
     doc = next((d for d in req.documents if d.id == doc_id), None)
     if doc is None:

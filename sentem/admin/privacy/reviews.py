@@ -1,57 +1,19 @@
-"""The monthly access-log review (월 1회 점검): a job opens it, the privacy officer signs it off."""
+"""The monthly access-log review (월 1회 점검) on screen: the list, one review's findings and
+the privacy officer's sign-off. The review itself (job, checks, table) is the privacy core's
+``privacy.access_review``."""
 from __future__ import annotations
 
-import datetime as _dt
 import json
 
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from .. import clock
-from ..extensions import db
-from ..jobs import job
-from ..privacy import access_log
-from . import bp, guard, staff_services
-from .forms import SignoffForm
-from .models import MonthlyReview
-from .review_checks import KIND_KO, findings_for
-
-
-def previous_month(today: _dt.date | None = None) -> str:
-    today = today or clock.today()
-    first = today.replace(day=1) - _dt.timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
-
-
-def open_review(month: str | None = None) -> MonthlyReview:
-    """Open the review of ``month`` (default: the previous KST month); idempotent (committed)."""
-    month = month or previous_month()
-    review = db.session.execute(select(MonthlyReview).filter_by(month=month)).scalar_one_or_none()
-    if review is not None:
-        return review
-    findings, count = findings_for(month)
-    review = MonthlyReview(month=month, opened_at=clock.now(), entry_count=count,
-                           findings_json=json.dumps(findings, ensure_ascii=False))
-    db.session.add(review)
-    db.session.commit()
-    return review
-
-
-@job
-def open_monthly_review_job(month: str | None = None) -> int:
-    """Scheduled on the 1st of each month: open last month's review. Returns its id."""
-    return open_review(month).id
-
-
-def sign_off(review: MonthlyReview, staff, comment: str) -> None:
-    """Record the privacy officer's sign-off with a comment (committed)."""
-    if review.signed_off_at is not None:
-        raise ValueError("이미 승인된 점검입니다.")
-    review.signed_off_by_id = staff.id
-    review.signed_off_at = clock.now()
-    review.comment = comment
-    access_log.record("review.signoff", staff_id=staff.id, detail=f"{review.month} 점검 승인")
-    db.session.commit()
+from ...extensions import db
+from ...privacy.access_review import MonthlyReview, open_review, sign_off
+from ...privacy.review_checks import KIND_KO
+from ...staff import bp, guard
+from ...staff import services as staff_services
+from ..forms import SignoffForm
 
 
 @bp.route("/reviews")

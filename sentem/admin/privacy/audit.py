@@ -6,11 +6,11 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..extensions import db
-from ..privacy import access_log
-from ..privacy import audit as audit_core
-from . import bp, guard
-from .models import AuditReport
+from ...extensions import db
+from ...privacy import access_log
+from ...privacy import audit as audit_core
+from ...privacy.audit_models import AuditReport
+from ...staff import bp, guard
 
 
 @bp.route("/audit")

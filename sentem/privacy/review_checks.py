@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..privacy.access_log import AccessLogEntry
+from . import members
+from .access_log import AccessLogEntry
 
 PERSONAL_ACTIONS_PREFIXES = ("members.", "unmask", "download", "orders.", "shipping.", "rights.",
                              "inquiries.", "inquiry.", "archive.")
@@ -92,22 +93,12 @@ def check_unmask_bursts(entries) -> list[dict]:
 
 def check_withdrawn_access(entries) -> list[dict]:
     """Access to records of members who withdrew (or whose records are gone) and to the archive."""
-    member_ids = {e.member_id for e in entries if e.member_id is not None}
-    status: dict[int, str] = {}
-    if member_ids:
-        try:
-            from ..accounts.models import Member
-
-            status = dict(db.session.execute(select(Member.id, Member.status)
-                                             .where(Member.id.in_(member_ids))).all())
-        except ImportError:
-            status = {}
+    gone_ids = members.withdrawn_ids({e.member_id for e in entries if e.member_id is not None})
     counts = Counter()
     for e in entries:
         if e.staff_id is None:
             continue
-        gone = e.member_id is not None and status.get(e.member_id, "withdrawn") == "withdrawn"
-        if gone or e.action.startswith("archive."):
+        if e.member_id in gone_ids or e.action.startswith("archive."):
             counts[e.staff_id] += 1
     return [{"kind": "withdrawn_access", "severity": "high", "staff_id": sid, "count": n,
              "detail": f"탈퇴 회원·분리보관 기록 접근 {n}건"} for sid, n in sorted(counts.items())]

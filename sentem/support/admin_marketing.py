@@ -15,8 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from ..extensions import db
 from ..jobs import enqueue
 from ..privacy import access_log
+from ..staff import bp, guard
 from ..support import marketing as services
-from . import bp, guard
 
 REASONS = {"inactive": "탈퇴·탈퇴 대기", "suspended": "처리정지", "email_unverified": "이메일 미인증",
            "no_mobile": "휴대전화 번호 없음", "night_no_consent": "야간 수신 미동의", "send_failed": "발송 실패"}

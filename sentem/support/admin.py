@@ -13,11 +13,12 @@ from wtforms import BooleanField, StringField, TextAreaField
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
+from ..staff import bp, guard
 from ..support import inquiries as inquiry_services
 from ..support import notices as notice_services
 from ..support.models import Inquiry
 from ..support.records import CATEGORY_LABELS, STATUS_LABELS
-from . import bp, guard
+
 
 class AnswerForm(FlaskForm):
     body = TextAreaField("답변")

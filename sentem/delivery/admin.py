@@ -13,8 +13,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..delivery import carriers, shipping as workflow, staffview
 from ..delivery.services import FAILURE_REASONS, unmask_days
 from ..extensions import db
+from ..orders.services import find
 from ..privacy import access_log
-from . import bp, guard
+from ..staff import bp, guard
 
 ACTIONS = ("preparing", "shipped", "delivered", "failed", "resend", "return_picked_up")
 SLIP_LIMIT = 100
@@ -26,8 +27,6 @@ def _actor() -> str:
 
 
 def _order_or_404(order_no: str):
-    from ..orders.services import find
-
     order = find(order_no)
     if order is None or order.status in ("pending_payment",):
         abort(404)
@@ -133,8 +132,6 @@ def shipping_bulk():
 @guard.require("shipping.view")
 def shipping_slips():
     """Printable packing slips / shipping labels for the chosen orders."""
-    from ..orders.services import find
-
     order_nos = list(dict.fromkeys(n.strip() for n in request.args.getlist("order_no") if n.strip()))
     if not order_nos:
         flash("인쇄할 주문을 하나 이상 골라 주세요.", "error")

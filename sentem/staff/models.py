@@ -1,4 +1,4 @@
-"""Staff accounts and the records the staff area keeps about itself.
+"""Staff accounts, their role changes, and the internal management plan they acknowledge.
 
 Staff are not members: their personal data (login ID, name, TOTP secret, access IPs)
 belongs to no member, so it is sealed under the master key (``MasterEncrypted``).
@@ -55,36 +55,6 @@ class RoleChange(db.Model):
     to_role = db.Column(db.String(32), nullable=True)
     reason = db.Column(db.String(500), nullable=True)
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-
-
-class MonthlyReview(db.Model):
-    """월 1회 점검: the anomalies of one month and the privacy officer's sign-off."""
-
-    __tablename__ = "staff_monthly_reviews"
-
-    id = db.Column(db.Integer, primary_key=True)
-    month = db.Column(db.String(7), nullable=False, unique=True)  # YYYY-MM (KST)
-    opened_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    findings_json = db.Column(db.Text, nullable=False, default="[]")
-    entry_count = db.Column(db.Integer, nullable=False, default=0)
-    signed_off_by_id = db.Column(db.Integer, nullable=True)
-    signed_off_at = db.Column(UTCDateTime, nullable=True)
-    comment = db.Column(db.Text, nullable=True)
-
-
-class AuditReport(db.Model):
-    """분기 1회 자체 감사: the stored report of one quarter (HTML and CSV as produced)."""
-
-    __tablename__ = "audit_reports"
-
-    id = db.Column(db.Integer, primary_key=True)
-    quarter = db.Column(db.String(6), nullable=False, index=True)  # YYYYQn
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    created_by_id = db.Column(db.Integer, nullable=True)
-    summary_json = db.Column(db.Text, nullable=False, default="{}")
-    html = db.Column(db.Text, nullable=False)
-    csv = db.Column(db.Text, nullable=False)
-    ok = db.Column(db.Boolean, nullable=False, default=True)
 
 
 class PlanVersion(db.Model):

@@ -4,30 +4,37 @@ one-record unmasking with a reason, and the justified CSV download.
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from ..extensions import db
 from ..privacy import access_log
 from ..security import blind_index
-from . import bp, downloads, exports, guard  # noqa: F401  (exports: the downloads page)
-from .forms import ReasonForm, SearchForm
-from .member_views import PAGE_SIZE, masked_row, plain_row
+from ..staff import bp, downloads, guard
+from ..staff.forms import ReasonForm
+from .admin_rows import PAGE_SIZE, masked_row, plain_row, withhold_suspended
+from .models import Member
 
 SEARCH_COLUMNS = {"login_id": "login_id_bidx", "email": "email_bidx", "mobile": "mobile_bidx"}
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
 
 
-def _member_model():
-    from ..accounts.models import Member
+class SearchForm(FlaskForm):
+    """One exact value of one indexed item (a GET form: no CSRF token)."""
 
-    return Member
+    class Meta:
+        csrf = False
+
+    kind = SelectField("검색 항목", choices=[("login_id", "로그인 ID"), ("email", "이메일"), ("mobile", "휴대전화")])
+    q = StringField("검색어", validators=[Optional(), Length(max=100)])
 
 
 @bp.route("/members")
 @guard.require("members.view")
 def members():
     """Masked list; ``kind`` + ``q`` search one exact value through the blind index."""
-    Member = _member_model()
     form = SearchForm(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     stmt = select(Member).order_by(Member.id.desc())
@@ -40,13 +47,19 @@ def members():
     staff = guard.current_staff()
     access_log.record("members.list", staff_id=staff.id,
                       detail=f"page={page} rows={len(rows)}" + (f" search={form.kind.data}" if q else ""))
-    return render_template("admin/members/list.html", rows=[masked_row(m) for m in rows], form=form,
+    shown = withhold_suspended([masked_row(m) for m in rows])
+    return render_template("admin/members/list.html", rows=shown, form=form,
                            page=page, total=total, page_size=PAGE_SIZE, searched=bool(q),
                            download_form=ReasonForm(), status_ko=STATUS_KO)
 
 
+def _shown(row: dict) -> dict:
+    """One member's row as staff may see it: optional items withheld while suspended."""
+    return withhold_suspended([row])[0]
+
+
 def _member_or_404(member_id: int):
-    member = db.session.get(_member_model(), member_id)
+    member = db.session.get(Member, member_id)
     if member is None:
         abort(404)
     return member
@@ -58,7 +71,7 @@ def member_detail(member_id: int):
     member = _member_or_404(member_id)
     staff = guard.current_staff()
     access_log.record("members.view", staff_id=staff.id, member_id=member.id, detail="마스킹")
-    return render_template("admin/members/detail.html", m=masked_row(member, full=True), member=member,
+    return render_template("admin/members/detail.html", m=_shown(masked_row(member, full=True)), member=member,
                            unmasked=False, form=ReasonForm(), status_ko=STATUS_KO)
 
 
@@ -71,12 +84,14 @@ def member_unmask(member_id: int):
     form = ReasonForm()
     reason = downloads.reason_or_none(form)
     if reason is None:
-        return render_template("admin/members/detail.html", m=masked_row(member, full=True), member=member,
-                               unmasked=False, form=form, status_ko=STATUS_KO), 400
+        return render_template("admin/members/detail.html", m=_shown(masked_row(member, full=True)),
+                               member=member, unmasked=False, form=form, status_ko=STATUS_KO), 400
+    row = _shown(plain_row(member))
     staff = guard.current_staff()
-    access_log.record("unmask", staff_id=staff.id, member_id=member.id, reason=reason, detail="회원 정보")
+    access_log.record("unmask", staff_id=staff.id, member_id=member.id, reason=reason,
+                      detail="회원 정보" + (" (선택 항목은 처리정지로 제외)" if row["suspended_optional"] else ""))
     db.session.commit()
-    resp = render_template("admin/members/detail.html", m=plain_row(member), member=member, unmasked=True,
+    resp = render_template("admin/members/detail.html", m=row, member=member, unmasked=True,
                            form=ReasonForm(), status_ko=STATUS_KO, reason=reason)
     return resp, 200, {"Cache-Control": "no-store"}
 
@@ -86,7 +101,6 @@ def member_unmask(member_id: int):
 @guard.reauth_required
 def members_download():
     """All members as CSV, for a stated reason (logged with the row count)."""
-    Member = _member_model()
     form = ReasonForm()
     reason = downloads.reason_or_none(form)
     if reason is None:

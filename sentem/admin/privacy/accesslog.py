@@ -6,11 +6,12 @@ import datetime as _dt
 from flask import render_template, request
 from sqlalchemy import func, select
 
-from .. import clock
-from ..extensions import db
-from ..privacy import access_log
-from ..privacy.access_log import AccessLogEntry
-from . import bp, guard, staff_services
+from ... import clock
+from ...extensions import db
+from ...privacy import access_log
+from ...privacy.access_log import AccessLogEntry
+from ...staff import bp, guard
+from ...staff import services as staff_services
 
 PAGE_SIZE = 100
 ACTION_KO = {

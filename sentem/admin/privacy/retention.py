@@ -11,11 +11,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..extensions import db
-from ..privacy import access_log
-from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
-from ..privacy.retention import archive, ledger, services
-from . import bp, guard
+from ...extensions import db
+from ...privacy import access_log
+from ...privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
+from ...privacy.retention import archive, ledger, services
+from ...staff import bp, guard
 
 ON_WITHDRAWAL_KO = {"destroy": "탈퇴 시 파기", "archive": "분리보관 후 기간 만료 시 파기", "keep": "계정과 무관(보존기간 만료 시 파기)"}
 STARTS_KO = {"transaction": "거래일", "withdrawal": "탈퇴", "event": "발생일", "answer": "답변일",
@@ -51,6 +51,13 @@ def _schedule() -> list[dict]:
              "period": rc.retention.describe("ko"), "starts": STARTS_KO.get(rc.retention.starts, rc.retention.starts),
              "end": ON_WITHDRAWAL_KO.get(rc.on_withdrawal, rc.on_withdrawal)}
             for rc in REGISTRY.ordered_record_classes()]
+
+
+def overdue_banner(staff) -> str | None:
+    """The staff-page banner naming overdue retention duties, for roles that see retention."""
+    if staff is None or not guard.has_permission("retention.view", staff):
+        return None
+    return services.overdue_banner()
 
 
 @bp.route("/retention")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, session, url_for
 
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
+from .models import Staff
 from .permissions import PERMISSIONS, allowed
 
 # A view any signed-in staff member may use (logout, re-auth, own acknowledgement).
@@ -39,8 +41,6 @@ def current_staff():
     cached = getattr(request, "_sentem_staff", _UNSET)
     if cached is not _UNSET:
         return cached
-    from .models import Staff
-
     staff = None
     staff_id = session.get(SESSION_STAFF)
     if staff_id is not None:
@@ -128,8 +128,6 @@ def _local(url: str | None) -> str:
     """Keep only the path and query of ``url`` (a referrer) so the redirect stays here."""
     if not url:
         return url_for("admin.index")
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     path = parts.path or "/admin/"
     return path + ("?" + parts.query if parts.query else "")

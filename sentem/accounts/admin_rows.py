@@ -1,6 +1,7 @@
 """How a member is shown in the staff area: masked by default, plain only when unmasked."""
 from __future__ import annotations
 
+from ..privacy import suspension
 from ..security import aead
 from ..security.masking import mask_address, mask_email, mask_name, mask_phone
 
@@ -43,3 +44,14 @@ def plain_row(member) -> dict:
             "address": " ".join(filter(None, [_open(member, "postcode"), _open(member, "address1"),
                                               _open(member, "address2")])),
             "company_name": _open(member, "company_name") or ""}
+
+
+def withhold_suspended(rows: list[dict]) -> list[dict]:
+    """Blank the optional items of members who suspended their processing (PIPA Art. 37), masked or
+    plain alike; one query for all ``rows``. Each row gets ``suspended_optional``."""
+    suspended = suspension.suspended_members(suspension.OPTIONAL, [row["id"] for row in rows])
+    for row in rows:
+        row["suspended_optional"] = row["id"] in suspended
+        if row["suspended_optional"]:
+            suspension.withhold_optional(row, extra=("address",))  # "address" joins the optional address items
+    return rows

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..policy import diff, services
 from ..privacy import access_log, policy_versions, registers
 from ..privacy.registry import POLICY_NOTICE_DAYS
-from . import bp, guard
+from ..staff import bp, guard
 
 LABELS = {
     "entrustee": "수탁자", "tasks_ko": "위탁 업무 내용", "tasks_en": "위탁 업무 내용 (영문)",

@@ -1,12 +1,12 @@
-"""The staff area's sections of the quarterly self-audit: who can reach personal data
-and when they last did, role changes of the quarter, the access-log chain."""
+"""Staff sections of the quarterly self-audit: who can reach personal data and when they
+last did, and the role changes of the quarter. (The access-log chain and the monthly
+reviews are the privacy core's sections.)"""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from ..privacy import access_log
 from ..privacy.access_log import AccessLogEntry
 from ..privacy.registry import Declarations
 from .models import RoleChange, Staff
@@ -43,6 +43,7 @@ def staff_access(start, end) -> dict:
 
 
 def role_changes(start, end) -> dict:
+    """Every grant, change and revocation of the quarter, counted by kind."""
     changes = db.session.execute(select(RoleChange).where(RoleChange.at >= start, RoleChange.at < end)
                                  .order_by(RoleChange.at)).scalars().all()
     kinds = {"grant": "부여", "change": "변경", "revoke": "말소"}
@@ -53,32 +54,5 @@ def role_changes(start, end) -> dict:
                       "변경자": c.changed_by_id or "명령줄", "사유": c.reason or ""} for c in changes]}
 
 
-def access_log_section(start, end) -> dict:
-    broken = access_log.verify_detail()
-    total = db.session.execute(select(func.count()).select_from(AccessLogEntry)
-                               .where(AccessLogEntry.at >= start, AccessLogEntry.at < end)).scalar_one()
-    by_action = dict(db.session.execute(select(AccessLogEntry.action, func.count())
-                                        .where(AccessLogEntry.at >= start, AccessLogEntry.at < end)
-                                        .group_by(AccessLogEntry.action)).all())
-    top = dict(sorted(by_action.items(), key=lambda kv: -kv[1])[:10])
-    return {"title": "접속기록 무결성", "ok": broken is None, "entries_in_quarter": total,
-            "chain": "이상 없음" if broken is None else (f"기록 {broken[0]}에서 끊김: {broken[1]}" if broken[0] > 0
-                                                         else broken[1]),
-            "downloads": by_action.get("download", 0), "unmasks": by_action.get("unmask", 0),
-            "forbidden": by_action.get("forbidden", 0), "chart": top}
-
-
-def reviews_section(start, end) -> dict:
-    from .models import MonthlyReview
-
-    rows = db.session.execute(select(MonthlyReview).where(MonthlyReview.opened_at >= start,
-                                                          MonthlyReview.opened_at < end)).scalars().all()
-    unsigned = [r.month for r in rows if r.signed_off_at is None]
-    return {"title": "월간 접속기록 점검", "ok": not unsigned, "reviews": len(rows),
-            "unsigned": ", ".join(unsigned) or "-"}
-
-
 DECLARE.audit_section("staff_access", staff_access)
 DECLARE.audit_section("role_changes", role_changes)
-DECLARE.audit_section("access_log", access_log_section)
-DECLARE.audit_section("monthly_reviews", reviews_section)
