@@ -1,7 +1,10 @@
 """The staff shipment workflow: preparing → shipped → delivered, failed deliveries and re-sends.
 
-Each action is one transaction on one order (the order row locked while it runs), and
-moves the order only through ``orders.services.transition``. Bad requests raise
+Each action is one transaction on one order (the order row locked while it runs, so
+checks that read the parcel too see the latest state), and moves the order only through
+``orders.services.transition`` — a compare-and-set, so a member's cancellation racing a
+"shipped" click loses or wins whole, never both. Parcel and pickup states change by
+compare-and-set as well (``_move``). Bad requests raise
 ``ShippingError`` with a Korean message and write nothing. Shipped and delivered
 notices go to the member through the outbox once the transaction has committed,
 with only the order number, carrier and tracking number (never the address).
@@ -11,7 +14,8 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..accounts import services as accounts
@@ -43,6 +47,17 @@ def _transition(order, to_status: str, actor: str, note: str | None = None) -> N
         orders.transition(order, to_status, actor=actor, note=note)
     except orders.InvalidTransition as exc:
         raise ShippingError(str(exc)) from exc
+
+
+def _move(row, expected: str, **values) -> None:
+    """Compare-and-set a parcel or pickup from status ``expected``; ShippingError when another request moved it."""
+    model = type(row)
+    won = db.session.execute(update(model).where(model.id == row.id, model.status == expected).values(**values)
+                             .execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        raise ShippingError("이미 처리된 주문입니다. 주문 상태를 확인해 주세요.")
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
 def current_shipment(order_id: int) -> Shipment | None:
@@ -117,8 +132,7 @@ def mark_delivered(order_no: str, *, actor: str):
         shipment = current_shipment(order.id)
         if shipment is None or shipment.status != "shipped":
             raise ShippingError(f"주문 {order.order_no}의 택배는 배송 실패로 기록되어 있습니다. 재발송을 먼저 기록해 주세요.")
-        shipment.status = "delivered"
-        shipment.delivered_at = clock.now()
+        _move(shipment, "shipped", status="delivered", delivered_at=clock.now())
         _transition(order, "delivered", actor)
         _event(order, "delivered", actor, shipment)
         _notify(order, shipment, "delivered")
@@ -134,9 +148,7 @@ def record_failure(order_no: str, reason: str | None, *, actor: str):
         shipment = current_shipment(order.id)
         if order.status != "shipped" or shipment is None or shipment.status != "shipped":
             raise ShippingError(f"주문 {order.order_no}은(는) 배송 중인 택배가 없어 배송 실패를 기록할 수 없습니다.")
-        shipment.status = "failed"
-        shipment.failed_at = clock.now()
-        shipment.failure_reason = reason
+        _move(shipment, "shipped", status="failed", failed_at=clock.now(), failure_reason=reason)
         _event(order, "failed", actor, shipment, code=reason)
         return shipment
     return _run(order_no, action)
@@ -167,8 +179,8 @@ def mark_return_picked_up(order_no: str, carrier_code: str | None, tracking_no: 
             carrier, number = carriers.normalise_tracking(carrier_code, tracking_no)
         except carriers.TrackingError as exc:
             raise ShippingError(str(exc)) from exc
-        pickup.status, pickup.carrier, pickup.tracking_no = "picked_up", carrier.code, number
-        pickup.picked_up_at = clock.now()
+        _move(pickup, "requested", status="picked_up", carrier=carrier.code, tracking_no=number,
+              picked_up_at=clock.now())
         _event(order, "return_picked_up", actor)
         return pickup
     return _run(order_no, action)

@@ -1,8 +1,13 @@
 """Requests that need staff: filed by the member (or a legal representative), answered in the
-admin queue within ``RIGHTS_ANSWER_DAYS``, and the answer sent to the member."""
+admin queue within ``RIGHTS_ANSWER_DAYS``, and the answer sent to the member.
+
+Answering is a compare-and-set (``UPDATE … WHERE id = :id AND status <> 'answered'``):
+two staff answering one request at once leave one answer and send one notice.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..accounts import services as accounts
@@ -81,9 +86,17 @@ def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: s
         raise RightsError("답변 내용을 입력해 주세요.")
     if outcome in ("refused", "partly_done", "deferred") and not legal_basis:
         raise RightsError("거절·일부 처리·보류에는 법적 근거를 적어야 합니다.")
-    req.status, req.outcome, req.answer = "answered", outcome, answer
-    req.legal_basis = legal_basis or None
-    req.answered_at, req.answered_by = clock.now(), staff_id
+    values = {"status": "answered", "outcome": outcome, "legal_basis": legal_basis or None,
+              "answered_at": clock.now(), "answered_by": staff_id}
+    won = db.session.execute(
+        update(RightsRequest).where(RightsRequest.id == req.id, RightsRequest.status != "answered")
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        db.session.rollback()
+        raise RightsError("이미 답변한 요청입니다.")
+    for key, value in values.items():
+        set_committed_value(req, key, value)
+    req.answer = answer  # sealed under the member's key; flushed with the winner's transaction
     member = accounts.get(req.member_id)
     if member is not None and member.status != "withdrawn":
         notify(member, "권리 행사 요청 답변",

@@ -5,11 +5,19 @@ consents withdrawn in the ledger, status ``withdrawn`` with its time, and the
 retention engine's durable duty (``schedule_withdrawal``). The confirmation is
 sent when that transaction commits — before the retention engine destroys the
 contact details it needs.
+
+Each step starts with a compare-and-set of the member's status (``UPDATE members …
+WHERE id = :id AND status IN (:expected)``, row count checked): of two withdrawals
+submitted at once, or a member's "cancel" racing the job that completes a pending
+withdrawal, one wins and writes its records, notices and duty; the other is told,
+having written nothing.
 """
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..accounts import services as accounts
@@ -59,7 +67,8 @@ def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> st
         db.session.commit()
         raise Refused(reasons)
     if reasons:
-        member.status = "withdrawal_pending"
+        if not _move(member, ("active",), "withdrawal_pending"):
+            raise _lost(member)
         _stop_marketing(member)
         # Answered at once ("deferred", with its basis); completion later keeps that answer time.
         now = clock.now()
@@ -73,7 +82,8 @@ def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> st
                 "회원 탈퇴 신청을 접수했습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리되고 다시 알려 드립니다.")
         db.session.commit()
         return "pending"
-    complete(member)
+    if not complete(member, expected=("active",)):
+        raise _lost(member)
     db.session.commit()
     return "withdrawn"
 
@@ -83,9 +93,9 @@ def cancel_pending(member) -> None:
 
     Marketing consents withdrawn with the request stay withdrawn: only a new consent restores them.
     """
-    if member.status != "withdrawal_pending":
+    if not _move(member, ("withdrawal_pending",), "active"):
+        db.session.rollback()
         raise RightsError("대기 중인 탈퇴 신청이 없습니다.")
-    member.status = "active"
     now = clock.now()
     for req in db.session.execute(select(RightsRequest).filter_by(member_id=member.id, kind="withdrawal",
                                                                   status="pending")).scalars():
@@ -94,9 +104,14 @@ def cancel_pending(member) -> None:
     db.session.commit()
 
 
-def complete(member) -> None:
-    """Finish a withdrawal (no commit): record, stop marketing, mark withdrawn, schedule destruction."""
+def complete(member, *, expected=("active", "withdrawal_pending")) -> bool:
+    """Finish a withdrawal (no commit): mark withdrawn, record, stop marketing, schedule destruction.
+
+    False, having written nothing, when the member's status is no longer one of ``expected``.
+    """
     now = clock.now()
+    if not _move(member, tuple(expected), "withdrawn", withdrawn_at=now):
+        return False
     pending = db.session.execute(select(RightsRequest).filter_by(member_id=member.id, kind="withdrawal",
                                                                  status="pending")).scalars().all()
     answer = (f"회원 탈퇴를 완료했습니다. 개인정보는 {DESTRUCTION_DEADLINE_DAYS}일 이내에 파기하며, "
@@ -109,10 +124,9 @@ def complete(member) -> None:
         answered_now(member, "withdrawal", "done", answer=answer)
     _stop_marketing(member)
     _notify(member, "회원 탈퇴 완료", answer)  # captured now, sent on commit: before any destruction
-    member.status = "withdrawn"
-    member.withdrawn_at = now
     retention.schedule_withdrawal(member.id)
     db.session.flush()
+    return True
 
 
 def complete_pending() -> int:
@@ -123,11 +137,39 @@ def complete_pending() -> int:
         member = accounts.get(member_id)
         if member is None or member.status != "withdrawal_pending" or REGISTRY.open_obligations(member_id):
             continue
-        complete(member)
+        if not complete(member, expected=("withdrawal_pending",)):  # cancelled or done meanwhile
+            db.session.rollback()
+            continue
         db.session.commit()
         accounts.logout_everywhere(member_id)
         done += 1
     return done
+
+
+def _move(member, expected: tuple, status: str, **values) -> bool:
+    """Compare-and-set the member's status (no commit). False: another request moved it first."""
+    model = type(member)
+    values = {"status": status, **values}
+    won = db.session.execute(update(model).where(model.id == member.id, model.status.in_(expected))
+                             .values(**values).execution_options(synchronize_session=False)).rowcount
+    if won == 1:
+        for key, value in values.items():
+            set_committed_value(member, key, value)
+    return won == 1
+
+
+def _lost(member) -> RightsError:
+    """The answer for a withdrawal that another request of the member's handled first (rolls back)."""
+    db.session.rollback()
+    try:
+        db.session.refresh(member, ["status"])
+    except InvalidRequestError:  # already destroyed by the retention sweep
+        return RightsError("이미 탈퇴한 회원입니다.")
+    if member.status == "withdrawn":
+        return RightsError("이미 탈퇴한 회원입니다.")
+    if member.status == "withdrawal_pending":
+        return RightsError("이미 탈퇴를 신청하셨습니다. 진행 중인 거래가 끝나면 자동으로 탈퇴 처리됩니다.")
+    return RightsError("이미 처리된 요청입니다. 탈퇴 상태를 확인해 주세요.")
 
 
 def _stop_marketing(member) -> None:

@@ -12,6 +12,12 @@
   ``REFUND_BUSINESS_DAYS`` business days (weekends and Korean public holidays, 설날,
   추석 and substitute holidays included, skipped: ``clock.add_business_days``).
 - ``refund(order)`` (staff or the job) → ``refunded``.
+
+Every step is a compare-and-set that a parallel request cannot double: the order's
+move (``services.transition``) decides who cancels or returns, and only that request
+writes the record, releases the stock and refunds; each refund is claimed before the
+gateway is asked (``refunds.py``). The loser gets ``CancelRefused`` with a Korean
+message and has written nothing.
 """
 from __future__ import annotations
 
@@ -23,9 +29,14 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..privacy.registry import REFUND_BUSINESS_DAYS, RETURN_WINDOW_DAYS
-from . import fulfilment, payments, stock
+from . import fulfilment, payments, refunds, stock
 from .models import CANCEL_REASONS, Cancellation, Order
-from .services import CANCELLABLE, transition
+from .services import CANCELLABLE, refresh_status, transition_from
+
+ALREADY_HANDLED = "이미 처리된 주문입니다. 주문 상태를 확인해 주세요."
+REFUND_ALREADY_HANDLED = "이미 처리 중이거나 처리된 환불입니다. 환불 상태를 확인해 주세요."
+PAYMENT_UNKNOWN = ("결제 결과를 아직 확인하지 못해 지금은 취소할 수 없습니다. "
+                   "잠시 후 다시 시도해 주세요. 중복 결제는 일어나지 않습니다.")
 
 
 class CancelRefused(Exception):
@@ -60,67 +71,68 @@ def can_return(order: Order) -> bool:
     return order.status in ("delivered", "completed") and deadline is not None and clock.today() <= deadline
 
 
-def _locked(order: Order) -> Order:
-    return db.session.execute(select(Order).filter_by(id=order.id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one()
-
-
 def _reason(code: str | None) -> str:
     return code if code in CANCEL_REASONS else "other"
 
 
+def _cancel_refusal(order: Order) -> CancelRefused:
+    if order.status == "cancelled":
+        return CancelRefused(f"주문 {order.order_no}은(는) 이미 취소되었습니다.")
+    if order.status in CANCELLABLE:  # moved by others more often than we retried
+        return CancelRefused(ALREADY_HANDLED)
+    return CancelRefused(f"주문 {order.order_no}은(는) 이미 발송되어 취소할 수 없습니다. "
+                         f"받으신 뒤 {return_window_days()}일 안에 반품(청약철회)을 신청해 주세요.")
+
+
 def cancel(order: Order, *, actor: str, reason_code: str = "change_of_mind") -> Cancellation:
-    """Cancel ``order`` before shipment and refund it at once (commits)."""
+    """Cancel ``order`` before shipment and refund it at once (commits).
+
+    Only the request whose compare-and-set moves the order to ``cancelled`` writes the
+    record, releases the stock and refunds; the others get CancelRefused.
+    """
     if order.status == "pending_payment":
-        payments.recover(order, actor=actor)  # learn whether it was paid before cancelling
-    order = _locked(order)
-    if order.status not in CANCELLABLE:
+        learned = payments.recover(order, actor=actor)  # learn whether it was paid before cancelling
+        if learned.outcome == "unknown":  # a charge may still land: cancelling now could lose it
+            db.session.rollback()
+            raise CancelRefused(PAYMENT_UNKNOWN)
+    event = transition_from(order, CANCELLABLE, "cancelled", actor=actor, note="주문 취소")
+    if event is None:
+        refusal = _cancel_refusal(order)
         db.session.rollback()
-        if order.status == "cancelled":
-            raise CancelRefused(f"주문 {order.order_no}은(는) 이미 취소되었습니다.")
-        raise CancelRefused(f"주문 {order.order_no}은(는) 이미 발송되어 취소할 수 없습니다. "
-                            f"받으신 뒤 {return_window_days()}일 안에 반품(청약철회)을 신청해 주세요.")
-    paid = order.status != "pending_payment"
+        raise refusal
+    paid = event.from_status != "pending_payment"
     record = Cancellation(order=order, member_id=order.member_id, kind="cancel", reason_code=_reason(reason_code),
                           status="requested" if paid else "refunded", requested_at=clock.now(),
                           refund_amount=order.total_amount if paid else 0, handled_by=actor,
                           refund_due_on=refund_due_date() if paid else None)
     db.session.add(record)
-    transition(order, "cancelled", actor=actor, note="주문 취소")
     stock.release(order)
     db.session.commit()
-    if paid:
-        _refund(order, record, actor=actor, to_status=None)
+    if paid and refunds.claim(record, ("requested",), actor):
+        refunds.run(order, record, actor=actor, to_status=None)
     return record
 
 
-def _refund(order: Order, record: Cancellation, *, actor: str, to_status: str | None) -> bool:
-    """Refund through the gateway (outside any write transaction), then record it (commits)."""
-    ok = payments.refund(order, record.refund_amount, reason=record.reason_label)
-    if ok:
-        record.status = "refunded"
-        record.refunded_at = clock.now()
-        record.handled_by = actor
-        if to_status:
-            transition(order, to_status, actor=actor, note="환불 완료")
-    else:
-        record.status = "failed" if record.kind == "cancel" else record.status
-    db.session.commit()
-    return ok
+def _return_refusal(order: Order) -> CancelRefused:
+    if order.status in ("return_requested", "returned", "refunded"):
+        return CancelRefused(f"주문 {order.order_no}은(는) 이미 반품(청약철회)을 신청했습니다.")
+    if order.status in ("delivered", "completed"):
+        return CancelRefused(f"반품(청약철회) 신청 기간({return_window_days()}일)이 지났습니다.")
+    return CancelRefused("배송이 끝난 주문만 반품을 신청할 수 있습니다.")
 
 
 def request_return(order: Order, *, actor: str, reason_code: str = "change_of_mind") -> Cancellation:
-    """A 청약철회 request within the window after delivery (commits)."""
-    order = _locked(order)
-    if not can_return(order):
+    """A 청약철회 request within the window after delivery (commits); one record however often it is sent."""
+    refresh_status(order)
+    event = transition_from(order, ("delivered", "completed"), "return_requested", actor=actor,
+                            note="반품(청약철회) 신청") if can_return(order) else None
+    if event is None:
+        refusal = _return_refusal(order)
         db.session.rollback()
-        if order.status in ("delivered", "completed"):
-            raise CancelRefused(f"반품(청약철회) 신청 기간({return_window_days()}일)이 지났습니다.")
-        raise CancelRefused("배송이 끝난 주문만 반품을 신청할 수 있습니다.")
+        raise refusal
     record = Cancellation(order=order, member_id=order.member_id, kind="return", reason_code=_reason(reason_code),
                           status="requested", requested_at=clock.now(), refund_amount=order.total_amount)
     db.session.add(record)
-    transition(order, "return_requested", actor=actor, note="반품(청약철회) 신청")
     _pickup(order, actor)
     db.session.commit()
     return record
@@ -134,49 +146,57 @@ def open_return(order: Order) -> Cancellation | None:
     return next((c for c in reversed(order.cancellations) if c.kind == "return" and c.status != "refunded"), None)
 
 
+def _latest_return(order: Order, status: str) -> Cancellation | None:
+    """The order's newest return record in ``status``, read from the database (not the session's copy)."""
+    return db.session.execute(select(Cancellation).where(
+        Cancellation.order_id == order.id, Cancellation.kind == "return", Cancellation.status == status)
+        .order_by(Cancellation.id.desc()).limit(1).execution_options(populate_existing=True)).scalar_one_or_none()
+
+
 def mark_received(order: Order, *, actor: str) -> Cancellation:
     """Staff: the returned goods arrived; the refund is now due within 3 business days (commits)."""
-    order = _locked(order)
-    record = open_return(order)
-    if order.status != "return_requested" or record is None:
+    event = transition_from(order, ("return_requested",), "returned", actor=actor, note="반품 도착 확인")
+    record = _latest_return(order, "requested") if event is not None else None
+    if record is None:
         db.session.rollback()
         raise CancelRefused(f"주문 {order.order_no}은(는) 반품 요청 상태가 아닙니다.")
-    record.status = "received"
-    record.received_at = clock.now()
+    refunds.set_status(record, ("requested",), "received", received_at=clock.now(), handled_by=actor)
     record.refund_due_on = refund_due_date()
-    record.handled_by = actor
-    transition(order, "returned", actor=actor, note="반품 도착 확인")
     db.session.commit()
     return record
 
 
 def refund_return(order: Order, *, actor: str) -> bool:
     """Staff or job: refund a received return through the gateway (commits). Returns success."""
-    record = open_return(order)
-    if order.status != "returned" or record is None:
-        raise CancelRefused(f"주문 {order.order_no}은(는) 환불할 반품이 없습니다.")
-    return _refund(order, record, actor=actor, to_status="refunded")
+    record = _latest_return(order, "received")
+    if record is None or not refunds.claim(record, ("received",), actor):
+        db.session.rollback()
+        raise CancelRefused(f"주문 {order.order_no}은(는) 환불할 반품이 없습니다. {REFUND_ALREADY_HANDLED}")
+    return refunds.run(order, record, actor=actor, to_status="refunded")
 
 
 def retry_refund(order: Order, *, actor: str) -> bool:
     """Staff: retry the refund of a cancellation the gateway failed (commits). Returns success."""
+    db.session.refresh(order, ["cancellations"])
     record = next((c for c in order.cancellations if c.kind == "cancel" and c.status in ("failed", "requested")), None)
-    if record is None:
-        raise CancelRefused(f"주문 {order.order_no}에는 다시 시도할 환불이 없습니다.")
-    return _refund(order, record, actor=actor, to_status=None)
+    if record is None or not refunds.claim(record, ("failed", "requested"), actor):
+        raise CancelRefused(f"주문 {order.order_no}에는 다시 시도할 환불이 없습니다. {REFUND_ALREADY_HANDLED}")
+    return refunds.run(order, record, actor=actor, to_status=None)
 
 
 def retry_failed_refunds(batch: int = 50) -> int:
     """Retry cancellation refunds the gateway failed (commits each). Returns how many succeeded."""
+    refunds.release_stale_claims()
     # "requested" ones only when old: a fresh one is still being refunded by its own request.
-    stale = clock.now() - _dt.timedelta(minutes=10)
+    stale = clock.now() - refunds.STALE_CLAIM
     rows = db.session.execute(select(Cancellation).where(
         Cancellation.kind == "cancel",
         (Cancellation.status == "failed") | ((Cancellation.status == "requested") & (Cancellation.requested_at < stale)))
         .order_by(Cancellation.id).limit(batch)).scalars().all()
     done = 0
     for record in rows:
-        done += _refund(record.order, record, actor="system:refund-retry", to_status=None)
+        if refunds.claim(record, (record.status,), "system:refund-retry"):
+            done += refunds.run(record.order, record, actor="system:refund-retry", to_status=None)
     return done
 
 
@@ -184,7 +204,7 @@ def flag_overdue(today: _dt.date | None = None) -> list[Cancellation]:
     """Mark refunds past their due date (once); returns every overdue one (commits)."""
     today = today or clock.today()
     rows = db.session.execute(select(Cancellation).where(
-        Cancellation.status.in_(("requested", "received", "failed")), Cancellation.refund_due_on.is_not(None),
+        Cancellation.status.in_(refunds.OPEN), Cancellation.refund_due_on.is_not(None),
         Cancellation.refund_due_on < today).order_by(Cancellation.refund_due_on)).scalars().all()
     for record in rows:
         if record.overdue_flagged_at is None:

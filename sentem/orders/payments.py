@@ -5,28 +5,38 @@ the gateway is a remote system. When its answer is lost (timeout, error) the
 order stays ``pending_payment`` with its stock held and the payment ``unknown``;
 ``recover`` asks the gateway what happened and finishes the order either way, so
 no payment is lost and no stock is kept by an order that was never paid.
+
+Recording an answer is a compare-and-set on the payment (``pending``/``unknown`` →
+``approved``/``declined``): when the checkout, the member's 결제 확인 and the recovery
+job learn the same answer at once, one of them records it and moves the order; the
+others change nothing. An approval that arrives after the order was given up is
+cancelled at the gateway at once. Refunds add to ``refunded_amount`` only through
+``UPDATE … WHERE refunded_amount + :x <= amount``: the ledger can never show more
+given back than was paid.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import logging
+
+from sqlalchemy import case, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
 from ..shop.cart import remove_products
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
-from .services import transition
+from .services import transition_from
+
+log = logging.getLogger("sentem.orders")
+# A payment whose gateway answer is not yet recorded; only these may take an answer.
+OPEN_STATUSES = ("pending", "unknown")
 
 UNKNOWN_MESSAGE = ("결제 결과를 아직 확인하지 못했습니다. 잠시 후 주문 내역에서 '결제 확인'을 눌러 주세요. "
                    "중복 결제는 일어나지 않습니다.")
 DECLINED_MESSAGE = "결제가 거절되었습니다. 장바구니는 그대로 있으니 다른 결제 수단으로 다시 시도해 주세요."
-
-
-def _event(payment: Payment, status: str, *, amount: int | None = None, detail: str | None = None) -> None:
-    payment.status = status
-    payment.updated_at = clock.now()
-    db.session.add(PaymentEvent(payment=payment, status=status, amount=amount,
-                                detail=(detail or None) and detail[:200], at=clock.now()))
+VOIDED_MESSAGE = "주문이 이미 취소되어 승인된 결제를 바로 취소했습니다. 장바구니에서 다시 주문해 주세요."
 
 
 def settle(order: Order, payment: Payment, params: dict, *, actor: str):
@@ -40,14 +50,31 @@ def settle(order: Order, payment: Payment, params: dict, *, actor: str):
     try:
         result = gateway.confirm(**call)
     except gateways.GatewayUnavailable as exc:
-        _event(payment, "unknown", detail=f"응답 없음: {type(exc).__name__}")
+        # Only while no answer is recorded: a recovery that learned it meanwhile stands.
+        _record_answer(payment, "unknown", detail=f"응답 없음: {type(exc).__name__}")
         db.session.commit()
         return CheckoutResult(order=order, outcome="unknown", message=UNKNOWN_MESSAGE)
     return _apply(order, payment, result, actor=actor)
 
 
+def _record_answer(payment: Payment, status: str, *, amount: int | None = None, detail: str | None = None,
+                   **values) -> bool:
+    """Compare-and-set an open payment to ``status`` (no commit). False: someone recorded an answer first."""
+    values = {"status": status, "updated_at": clock.now(), **values}
+    won = db.session.execute(
+        update(Payment).where(Payment.id == payment.id, Payment.status.in_(OPEN_STATUSES)).values(**values)
+        .execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(payment, key, value)
+    db.session.add(PaymentEvent(payment=payment, status=status, amount=amount,
+                                detail=(detail or None) and detail[:200], at=clock.now()))
+    return True
+
+
 def _apply(order: Order, payment: Payment, result, *, actor: str):
-    """Record a definite gateway answer on the order (commits)."""
+    """Record a definite gateway answer on the order (commits); only the first answer counts."""
     from .checkout import CheckoutResult
 
     if result.status == "approved" and result.amount not in (None, payment.amount):
@@ -57,22 +84,65 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
         result = type(result)("declined", ref=result.ref, code="AMOUNT_MISMATCH",
                               message="결제 금액이 맞지 않아 취소했습니다.")
     if result.status == "approved":
-        payment.gateway_ref = result.ref
-        payment.approved_at = clock.now()
-        _event(payment, "approved", amount=payment.amount, detail=result.code)
-        if order.status == "pending_payment":
-            transition(order, "paid", actor=actor, note="결제 승인")
+        if not _record_answer(payment, "approved", amount=payment.amount, detail=result.code,
+                              gateway_ref=result.ref, approved_at=clock.now()):
+            return _answered_before(order, payment, result)
+        if transition_from(order, ("pending_payment",), "paid", actor=actor, note="결제 승인") is None:
+            db.session.rollback()  # the order was given up meanwhile: this charge must not stand
+            return _void(order, payment, result)
         _clear_cart_lines(order)
         db.session.commit()
         return CheckoutResult(order=order, outcome="paid", message="결제가 완료되었습니다.")
     # declined, not found, cancelled: nothing was charged; give back what this order took.
-    payment.gateway_ref = payment.gateway_ref or result.ref
-    _event(payment, "declined" if result.status == "declined" else "failed", detail=result.code)
+    if not _record_answer(payment, "declined" if result.status == "declined" else "failed", detail=result.code,
+                          gateway_ref=payment.gateway_ref or result.ref):
+        return _answered_before(order, payment, result)
     stock.release(order)
-    if order.status == "pending_payment":
-        transition(order, "cancelled", actor=actor, note="결제 실패")
+    transition_from(order, ("pending_payment",), "cancelled", actor=actor, note="결제 실패")
     db.session.commit()
     return CheckoutResult(order=order, outcome="declined", message=DECLINED_MESSAGE)
+
+
+def _answered_before(order: Order, payment: Payment, result):
+    """Another request recorded this payment's answer first: report it, change nothing more.
+
+    Should the gateway now say *approved* for a payment already recorded as failed (the
+    order was given up while the charge was on its way), the charge is cancelled at once.
+    """
+    from .checkout import CheckoutResult
+
+    db.session.rollback()
+    db.session.refresh(payment)
+    db.session.refresh(order)
+    if result.status == "approved" and payment.status not in ("approved", "refunded"):
+        return _void(order, payment, result)
+    if payment.status in ("approved", "refunded"):
+        return CheckoutResult(order=order, outcome="paid", message="결제가 완료되었습니다.")
+    return CheckoutResult(order=order, outcome="declined", message=DECLINED_MESSAGE)
+
+
+def _void(order: Order, payment: Payment, result):
+    """Cancel at the gateway a charge approved for an order that no longer wants it (commits)."""
+    from .checkout import CheckoutResult
+
+    amount = result.amount or payment.amount
+    try:
+        answer = gateways.by_name(payment.gateway).cancel(ref=result.ref, attempt_key=payment.attempt_key,
+                                                          amount=amount, reason="취소된 주문의 승인")
+        status = "cancelled" if answer.status == "cancelled" else "refund_failed"
+    except gateways.GatewayUnavailable:
+        status = "refund_failed"
+    detail = f"취소된 주문의 승인 {result.ref or ''}"
+    if status == "refund_failed":
+        log.warning("order %s: a late approval could not be cancelled at the gateway", order.order_no)
+        db.session.add(PaymentEvent(payment=payment, status=status, amount=amount, detail=detail[:200],
+                                    at=clock.now()))
+    elif not _record_answer(payment, "cancelled", amount=amount, detail=detail, gateway_ref=result.ref):
+        # Already answered (recorded as failed): the event says the late charge went back.
+        db.session.add(PaymentEvent(payment=payment, status="cancelled", amount=amount, detail=detail[:200],
+                                    at=clock.now()))
+    db.session.commit()
+    return CheckoutResult(order=order, outcome="declined", message=VOIDED_MESSAGE)
 
 
 def recover(order: Order, *, actor: str):
@@ -104,12 +174,18 @@ def recover_stale(older_than_minutes: int = 30, batch: int = 100) -> int:
     return done
 
 
+def refundable_payment(order: Order) -> Payment | None:
+    """The order's approved (or partly refunded) payment, if any."""
+    return next((p for p in reversed(order.payments) if p.status in ("approved", "refunded")), None)
+
+
 def refund(order: Order, amount: int, *, reason: str) -> bool:
     """Refund ``amount`` won of the order's approved payment through its gateway.
 
-    Returns True once the gateway confirms. Records a PaymentEvent; does not commit.
+    Returns True once the gateway confirms (or nothing was to be refunded). The ledger
+    takes the amount only through ``record_refund``'s compare-and-set. Does not commit.
     """
-    payment = next((p for p in reversed(order.payments) if p.status in ("approved", "refunded")), None)
+    payment = refundable_payment(order)
     if payment is None or amount <= 0:
         return amount <= 0
     gateway = gateways.by_name(payment.gateway)
@@ -126,9 +202,28 @@ def refund(order: Order, amount: int, *, reason: str) -> bool:
         db.session.add(PaymentEvent(payment=payment, status="refund_failed", amount=amount,
                                     detail=result.code, at=clock.now()))
         return False
-    payment.refunded_amount = (payment.refunded_amount or 0) + amount
-    _event(payment, "refunded" if payment.refunded_amount >= payment.amount else "approved",
-           amount=amount, detail="환불")
+    record_refund(payment, amount)
+    return True
+
+
+def record_refund(payment: Payment, amount: int) -> bool:
+    """Add ``amount`` to what the payment has given back, never beyond what was paid (no commit).
+
+    ``UPDATE … WHERE refunded_amount + :amount <= amount``: False (and nothing written)
+    when that would exceed the payment, e.g. the same refund recorded twice.
+    """
+    total = Payment.refunded_amount + amount
+    won = db.session.execute(
+        update(Payment).where(Payment.id == payment.id, total <= Payment.amount)
+        .values(refunded_amount=total, status=case((total >= Payment.amount, "refunded"), else_=Payment.status),
+                updated_at=clock.now())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(payment, ["refunded_amount", "status", "updated_at"])
+    if won != 1:
+        log.warning("payment %s: a refund of %s would exceed the payment; not recorded", payment.id, amount)
+        return False
+    db.session.add(PaymentEvent(payment=payment, status=payment.status, amount=amount, detail="환불",
+                                at=clock.now()))
     return True
 
 

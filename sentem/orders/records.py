@@ -191,7 +191,7 @@ def open_obligations(member_id: int) -> list[str]:
         else:
             reasons.append(f"주문 {order_no}의 반품·환불이 진행 중입니다({STATUS_LABELS[status]}).")
     pending_refunds = db.session.execute(select(Order.order_no).join(Cancellation).where(
-        Cancellation.member_id == member_id, Cancellation.status.in_(("requested", "received", "failed")),
+        Cancellation.member_id == member_id, Cancellation.status.in_(("requested", "received", "failed", "refunding")),
         Order.status.notin_(("return_requested", "returned")))).scalars().all()
     reasons.extend(f"주문 {no}의 환불이 아직 끝나지 않았습니다." for no in pending_refunds)
     return reasons

@@ -3,16 +3,20 @@
 Other features (delivery's shipment workflow, the staff screens, jobs) find, lock
 and list orders here and move them only through ``transition``, with the allowed
 status edges, each change stamped with time and actor; they never import the
-models. Checkout, payment and cancellation live beside this module
-(``checkout.py``, ``payments.py``, ``cancellation.py``); this one stays small
-because everyone imports it.
+models. Every transition is a compare-and-set in the database (``UPDATE orders …
+WHERE id = :id AND status = :expected``, row count checked): of two requests that
+move one order at once, exactly one wins, on SQLite and PostgreSQL alike, and the
+loser gets ``OrderChanged`` before it has written anything else. Checkout, payment
+and cancellation live beside this module (``checkout.py``, ``payments.py``,
+``cancellation.py``); this one stays small because everyone imports it.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
@@ -52,32 +56,80 @@ class InvalidTransition(ValueError):
                          f"'{STATUS_LABELS.get(to_status, to_status)}'(으)로 바꿀 수 없습니다.")
 
 
+class OrderChanged(InvalidTransition):
+    """Another request moved the order first (the compare-and-set found another status)."""
+
+    MESSAGE = "이미 처리된 주문입니다. 주문 상태를 확인해 주세요."
+
+    def __init__(self, order: Order, to_status: str):
+        super().__init__(order, to_status)
+        self.args = (self.MESSAGE,)
+        self.message = self.MESSAGE
+
+    def __str__(self) -> str:
+        return self.MESSAGE
+
+
 def can_transition(order: Order, to_status: str) -> bool:
     """Whether ``to_status`` is an allowed next status for ``order``."""
     return to_status in ALLOWED.get(order.status, frozenset())
 
 
 def transition(order: Order, to_status: str, *, actor: str, note: str | None = None) -> OrderEvent:
-    """Move ``order`` to ``to_status`` along an allowed edge, recording who and when.
+    """Move ``order`` from the status it has in memory to ``to_status``, recording who and when.
 
-    ``actor`` names who did it: ``member:<id>``, ``staff:<id>``, ``system`` or a job
-    name. Flushes, does not commit: the caller's transaction decides.
+    A compare-and-set: the UPDATE matches only while the row still holds the status the
+    caller read, so a stale read loses with ``OrderChanged`` instead of doubling a change.
+    ``actor`` names who did it: ``member:<id>``, ``staff:<id>``, ``system`` or a job name.
+    Flushes, does not commit: the caller's transaction decides (and rolls back on a loss).
     """
     if to_status not in STATUS_LABELS:
         raise InvalidTransition(order, to_status)
     if not can_transition(order, to_status):
         raise InvalidTransition(order, to_status)
     now = clock.now()
-    event = OrderEvent(order=order, from_status=order.status, to_status=to_status, actor=str(actor)[:40],
-                       note=(note or None) and note[:200], at=now)
-    order.status = to_status
-    order.updated_at = now
+    from_status = order.status
+    values = {"status": to_status, "updated_at": now}
     stamp = _STAMPS.get(to_status)
     if stamp and getattr(order, stamp) is None:
-        setattr(order, stamp, now)
+        values[stamp] = now
+    won = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == from_status).values(**values)
+        .execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        raise OrderChanged(order, to_status)
+    for key, value in values.items():  # the row has them already: no second UPDATE at flush
+        set_committed_value(order, key, value)
+    event = OrderEvent(order=order, from_status=from_status, to_status=to_status, actor=str(actor)[:40],
+                       note=(note or None) and note[:200], at=now)
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def transition_from(order: Order, allowed, to_status: str, *, actor: str, note: str | None = None,
+                    attempts: int = 3) -> OrderEvent | None:
+    """``transition`` from whichever of the ``allowed`` statuses the order holds *now*.
+
+    Re-reads the status before each compare-and-set, so an order another request moved
+    between two allowed statuses (paid → preparing) is still moved; returns None, having
+    written nothing, when the order is in none of them. Flushes, does not commit.
+    """
+    for _ in range(attempts):
+        refresh_status(order)
+        if order.status not in allowed:
+            return None
+        try:
+            return transition(order, to_status, actor=actor, note=note)
+        except OrderChanged:
+            continue
+    return None
+
+
+def refresh_status(order: Order) -> Order:
+    """Re-read the order's status, stamps and stock flag from the database (not the session's copy)."""
+    db.session.refresh(order, ["status", "stock_reserved", *_STAMPS.values()])
+    return order
 
 
 def record_creation(order: Order, *, actor: str) -> OrderEvent:
@@ -105,6 +157,9 @@ def lock(*, order_id: int | None = None, order_no: str | None = None) -> Order |
     PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks and starts its transaction
     only at the first write, so a no-op write comes first: it takes the database's write
     lock, and the read that follows cannot be stale when another request changes the order.
+    This lock orders actions whose checks read more than the order row (the parcel, the
+    address); the order's own status changes are compare-and-sets in any case
+    (``transition``), so callers that do not lock cannot double them.
     """
     where = {"id": order_id} if order_id is not None else {"order_no": (order_no or "").strip()}
     if db.session.get_bind(mapper=Order).dialect.name == "sqlite":

@@ -1,10 +1,15 @@
 """The member's cart, kept in the database (every device sees the same cart).
 
-Each action is one transaction; messages are Korean and name the product.
+Each action is one transaction; messages are Korean and name the product. Adding is
+one upsert (``INSERT … ON CONFLICT (member_id, product_id) DO UPDATE SET quantity =
+quantity + :q WHERE quantity + :q <= :limit``, SQLite and PostgreSQL alike): two adds of
+the same product at once make one line holding both quantities, never a duplicate-key
+error, and the limits hold however many adds race.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..extensions import db
@@ -75,34 +80,56 @@ def add(member_id: int, product_id, quantity) -> CartItem:
     """Add ``quantity`` of a product (adding to a line already there); commits."""
     pid, qty = parse_product_id(product_id), parse_quantity(quantity)
     product = _product(pid)
-    item = db.session.execute(select(CartItem).filter_by(member_id=member_id, product_id=pid)).scalar_one_or_none()
-    total = qty + (item.quantity if item else 0)
-    if total > MAX_QUANTITY:
-        raise CartError(f"한 상품은 최대 {MAX_QUANTITY}개까지 담을 수 있습니다.")
     if product.stock <= 0:
         raise CartError(f"'{product.title}'은(는) 품절되었습니다.")
-    if total > product.stock:
-        raise CartError(f"'{product.title}'의 재고가 {product.stock}개뿐입니다.")
-    if item is None:
-        item = CartItem(member_id=member_id, product_id=pid, quantity=total, added_at=clock.now())
-        db.session.add(item)
-    else:
-        item.quantity = total
-    db.session.commit()
-    return item
+    limit = min(MAX_QUANTITY, product.stock)
+    if qty <= limit:
+        now = clock.now()
+        table = CartItem.__table__
+        insert = _dialect_insert()(table).values(member_id=member_id, product_id=pid, quantity=qty,
+                                                 added_at=now, updated_at=now)
+        total = table.c.quantity + insert.excluded.quantity
+        stmt = insert.on_conflict_do_update(index_elements=["member_id", "product_id"],
+                                            set_={"quantity": total, "updated_at": now}, where=total <= limit)
+        # RETURNING, not the row count: drivers disagree on an upsert's count; no row = limit reached.
+        if db.session.execute(stmt.returning(table.c.id)).first() is not None:
+            db.session.commit()
+            return _line(member_id, pid)
+    db.session.rollback()
+    line = _line(member_id, pid)
+    if qty + (line.quantity if line else 0) > MAX_QUANTITY:
+        raise CartError(f"한 상품은 최대 {MAX_QUANTITY}개까지 담을 수 있습니다.")
+    raise CartError(f"'{product.title}'의 재고가 {product.stock}개뿐입니다.")
+
+
+def _dialect_insert():
+    """The INSERT construct with ON CONFLICT for the database the cart lives in."""
+    name = db.session.get_bind(mapper=CartItem.__mapper__).dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
+def _line(member_id: int, product_id: int) -> CartItem | None:
+    """The member's line of a product as the database has it now."""
+    return db.session.execute(select(CartItem).filter_by(member_id=member_id, product_id=product_id)
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def set_quantity(member_id: int, product_id, quantity) -> CartItem:
     """Change a line's quantity; commits."""
     pid, qty = parse_product_id(product_id), parse_quantity(quantity)
-    item = db.session.execute(select(CartItem).filter_by(member_id=member_id, product_id=pid)).scalar_one_or_none()
+    item = _line(member_id, pid)
     if item is None:
         raise CartError("장바구니에 없는 상품입니다.")
     if qty > item.product.stock:
         raise CartError(f"'{item.product.title}'의 재고가 {item.product.stock}개뿐입니다.")
-    item.quantity = qty
+    changed = db.session.execute(
+        update(CartItem).where(CartItem.member_id == member_id, CartItem.product_id == pid)
+        .values(quantity=qty, updated_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:  # removed meanwhile (another tab, or bought)
+        db.session.rollback()
+        raise CartError("장바구니에 없는 상품입니다.")
     db.session.commit()
-    return item
+    return _line(member_id, pid)
 
 
 def remove(member_id: int, product_id) -> bool:

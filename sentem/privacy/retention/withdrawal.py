@@ -15,7 +15,10 @@ the next starts):
    the duty done; commit.
 
 A crash between any two commits leaves a step that the next run finds and finishes;
-the archive database down stops the batch before anything is deleted.
+the archive database down stops the batch before anything is deleted. Each step is
+claimed by a compare-and-set on the duty (``UPDATE … WHERE id = :id AND step =
+:expected``) in the transaction that does the step's work, so even two sweeps that
+both got past the lease cannot count a move, destroy a member or finish a duty twice.
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ import datetime as _dt
 import json
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ... import clock
 from ...extensions import db
@@ -164,6 +168,8 @@ def _archive_step(duties: list[Duty], summary: ledger.Summary, as_of: _dt.dateti
     # (2) main: ledger and step, for moves made now and moves found committed by a crashed run
     counts: dict[str, int] = {}
     for source, duty in sources.items():
+        if not _advance(duty, STEP_PENDING, step=STEP_ARCHIVED):
+            continue  # another sweep recorded this move
         if source in moved:
             for item, _, until in moved[source]:
                 counts[item.record_class] = counts.get(item.record_class, 0) + 1
@@ -177,7 +183,6 @@ def _archive_step(duties: list[Duty], summary: ledger.Summary, as_of: _dt.dateti
                     ArchivedRecord.source == source).distinct()).scalars():
                 until = clock.as_utc(until)
                 services.ensure_archive_duty(services.day_of(until), until)
-        duty.step = STEP_ARCHIVED
     for rc_key, n in counts.items():
         ledger.add(summary, rc_key, "archive_move", n, job)
     db.session.commit()
@@ -188,12 +193,13 @@ def _destroy_step(duties: list[Duty], summary: ledger.Summary, job: str) -> None
         return
     counts: dict[str, int] = {}
     for duty in duties:
+        if not _advance(duty, STEP_ARCHIVED, step=STEP_DESTROYED):
+            continue  # another sweep destroyed this member's rows
         if duty.key_id is None:  # scheduled before the member row was readable: take it now
             duty.key_id = members.data_key_id(int(duty.subject_ref))
         for rc in _destroy_order():
             n = rc.destroy(int(duty.subject_ref)) or 0
             counts[rc.key] = counts.get(rc.key, 0) + n
-        duty.step = STEP_DESTROYED
     for rc_key, n in counts.items():
         ledger.add(summary, rc_key, "destroy", n, job)
     db.session.commit()  # (3) the member's rows are gone from the main database
@@ -208,11 +214,23 @@ def _shred_step(duties: list[Duty], summary: ledger.Summary, job: str) -> None:
             datakeys.shred(duty.key_id, deadline=duty.deadline_at)
     db.session.commit()  # (4) the keys are gone
     faults.point("after_shred_commit")
-    ledger.add(summary, "member", "key_shred", sum(1 for d in duties if d.key_id is not None), job)
-    for duty in duties:
-        duty.status, duty.done_at, duty.last_error = "done", clock.now(), None
-        summary.duties_done += 1
+    finished = [d for d in duties if _advance(d, STEP_DESTROYED, step=STEP_DESTROYED, status="done",
+                                              done_at=clock.now(), last_error=None)]
+    ledger.add(summary, "member", "key_shred", sum(1 for d in finished if d.key_id is not None), job)
+    summary.duties_done += len(finished)
     db.session.commit()
+
+
+def _advance(duty: Duty, expected_step: str, **values) -> bool:
+    """Claim a withdrawal duty's next step (no commit): ``UPDATE … WHERE step = :expected AND
+    status <> 'done'``. False when another sweep took the step first; nothing is written then."""
+    won = db.session.execute(
+        update(Duty).where(Duty.id == duty.id, Duty.step == expected_step, Duty.status != "done")
+        .values(updated_at=clock.now(), **values).execution_options(synchronize_session=False)).rowcount
+    if won == 1:
+        for key, value in values.items():
+            set_committed_value(duty, key, value)
+    return won == 1
 
 
 def _dry_run(duties: list[Duty], summary: ledger.Summary, as_of: _dt.datetime) -> None:
