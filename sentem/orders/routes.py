@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts.services import member_required
 from ..extensions import db
+from ..privacy.registry import REFUND_BUSINESS_DAYS
 from ..shop import cart
 from . import bp, cancellation, checkout, fulfilment, gateways, numbers, payments
 from .models import CANCEL_REASONS, STATUS_LABELS, Order
@@ -152,7 +153,8 @@ def cancel(order_no: str):
         elif record.status == "refunded":
             flash(_("주문을 취소했습니다."), "success")
         else:
-            flash(_("주문을 취소했습니다. 환불은 결제대행사 응답을 기다리는 중이며 3영업일 안에 처리됩니다."), "info")
+            flash(_("주문을 취소했습니다. 환불은 결제대행사 응답을 기다리는 중이며 %(days)s영업일 안에 처리됩니다.",
+                    days=REFUND_BUSINESS_DAYS), "info")
     return redirect(url_for("orders.detail", order_no=order.order_no))
 
 
@@ -162,7 +164,8 @@ def request_return(order_no: str):
     order = _own_order(order_no)
     try:
         cancellation.request_return(order, actor=_actor(), reason_code=request.form.get("reason", "change_of_mind"))
-        flash(_("반품(청약철회)을 신청했습니다. 상품이 도착하면 3영업일 안에 환불합니다."), "success")
+        flash(_("반품(청약철회)을 신청했습니다. 상품이 도착하면 %(days)s영업일 안에 환불합니다.",
+                days=REFUND_BUSINESS_DAYS), "success")
     except cancellation.CancelRefused as exc:
         flash(exc.message, "error")
     return redirect(url_for("orders.detail", order_no=order.order_no))

@@ -26,11 +26,11 @@ from ..jobs import job
 from . import audit_checks
 from .audit_models import AuditReport
 from .charts import BarChart
-from .registry import REGISTRY
+from .registry import REGISTRY, RIGHTS_ANSWER_DAYS
 
 log = logging.getLogger("sentem.audit")
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
-SECTION_TITLES = {"retention": "보존·파기 이행", "rights": "권리 행사 요청 처리(10일 이내)",
+SECTION_TITLES = {"retention": "보존·파기 이행", "rights": f"권리 행사 요청 처리({RIGHTS_ANSWER_DAYS}일 이내)",
                   "consent": "동의 현황", "staff_access": "개인정보 취급 직원과 마지막 사용",
                   "role_changes": "권한 부여·변경·말소", "access_log": "접속기록 무결성"}
 
@@ -41,7 +41,7 @@ FIGURE_LABELS = {
     "unmasks": "마스킹 해제", "forbidden": "권한 없음(거부)", "events": "동의 변경 건수", "reviews": "점검 수",
     "unsigned": "미승인 점검", "duties_done": "완료한 보존·파기 의무", "done_on_time": "기한 내 완료",
     "done_late": "기한 후 완료", "overdue_now": "현재 기한 초과", "received": "접수", "count": "건수",
-    "answered_within_10_days": "10일 이내 답변", "answered_late": "기한 후 답변",
+    "answered_within_10_days": f"{RIGHTS_ANSWER_DAYS}일 이내 답변", "answered_late": "기한 후 답변",
     "open_past_deadline": "기한 지난 미처리", "staff_with_access": "개인정보 접근 권한이 있는 직원",
     "unused_in_quarter": "분기 중 쓰지 않은 직원", "note": "비고", "sampled_values": "검사한 표본 값",
     "cells_scanned": "검사한 칸", "declared_not_stored": "선언했으나 저장하지 않는 항목", "error": "오류",
