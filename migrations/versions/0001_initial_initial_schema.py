@@ -205,7 +205,8 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('session_epoch', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_members'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_email_bidx'), ['email_bidx'], unique=True)
@@ -324,7 +325,8 @@ def upgrade_():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_login_id_bidx'), ['login_id_bidx'], unique=True)

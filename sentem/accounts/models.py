@@ -10,6 +10,8 @@ from ..security.fields import personal
 
 class Member(UserMixin, db.Model):
     __tablename__ = "members"
+    # Never reuse the id of a destroyed row (SQLite would): duties and logs name rows by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id = db.Column(db.Integer, primary_key=True)
     # The data key lives in the key-store database; no foreign key can cross databases.

@@ -15,6 +15,8 @@ class Staff(db.Model):
     """A staff account: password (argon2id) plus a TOTP second factor."""
 
     __tablename__ = "staff"
+    # Never reuse the id of a destroyed row (SQLite would): duties and logs name rows by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id = db.Column(db.Integer, primary_key=True)
     login_id = personal("staff_login_id", unique=True, nullable=False, mask="id", key="master")

@@ -199,3 +199,27 @@ def test_self_audit_section(app, toy):
     assert section["ok"] and section["duties_done"] >= 1 and section["done_late"] == 0
     assert any(r["record_class"] == "toy_order" and r["count"] == 1 for r in section["ledger"])
     assert "감사수령" not in repr(section)
+
+
+def test_a_destroyed_members_id_is_never_given_again_so_the_next_withdrawal_is_destroyed_too(app, toy):
+    """SQLite reuses the highest rowid of a deleted row unless the table says AUTOINCREMENT:
+    a new member would inherit the destroyed member's id and find that member's finished
+    withdrawal duty instead of a new one, and would never be destroyed."""
+    first = make_member(name="김첫째")
+    first_id = first.id
+    _withdraw(first)
+    clock.advance(days=1)
+    assert not sweep().errors
+    db.session.expire_all()
+    assert db.session.get(Member, first_id) is None
+
+    second = make_member(name="김둘째")
+    second_id, second_key = second.id, second.data_key_id
+    assert second_id > first_id
+    _withdraw(second)
+    duties = db.session.execute(select(Duty).filter_by(kind="withdrawal").order_by(Duty.id)).scalars().all()
+    assert [(d.subject_ref, d.status) for d in duties] == [(str(first_id), "done"), (str(second_id), "pending")]
+    clock.advance(days=1)
+    assert not sweep().errors
+    db.session.expire_all()
+    assert db.session.get(Member, second_id) is None and db.session.get(DataKey, second_key) is None
