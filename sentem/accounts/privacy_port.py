@@ -25,6 +25,11 @@ def contact(member_id: int) -> MemberContact | None:
     return MemberContact(data_key_id=member.data_key_id, email=member.email, active=member.status == "active")
 
 
+def data_key_id(member_id: int) -> int | None:
+    """A member's data key id, read without decrypting anything (None once the row is gone)."""
+    return db.session.execute(select(Member.data_key_id).where(Member.id == member_id)).scalar_one_or_none()
+
+
 def active_ids(ids: list[int]) -> set[int]:
     """Which of ``ids`` are active members."""
     active: set[int] = set()
@@ -63,4 +68,5 @@ def withdrawn_ids(ids: list[int]) -> set[int]:
     return {i for i in ids if present.get(i, "withdrawn") == "withdrawn"}
 
 
-PORT = MembersPort(contact=contact, active_ids=active_ids, sample_values=sample_values, withdrawn_ids=withdrawn_ids)
+PORT = MembersPort(contact=contact, data_key_id=data_key_id, active_ids=active_ids, sample_values=sample_values,
+                   withdrawn_ids=withdrawn_ids)

@@ -33,6 +33,8 @@ class MembersPort:
 
     ``contact(member_id)``: the member's data key, email and state, or None once the
     row is gone (whatever the status: a withdrawing member still has a data key).
+    ``data_key_id(member_id)``: the data key id alone, decrypting nothing (it must work
+    after the key was destroyed, e.g. when a restore replays a withdrawal).
     ``active_ids(ids)``: which of ``ids`` are active members, in a few queries.
     ``sample_values(limit)``: decrypted personal values of up to ``limit`` members
     still here, newest first, for the self-audit's plaintext scan.
@@ -41,6 +43,7 @@ class MembersPort:
     """
 
     contact: Callable[[int], MemberContact | None]
+    data_key_id: Callable[[int], int | None]
     active_ids: Callable[[list[int]], set[int]]
     sample_values: Callable[[int], list[str]]
     withdrawn_ids: Callable[[list[int]], set[int]]
@@ -64,9 +67,8 @@ def contact(member_id: int) -> MemberContact | None:
 
 
 def data_key_id(member_id: int) -> int | None:
-    """The member's data key id (None once the member row is gone)."""
-    found = port().contact(member_id)
-    return found.data_key_id if found else None
+    """The member's data key id (None once the member row is gone); decrypts nothing."""
+    return port().data_key_id(member_id)
 
 
 def is_active(member_id: int) -> bool:
