@@ -20,7 +20,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..notify import outbox
 from ..security.fields import personal
-from . import members
+from . import members, policy_versions
 from .members import MemberContact
 from .registry import REGISTRY, Declarations, Item, RecordClass, Retention
 
@@ -118,21 +118,9 @@ def _contact(member_id: int) -> MemberContact:
 
 
 def _policy_version() -> str | None:
-    """The label of the policy in force, when the policy feature provides one."""
-    try:
-        from . import policy_versions
-    except ImportError:
-        return None
-    fn = getattr(policy_versions, "current_version", None)
-    if fn is None:
-        return None
-    version = fn()
-    if version is None:
-        return None
-    for attr in ("label", "version", "name"):
-        if hasattr(version, attr):
-            return str(getattr(version, attr))[:40]
-    return str(version)[:40]
+    """The label of the policy version in force (None only before ``flask init`` published v1)."""
+    version = policy_versions.current_version()
+    return version.label[:40] if version is not None else None
 
 
 def _queue_confirmation(member_id: int, contact: MemberContact, kind: str, granted: bool) -> None:
