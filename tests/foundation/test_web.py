@@ -206,3 +206,23 @@ def test_every_shell_string_has_an_english_translation():
         for msgid in re.findall(r"_\('([^']+)'\)", (root / template).read_text(encoding="utf-8")):
             message = catalog.get(msgid)
             assert message is not None and message.string, f"{template}: no English for {msgid!r}"
+
+
+def test_pages_for_a_signed_in_member_or_staff_are_never_cached(app, client):
+    """Personal data must not stay in a browser, proxy or shared PC cache (issue 14)."""
+    from tests.admin.builders import make_staff, staff_login
+    from tests.myinfo.builders import PASSWORD, full_member
+
+    member = full_member("cache")
+    anonymous = app.test_client().get("/")
+    assert anonymous.headers.get("Cache-Control") != "no-store"
+    resp = client.post("/login", data={"login_id": member.login_id, "password": PASSWORD})
+    assert resp.status_code == 302
+    for url in ("/me", "/me/edit", "/orders", "/cart", "/"):
+        resp = client.get(url)
+        assert resp.status_code == 200, (url, resp.headers.get("Location"))
+        assert resp.headers["Cache-Control"] == "no-store", url
+    staff_client = app.test_client()
+    staff_login(staff_client, make_staff("privacy_officer"))
+    resp = staff_client.get("/admin/dashboard")
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
