@@ -75,9 +75,21 @@ def shipping_fee(subtotal: int) -> int:
     return 0 if subtotal >= free_over else fee
 
 
+WITHDRAWAL_PENDING = ("회원 탈퇴를 신청하셨기 때문에 새 주문을 할 수 없습니다. 계속 쇼핑하시려면 "
+                      "회원 탈퇴 페이지에서 탈퇴 신청을 취소해 주세요.")
+
+
+def refusal(member) -> str | None:
+    """Why ``member`` may not order now (a pending withdrawal: new orders would postpone it forever)."""
+    return WITHDRAWAL_PENDING if member.status != "active" else None
+
+
 def place_order(member, *, token: str, delivery: dict, payment_method: str,
                 payment_params: dict | None = None) -> CheckoutResult:
     """Turn the member's cart into an order and pay for it. Raises CheckoutError or stock.SoldOut."""
+    refused = refusal(member)
+    if refused:
+        raise CheckoutError(refused)
     try:
         gateway = gateways.get(payment_method)
     except gateways.UnknownMethod:

@@ -57,6 +57,10 @@ def _render_checkout(form: dict, token: str, errors: dict | None = None, status:
 @bp.get("/checkout")
 @member_required
 def checkout_form():
+    refused = checkout.refusal(current_user)
+    if refused:
+        flash(_(refused), "error")
+        return redirect(url_for("shop.cart_view"))
     if not cart.items(current_user.id):
         flash(_("장바구니가 비어 있습니다."), "error")
         return redirect(url_for("shop.cart_view"))
@@ -87,7 +91,7 @@ def checkout_submit():
     except checkout.CheckoutError as exc:
         if exc.errors:
             return _render_checkout(form, token, exc.errors, 400)
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("shop.cart_view"))
     order_url = url_for("orders.detail", order_no=result.order.order_no)
     if result.outcome == "declined":

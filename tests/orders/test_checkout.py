@@ -211,3 +211,20 @@ def test_without_the_test_gateway_nothing_can_be_charged_by_it(client, member, a
     with pytest.raises(ConfigError):
         build("/tmp", {"SENTEM_ENV": "production", "SECRET_KEY": "x", "SENTEM_MASTER_KEY": "y",
                        "SENTEM_TEST_GATEWAY": True})
+
+
+def test_a_member_with_a_pending_withdrawal_cannot_order(client, member):
+    """New orders would keep postponing the withdrawal (issue 14): refused with a message, nothing taken."""
+    product = make_product(title="머그컵", price=8000, stock=10)
+    cart.add(member.id, product.id, 1)
+    token = _token(client)
+    member.status = "withdrawal_pending"
+    db.session.commit()
+    resp = client.get("/checkout")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/cart"
+    resp = _submit(client, token)
+    assert resp.status_code == 302 and resp.headers["Location"] == "/cart"
+    page = client.get("/cart").get_data(as_text=True)
+    assert "탈퇴 신청을 취소" in page
+    assert Order.query.count() == 0 and db.session.get(Product, product.id).stock == 10
+    assert len(cart.items(member.id)) == 1
