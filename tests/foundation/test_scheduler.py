@@ -164,7 +164,8 @@ def test_redis_gone_while_a_job_ends_the_worker_waits_and_works_on(app, redis_se
         (tmp_path / "finish").touch()  # the job ends while Redis is away
         until(lambda: "Redis unavailable" in log_of(worker), "the worker to notice Redis is down")
         redis_server.start()
-        until(lambda: "working again" in log_of(worker), "the worker to work again")
+        # Whether RQ's loop ended (and the worker restarted it) or RQ's own retry carried it
+        # depends on the moment Redis went; either way the same process must work again.
         stamp = probe_stamp()
         until(moved_past(probe_stamp, stamp), "the recurring probe to run after Redis came back")
         assert worker.poll() is None, tail_of(worker)
