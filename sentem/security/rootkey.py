@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import struct
+import tempfile
 
 from .. import clock
 from . import aead
@@ -151,8 +152,8 @@ class RootFile:
     def _create(self) -> None:
         folder = os.path.dirname(self.path) or "."
         os.makedirs(folder, exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.new"
-        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A name of its own per caller (mkstemp: 0600, O_EXCL): threads of one process race too.
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(self.path) + ".", suffix=".new", dir=folder)
         try:
             state = {"seq": 1, "roots": [_new_root(1, clock.now())]}
             _write_both(fd, state)

@@ -157,3 +157,27 @@ def test_a_root_left_unerased_fails_the_health_check(app, client):
     assert resp.status_code == 503 and "r1" in resp.get_json()["checks"]["retention"]["detail"]
     sweep()
     assert client.get("/healthz").get_json()["checks"]["retention"]["ok"]
+
+
+def test_threads_creating_the_root_at_once_all_get_the_same_root(tmp_path):
+    """Concurrent first signups in one process all create the root file: one wins, all agree."""
+    import threading
+
+    path = str(tmp_path / "key-root.bin")
+    barrier, results, errors = threading.Barrier(8), [], []
+
+    def create():
+        barrier.wait()
+        try:
+            results.append(rootkey.RootFile(path).current())
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == [] and len(results) == 8 and len(set(results)) == 1
+    assert sorted(os.listdir(tmp_path)) == ["key-root.bin"]  # no temporary file left behind
+    assert os.stat(path).st_mode & 0o777 == 0o600
