@@ -21,6 +21,8 @@ from ..privacy.retention.models import Duty
 from ..staff.permissions import allowed
 
 log = logging.getLogger("sentem.admin")
+# Rights requests whose deadline is this many days away or nearer count as "due soon".
+DUE_SOON_DAYS = 3
 
 
 def _guarded(fn):
@@ -63,11 +65,11 @@ def rights_open() -> dict:
     days_left = [(clock.as_utc(due) - now).days for _id, _kind, due in rows]
     buckets = {"기한 초과": 0, "1일 이내": 0, "2~3일": 0, "4~7일": 0, "8일 이상": 0}
     for d in days_left:
-        key = ("기한 초과" if d < 0 else "1일 이내" if d < 1 else "2~3일" if d < 3 else "4~7일" if d < 7
+        key = ("기한 초과" if d < 0 else "1일 이내" if d < 1 else "2~3일" if d < DUE_SOON_DAYS else "4~7일" if d < 7
                else "8일 이상")
         buckets[key] += 1
     return {"open": len(rows), "overdue": buckets["기한 초과"],
-            "due_soon": buckets["1일 이내"] + buckets["2~3일"],
+            "due_soon": buckets["1일 이내"] + buckets["2~3일"], "due_soon_days": DUE_SOON_DAYS,
             "chart": BarChart("처리 중인 권리 행사 요청(남은 기한별)", list(buckets.items()), unit="건"),
             "next": [{"id": i, "kind": k, "due_at": due} for i, k, due in rows[:5]]}
 

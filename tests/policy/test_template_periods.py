@@ -18,9 +18,6 @@ ALLOWED = {
     # The day of the month the access-log review opens (its schedule entry fires on the 1st),
     # a calendar date rather than a length of time.
     ("admin/reviews/list.html", "1일"),
-    # The dashboard's "due soon" bucket for rights requests, a display window computed in
-    # admin/dashboard_data.py, not a legal period or deadline.
-    ("admin/dashboard.html", "3일"),
 }
 
 
