@@ -13,6 +13,7 @@ from sentem.jobs import enqueue, inprocess, schedule
 from sentem.jobs.inprocess import JobRun
 from sentem.jobs.probe import PREFIX, probe_job
 from tests.conftest import REDIS_URL
+from tests.worker_env import worker_env
 
 
 def _root():
@@ -31,18 +32,6 @@ def test_enqueue_runs_in_process_without_redis(app):
     assert _stamp("inline") == clock.now()
 
 
-def _worker_env(app):
-    env = dict(os.environ)
-    env.update({
-        "SENTEM_INSTANCE_PATH": app.config["SENTEM_INSTANCE_PATH"],
-        "SENTEM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SENTEM_ARCHIVE_DATABASE_URL": app.config["SENTEM_ARCHIVE_DATABASE_URL"],
-        "SENTEM_KEYSTORE_DATABASE_URL": app.config["SENTEM_KEYSTORE_DATABASE_URL"],
-        "SENTEM_REDIS_URL": app.config["SENTEM_REDIS_URL"],
-    })
-    env.pop("SENTEM_MASTER_KEY", None)  # the worker reads the instance's key ring
-    env.pop("SENTEM_ENV", None)
-    return env
 
 
 def test_a_real_job_through_a_real_worker(app):
@@ -64,7 +53,7 @@ def test_a_real_job_through_a_real_worker(app):
     db.session.commit()
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-        cwd=_root(), env=_worker_env(app), capture_output=True, text=True, timeout=120)
+        cwd=_root(), env=worker_env(app), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     rq_job.refresh()
     assert rq_job.get_status() == "finished", result.stderr[-2000:]

@@ -22,6 +22,7 @@ from sentem.jobs import heartbeat, inprocess, leader
 from sentem.jobs.models import JobRun
 from sentem.jobs.probe import PREFIX
 from tests.redis_server import redis_server  # noqa: F401  (fixture)
+from tests.worker_env import worker_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KNOBS = {"SENTEM_SCHEDULER_LEASE_SECONDS": 3, "SENTEM_SCHEDULER_PROBE_SECONDS": 1}
@@ -46,16 +47,7 @@ def until(predicate, what: str, timeout: float = TIMEOUT):
 
 def start_worker(app, tmp_path, name: str) -> subprocess.Popen:
     """``flask worker`` in its own process, as in production, on the test's databases and Redis."""
-    env = dict(os.environ)
-    env.update({
-        "SENTEM_INSTANCE_PATH": app.config["SENTEM_INSTANCE_PATH"],
-        "SENTEM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SENTEM_ARCHIVE_DATABASE_URL": app.config["SENTEM_ARCHIVE_DATABASE_URL"],
-        "SENTEM_KEYSTORE_DATABASE_URL": app.config["SENTEM_KEYSTORE_DATABASE_URL"],
-        "SENTEM_REDIS_URL": app.config["SENTEM_REDIS_URL"],
-    })
-    env.pop("SENTEM_MASTER_KEY", None)  # the worker reads the instance's key ring
-    env.pop("SENTEM_ENV", None)
+    env = worker_env(app)
     db.session.remove()  # hold no read transaction that would block the worker's writes
     with open(tmp_path / f"{name}.log", "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", f"sentem:create_app({KNOBS!r})", "worker"],
