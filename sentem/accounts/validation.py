@@ -13,6 +13,7 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 
 from .. import clock
+from ..security import password_rules
 from ..security import phone as phone_numbers
 
 # Maximum lengths: longer input gets a message, never silent truncation.
@@ -69,19 +70,12 @@ def login_id(value) -> str:
 
 
 def password(value, login: str | None = None) -> str:
-    """At least 8 characters of 2 kinds, or 10 of 1 kind; not the login ID. Not NFKC-folded."""
+    """The password rules of ``security.password_rules`` (length, not the login ID, not a common
+    password). Not NFKC-folded: what was typed is what is hashed."""
     text = "" if value is None else str(value)
-    if not text:
-        raise Invalid("비밀번호를 입력해 주세요.")
-    if len(text) > MAX_LENGTHS["password"]:
-        raise Invalid(Message("비밀번호는 %(n)s자 이하로 입력해 주세요.", n=MAX_LENGTHS["password"]))
-    if _CONTROL.search(text):
-        raise Invalid("비밀번호에 제어 문자는 사용할 수 없습니다.")
-    kinds = sum(bool(re.search(p, text)) for p in (r"[A-Za-z]", r"[0-9]", r"[^A-Za-z0-9]"))
-    if not ((len(text) >= 8 and kinds >= 2) or (len(text) >= 10 and kinds >= 1)):
-        raise Invalid("비밀번호는 영문·숫자·특수문자 중 2종류 이상 8자 이상, 또는 1종류 10자 이상이어야 합니다.")
-    if login and text.casefold() == login.casefold():
-        raise Invalid("비밀번호는 아이디와 같을 수 없습니다.")
+    problem = password_rules.problem(text, login)
+    if problem is not None:
+        raise Invalid(Message(problem.msgid, **problem.params))
     return text
 
 

@@ -102,6 +102,14 @@ def messages(*, channel: str | None = None, to: str | None = None, category: str
     return found
 
 
+def newest_first(*, to: str | None = None) -> list[dict]:
+    """The development outbox for a reader (``flask outbox list``): newest first, optionally
+    only the messages to ``to`` (an address or number, compared case-insensitively)."""
+    wanted = (to or "").strip().casefold()
+    found = [m for m in messages() if not wanted or str(m["to"]).casefold() == wanted]
+    return list(reversed(found))
+
+
 def purge_member(member_id: int) -> int:
     """Delete the development-outbox files addressed to a member, and drop messages to them
     still waiting for the current transaction to commit; returns how many files."""

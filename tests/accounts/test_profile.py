@@ -93,7 +93,7 @@ def test_profile_rules_need_no_password():
     clean, errors = validation.profile_data(form)
     assert errors == {} and "password" not in clean
     assert validation.password_data({"password": "short"}, None)[1] == {
-        "password": "비밀번호는 영문·숫자·특수문자 중 2종류 이상 8자 이상, 또는 1종류 10자 이상이어야 합니다."}
+        "password": "비밀번호는 10자 이상으로 입력해 주세요."}
 
 
 def test_unknown_actor_is_a_programming_error(app):
