@@ -1,4 +1,5 @@
-"""Login history (service-usage record): every login, failed login and logout.
+"""Login history (service-usage record): every login, failed login and logout, and the password
+changes and reset requests and completions.
 
 IP and user agent are sealed under the member's data key. A failed attempt for
 a login ID that matches no member has no member: its IP and user agent are
@@ -15,7 +16,8 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..security.fields import personal
 
-KINDS = ("login", "failure", "locked", "logout")
+# reset_request / reset_done: 비밀번호 찾기 (no token, no typed value); password_change: /me/password.
+KINDS = ("login", "failure", "locked", "logout", "reset_request", "reset_done", "password_change")
 
 
 class LoginEvent(db.Model):

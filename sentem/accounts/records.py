@@ -8,6 +8,7 @@ from .. import clock
 from ..extensions import db
 from ..notify import outbox
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
+from . import reset_tokens
 from .history import LoginEvent
 from .models import Member
 
@@ -46,7 +47,7 @@ DECLARE.record_class(RecordClass(
     collect_archive=lambda member_id: [],
     destroy=lambda member_id: destroy_profile(member_id),
     expire=lambda cutoff, held, batch_size: 0,  # kept until withdrawal; nothing expires while a member stays
-    models=(Member,),
+    models=(Member, reset_tokens.PasswordResetToken),
     order=10,
 ))
 
@@ -71,8 +72,9 @@ def export_profile(member_id: int) -> list[dict]:
 
 
 def destroy_profile(member_id: int) -> int:
-    """Delete the Member row and the member's development-outbox files (no commit)."""
+    """Delete the Member row, their password-reset links and development-outbox files (no commit)."""
     outbox.purge_member(member_id)
+    reset_tokens.destroy_of(member_id)
     return db.session.execute(delete(Member).where(Member.id == member_id)).rowcount
 
 
@@ -82,7 +84,8 @@ DECLARE.item(Item("login_ip", "접속 IP 정보", "IP address", ("security", "st
                    collected_via="automatic", record_class=_LOGINS))
 DECLARE.item(Item("login_user_agent", "접속 브라우저 정보", "Browser (user agent)", ("security", "statistics"),
                    collected_via="automatic", record_class=_LOGINS))
-LOGIN_KINDS_KO = {"login": "로그인", "failure": "로그인 실패", "locked": "잠금 중 로그인 시도", "logout": "로그아웃"}
+LOGIN_KINDS_KO = {"login": "로그인", "failure": "로그인 실패", "locked": "잠금 중 로그인 시도", "logout": "로그아웃",
+                  "reset_request": "비밀번호 찾기 요청", "reset_done": "비밀번호 재설정", "password_change": "비밀번호 변경"}
 LOGIN_RETENTION = Retention(years=5, starts="event")
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..security import passwords
+from ..security import password_rules, passwords
 from .models import RoleChange, Staff
 from .permissions import ROLES
 
@@ -27,12 +27,13 @@ class StaffError(ValueError):
     """A refused staff operation, with a Korean message."""
 
 
-def generate_password(length: int = 20) -> str:
-    """A strong random password: letters, digits and a few symbols."""
+def generate_password(length: int = 20, login_id: str | None = None) -> str:
+    """A strong random password (letters, digits and a few symbols) that meets the password rules."""
     alphabet = string.ascii_letters + string.digits + "-_.!@#"
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(length))
-        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw) \
+                and password_rules.problem(pw, login_id) is None:
             return pw
 
 
@@ -48,15 +49,16 @@ def create_staff(login_id: str, role: str, password: str | None = None, *, name:
     """Create a staff account (committed). Returns (staff, password, totp_secret); the
     password is generated when not given. The grant is recorded as a RoleChange."""
     login_id = (login_id or "").strip()
-    if not login_id or len(login_id) > 64:
-        raise StaffError("로그인 ID를 1~64자로 입력해 주세요.")
+    if not password_rules.staff_login_ok(login_id):
+        raise StaffError(password_rules.STAFF_LOGIN_MESSAGE)
     if role not in ROLES:
         raise StaffError(f"알 수 없는 역할입니다: {role}")
     if find_by_login_id(login_id) is not None:
         raise StaffError("이미 있는 로그인 ID입니다.")
-    password = password or generate_password()
-    if len(password) < 10:
-        raise StaffError("비밀번호는 10자 이상이어야 합니다.")
+    password = password or generate_password(login_id=login_id)
+    problem = password_rules.problem(password, login_id)
+    if problem is not None:
+        raise StaffError(problem.text)
     secret = pyotp.random_base32()
     staff = Staff(role=role, password_hash=passwords.hash_password(password), active=True,
                   failed_attempts=0, created_at=clock.now())
@@ -175,7 +177,7 @@ def reset_credentials(staff: Staff) -> tuple[str, str]:
     Returns (password, totp_secret) to hand over once."""
     if not staff.active:
         raise StaffError("비활성화된 계정입니다.")
-    password = generate_password()
+    password = generate_password(login_id=staff.login_id)
     secret = pyotp.random_base32()
     staff.password_hash = passwords.hash_password(password)
     staff.totp_secret = secret
