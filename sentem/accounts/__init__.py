@@ -11,7 +11,8 @@ bp = Blueprint("accounts", __name__)
 def init_app(app) -> None:
     """Routes, the member loader, the privacy core's members port, registry entries and the
     staff's member screens."""
-    from . import admin, consents, history, loader, privacy_port, records, routes  # noqa: F401  (tables, views)
+    from . import (admin, consents, history, loader, privacy_port, records, routes,  # noqa: F401  (tables, views)
+                   session_views)
 
     consents.DECLARE.apply()
     records.DECLARE.apply()
