@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:16:04.660256
+Create Date: 2026-12-01 11:17:44.331323
 
 """
 from alembic import op
@@ -169,6 +169,20 @@ def upgrade_():
         batch_op.create_index(batch_op.f('ix_login_events_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_events_member_id'), ['member_id'], unique=False)
 
+    op.create_table('login_sessions',
+    sa.Column('id_hash', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('idle_seconds', sa.Integer(), nullable=True),
+    sa.Column('device', sa.String(length=64), nullable=True),
+    sa.PrimaryKeyConstraint('id_hash', name=op.f('pk_login_sessions'))
+    )
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.create_index('ix_login_sessions_owner', ['kind', 'owner_id'], unique=False)
+
     op.create_table('management_plan_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -327,6 +341,8 @@ def upgrade_():
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('totp_enrolled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
+    sa.Column('credential_version', sa.Integer(), nullable=False),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
@@ -861,6 +877,10 @@ def downgrade_():
 
     op.drop_table('members')
     op.drop_table('management_plan_versions')
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_sessions_owner')
+
+    op.drop_table('login_sessions')
     with op.batch_alter_table('login_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_events_member_id'))
         batch_op.drop_index(batch_op.f('ix_login_events_at'))

@@ -12,7 +12,7 @@ def init_app(app) -> None:
     """Routes, the member loader, the privacy core's members port, registry entries and the
     staff's member screens."""
     from . import (admin, consents, history, loader, privacy_port, records, recovery_routes,  # noqa: F401
-                   reset_tokens, routes)  # (tables, views)
+                   reset_tokens, routes, session_views)  # (tables, views)
 
     consents.DECLARE.apply()
     records.DECLARE.apply()

@@ -2,8 +2,8 @@
 
 The current password proves it is the member (wrong guesses count towards the login lock, as
 at the login form); the new one follows the password rules and must differ from the current
-one. The hash is written, the change recorded in the login history, the member's sessions end
-(the route keeps the one that made the change), and a notice without any secret goes to the
+one. The hash is written, the change recorded in the login history, the member's other sessions end
+(``sessions.end_member_sessions``, keeping the one that made the change), and a notice without any secret goes to the
 member's email and mobile once the change commits.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .. import clock
 from ..extensions import db
 from ..notify import outbox
 from ..security import passwords
-from . import history, validation
+from . import history, sessions, validation
 from .models import Member
 from .profile import ProfileError, check_password
 from .services import login_settings
@@ -72,8 +72,9 @@ def change_password(member: Member, current: str, new: str, confirm: str, *, ip:
         raise ProfileError({"new_password": SAME})
     member.password_hash = passwords.hash_password(chosen["password"])
     member.failed_logins = 0
-    db.session.execute(update(Member).where(Member.id == member.id)
-                       .values(session_epoch=Member.session_epoch + 1))
     history.record("password_change", member, ip=ip, user_agent=user_agent)
     notify_changed(member)
     db.session.commit()
+    # Whoever else is signed in (perhaps whoever knew the old password) is out; the session that
+    # made the change stays. Without a request (a script) every session ends.
+    sessions.end_member_sessions(member.id, keep_current=True)

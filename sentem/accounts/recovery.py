@@ -30,6 +30,7 @@ from . import history, reset_tokens, validation
 from .models import Member
 from .password_change import notify_changed
 from .profile import ProfileError
+from .services import logout_everywhere
 
 MAILS_PER_HOUR = 3
 
@@ -129,14 +130,14 @@ def complete_reset(token: str, new_password: str, confirm: str, *, ip: str | Non
     if not reset_tokens.consume(row):
         db.session.rollback()
         raise ResetLinkError(reset_tokens.state(token)[0])
-    # Every session ends (session_epoch), and a lock from failed logins is lifted: the member
-    # proved the mailbox, and guessing is what the lock was against.
+    # A lock from failed logins is lifted: the member proved the mailbox, and guessing is what
+    # the lock was against.
     db.session.execute(update(Member).where(Member.id == member.id).values(
-        password_hash=password_hash, failed_logins=0, locked_until=None,
-        session_epoch=Member.session_epoch + 1))
+        password_hash=password_hash, failed_logins=0, locked_until=None))
     history.record("reset_done", member, ip=ip, user_agent=user_agent)
     notify_changed(member)
     db.session.commit()
+    logout_everywhere(member.id)  # every session, this browser's too (commits)
     return member
 
 

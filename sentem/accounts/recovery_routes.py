@@ -16,7 +16,6 @@ from ..extensions import limiter
 from ..security import blind_index, password_rules
 from . import bp, history, password_change, recovery, reset_tokens
 from .auth import member_required
-from .loader import EPOCH_KEY
 from .profile import ProfileError
 from .recovery_forms import FindIdForm, PasswordChangeForm, ResetForm, ResetRequestForm
 from .routes import _rate_key
@@ -74,7 +73,6 @@ def change_password():
             except ProfileError as exc:
                 form.place_errors(exc.errors)
             else:
-                session[EPOCH_KEY] = member.session_epoch  # this session stays; every other one ends
                 flash(_("비밀번호가 변경되었습니다. 다른 기기에서는 다시 로그인해야 합니다."), "success")
                 return redirect(url_for("myinfo.index"))
     return render_template("accounts/password_change.html", form=form), status

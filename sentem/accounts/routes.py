@@ -14,7 +14,7 @@ from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
 from ..i18n import current_lang
 from ..safe_next import safe_next
-from . import bp, history, services, verification
+from . import bp, history, services, sessions, verification
 from .auth import member_required
 from .forms import LoginForm, signup_form
 from .loader import EPOCH_KEY
@@ -43,6 +43,7 @@ def _start_session(member) -> None:
     session.clear()
     login_user(member)
     session[EPOCH_KEY] = member.session_epoch
+    sessions.start(member.id)
 
 
 def consent_blocks() -> list[dict]:
@@ -130,6 +131,7 @@ def logout():
     if current_user.is_authenticated:
         services.record_logout(current_user._get_current_object(), ip=history.client_ip(),
                                user_agent=history.client_user_agent())
+    sessions.end_current()
     logout_user()
     session.clear()
     flash(_("로그아웃되었습니다."), "success")

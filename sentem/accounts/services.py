@@ -18,7 +18,7 @@ from ..extensions import db
 from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
 from ..security import aead, datakeys, passwords
-from . import history, validation
+from . import history, sessions, validation
 from .auth import member_required  # noqa: F401  (the one login gate, for the other features)
 from .models import Member
 from .profile import (PROFILE_FIELDS, ProfileError, check_password, check_profile,  # noqa: F401
@@ -175,6 +175,7 @@ def logout_everywhere(member_id: int) -> None:
     db.session.execute(update(Member).where(Member.id == member_id)
                        .values(session_epoch=Member.session_epoch + 1))
     db.session.commit()
+    sessions.end_member_sessions(member_id)
 
 
 def _dummy_verify(password: str) -> None:

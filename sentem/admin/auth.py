@@ -18,6 +18,7 @@ from ..privacy import access_log
 from ..safe_next import safe_next
 from ..staff import bp, guard
 from ..staff import services as staff_services
+from ..staff import sessions as staff_sessions
 from ..staff.models import Staff
 from .forms import LoginForm, ReauthForm, TotpForm
 
@@ -31,9 +32,17 @@ def _clear_staff_session() -> None:
 
 
 def _pending_staff() -> Staff | None:
+    """The staff member whose password step this session passed, while it is still valid
+    (5 minutes, same credential version: a reset in between ends it)."""
     staff_id = session.get(guard.SESSION_PENDING)
     staff = db.session.get(Staff, staff_id) if staff_id else None
-    return staff if staff is not None and staff.active else None
+    if staff is None or not staff.active:
+        return None
+    if not staff_services.pending_valid(staff, session.get(guard.SESSION_PENDING_AT),
+                                        session.get(guard.SESSION_PENDING_VERSION)):
+        _clear_staff_session()
+        return None
+    return staff
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +67,8 @@ def login():
             db.session.commit()
             _clear_staff_session()
             session[guard.SESSION_PENDING] = staff.id
-            session["staff_pending_at"] = clock.now().isoformat()
+            session[guard.SESSION_PENDING_AT] = clock.now().isoformat()
+            session[guard.SESSION_PENDING_VERSION] = staff.credential_version or 0
             nxt = safe_next(request.args.get("next"), "")
             target = "admin.login_enrol" if staff.totp_enrolled_at is None else "admin.login_totp"
             return redirect(url_for(target, next=nxt or None))
@@ -68,6 +78,8 @@ def login():
 def _second_factor(template: str, extra: dict):
     staff = _pending_staff()
     if staff is None:
+        if request.method == "POST":
+            flash("로그인 단계가 만료되었습니다. 처음부터 다시 로그인해 주세요.", "error")
         return redirect(url_for("admin.login"))
     form = TotpForm()
     if form.validate_on_submit():
@@ -75,7 +87,7 @@ def _second_factor(template: str, extra: dict):
             _clear_staff_session()
             flash(LOCKED, "error")
             return redirect(url_for("admin.login"))
-        if not staff_services.check_totp(staff, form.code.data):
+        if not staff_services.consume_totp(staff, form.code.data):
             access_log.record("login_failed", staff_id=staff.id, detail="인증 코드 불일치")
             if staff_services.note_failure(staff):
                 _clear_staff_session()
@@ -85,6 +97,7 @@ def _second_factor(template: str, extra: dict):
         else:
             staff_services.note_success(staff)
             _clear_staff_session()
+            session[staff_sessions.SESSION_TOKEN] = staff_sessions.issue(staff.id)
             session[guard.SESSION_STAFF] = staff.id
             session[guard.SESSION_SEEN] = clock.now().isoformat()
             guard.mark_reauth()
@@ -124,6 +137,7 @@ def logout():
     staff = guard.current_staff()
     access_log.record("logout", staff_id=staff.id)
     db.session.commit()
+    staff_sessions.end_current()
     _clear_staff_session()
     flash("로그아웃했습니다.", "success")
     return redirect(url_for("admin.login"))
