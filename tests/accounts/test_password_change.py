@@ -72,5 +72,7 @@ def test_english_page(client):
     m = verified_member()
     login(client, m)
     client.set_cookie("lang", "en")
-    res = change(client, new="1111111111")
-    assert "too common" in res.get_data(as_text=True) or "흔하거나" in res.get_data(as_text=True)
+    res = change(client, current="wrong-password", new="1111111111")
+    page = res.get_data(as_text=True)
+    assert "This password is too common or easy to guess." in page
+    assert "Your current password is not correct." in page and "Change password" in page

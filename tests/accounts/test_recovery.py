@@ -173,3 +173,12 @@ def test_find_id_rate_limited_per_address(client):
 def test_login_page_links_to_both(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/account/find-id"' in page and 'href="/account/reset-password"' in page
+
+
+def test_pages_in_english(client):
+    client.set_cookie("lang", "en")
+    assert "Forgot password" in client.get("/login").get_data(as_text=True)
+    res = client.get("/account/reset-password/" + "x" * 43)
+    assert "This link is not valid." in res.get_data(as_text=True)
+    res = client.post("/account/find-id", data={"email": "someone@example.com"})
+    assert "If an account uses that email address" in res.get_data(as_text=True)
