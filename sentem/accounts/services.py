@@ -22,7 +22,7 @@ from . import history, sessions, validation
 from .auth import member_required  # noqa: F401  (the one login gate, for the other features)
 from .models import Member
 from .profile import (PROFILE_FIELDS, ProfileError, check_password, check_profile,  # noqa: F401
-                      current_values, taken, update_profile)
+                      current_values, login_settings, password_matches, taken, update_profile)
 
 IN_USE = {"login_id": "이미 사용 중인 아이디입니다.", "email": "이미 사용 중인 이메일입니다."}
 
@@ -103,12 +103,6 @@ def register(data: dict, consents: dict[str, bool], *, ip: str | None = None, us
     return member
 
 
-def login_settings() -> tuple[int, int]:
-    """(consecutive failures allowed, lock minutes)."""
-    cfg = current_app.config
-    return int(cfg.get("SENTEM_LOGIN_MAX_FAILURES", 5)), int(cfg.get("SENTEM_LOGIN_LOCK_MINUTES", 10))
-
-
 def authenticate(login_id: str, password: str, *, ip: str | None = None,
                  user_agent: str | None = None) -> AuthResult:
     """Check a login attempt, record it in the login history, and commit.
@@ -132,7 +126,7 @@ def authenticate(login_id: str, password: str, *, ip: str | None = None,
         history.record("locked", member, ip=ip, user_agent=user_agent)
         db.session.commit()
         return AuthResult("locked", member, member.locked_until)
-    if not check_password(member, password):
+    if not password_matches(member, password):
         # Atomic increment: parallel failures are all counted.
         db.session.execute(update(Member).where(Member.id == member.id)
                            .values(failed_logins=Member.failed_logins + 1))

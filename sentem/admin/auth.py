@@ -151,6 +151,11 @@ def reauth():
     form = ReauthForm()
     nxt = safe_next(request.args.get("next"), url_for("admin.index"))
     if form.validate_on_submit():
+        if staff_services.is_locked(staff):  # locked meanwhile (another sign-in attempt): no guessing here
+            staff_sessions.end_current()
+            _clear_staff_session()
+            flash(LOCKED, "error")
+            return redirect(url_for("admin.login"))
         if staff_services.check_password(staff, form.password.data) and \
                 staff_services.check_totp(staff, form.code.data):
             staff_services.note_success(staff)
@@ -160,6 +165,7 @@ def reauth():
             return redirect(nxt)
         access_log.record("reauth_failed", staff_id=staff.id)
         if staff_services.note_failure(staff):
+            staff_sessions.end_staff_sessions(staff.id)
             _clear_staff_session()
             flash(LOCKED, "error")
             return redirect(url_for("admin.login"))
