@@ -116,3 +116,19 @@ def test_one_totp_code_completes_one_sign_in(app):
     _at_next_step()
     resp = second.post(step, data={"code": totp_now(staff_tuple[2])})
     assert resp.status_code == 302 and "/admin/login" not in resp.headers["Location"]
+
+
+def test_staff_reauth_failures_lock_the_account_and_end_its_sessions(app):
+    staff_tuple = make_staff("privacy_officer")
+    here, there = app.test_client(), app.test_client()
+    _at_next_step()
+    staff_login(here, staff_tuple)
+    _at_next_step()
+    staff_login(there, staff_tuple)
+    for _ in range(4):
+        resp = here.post("/admin/reauth", data={"password": "wrong-guess", "code": "000000"})
+        assert resp.status_code == 200
+    resp = here.post("/admin/reauth", data={"password": "wrong-guess", "code": "000000"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/admin/login")
+    assert not _signed_in(here) and not _signed_in(there)
+    assert staff_services.is_locked(staff_services.find_by_login_id(staff_tuple[0].login_id))
