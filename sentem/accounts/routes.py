@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -14,6 +14,7 @@ from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
 from ..i18n import current_lang
 from ..safe_next import safe_next
+from ..security import throttle
 from . import bp, history, services, sessions, verification
 from .auth import member_required
 from .forms import LoginForm, signup_form
@@ -28,10 +29,6 @@ def _rate_limit_namespace(state):
 
 def _rate_key() -> str:
     return current_app.extensions.get("sentem_rl_ns", "") + (get_remote_address() or "")
-
-
-def _login_limit() -> str:
-    return current_app.config.get("SENTEM_LOGIN_RATE_LIMIT", "30/minute")
 
 
 def _signup_limit() -> str:
@@ -102,8 +99,10 @@ def verify_email(token):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_rate_key)
 def login():
+    # Counted before anything else, so a flood never reaches the password hash (shared store).
+    if request.method == "POST" and not throttle.login_ip_allowed("member"):
+        abort(429)
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), default="")
