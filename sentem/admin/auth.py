@@ -50,7 +50,7 @@ def _pending_staff() -> Staff | None:
 def login():
     """First factor: login ID and password."""
     # Counted before anything else, so a flood never reaches the password hash (shared store).
-    if request.method == "POST" and not throttle.login_ip_allowed("staff"):
+    if request.method == "POST" and not throttle.ip_allowed("staff-login"):
         abort(429)
     form = LoginForm()
     if form.validate_on_submit():

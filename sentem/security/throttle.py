@@ -57,14 +57,15 @@ def _redis() -> Redis | None:
     return ext["sentem_throttle_redis"]
 
 
-def login_ip_allowed(scope: str) -> bool:
-    """Count this request's login attempt against its client address (``SENTEM_LOGIN_RATE_LIMIT``,
-    "30/minute" by default; off with ``RATELIMIT_ENABLED = False``). Whether it may go on."""
+def ip_allowed(name: str, setting: str = "SENTEM_LOGIN_RATE_LIMIT") -> bool:
+    """Count this request against its client address under ``name``, at the rate the config
+    ``setting`` names ("30/minute" by default; off with ``RATELIMIT_ENABLED = False``).
+    Whether it may go on."""
     cfg = current_app.config
     if not cfg.get("RATELIMIT_ENABLED", True):
         return True
-    rule = parse(cfg.get("SENTEM_LOGIN_RATE_LIMIT", "30/minute"))
-    return hit(f"{scope}-login-ip", request.remote_addr or "", limit=rule.amount,
+    rule = parse(cfg.get(setting) or "30/minute")
+    return hit(f"{name}-ip", request.remote_addr or "", limit=rule.amount,
                window=_dt.timedelta(seconds=rule.get_expiry()))
 
 
