@@ -6,7 +6,7 @@ Two kinds of record, both keyed by a keyed hash (HMAC with the secret key) of wh
 count — an IP address or a typed login ID is never stored:
 
 * ``hit``: attempts in a fixed window of the Sentem clock (per-IP limits);
-* ``note_failure`` / ``locked_until`` / ``clear``: consecutive failures and a lock
+* ``note_failure`` / ``locked_until``: consecutive failures and a lock
   (per-account limits for login IDs that match no account, so that "locked" reads the
   same whether the ID exists or not).
 """
@@ -19,6 +19,7 @@ import hmac
 from flask import current_app, request
 from limits import parse
 from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -76,13 +77,16 @@ def hit(name: str, subject: str, *, limit: int, window: _dt.timedelta) -> bool:
     now = clock.now()
     index = int(now.timestamp()) // seconds
     key = _key(name, subject, str(index))
-    conn = _redis()
+    conn, count = _redis(), None
     if conn is not None:
-        pipe = conn.pipeline()
-        pipe.incr(_PREFIX + key)
-        pipe.expire(_PREFIX + key, seconds * 2 + 60)
-        count = pipe.execute()[0]
-    else:
+        try:
+            pipe = conn.pipeline()
+            pipe.incr(_PREFIX + key)
+            pipe.expire(_PREFIX + key, seconds * 2 + 60)
+            count = pipe.execute()[0]
+        except RedisError as exc:
+            _redis_away(exc)
+    if count is None:
         count = _db_add(key, 1, expires_at=_dt.datetime.fromtimestamp((index + 1) * seconds, clock.UTC) + window)
     return count <= limit
 
@@ -90,11 +94,14 @@ def hit(name: str, subject: str, *, limit: int, window: _dt.timedelta) -> bool:
 def locked_until(name: str, subject: str) -> _dt.datetime | None:
     """When the lock on ``subject`` ends, or None when it is not locked."""
     key = _key(name, "lock", subject)
-    conn = _redis()
+    conn, until = _redis(), None
     if conn is not None:
-        raw = conn.get(_PREFIX + key + ":until")
-        until = _dt.datetime.fromisoformat(raw.decode()) if raw else None
-    else:
+        try:
+            raw = conn.get(_PREFIX + key + ":until")
+            until = _dt.datetime.fromisoformat(raw.decode()) if raw else None
+        except RedisError as exc:
+            conn = _redis_away(exc)
+    if conn is None:
         until = db.session.execute(select(ThrottleCounter.locked_until).where(ThrottleCounter.key == key)
                                    .execution_options(populate_existing=True)).scalar_one_or_none()
         until = clock.as_utc(until)
@@ -106,38 +113,39 @@ def note_failure(name: str, subject: str, *, max_failures: int, lock_for: _dt.ti
     Returns the end of the lock this failure set, else None."""
     key = _key(name, "lock", subject)
     now = clock.now()
-    conn = _redis()
+    conn, count = _redis(), None
     if conn is not None:
-        pipe = conn.pipeline()
-        pipe.incr(_PREFIX + key)
-        pipe.expire(_PREFIX + key, int(FAILURES_KEPT.total_seconds()))
-        count = pipe.execute()[0]
-    else:
+        try:
+            pipe = conn.pipeline()
+            pipe.incr(_PREFIX + key)
+            pipe.expire(_PREFIX + key, int(FAILURES_KEPT.total_seconds()))
+            count = pipe.execute()[0]
+        except RedisError as exc:
+            conn = _redis_away(exc)
+    if count is None:
         count = _db_add(key, 1, expires_at=now + FAILURES_KEPT)
     if count < max_failures:
         return None
     until = now + lock_for
     if conn is not None:
-        pipe = conn.pipeline()
-        pipe.set(_PREFIX + key + ":until", until.isoformat(), ex=int(lock_for.total_seconds()) + 60)
-        pipe.delete(_PREFIX + key)
-        pipe.execute()
-    else:
-        db.session.execute(update(ThrottleCounter).where(ThrottleCounter.key == key)
-                           .values(count=0, locked_until=until, expires_at=max(until, now + FAILURES_KEPT)))
-        db.session.commit()
+        try:
+            pipe = conn.pipeline()
+            pipe.set(_PREFIX + key + ":until", until.isoformat(), ex=int(lock_for.total_seconds()) + 60)
+            pipe.delete(_PREFIX + key)
+            pipe.execute()
+            return until
+        except RedisError as exc:
+            _redis_away(exc)
+    db.session.execute(update(ThrottleCounter).where(ThrottleCounter.key == key)
+                       .values(count=0, locked_until=until, expires_at=max(until, now + FAILURES_KEPT)))
+    db.session.commit()
     return until
 
 
-def clear(name: str, subject: str) -> None:
-    """Forget the consecutive failures of ``subject`` (a successful login)."""
-    key = _key(name, "lock", subject)
-    conn = _redis()
-    if conn is not None:
-        conn.delete(_PREFIX + key)
-    else:
-        db.session.execute(update(ThrottleCounter).where(ThrottleCounter.key == key).values(count=0))
-        db.session.commit()
+def _redis_away(exc: Exception) -> None:
+    """Redis is unreachable: count in the database meanwhile (limits hold; /healthz says Redis is down)."""
+    current_app.logger.warning("login limits: Redis unreachable (%s); counting in the database", exc)
+    return None
 
 
 def _db_add(key: str, n: int, *, expires_at: _dt.datetime) -> int:
