@@ -156,3 +156,11 @@ def test_redis_away_signs_out_for_a_while_and_never_answers_500(app, client):
     resp = client.post("/login", data={"login_id": m.login_id, "password": PASSWORD})
     assert resp.status_code == 503  # no half-done login; login limits still counted (database)
     assert client.post("/logout").status_code == 302
+
+
+def test_sessions_page_in_english(client):
+    m = register_member()
+    _login(client, m)
+    client.set_cookie("lang", "en")
+    page = client.get("/me/sessions").get_data(as_text=True)
+    assert "Signed-in devices" in page and "Log out all other devices" in page and "this device" in page
