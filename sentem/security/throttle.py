@@ -87,6 +87,11 @@ def hit(name: str, subject: str, *, limit: int, window: _dt.timedelta) -> bool:
         except RedisError as exc:
             _redis_away(exc)
     if count is None:
+        # Over the limit already: refused on a read alone, so a flood costs no writes (fsyncs).
+        seen = db.session.execute(select(ThrottleCounter.count).where(ThrottleCounter.key == key)).scalar()
+        if seen is not None and seen >= limit:
+            db.session.rollback()
+            return False
         count = _db_add(key, 1, expires_at=_dt.datetime.fromtimestamp((index + 1) * seconds, clock.UTC) + window)
     return count <= limit
 
@@ -159,10 +164,10 @@ def _db_add(key: str, n: int, *, expires_at: _dt.datetime) -> int:
                     db.session.execute(table.insert().values(key=key, count=n, expires_at=expires_at))
             except IntegrityError:  # another process created it first: add to theirs
                 continue
+            # A new counter tidies a few dead ones away (no job needed for a table this small).
+            dead = select(table.c.key).where(table.c.expires_at < clock.now()).limit(20).scalar_subquery()
+            db.session.execute(delete(table).where(table.c.key.in_(dead)))
         count = db.session.execute(select(table.c.count).where(table.c.key == key)).scalar_one()
-        # Tidy a few dead counters on the way (no job needed for a table this small).
-        dead = select(table.c.key).where(table.c.expires_at < clock.now()).limit(20).scalar_subquery()
-        db.session.execute(delete(table).where(table.c.key.in_(dead)))
         db.session.commit()
         return count
     raise RuntimeError("throttle counter kept changing under us")
