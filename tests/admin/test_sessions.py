@@ -7,7 +7,7 @@ import pyotp
 from sentem import clock
 from sentem.staff import services as staff_services
 from sentem.staff import sessions as staff_sessions
-from tests.races import LiveClient
+from tests.races import LiveClient, errors, race
 
 from .builders import make_staff, staff_login, totp_now
 
@@ -132,3 +132,21 @@ def test_staff_reauth_failures_lock_the_account_and_end_its_sessions(app):
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/admin/login")
     assert not _signed_in(here) and not _signed_in(there)
     assert staff_services.is_locked(staff_services.find_by_login_id(staff_tuple[0].login_id))
+
+
+def test_one_code_submitted_from_several_half_done_sign_ins_at_once_completes_one(app, live_server):
+    staff, password, secret = make_staff("order_staff")
+    browsers = []
+    for _ in range(4):  # four password steps done; each now holds the same TOTP code
+        b = LiveClient(live_server)
+        token = b.csrf("/admin/login")
+        step = b.post("/admin/login", {"login_id": staff.login_id, "password": password, "csrf_token": token})
+        assert step.status == 302
+        browsers.append((b, step.location, token))
+    code = totp_now(secret)
+    replies = race(app, [lambda b=b, loc=loc, tok=tok: b.request("POST", loc, {"code": code, "csrf_token": tok})
+                         for b, loc, tok in browsers])
+    assert not errors(replies)
+    signed_in = [r for r in replies if r.status == 302 and "/admin/login" not in r.location]
+    assert len(signed_in) == 1, [(r.status, r.location) for r in replies]
+    assert all(r.status == 200 for r in replies if r not in signed_in)
