@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:02:15.057207
+Create Date: 2026-12-01 12:03:16.384225
 
 """
 from alembic import op
@@ -418,6 +418,16 @@ def upgrade_():
     sa.UniqueConstraint('attempt_key', name=op.f('uq_test_gateway_charges_attempt_key')),
     sa.UniqueConstraint('ref', name=op.f('uq_test_gateway_charges_ref'))
     )
+    op.create_table('throttle_counters',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_throttle_counters'))
+    )
+    with op.batch_alter_table('throttle_counters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_throttle_counters_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('campaign_sends',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -840,6 +850,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_campaign_sends_campaign_id'))
 
     op.drop_table('campaign_sends')
+    with op.batch_alter_table('throttle_counters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_throttle_counters_expires_at'))
+
+    op.drop_table('throttle_counters')
     op.drop_table('test_gateway_charges')
     op.drop_table('staff_monthly_reviews')
     op.drop_table('staff_access_log_head')

@@ -8,10 +8,6 @@ member's email and mobile once the change commits.
 """
 from __future__ import annotations
 
-import datetime as _dt
-
-from sqlalchemy import update
-
 from .. import clock
 from ..extensions import db
 from ..notify import outbox
@@ -19,7 +15,6 @@ from ..security import passwords
 from . import history, sessions, validation
 from .models import Member
 from .profile import ProfileError, check_password
-from .services import login_settings
 
 WRONG = "현재 비밀번호가 올바르지 않습니다."
 LOCKED = "비밀번호를 여러 번 잘못 입력하여 잠시 변경할 수 없습니다. %(t)s 이후 다시 시도해 주세요."
@@ -40,18 +35,6 @@ def notify_changed(member: Member) -> None:
         member_id=member_id), member_id=member_id)
 
 
-def _count_failure(member: Member, *, ip, user_agent) -> None:
-    max_failures, lock_minutes = login_settings()
-    db.session.execute(update(Member).where(Member.id == member.id)
-                       .values(failed_logins=Member.failed_logins + 1))
-    db.session.refresh(member, ["failed_logins"])
-    history.record("failure", member, ip=ip, user_agent=user_agent)
-    if member.failed_logins >= max_failures:
-        member.locked_until = clock.now() + _dt.timedelta(minutes=lock_minutes)
-        member.failed_logins = 0
-    db.session.commit()
-
-
 def change_password(member: Member, current: str, new: str, confirm: str, *, ip: str | None = None,
                     user_agent: str | None = None) -> None:
     """Change the member's password; commits. Raises ProfileError with messages for
@@ -63,8 +46,7 @@ def change_password(member: Member, current: str, new: str, confirm: str, *, ip:
     errors = {"new_" + k: v for k, v in problems.items()}
     if not current:
         errors["current_password"] = "현재 비밀번호를 입력해 주세요."
-    elif not check_password(member, current):
-        _count_failure(member, ip=ip, user_agent=user_agent)
+    elif not check_password(member, current):  # counted towards the login lock (profile.check_password)
         raise ProfileError({"current_password": WRONG, **errors})
     if errors:
         raise ProfileError(errors)

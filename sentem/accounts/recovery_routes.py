@@ -1,24 +1,26 @@
 """Password change (/me/password), 비밀번호 찾기 (/account/reset-password…) and 아이디 찾기
 (/account/find-id). Thin: parse, call ``password_change`` or ``recovery``, render.
 
-Rate limits (shared through Redis when configured): every POST here per client IP
-(``SENTEM_RECOVERY_RATE_LIMIT``), and 비밀번호 찾기 / 아이디 찾기 also per login ID or address
-typed (``SENTEM_RECOVERY_ACCOUNT_RATE_LIMIT``) — counted whether or not it exists, so a
-refusal tells nothing either.
+Rate limits (``security.throttle``: shared by every process, in Redis when configured, else
+the main database): every POST here per client IP (``SENTEM_RECOVERY_RATE_LIMIT``), and
+비밀번호 찾기 / 아이디 찾기 also per login ID or address typed
+(``SENTEM_RECOVERY_ACCOUNT_RATE_LIMIT``) — counted whether or not it exists, so a refusal
+tells nothing either. Counted before any work is done.
 """
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+import datetime as _dt
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from limits import parse
 
-from ..extensions import limiter
-from ..security import blind_index, password_rules
+from ..security import blind_index, password_rules, throttle
 from . import bp, history, password_change, recovery, reset_tokens
 from .auth import member_required
 from .profile import ProfileError
 from .recovery_forms import FindIdForm, PasswordChangeForm, ResetForm, ResetRequestForm
-from .routes import _rate_key
 
 
 @bp.app_context_processor
@@ -28,20 +30,29 @@ def _password_facts():
             "reset_link_minutes": int(reset_tokens.VALID_FOR.total_seconds() // 60)}
 
 
-def _ip_limit() -> str:
-    return current_app.config.get("SENTEM_RECOVERY_RATE_LIMIT", "20/hour")
+IP_LIMIT = ("SENTEM_RECOVERY_RATE_LIMIT", "20/hour")
+ACCOUNT_LIMIT = ("SENTEM_RECOVERY_ACCOUNT_RATE_LIMIT", "5/hour")
 
 
-def _account_limit() -> str:
-    return current_app.config.get("SENTEM_RECOVERY_ACCOUNT_RATE_LIMIT", "5/hour")
+def _allowed(name: str, subject: str, limit: tuple[str, str]) -> bool:
+    cfg = current_app.config
+    if not cfg.get("RATELIMIT_ENABLED", True):
+        return True
+    setting, default = limit
+    rule = parse(cfg.get(setting) or default)
+    return throttle.hit(name, subject, limit=rule.amount, window=_dt.timedelta(seconds=rule.get_expiry()))
 
 
-def _typed_key(field: str, item: str):
-    def key() -> str:
-        # A keyed hash of what was typed: the limiter's storage never holds the value itself.
-        value = request.form.get(field, "")[:300]
-        return f"{_rate_key()}:{request.endpoint}:{blind_index.compute(item, value)}"
-    return key
+def _limit_post(name: str, typed_field: str | None = None) -> None:
+    """429 when this client IP, or the login ID / address typed in ``typed_field``, asked too often."""
+    if request.method != "POST":
+        return
+    if not _allowed(f"{name}-ip", request.remote_addr or "", IP_LIMIT):
+        abort(429)
+    if typed_field is not None:
+        typed = blind_index.normalise(request.form.get(typed_field, "")[:300])
+        if not _allowed(f"{name}-account", typed, ACCOUNT_LIMIT):
+            abort(429)
 
 
 def _placed(form, errors: dict) -> bool:
@@ -58,8 +69,8 @@ def _no_referrer(response):
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @member_required
-@limiter.limit(_ip_limit, methods=["POST"], key_func=_rate_key)
 def change_password():
+    _limit_post("password-change")
     form = PasswordChangeForm()
     status = 200
     if request.method == "POST":
@@ -79,9 +90,8 @@ def change_password():
 
 
 @bp.route("/account/reset-password", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"], key_func=_rate_key)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_typed_key("login_id", "login_id"))
 def reset_password():
+    _limit_post("reset-request", "login_id")
     form = ResetRequestForm()
     if request.method == "POST" and form.validate_on_submit() and not _placed(
             form, recovery.input_errors(login_id=form.login_id.data, email=form.email.data)):
@@ -92,8 +102,8 @@ def reset_password():
 
 
 @bp.route("/account/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"], key_func=_rate_key)
 def reset_password_form(token):
+    _limit_post("reset-complete")
     state = recovery.link_state(token)
     if state != "valid":
         return _no_referrer(current_app.make_response(
@@ -119,9 +129,8 @@ def reset_password_form(token):
 
 
 @bp.route("/account/find-id", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"], key_func=_rate_key)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_typed_key("email", "email"))
 def find_id():
+    _limit_post("find-id", "email")
     form = FindIdForm()
     if request.method == "POST" and form.validate_on_submit() and not _placed(
             form, recovery.input_errors(email=form.email.data)):

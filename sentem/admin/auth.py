@@ -10,12 +10,13 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
 from ..safe_next import safe_next
+from ..security import throttle
 from ..staff import bp, guard
 from ..staff import services as staff_services
 from ..staff import sessions as staff_sessions
@@ -48,14 +49,21 @@ def _pending_staff() -> Staff | None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """First factor: login ID and password."""
+    # Counted before anything else, so a flood never reaches the password hash (shared store).
+    if request.method == "POST" and not throttle.ip_allowed("staff-login"):
+        abort(429)
     form = LoginForm()
     if form.validate_on_submit():
         staff = staff_services.find_by_login_id(form.login_id.data)
         if staff is None or not staff.active:
+            # An unknown or inactive ID locks like an account does: "locked" tells nothing.
+            if staff_services.unknown_id_locked(form.login_id.data):
+                flash(LOCKED, "error")
+                return render_template("admin/login.html", form=form)
             staff_services.burn_password_check(form.password.data)
             access_log.record("login_failed", staff_id=staff.id if staff else None, detail="없는 ID 또는 비활성 계정")
             db.session.commit()
-            flash(GENERIC, "error")
+            flash(LOCKED if staff_services.note_unknown_failure(form.login_id.data) else GENERIC, "error")
         elif staff_services.is_locked(staff):
             flash(LOCKED, "error")
         elif not staff_services.check_password(staff, form.password.data):
@@ -151,6 +159,11 @@ def reauth():
     form = ReauthForm()
     nxt = safe_next(request.args.get("next"), url_for("admin.index"))
     if form.validate_on_submit():
+        if staff_services.is_locked(staff):  # locked meanwhile (another sign-in attempt): no guessing here
+            staff_sessions.end_current()
+            _clear_staff_session()
+            flash(LOCKED, "error")
+            return redirect(url_for("admin.login"))
         if staff_services.check_password(staff, form.password.data) and \
                 staff_services.check_totp(staff, form.code.data):
             staff_services.note_success(staff)
@@ -160,6 +173,7 @@ def reauth():
             return redirect(nxt)
         access_log.record("reauth_failed", staff_id=staff.id)
         if staff_services.note_failure(staff):
+            staff_sessions.end_staff_sessions(staff.id)
             _clear_staff_session()
             flash(LOCKED, "error")
             return redirect(url_for("admin.login"))

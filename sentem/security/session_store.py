@@ -10,6 +10,7 @@ Nothing personal but a coarse device family ("Chrome · Windows", registry item
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from redis import Redis
+from redis.exceptions import RedisError
+from werkzeug.exceptions import ServiceUnavailable
 from sqlalchemy import delete, select, update
 
 from .. import clock
@@ -65,6 +68,20 @@ class Session:
         return self.idle_seconds is None or now - self.last_seen_at <= _dt.timedelta(seconds=self.idle_seconds)
 
 
+def _unavailable_without_redis(fn):
+    """Redis unreachable: the shop's 503 page (no half-done login), not a 500."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except RedisError as exc:
+            current_app.logger.warning("sessions: Redis unreachable (%s)", exc)
+            raise ServiceUnavailable() from exc
+
+    return wrapped
+
+
 def hash_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -74,6 +91,7 @@ def backend() -> str:
     return "redis" if current_app.config.get("SENTEM_REDIS_URL") else "database"
 
 
+@_unavailable_without_redis
 def new(kind: str, owner_id: int, *, device: str, absolute: _dt.timedelta,
         idle: _dt.timedelta | None = None) -> str:
     """Start a session; returns the random id for the cookie (only its hash is stored). Committed."""
@@ -96,7 +114,14 @@ def get(kind: str, token: str | None) -> Session | None:
     """The live session of this cookie id (its "last used" refreshed), or None; a dead one is removed."""
     if not token or not isinstance(token, str):
         return None
-    h = hash_of(token)
+    try:
+        return _get(kind, hash_of(token))
+    except RedisError as exc:  # unreadable for now, not ended: signed out until Redis is back
+        current_app.logger.warning("sessions: Redis unreachable (%s)", exc)
+        return None
+
+
+def _get(kind: str, h: str) -> Session | None:
     s = _load(h)
     if s is None or s.kind != kind:
         return None
@@ -118,13 +143,18 @@ def end(token: str | None) -> bool:
     """End the session of this cookie id (logout). Whether there was one."""
     if not token or not isinstance(token, str):
         return False
-    s = _load(hash_of(token))
-    if s is None:
+    try:
+        s = _load(hash_of(token))
+        if s is None:
+            return False
+        _drop(s)
+    except RedisError as exc:  # the browser forgets the cookie anyway; the session ends by its TTL
+        current_app.logger.warning("sessions: Redis unreachable at logout (%s)", exc)
         return False
-    _drop(s)
     return True
 
 
+@_unavailable_without_redis
 def active(kind: str, owner_id: int) -> list[Session]:
     """The owner's live sessions, most recently used first (dead ones removed on the way)."""
     now, out = clock.now(), []
@@ -136,6 +166,7 @@ def active(kind: str, owner_id: int) -> list[Session]:
     return sorted(out, key=lambda s: s.last_seen_at, reverse=True)
 
 
+@_unavailable_without_redis
 def end_all(kind: str, owner_id: int, *, keep: str | None = None) -> int:
     """End every session of the owner except the one whose hash is ``keep``. Returns how many."""
     n = 0
@@ -146,6 +177,7 @@ def end_all(kind: str, owner_id: int, *, keep: str | None = None) -> int:
     return n
 
 
+@_unavailable_without_redis
 def end_one(kind: str, owner_id: int, id_hash: str) -> bool:
     """End one of the owner's sessions, named by its hash (the sessions list)."""
     s = _load(id_hash)
@@ -155,6 +187,7 @@ def end_one(kind: str, owner_id: int, id_hash: str) -> bool:
     return True
 
 
+@_unavailable_without_redis
 def destroy(kind: str, owner_id: int) -> int:
     """Delete every session of the owner for the retention engine: the database rows are
     deleted in the caller's transaction (not committed); Redis keys go at once."""

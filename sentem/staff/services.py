@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 
 from .. import clock
 from ..extensions import db
-from ..security import password_rules, passwords
+from ..security import password_rules, passwords, throttle
 from .models import RoleChange, Staff
 from .sessions import end_staff_sessions
 from .permissions import ROLES
@@ -106,6 +106,20 @@ def burn_password_check(password: str) -> None:
     if _dummy_hash is None:
         _dummy_hash = passwords.hash_password(secrets.token_urlsafe(16))
     passwords.verify(_dummy_hash, password or "")
+
+
+_UNKNOWN = "staff-unknown-id"
+
+
+def unknown_id_locked(login_id: str) -> bool:
+    """Whether a login ID that names no active account is "locked" (as an account would be)."""
+    return throttle.locked_until(_UNKNOWN, (login_id or "").strip().lower()) is not None
+
+
+def note_unknown_failure(login_id: str) -> bool:
+    """Count a failure for an unknown ID like ``note_failure`` does for an account; whether now locked."""
+    return throttle.note_failure(_UNKNOWN, (login_id or "").strip().lower(), max_failures=MAX_FAILURES,
+                                 lock_for=LOCK_FOR) is not None
 
 
 def check_password(staff: Staff, password: str) -> bool:

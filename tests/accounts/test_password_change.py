@@ -1,6 +1,10 @@
 """/me/password: the current password proves it is the member; the rules apply; other sessions
 end, this one stays; a notice without any secret goes to the email and the mobile."""
+import pytest
+
+from sentem.accounts import password_change
 from sentem.accounts.history import LoginEvent
+from sentem.accounts.profile import ProfileError
 from sentem.extensions import db
 from tests.accounts.builders import PASSWORD
 from tests.accounts.recovery_helpers import login, mails, status_of, verified_member
@@ -50,8 +54,12 @@ def test_wrong_current_password_changes_nothing_and_counts(client):
     assert mails("password_changed") == []
     for _ in range(4):
         change(client, current="not-my-password")
-    res = change(client)  # locked now, even with the right password
-    assert res.status_code == 422 and "잠시 변경할 수 없습니다" in res.get_data(as_text=True)
+    assert status_of(client, "/me") == 302  # the guess that locked the account signed it out
+    db.session.refresh(m)
+    with pytest.raises(ProfileError) as exc:  # locked: even the right password changes nothing
+        password_change.change_password(m, PASSWORD, NEW, NEW)
+    assert "잠시 변경할 수 없습니다" in str(exc.value.errors["current_password"])
+    assert login(client, m, PASSWORD).status_code == 401
 
 
 def test_rules_apply_with_field_messages(client):

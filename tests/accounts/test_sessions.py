@@ -144,3 +144,23 @@ def test_device_family_is_coarse():
     assert session_store.device_family(SAFARI_IOS) == "Safari · iOS"
     assert session_store.device_family("") == "?"
     assert session_store.device_family("curl/8.0") == "?"
+
+
+def test_redis_away_signs_out_for_a_while_and_never_answers_500(app, client):
+    m = register_member()
+    _login(client, m)
+    app.config["SENTEM_REDIS_URL"] = "redis://127.0.0.1:9/0"  # nothing listens there
+    g.pop("_login_user", None)
+    resp = client.get("/me")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+    resp = client.post("/login", data={"login_id": m.login_id, "password": PASSWORD})
+    assert resp.status_code == 503  # no half-done login; login limits still counted (database)
+    assert client.post("/logout").status_code == 302
+
+
+def test_sessions_page_in_english(client):
+    m = register_member()
+    _login(client, m)
+    client.set_cookie("lang", "en")
+    page = client.get("/me/sessions").get_data(as_text=True)
+    assert "Signed-in devices" in page and "Log out all other devices" in page and "this device" in page
