@@ -24,7 +24,6 @@ def build(content: dict, lang: str = "ko") -> dict:
     staff_classes = {rc["key"] for rc in classes if rc.get("on_withdrawal") == "keep"}
     all_items = content.get("items", [])
     items = [i for i in all_items if i.get("record_class") not in staff_classes]
-    personal = [i for i in all_items if not i.get("hashed")]
     by_class: dict[str, list[str]] = {}
     for i in all_items:
         by_class.setdefault(i.get("record_class"), []).append(i[label])
