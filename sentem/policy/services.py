@@ -47,10 +47,9 @@ def check_effective_date(effective: _dt.date | None, document: str = PRIVACY, di
     days = notice_days(document, disadvantageous)
     earliest = earliest_effective_date(document=document, disadvantageous=disadvantageous)
     if effective < earliest:
-        why = ("회원에게 불리한 약관 변경은 시행 {d}일 전부터 공지" if days != POLICY_NOTICE_DAYS
-               else f"{TITLES[document]} 변경은 시행 {{d}}일 전부터 공지").format(d=days)
+        what = "회원에게 불리한 약관 변경" if days != POLICY_NOTICE_DAYS else f"{TITLES[document]} 변경"
         raise PublishError(f"시행일은 공지일({clock.today().isoformat()})로부터 {days}일 이후여야 합니다 "
-                           f"({why}). 가장 빠른 시행일: {earliest.isoformat()}")
+                           f"({what}은 시행 {days}일 전부터 공지). 가장 빠른 시행일: {earliest.isoformat()}")
 
 
 def publish(effective: _dt.date | None, summary: str | None = None, *, staff_id: int | None = None,

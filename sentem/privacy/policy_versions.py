@@ -100,6 +100,7 @@ def snapshot() -> dict:
 
 
 def _of(document: str):
+    """The condition "a version of ``document``"."""
     return PolicyVersion.document == document
 
 
