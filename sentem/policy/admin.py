@@ -29,7 +29,8 @@ LABELS = {
     "basis_ko": "근거 (별도 동의 또는 법률)", "basis_en": "근거 (영문)",
 }
 ENTRUSTMENT_LABELS = {**LABELS, "items_ko": "위탁하는 항목", "items_en": "위탁하는 항목 (영문)"}
-REQUIRED = {"entrustee", "tasks_ko", "period_ko", "recipient", "purpose_ko", "items_ko", "basis_ko"}
+REQUIRED = {"entrustment": {"entrustee", "tasks_ko", "period_ko"},
+            "provision": {"recipient", "purpose_ko", "items_ko", "period_ko", "basis_ko"}}
 
 
 class PublishForm(FlaskForm):
@@ -136,7 +137,7 @@ def register_entry(kind: str, entry_id: int | None = None):
         if not FlaskForm().validate():
             abort(400)
         values = {f: (request.form.get(f) or "").strip()[:2000] for f in fields}
-        errors = {f: f"{labels[f]}을(를) 입력해 주세요." for f in fields if f in REQUIRED and not values[f]}
+        errors = {f: f"{labels[f]}을(를) 입력해 주세요." for f in fields if f in REQUIRED[kind] and not values[f]}
         if not errors:
             registers.save(kind, values, entry_id)
             access_log.record("registers.edit", staff_id=guard.current_staff().id,

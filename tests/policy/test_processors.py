@@ -98,3 +98,15 @@ def test_english_page_lists_the_entrustees_in_english(client):
     client.set_cookie("lang", "en")
     rows = pagetext.blocks(pagetext.section(client.get("/privacy").get_data(as_text=True), "entrustment"))
     assert any("CJ대한통운" in r and "Delivering orders" in r and "Recipient name" in r for r in rows)
+
+
+def test_staff_add_an_entrustee_with_its_items(client):
+    staff_login(client, make_staff("privacy_officer"))
+    form = client.get("/admin/policy/registers/entrustment/new").get_data(as_text=True)
+    assert "위탁하는 항목" in form
+    resp = client.post("/admin/policy/registers/entrustment/new", data={
+        "entrustee": "상담센터(주)", "tasks_ko": "고객 상담", "items_ko": "이름, 휴대전화 번호", "period_ko": "위탁계약 종료 시까지"})
+    assert resp.status_code == 302
+    draft = policy_versions.open_draft()
+    row = next(e for e in draft.content["entrustees"] if e["name"] == "상담센터(주)")
+    assert row["items_ko"] == "이름, 휴대전화 번호"
