@@ -142,8 +142,9 @@ def all_versions(published_only: bool = True, document: str = PRIVACY) -> list[P
 
 def latest_published(document: str = PRIVACY) -> PolicyVersion | None:
     """The newest published version, in force or announced."""
-    found = all_versions(True, document)
-    return found[0] if found else None
+    stmt = (select(PolicyVersion).where(_of(document), PolicyVersion.status == PUBLISHED)
+            .order_by(PolicyVersion.id.desc()).limit(1))
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def previous_of(version: PolicyVersion) -> PolicyVersion | None:
