@@ -61,7 +61,7 @@ def _page(form=None, error=None, status=200, terms_panel=None):
         current=current, draft=draft, pending=pending, changed=services.live_differs_from_current(),
         form=form or PublishForm(effective=services.earliest_effective_date().isoformat()),
         error=error, earliest=services.earliest_effective_date(), notice_days=POLICY_NOTICE_DAYS,
-        needed=services.revision_needed(), entrustments=registers.entrustments(), provisions=registers.provisions(),
+        needed=services.revision_needed(), sync_due=registers.configured_differs(), entrustments=registers.entrustments(), provisions=registers.provisions(),
         terms=terms_panel or _terms_panel()), status
 
 

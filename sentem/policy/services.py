@@ -101,9 +101,12 @@ def live_differs_from_current(document: str = PRIVACY) -> bool:
 
 
 def revision_needed(document: str = PRIVACY) -> bool:
-    """Whether a new version is due: a draft waits, or the live content differs from every
-    published version (a version already announced for later counts as done)."""
+    """Whether a new version is due: a draft waits, the configuration names processors the
+    register does not hold yet (before ``flask policy sync``), or the live content differs
+    from every published version (a version already announced for later counts as done)."""
     if policy_versions.open_draft(document) is not None:
+        return True
+    if document == PRIVACY and registers.configured_differs():
         return True
     latest = policy_versions.latest_published(document)
     return latest is None or latest.content != live_content(document)

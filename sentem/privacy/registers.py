@@ -108,6 +108,14 @@ def _values(e: Entrustee) -> dict:
             "items_en": e.items_en, "period_ko": e.period_ko, "period_en": e.period_en}
 
 
+def configured_differs() -> bool:
+    """Whether the configuration names other processors than the register holds (a sync is due)."""
+    want = {source: _values(e) for source, e in configured().items()}
+    have = {e.source: {f: getattr(e, f) for f in ENTRUSTMENT_FIELDS}
+            for e in entrustments() if e.source}
+    return want != have
+
+
 def _apply_configured() -> list[str]:
     """Make the register's configuration rows match ``configured()``; flushed. Returns change lines."""
     want = configured()

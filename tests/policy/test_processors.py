@@ -31,6 +31,11 @@ def test_the_first_version_lists_the_seed_row_and_the_configured_carriers(client
 def test_changing_carriers_drafts_a_version_and_the_page_keeps_the_one_in_force(app, client, runner):
     officer = make_staff("privacy_officer")
     app.config["SENTEM_CARRIERS"] = HANBIT
+    # restarted with the new configuration: the staff are told before anything is synced
+    staff_login(client, officer)
+    assert "처리방침 개정 필요" in client.get("/admin/dashboard").get_data(as_text=True)
+    assert "flask policy sync" in client.get("/admin/policy").get_data(as_text=True)
+    assert policy_versions.open_draft() is None
     result = runner.invoke(args=["policy", "sync"])
     assert result.exit_code == 0, result.output
     assert "위탁 추가: 수탁자 한빛택배" in result.output and "위탁 삭제: 수탁자 CJ대한통운" in result.output
@@ -41,7 +46,6 @@ def test_changing_carriers_drafts_a_version_and_the_page_keeps_the_one_in_force(
     assert any("CJ대한통운" in r for r in rows) and not any("한빛택배" in r for r in rows)
     assert policy_versions.current_version().label == "v1"
     # the staff see that a revision is due
-    staff_login(client, officer)
     assert "처리방침 개정 필요" in client.get("/admin/dashboard").get_data(as_text=True)
     assert "처리방침 개정 필요" in client.get("/admin/policy").get_data(as_text=True)
     # a second sync changes nothing
