@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:13:40.497561
+Create Date: 2026-12-01 11:17:10.248547
 
 """
 from alembic import op
@@ -933,6 +933,14 @@ def upgrade_keys():
     sa.UniqueConstraint('label', name=op.f('uq_data_keys_label')),
     sqlite_autoincrement=True
     )
+    op.create_table('index_state',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('current', sa.Integer(), nullable=True),
+    sa.Column('previous', sa.Integer(), nullable=True),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_index_state'))
+    )
     op.create_table('key_buckets',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('gen', sa.Integer(), nullable=False),
@@ -977,6 +985,7 @@ def downgrade_keys():
         batch_op.drop_index(batch_op.f('ix_key_buckets_epoch'))
 
     op.drop_table('key_buckets')
+    op.drop_table('index_state')
     op.drop_table('data_keys')
     # ### end Alembic commands ###
 

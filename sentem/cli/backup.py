@@ -24,7 +24,7 @@ from ..privacy import access_log
 from ..privacy.retention import lease, replay
 from ..privacy.retention.models import ArchivedRecord
 from ..privacy.retention.sweep import sweep
-from ..security import buckets
+from ..security import buckets, reindex
 from ..security.keystore import DataKey, KeyBucket
 from . import backup_files
 from .init import run_init
@@ -114,6 +114,10 @@ def restore_command(directory, restore_all):
     buckets._cache().clear()  # unwrapped keys of the databases just replaced mean nothing now
     run_init()
     summary = replay.replay(facts)
+    # The restored rows' blind indexes may be under a key the running key store no longer
+    # holds (or the backup's, now retired): every live value is indexed again, a new key.
+    indexed = reindex.rotate()
+    click.echo(f"blind indexes recomputed under a new key: {indexed['rows']} values")
     swept = sweep(job="restore", scrub_now=True)
     for (rc, action), n in sorted((summary.counts + swept.counts).items()):
         click.echo(f"  replayed {rc:<24} {action:<18} {n:>8}")

@@ -80,6 +80,23 @@ def raw_key(data_key_id: int) -> bytes:
     return raw
 
 
+def preload(data_key_ids) -> list[int]:
+    """Unwrap many data keys in two queries into this context's cache (bulk work, e.g. a
+    re-index); returns the ids loaded, for ``unload`` once the batch is done."""
+    cache = buckets._cache()
+    wanted = [i for i in set(data_key_ids) if i not in cache]
+    found = buckets.unwrap_many(wanted, keyring())
+    cache.update(found)
+    return list(found)
+
+
+def unload(data_key_ids) -> None:
+    """Drop these keys from this context's cache (bounded memory in bulk work)."""
+    cache = buckets._cache()
+    for key_id in data_key_ids:
+        cache.pop(key_id, None)
+
+
 def seal(data_key_id: int, plaintext: str | bytes, context: str) -> str:
     return aead.seal(raw_key(data_key_id), kid_for(data_key_id), plaintext, context)
 

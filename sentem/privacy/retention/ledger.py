@@ -26,6 +26,8 @@ METHODS = {
     "outbox_purge": "발송함 보관기간 경과 파일 삭제",
     "outbox_key_shred": "발송함 일자 키 파기(암호학적 삭제)",
     "root_erase": "이전 에포크 루트키 덮어쓰기 삭제(백업·WAL 속 키 사본 복호 불가)",
+    "index_key_shred": "블라인드 인덱스 키 교체, 이전 키 파기(이전 백업 속 인덱스 대조 불가)",
+    "index_rekey": "남는 회원의 블라인드 인덱스를 새 키로 재계산",
 }
 ACTION_LABELS = {
     "archive_move": "분리보관 이전",
@@ -38,6 +40,8 @@ ACTION_LABELS = {
     "outbox_purge": "발송함 파일 삭제",
     "outbox_key_shred": "발송함 키 파기",
     "root_erase": "루트키 삭제",
+    "index_key_shred": "인덱스 키 파기",
+    "index_rekey": "인덱스 재계산",
 }
 
 
