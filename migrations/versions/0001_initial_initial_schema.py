@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:17:10.248547
+Create Date: 2026-12-01 11:25:12.414798
 
 """
 from alembic import op
@@ -939,6 +939,7 @@ def upgrade_keys():
     sa.Column('previous', sa.Integer(), nullable=True),
     sa.Column('generation', sa.Integer(), nullable=False),
     sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('member_shreds', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_index_state'))
     )
     op.create_table('key_buckets',

@@ -97,3 +97,6 @@ class IndexState(db.Model):
     previous = db.Column(db.Integer, nullable=True)
     generation = db.Column(db.Integer, nullable=False, default=0)
     rotated_at = db.Column(UTCDateTime, nullable=True)
+    # Members' keys shredded (rows of key_shreds) when the current key was made: more
+    # now means a member was destroyed since, and the key is due to be replaced.
+    member_shreds = db.Column(db.Integer, nullable=False, default=0)

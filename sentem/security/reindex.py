@@ -1,7 +1,8 @@
 """Replacing the blind-index key: a new key, every live value indexed again, the old key shredded.
 
-``rotate()`` is called by the retention sweep after a run that destroyed a member
-(and resumed by the next run when one was cut off). Steps, each committed:
+``rotate()`` is called by the retention sweep when ``due()``: a member's key was
+shredded since the current index key was made, or a rotation was cut off. Steps,
+each committed:
 
 1. a new index key becomes current, the old one ``previous`` (``indexkeys.py``): from
    this commit on, new values are indexed under the new key and lookups try both;
@@ -24,13 +25,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sqlalchemy import and_, bindparam, not_, or_, select
+from sqlalchemy import and_, bindparam, func, not_, or_, select
 
 from .. import clock
 from ..extensions import db
 from . import aead, datakeys, indexkeys
 from .fields import personal_fields
-from .keystore import IndexState
+from .keystore import IndexState, KeyShred
 
 BATCH = 2000  # rows per transaction: bounded memory, short locks on the indexed tables
 
@@ -57,7 +58,7 @@ def ensure_key() -> None:
         rotate()
         return
     db.session.add(IndexState(id=1, current=datakeys.create(kind="index", label="index-1"), previous=None,
-                              generation=1, rotated_at=clock.now()))
+                              generation=1, rotated_at=clock.now(), member_shreds=_member_shreds()))
     db.session.commit()
     indexkeys.forget()
 
@@ -69,11 +70,19 @@ def _has_indexes(model, declared) -> bool:
                               bind_arguments={"mapper": model}).first() is not None
 
 
-def rotating() -> bool:
-    """Whether a rotation was started and not finished (the next sweep finishes it)."""
+def due() -> bool:
+    """Whether a member was destroyed since the current key was made, or a rotation was cut
+    off: durable facts of the key store, so a sweep that failed here is followed up."""
     st = indexkeys.state()
+    shreds = _member_shreds()
     db.session.commit()
-    return st is not None and st.previous is not None
+    if st is None:
+        return shreds > 0
+    return st.previous is not None or shreds != st.member_shreds
+
+
+def _member_shreds() -> int:
+    return db.session.execute(select(func.count()).select_from(KeyShred).where(KeyShred.kind == "member")).scalar_one()
 
 
 def rotate(deadline: _dt.datetime | None = None, batch: int = BATCH) -> dict:
@@ -99,6 +108,7 @@ def _begin() -> int:
         new = datakeys.create(kind="index", label=f"index-{st.generation + 1}")
         st.previous = st.current if st.current is not None else indexkeys.LEGACY
         st.current, st.generation, st.rotated_at = new, st.generation + 1, clock.now()
+        st.member_shreds = _member_shreds()
     generation = st.generation
     db.session.commit()
     indexkeys.forget()

@@ -78,3 +78,16 @@ def test_an_email_link_sent_before_a_rotation_still_verifies(app):
     token = verification.make_token(m)
     reindex.rotate()
     assert verification.verify(token).id == m.id
+
+
+def test_a_rotation_a_sweep_missed_is_due_until_done(app):
+    """The trigger is durable (shreds recorded in the key store), not the sweep's own counts."""
+    from sentem import clock
+
+    assert not reindex.due()
+    m = make_member()
+    datakeys.shred(m.data_key_id)  # as if a sweep shredded it and then failed before the rotation
+    db.session.commit()
+    assert reindex.due()
+    out = proofkit.run_retention(app, clock.today())
+    assert "index_key_shred" in out and not reindex.due()

@@ -16,10 +16,10 @@ from ...extensions import db
 from .models import DestructionLedger
 
 METHODS = {
-    "archive_move": "보관키(월별)로 재암호화하여 분리보관 DB로 이전",
-    "destroy": "DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
-    "expire": "보존기간 경과 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
-    "archive_destroy": "분리보관 DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
+    "archive_move": "보존기한 일자별 보관키로 재암호화하여 분리보관 DB로 이전",
+    "destroy": "운영 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 회원 데이터키 파기로 기한 내 복호 불가",
+    "expire": "보존기간 경과 운영 DB 행 삭제(secure_delete/VACUUM FULL); 이전 백업본 속 사본은 회원 탈퇴 전까지 회원 키로 남음",
+    "archive_destroy": "분리보관 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 보관일 키 파기로 기한 내 복호 불가",
     "key_shred": "회원 데이터키 파기(암호학적 삭제)",
     "archive_key_shred": "보관일 키 파기(암호학적 삭제)",
     "bucket_rekey": "파기된 키가 속한 버킷키 교체(잔존 사본 무력화)",

@@ -124,7 +124,7 @@ def _index_keys(as_of, summary, job) -> None:
     # untestable, so the index key is replaced (every live value indexed again) and the
     # old one shredded now, before the key step re-keys its bucket and rotates the root.
     try:
-        if not summary.counts.get(("member", "key_shred")) and not reindex.rotating():
+        if not reindex.due():
             return
         done = reindex.rotate(as_of + datakeys.DEADLINE)
     except Exception as exc:  # noqa: BLE001 - loud, and the next run resumes the rotation
