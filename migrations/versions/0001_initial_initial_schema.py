@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:25:12.414798
+Create Date: 2026-12-01 12:12:51.269272
 
 """
 from alembic import op
