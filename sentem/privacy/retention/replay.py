@@ -42,7 +42,7 @@ from .models import STEP_ARCHIVED, STEP_DESTROYED, STEP_PENDING, WITHDRAWAL, Arc
 
 @dataclass
 class Facts:
-    """What the running shop destroyed (ids only)."""
+    """What the running shop destroyed, or is about to (ids and dates, no personal data)."""
 
     members: set[int] = field(default_factory=set)
     duties: dict[int, int] = field(default_factory=dict)  # member id -> withdrawal duty id
