@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:30:03.683798
+Create Date: 2026-12-01 12:30:14.421969
 
 """
 from alembic import op

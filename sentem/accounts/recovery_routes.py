@@ -9,12 +9,9 @@ tells nothing either. Counted before any work is done.
 """
 from __future__ import annotations
 
-import datetime as _dt
-
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse
 
 from ..security import blind_index, password_rules, throttle
 from . import bp, history, password_change, recovery, reset_tokens
@@ -39,8 +36,8 @@ def _allowed(name: str, subject: str, limit: tuple[str, str]) -> bool:
     if not cfg.get("RATELIMIT_ENABLED", True):
         return True
     setting, default = limit
-    rule = parse(cfg.get(setting) or default)
-    return throttle.hit(name, subject, limit=rule.amount, window=_dt.timedelta(seconds=rule.get_expiry()))
+    amount, window = throttle.parse_rate(cfg.get(setting) or default)
+    return throttle.hit(name, subject, limit=amount, window=window)
 
 
 def _limit_post(name: str, typed_field: str | None = None) -> None:

@@ -3,7 +3,8 @@ withdrawal, password change or reset, and listed on ``/me/sessions``.
 
 The cookie holds a random id; the store (``security.session_store``) keeps its hash.
 Lifetimes: no idle limit for members (as before server-side sessions), an absolute end
-after ``SENTEM_MEMBER_SESSION_DAYS`` (30 by default).
+after ``SENTEM_MEMBER_SESSION_DAYS`` (30 by default); in Redis a key also expires 5 days
+after its last use (``session_store``: the destruction deadline holds with Redis away).
 """
 from __future__ import annotations
 

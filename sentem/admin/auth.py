@@ -104,6 +104,9 @@ def _second_factor(template: str, extra: dict):
             form.code.errors.append("인증 코드가 올바르지 않습니다.")
         else:
             staff_services.note_success(staff)
+            # Committed before the access log's chain head is locked: failures take the head
+            # first, then the staff row; holding the row while waiting for the head deadlocks.
+            db.session.commit()
             _clear_staff_session()
             session[staff_sessions.SESSION_TOKEN] = staff_sessions.issue(staff.id)
             session[guard.SESSION_STAFF] = staff.id
@@ -167,6 +170,7 @@ def reauth():
         if staff_services.check_password(staff, form.password.data) and \
                 staff_services.check_totp(staff, form.code.data):
             staff_services.note_success(staff)
+            db.session.commit()  # the staff row before the access log's head (see _second_factor)
             guard.mark_reauth()
             access_log.record("reauth", staff_id=staff.id)
             db.session.commit()

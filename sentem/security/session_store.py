@@ -31,6 +31,10 @@ from ..extensions import db
 TOUCH_EVERY = _dt.timedelta(minutes=1)
 _PREFIX = "sentem:session:"
 _INDEX_TTL = 90 * 86400  # longer than any absolute lifetime
+# A Redis key lives at most 5 real days past its last use (refreshed on use): what a
+# withdrawal's destruction could not reach while Redis was away still ends within the
+# policy's 5-day destruction deadline.
+_KEY_TTL_CAP = 5 * 86400
 
 
 class LoginSession(db.Model):
@@ -187,12 +191,16 @@ def end_one(kind: str, owner_id: int, id_hash: str) -> bool:
     return True
 
 
-@_unavailable_without_redis
 def destroy(kind: str, owner_id: int) -> int:
     """Delete every session of the owner for the retention engine: the database rows are
-    deleted in the caller's transaction (not committed); Redis keys go at once."""
+    deleted in the caller's transaction (not committed); Redis keys go at once — or, with
+    Redis away, by their TTL (at most 5 days), so the sweep's other duties still finish."""
     if backend() == "redis":
-        return end_all(kind, owner_id)
+        try:
+            return end_all.__wrapped__(kind, owner_id)
+        except RedisError as exc:
+            current_app.logger.warning("sessions: Redis unreachable; member sessions end by TTL (%s)", exc)
+            return 0
     return db.session.execute(delete(LoginSession).where(LoginSession.kind == kind,
                                                          LoginSession.owner_id == int(owner_id))).rowcount
 
@@ -229,13 +237,13 @@ def _index_key(kind: str, owner_id: int) -> str:
 
 def _redis_put(s: Session) -> None:
     # Real seconds for the key's life: the absolute end as the Sentem clock counts it, plus slack.
-    ttl = max(60, int((s.expires_at - clock.now()).total_seconds()) + 60)
+    ttl = min(_KEY_TTL_CAP, max(60, int((s.expires_at - clock.now()).total_seconds()) + 60))
     doc = {**s.__dict__, **{k: getattr(s, k).isoformat() for k in ("created_at", "last_seen_at", "expires_at")}}
     pipe = _redis().pipeline()
     pipe.set(_PREFIX + s.id_hash, json.dumps(doc), ex=ttl)
     pipe.sadd(_index_key(s.kind, s.owner_id), s.id_hash)
     # The index outlives every session in it (it is only tidied, never trusted for liveness).
-    pipe.expire(_index_key(s.kind, s.owner_id), max(ttl, _INDEX_TTL))
+    pipe.expire(_index_key(s.kind, s.owner_id), _INDEX_TTL)
     pipe.execute()
 
 

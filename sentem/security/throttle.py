@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import hmac
+import re
 
 from flask import current_app, request
-from limits import parse
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import delete, select, update
@@ -65,9 +65,22 @@ def ip_allowed(name: str, setting: str = "SENTEM_LOGIN_RATE_LIMIT") -> bool:
     cfg = current_app.config
     if not cfg.get("RATELIMIT_ENABLED", True):
         return True
-    rule = parse(cfg.get(setting) or "30/minute")
-    return hit(f"{name}-ip", request.remote_addr or "", limit=rule.amount,
-               window=_dt.timedelta(seconds=rule.get_expiry()))
+    amount, window = parse_rate(cfg.get(setting) or "30/minute")
+    return hit(f"{name}-ip", request.remote_addr or "", limit=amount, window=window)
+
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d+)?\s*(second|minute|hour|day)s?\s*$")
+
+
+def parse_rate(text: str) -> tuple[int, _dt.timedelta]:
+    """``"30/minute"``, ``"100 per hour"``, ``"5/10 minutes"`` (Flask-Limiter's syntax) ->
+    (attempts, window); raises ValueError naming the setting's expected form."""
+    match = _RATE.match(text or "")
+    if not match:
+        raise ValueError(f"rate limit {text!r}: expected e.g. '30/minute' or '100 per hour'")
+    amount, multiple, unit = match.groups()
+    return int(amount), _dt.timedelta(seconds=_UNITS[unit] * int(multiple or 1))
 
 
 def hit(name: str, subject: str, *, limit: int, window: _dt.timedelta) -> bool:
