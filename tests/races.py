@@ -118,3 +118,15 @@ class LiveClient:
         token = self.csrf("/login")
         reply = self.post("/login", {"login_id": login_id, "password": password, "csrf_token": token})
         assert reply.status == 302, f"login failed: {reply.status}"
+
+    def login_staff(self, staff_tuple) -> None:
+        """Sign a staff member in over HTTP: the password step, then the TOTP step (enrolment)."""
+        from tests.admin.builders import totp_now
+
+        staff, password, secret = staff_tuple
+        reply = self.post("/admin/login", {"login_id": staff.login_id, "password": password,
+                                           "csrf_token": self.csrf("/admin/login")})
+        assert reply.status == 302, f"staff login failed: {reply.status}"
+        step = reply.location.replace(self.base, "")
+        reply = self.post(step, {"code": totp_now(secret), "csrf_token": self.csrf(step)})
+        assert reply.status == 302 and "/admin/login" not in reply.location, "staff TOTP step failed"

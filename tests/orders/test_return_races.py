@@ -13,7 +13,7 @@ from sentem.orders import cancellation
 from sentem.orders.cancellation import CancelRefused
 from sentem.orders.models import Cancellation, OrderEvent
 from sentem.orders.services import find, transition
-from tests.admin.builders import make_staff, totp_now
+from tests.admin.builders import make_staff
 from tests.builders import make_member
 from tests.orders.builders import make_paid_order
 from tests.races import TIMEOUT, LiveClient, errors, race
@@ -35,22 +35,10 @@ def _events(order_id: int, to_status: str) -> int:
                               .filter_by(order_id=order_id, to_status=to_status)).scalar_one()
 
 
-def _staff_browser(live_server, role: str = "order_staff") -> LiveClient:
-    """A staff member signed in over HTTP (password step, then the TOTP step)."""
-    staff, password, secret = make_staff(role)
-    browser = LiveClient(live_server)
-    token = browser.csrf("/admin/login")
-    reply = browser.post("/admin/login", {"login_id": staff.login_id, "password": password, "csrf_token": token})
-    assert reply.status == 302, reply.body[:300]
-    step = reply.location.replace(live_server.url, "")
-    reply = browser.post(step, {"code": totp_now(secret), "csrf_token": browser.csrf(step)})
-    assert reply.status == 302 and "/admin/login" not in reply.location, reply.body[:300]
-    return browser
-
-
 def test_one_refusal_form_submitted_8_times_over_http_refuses_once(app, live_server):
     order_no = _requested_return()
-    browser = _staff_browser(live_server)
+    browser = LiveClient(live_server)
+    browser.login_staff(make_staff("order_staff"))
     page = f"/admin/orders/{order_no}"
     token = browser.csrf(page)
     barrier, replies = threading.Barrier(N), []
