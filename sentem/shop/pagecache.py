@@ -24,6 +24,7 @@ from collections import OrderedDict
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
+from sqlalchemy import exc as sa_exc
 
 from ..extensions import db
 from ..i18n import current_lang
@@ -49,14 +50,20 @@ def catalog_version() -> tuple:
 
 
 def _version_on(engine) -> tuple:
-    conn = engine.raw_connection()
+    dbapi = engine.dialect.loaded_dbapi
     try:
-        cur = conn.cursor()
-        cur.execute(_VERSION_SQL)
-        row = cur.fetchone()
-        cur.close()
-    finally:
-        conn.close()
+        conn = engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute(_VERSION_SQL)
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            conn.close()
+    except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
+        # The raw connection raises the driver's own error: SQLAlchemy's class lets the
+        # shop answer its 503 page (``web.errors``) when the database is down.
+        raise sa_exc.OperationalError(_VERSION_SQL, None, exc) from exc
     return tuple(row)
 
 
@@ -135,8 +142,11 @@ class CatalogMiddleware:
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-        return ("wsgi", _version_on(self._engine), lang,
-                environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
+        try:
+            version = _version_on(self._engine)
+        except sa_exc.OperationalError:
+            return None  # the database is down: Flask answers (its 503 page), nothing is cached
+        return ("wsgi", version, lang, environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
 
     def __call__(self, environ, start_response):
         key = self._key(environ)
