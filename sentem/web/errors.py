@@ -11,16 +11,13 @@ import logging
 from flask import g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db, login_manager
+from ..extensions import DATABASE_UNAVAILABLE, db, login_manager
 from ..i18n import current_lang
 from . import bp
 
 log = logging.getLogger("sentem.web")
-# A database that does not answer (not a bug in a query): the visitor should try again soon.
-OUTAGE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
 RETRY_AFTER_SECONDS = 30
 
 MESSAGES = {
@@ -81,10 +78,6 @@ def internal_error(exc):
     return render_error(500)
 
 
-@bp.app_errorhandler(sa_exc.OperationalError)
-@bp.app_errorhandler(sa_exc.InterfaceError)
-@bp.app_errorhandler(sa_exc.DisconnectionError)
-@bp.app_errorhandler(sa_exc.TimeoutError)
 def database_unavailable(exc):
     """503 with Retry-After when a database cannot be reached; nothing of the request was committed."""
     # The driver's class only: the message may quote the statement and its parameters.
@@ -94,6 +87,10 @@ def database_unavailable(exc):
     response = make_response(*render_error(503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+for _error in DATABASE_UNAVAILABLE:  # the decorator, once per class of the tuple
+    bp.app_errorhandler(_error)(database_unavailable)
 
 
 def _rollback() -> None:
@@ -116,5 +113,5 @@ def _visitor_or_signed_out() -> None:
     for this page only (the session cookie is untouched)."""
     try:
         current_user.is_authenticated  # noqa: B018 - loads the member once per request
-    except OUTAGE:
+    except DATABASE_UNAVAILABLE:
         _forget_database_state()
