@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:43:04.569058
+Create Date: 2026-12-01 12:18:25.009246
 
 """
 from alembic import op
@@ -77,6 +77,7 @@ def upgrade_():
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('policy_version', sa.String(length=40), nullable=True),
+    sa.Column('terms_version', sa.String(length=40), nullable=True),
     sa.Column('screen', sa.String(length=40), nullable=False),
     sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('user_agent_ct', sa.Text(), nullable=True),
@@ -132,9 +133,13 @@ def upgrade_():
     sa.Column('tasks_en', sa.Text(), nullable=False),
     sa.Column('period_ko', sa.String(length=200), nullable=False),
     sa.Column('period_en', sa.String(length=200), nullable=False),
+    sa.Column('items_ko', sa.Text(), nullable=False),
+    sa.Column('items_en', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=80), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register')),
+    sa.UniqueConstraint('source', name=op.f('uq_entrustment_register_source'))
     )
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -221,6 +226,7 @@ def upgrade_():
 
     op.create_table('policy_versions',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document', sa.String(length=16), nullable=False),
     sa.Column('label', sa.String(length=32), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
     sa.Column('notice_title', sa.String(length=200), nullable=True),
@@ -229,6 +235,7 @@ def upgrade_():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('notice_posted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('effective_date', sa.Date(), nullable=True),
+    sa.Column('disadvantageous', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_versions'))
