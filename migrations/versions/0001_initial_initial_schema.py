@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:18:25.009246
+Create Date: 2026-12-01 12:30:49.484992
 
 """
 from alembic import op
@@ -272,7 +272,8 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_duties')),
-    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject')
+    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('retention_duties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_retention_duties_deadline_at'), ['deadline_at'], unique=False)
@@ -946,6 +947,15 @@ def upgrade_keys():
     sa.UniqueConstraint('label', name=op.f('uq_data_keys_label')),
     sqlite_autoincrement=True
     )
+    op.create_table('index_state',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('current', sa.Integer(), nullable=True),
+    sa.Column('previous', sa.Integer(), nullable=True),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('member_shreds', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_index_state'))
+    )
     op.create_table('key_buckets',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('gen', sa.Integer(), nullable=False),
@@ -990,6 +1000,7 @@ def downgrade_keys():
         batch_op.drop_index(batch_op.f('ix_key_buckets_epoch'))
 
     op.drop_table('key_buckets')
+    op.drop_table('index_state')
     op.drop_table('data_keys')
     # ### end Alembic commands ###
 
