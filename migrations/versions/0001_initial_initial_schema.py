@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:30:49.484992
+Create Date: 2026-12-01 12:35:15.923849
 
 """
 from alembic import op
