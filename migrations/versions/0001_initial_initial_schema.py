@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 08:25:38.803267
+Create Date: 2026-12-01 11:18:02.798321
 
 """
 from alembic import op
@@ -53,6 +53,7 @@ def upgrade_():
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_count', sa.Integer(), nullable=False),
     sa.Column('skipped_count', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
     op.create_table('categories',
@@ -71,10 +72,10 @@ def upgrade_():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ip_ct', sa.Text(), nullable=True),
-    sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.Column('policy_version', sa.String(length=40), nullable=True),
     sa.Column('screen', sa.String(length=40), nullable=False),
+    sa.Column('ip_ct', sa.Text(), nullable=True),
+    sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_events'))
     )
     with op.batch_alter_table('consent_events', schema=None) as batch_op:
@@ -139,11 +140,11 @@ def upgrade_():
     sa.Column('queue', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('dispute', sa.Boolean(), nullable=False),
-    sa.Column('title_ct', sa.Text(), nullable=False),
-    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('title_ct', sa.Text(), nullable=False),
+    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
     )
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
@@ -183,6 +184,13 @@ def upgrade_():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.Column('login_id_ct', sa.Text(), nullable=False),
     sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
     sa.Column('email_ct', sa.Text(), nullable=False),
@@ -190,7 +198,6 @@ def upgrade_():
     sa.Column('mobile_ct', sa.Text(), nullable=False),
     sa.Column('mobile_bidx', sa.String(length=64), nullable=True),
     sa.Column('name_ct', sa.Text(), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('birth_date_ct', sa.Text(), nullable=True),
     sa.Column('home_phone_ct', sa.Text(), nullable=True),
     sa.Column('postcode_ct', sa.Text(), nullable=True),
@@ -199,12 +206,6 @@ def upgrade_():
     sa.Column('company_name_ct', sa.Text(), nullable=True),
     sa.Column('company_phone_ct', sa.Text(), nullable=True),
     sa.Column('sns_account_ct', sa.Text(), nullable=True),
-    sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
     sqlite_autoincrement=True
     )
@@ -300,10 +301,10 @@ def upgrade_():
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_by', sa.Integer(), nullable=True),
     sa.Column('legal_basis', sa.Text(), nullable=True),
+    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.Column('detail_ct', sa.Text(), nullable=True),
     sa.Column('answer_ct', sa.Text(), nullable=True),
     sa.Column('proxy_name_ct', sa.Text(), nullable=True),
-    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_requests'))
     )
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:
@@ -311,12 +312,8 @@ def upgrade_():
 
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('login_id_ct', sa.Text(), nullable=False),
-    sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
-    sa.Column('name_ct', sa.Text(), nullable=True),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('totp_secret_ct', sa.Text(), nullable=False),
     sa.Column('totp_enrolled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
@@ -325,6 +322,10 @@ def upgrade_():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('login_id_ct', sa.Text(), nullable=False),
+    sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
+    sa.Column('name_ct', sa.Text(), nullable=True),
+    sa.Column('totp_secret_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
     sqlite_autoincrement=True
     )
@@ -336,13 +337,13 @@ def upgrade_():
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=True),
     sa.Column('detail', sa.String(length=1000), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('row_hash', sa.String(length=64), nullable=False),
+    sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_access_log')),
     sa.UniqueConstraint('seq', name=op.f('uq_staff_access_log_seq'))
     )
@@ -371,6 +372,64 @@ def upgrade_():
     sa.Column('comment', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_monthly_reviews')),
     sa.UniqueConstraint('month', name=op.f('uq_staff_monthly_reviews_month'))
+    )
+    op.create_table('stat_cells',
+    sa.Column('dimension', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=20), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('dimension', 'value', name=op.f('pk_stat_cells'))
+    )
+    op.create_table('stat_lease',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('until', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_lease'))
+    )
+    op.create_table('stat_profile_categories',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', 'category_id', name=op.f('pk_stat_profile_categories'))
+    )
+    op.create_table('stat_profiles',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=False),
+    sa.Column('age_band', sa.String(length=12), nullable=False),
+    sa.Column('region', sa.String(length=12), nullable=False),
+    sa.Column('signup_month', sa.String(length=7), nullable=False),
+    sa.Column('last_visit_on', sa.Date(), nullable=True),
+    sa.Column('orders_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', name=op.f('pk_stat_profiles'))
+    )
+    op.create_table('stat_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=True),
+    sa.Column('counted', sa.Integer(), nullable=False),
+    sa.Column('excluded_inactive', sa.Integer(), nullable=False),
+    sa.Column('excluded_no_consent', sa.Integer(), nullable=False),
+    sa.Column('excluded_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_inactive', sa.Integer(), nullable=False),
+    sa.Column('left_no_consent', sa.Integer(), nullable=False),
+    sa.Column('left_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_gone', sa.Integer(), nullable=False),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_runs'))
+    )
+    op.create_table('stat_sales_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'category_id', name=op.f('pk_stat_sales_daily'))
+    )
+    op.create_table('stat_visits_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_stat_visits_daily'))
     )
     op.create_table('test_gateway_charges',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -404,14 +463,14 @@ def upgrade_():
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('label_ct', sa.Text(), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
     sa.Column('recipient_phone_ct', sa.Text(), nullable=False),
     sa.Column('postcode_ct', sa.Text(), nullable=False),
     sa.Column('address1_ct', sa.Text(), nullable=False),
     sa.Column('address2_ct', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_delivery_addresses_member_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_addresses'))
     )
@@ -423,8 +482,8 @@ def upgrade_():
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
-    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['inquiry_id'], ['inquiries.id'], name=op.f('fk_inquiry_answers_inquiry_id_inquiries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiry_answers'))
     )
@@ -592,14 +651,14 @@ def upgrade_():
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
     sa.Column('recipient_phone_ct', sa.Text(), nullable=False),
     sa.Column('postcode_ct', sa.Text(), nullable=False),
     sa.Column('address1_ct', sa.Text(), nullable=False),
     sa.Column('address2_ct', sa.Text(), nullable=True),
     sa.Column('memo_ct', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_delivery_requests_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_requests')),
     sa.UniqueConstraint('order_id', name=op.f('uq_delivery_requests_order_id'))
@@ -807,6 +866,13 @@ def downgrade_():
 
     op.drop_table('campaign_sends')
     op.drop_table('test_gateway_charges')
+    op.drop_table('stat_visits_daily')
+    op.drop_table('stat_sales_daily')
+    op.drop_table('stat_runs')
+    op.drop_table('stat_profiles')
+    op.drop_table('stat_profile_categories')
+    op.drop_table('stat_lease')
+    op.drop_table('stat_cells')
     op.drop_table('staff_monthly_reviews')
     op.drop_table('staff_access_log_head')
     with op.batch_alter_table('staff_access_log', schema=None) as batch_op:

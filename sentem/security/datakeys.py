@@ -80,6 +80,14 @@ def raw_key(data_key_id: int) -> bytes:
     return raw
 
 
+def raw_keys(data_key_ids) -> dict[int, bytes]:
+    """Many unwrapped keys in two queries (bulk readers); shredded ids are simply absent.
+
+    Not cached: a bulk reader holds them only for its own chunk.
+    """
+    return buckets.unwrap_many(data_key_ids, keyring())
+
+
 def seal(data_key_id: int, plaintext: str | bytes, context: str) -> str:
     return aead.seal(raw_key(data_key_id), kid_for(data_key_id), plaintext, context)
 
