@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy import Column, Integer, MetaData, String, Table, case, delete, func, insert, literal, select, text
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..accounts import services as accounts
@@ -26,26 +26,19 @@ from ..extensions import db
 from ..jobs import job
 from ..orders import services as orders
 from ..shop import catalog
-from . import pseudonyms, subjects
+from . import pseudonyms, sqlfns, subjects
 from .models import (StatCell, StatLease, StatProfile, StatProfileCategory, StatRun, StatSalesDaily,
                      StatVisitsDaily)
 
 log = logging.getLogger("sentem.statistics")
 WINDOW_DAYS = 400  # daily tables cover this many days back (a year and a bit, for week-on-week)
 LEASE = _dt.timedelta(hours=2)
-_CHUNK = 5000
+_CHUNK = 10_000  # counted members decrypted per chunk
 DIMENSIONS = ("age_band", "region", "signup_month")
 
 LINK = Table("tmp_stat_link", MetaData(), Column("member_id", Integer, primary_key=True),
              Column("pseudonym", String(32), nullable=False), Column("reason", String(12)),
              prefixes=["TEMPORARY"])
-
-
-def kst_day(col):
-    """SQL: the KST calendar day of a UTC timestamp column, on PostgreSQL or SQLite."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("Asia/Seoul", col))
-    return func.date(col, "+9 hours")
 
 
 def run() -> StatRun | None:
@@ -106,15 +99,14 @@ def _build(row: StatRun) -> None:
     conn = db.session.connection()
     conn.execute(text("DROP TABLE IF EXISTS tmp_stat_link"))
     LINK.create(conn)
-    for start in range(0, len(people), _CHUNK):
-        conn.execute(insert(LINK), [{"member_id": s.member_id, "pseudonym": s.pseudonym, "reason": s.reason}
-                                    for s in people[start:start + _CHUNK]])
+    sqlfns.bulk_insert(LINK, ("member_id", "pseudonym", "reason"), (p[:3] for p in people))
     excluded = {r: 0 for r in subjects.REASONS}
-    for s in people:
-        if s.reason:
-            excluded[s.reason] += 1
+    for p in people:
+        if p[2]:
+            excluded[p[2]] += 1
     left = _left_since_last(year)
-    counted = [s for s in people if s.reason is None]
+    counted = [p for p in people if p[2] is None]
+    del people
     _rebuild_profiles(counted, year)
     _rebuild_aggregates()
     conn.execute(text("DROP TABLE tmp_stat_link"))
@@ -138,7 +130,7 @@ def _counted_link():
     return select(LINK.c.member_id, LINK.c.pseudonym).where(LINK.c.reason.is_(None)).subquery()
 
 
-def _rebuild_profiles(counted: list, year: int) -> None:
+def _rebuild_profiles(counted: list[tuple], year: int) -> None:
     link = _counted_link()
     logins = accounts.statistics_logins().subquery()
     last_visit = dict(db.session.execute(
@@ -150,20 +142,22 @@ def _rebuild_profiles(counted: list, year: int) -> None:
         .join(sold, sold.c.member_id == link.c.member_id).group_by(link.c.pseudonym)).all())
     db.session.execute(delete(StatProfileCategory))
     db.session.execute(delete(StatProfile))
-    for start in range(0, len(counted), _CHUNK):
-        chunk = counted[start:start + _CHUNK]
-        demo = subjects.demographics([s.member_id for s in chunk])
-        rows = []
-        for s in chunk:
-            if s.member_id not in demo:  # became inactive meanwhile: not counted
-                continue
-            band, region = demo[s.member_id]
-            seen = last_visit.get(s.pseudonym)
-            rows.append({"pseudonym": s.pseudonym, "key_year": year, "age_band": band, "region": region,
-                         "signup_month": s.signup_month, "orders_count": bought.get(s.pseudonym, 0),
-                         "last_visit_on": clock.to_kst(seen).date() if seen else None})
-        if rows:
-            db.session.execute(insert(StatProfile), rows)
+    today = clock.today()
+
+    def rows():
+        for start in range(0, len(counted), _CHUNK):
+            chunk = counted[start:start + _CHUNK]
+            demo = subjects.demographics([p[0] for p in chunk], today)
+            for member_id, pseudonym, _reason, month in chunk:
+                if member_id not in demo:  # became inactive meanwhile: not counted
+                    continue
+                band, region = demo[member_id]
+                seen = last_visit.get(pseudonym)
+                yield (pseudonym, year, band, region, month, bought.get(pseudonym, 0),
+                       clock.to_kst(seen).date() if seen else None)
+
+    sqlfns.bulk_insert(StatProfile.__table__, ("pseudonym", "key_year", "age_band", "region", "signup_month",
+                                               "orders_count", "last_visit_on"), rows())
     products = catalog.product_categories().subquery()
     cat = func.coalesce(products.c.category_id, 0)
     db.session.execute(insert(StatProfileCategory).from_select(
@@ -179,7 +173,7 @@ def _rebuild_aggregates() -> None:
     lines = orders.sold_lines()
     sold = lines.where(lines.selected_columns.paid_at >= since).subquery()
     products = catalog.product_categories().subquery()
-    day, cat = kst_day(sold.c.paid_at), func.coalesce(products.c.category_id, 0)
+    day, cat = sqlfns.kst_day(sold.c.paid_at), func.coalesce(products.c.category_id, 0)
     db.session.execute(delete(StatSalesDaily))
     db.session.execute(insert(StatSalesDaily).from_select(
         ["day", "category_id", "orders", "quantity", "amount"],
@@ -188,7 +182,7 @@ def _rebuild_aggregates() -> None:
         .outerjoin(products, products.c.product_id == sold.c.product_id).group_by(day, cat)))
     link = _counted_link()
     logins = accounts.statistics_logins().subquery()
-    vday = kst_day(logins.c.at)
+    vday = sqlfns.kst_day(logins.c.at)
     db.session.execute(delete(StatVisitsDaily))
     db.session.execute(insert(StatVisitsDaily).from_select(
         ["day", "visits", "members"],

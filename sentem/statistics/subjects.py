@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
+
+from sqlalchemy import select, union_all
 
 from .. import clock
 from ..accounts import services as accounts
 from ..extensions import db
 from ..privacy import consent, members, suspension
 from ..privacy.registry import REGISTRY
-from . import pseudonyms
+from . import pseudonyms, sqlfns
 
 REASONS = ("inactive", "no_consent", "suspended")
 CHANNELS = ("email", "sms")  # the marketing consents that are the statistics' legal basis
@@ -38,39 +39,33 @@ REGION_NAMES = tuple(name for name, _ in REGIONS) + (OTHER_REGION, UNKNOWN)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-@dataclass(frozen=True)
-class Subject:
-    """One member as the job sees them: id (for joins only), pseudonym, and why left out."""
-
-    member_id: int
-    pseudonym: str
-    reason: str | None  # None: counted
-    signup_month: str
-
-
 def marketing_kinds() -> list[str]:
     """Ledger kinds of the marketing consents (email, SMS) from the registry."""
     return [consent.kind_for(c.key) for c in REGISTRY.consents.values() if c.channel in CHANNELS]
 
 
-def classify(raw_key: bytes) -> list[Subject]:
-    """Every member with a pseudonym and the reason they are left out (None: counted)."""
-    granted: set[int] = set()
-    for kind in marketing_kinds():
-        granted.update(db.session.execute(consent.granted_ids(kind)).scalars())
-    suspended = set(db.session.execute(suspension.suspended_ids(suspension.STATISTICS)).scalars())
+def classify(raw_key: bytes) -> list[tuple[int, str, str | None, str]]:
+    """(member id, pseudonym, reason left out or None, signup month) of every member.
+
+    One query: the ledger's and the suspension module's own SELECTs decide, in SQL.
+    """
+    kinds = marketing_kinds()
+    granted = union_all(*(consent.granted_ids(k) for k in kinds)) if len(kinds) > 1 else consent.granted_ids(kinds[0])
+    m = accounts.statistics_members().subquery()
+    rows = db.session.execute(select(m.c.id, m.c.status, sqlfns.kst_month(m.c.created_at), m.c.id.in_(granted),
+                                     m.c.id.in_(suspension.suspended_ids(suspension.STATISTICS))))
+    pseudonym = pseudonyms.pseudonym
     out = []
-    for member_id, status, created_at in db.session.execute(accounts.statistics_members()):
+    for member_id, status, month, agreed, suspended in rows:
         if status != "active":
             reason = "inactive"
-        elif member_id not in granted:
+        elif not agreed:
             reason = "no_consent"
-        elif member_id in suspended:
+        elif suspended:
             reason = "suspended"
         else:
             reason = None
-        out.append(Subject(member_id, pseudonyms.pseudonym(raw_key, member_id), reason,
-                           clock.to_kst(created_at).strftime("%Y-%m")))
+        out.append((member_id, pseudonym(raw_key, member_id), reason, month))
     return out
 
 
