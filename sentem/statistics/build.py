@@ -143,21 +143,19 @@ def _rebuild_profiles(counted: list[tuple], year: int) -> None:
     db.session.execute(delete(StatProfileCategory))
     db.session.execute(delete(StatProfile))
     today = clock.today()
-
-    def rows():
-        for start in range(0, len(counted), _CHUNK):
-            chunk = counted[start:start + _CHUNK]
-            demo = subjects.demographics([p[0] for p in chunk], today)
-            for member_id, pseudonym, _reason, month in chunk:
-                if member_id not in demo:  # became inactive meanwhile: not counted
-                    continue
-                band, region = demo[member_id]
-                seen = last_visit.get(pseudonym)
-                yield (pseudonym, year, band, region, month, bought.get(pseudonym, 0),
-                       clock.to_kst(seen).date() if seen else None)
-
-    sqlfns.bulk_insert(StatProfile.__table__, ("pseudonym", "key_year", "age_band", "region", "signup_month",
-                                               "orders_count", "last_visit_on"), rows())
+    columns = ("pseudonym", "key_year", "age_band", "region", "signup_month", "orders_count", "last_visit_on")
+    for start in range(0, len(counted), _CHUNK):
+        chunk = counted[start:start + _CHUNK]
+        demo = subjects.demographics([p[0] for p in chunk], today)  # before the COPY: one connection
+        rows = []
+        for member_id, pseudonym, _reason, month in chunk:
+            if member_id not in demo:  # became inactive meanwhile: not counted
+                continue
+            band, region = demo[member_id]
+            seen = last_visit.get(pseudonym)
+            rows.append((pseudonym, year, band, region, month, bought.get(pseudonym, 0),
+                         clock.to_kst(seen).date() if seen else None))
+        sqlfns.bulk_insert(StatProfile.__table__, columns, rows)
     products = catalog.product_categories().subquery()
     cat = func.coalesce(products.c.category_id, 0)
     db.session.execute(insert(StatProfileCategory).from_select(

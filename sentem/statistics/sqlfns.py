@@ -32,7 +32,11 @@ def kst_month(col):
 
 
 def bulk_insert(table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` within the session's transaction."""
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` within the session's transaction.
+
+    ``rows`` must not query the database while it is consumed: on PostgreSQL the connection
+    is inside the COPY until the last row.
+    """
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
         names = ", ".join(f'"{c}"' for c in columns)
