@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:18:02.798321
+Create Date: 2026-12-01 12:02:53.319922
 
 """
 from alembic import op
@@ -55,6 +55,11 @@ def upgrade_():
     sa.Column('skipped_count', sa.Integer(), nullable=False),
     sa.Column('segment', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
+    )
+    op.create_table('catalog_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_version'))
     )
     op.create_table('categories',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -940,6 +945,7 @@ def downgrade_():
 
     op.drop_table('consent_events')
     op.drop_table('categories')
+    op.drop_table('catalog_version')
     op.drop_table('campaigns')
     with op.batch_alter_table('audit_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_reports_quarter'))
