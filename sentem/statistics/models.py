@@ -2,7 +2,9 @@
 
 No table here holds a member id, a name or a contact (a test walks the schema). The
 profiles are keyed by a pseudonym (``pseudonyms``) and hold only coarse derived
-values; the aggregates hold counts and sums. Every table is rebuilt by each run of the
+values; the pseudonym is the registry item ``stat_pseudonym`` (a keyed one-way hash), the
+band, region and month beside it are described by the record class ``usage_statistics``;
+the aggregates hold counts and sums. Every table is rebuilt by each run of the
 job (``build``), so a member who may no longer be counted is gone after the next run.
 """
 from __future__ import annotations
@@ -18,11 +20,11 @@ class StatProfile(db.Model):
 
     pseudonym = db.Column(db.String(32), primary_key=True, info={"personal": "stat_pseudonym"})
     key_year = db.Column(db.Integer, nullable=False)  # the pseudonym key's year
-    age_band = db.Column(db.String(12), nullable=False, info={"personal": "stat_age_band"})
-    region = db.Column(db.String(12), nullable=False, info={"personal": "stat_region"})
-    signup_month = db.Column(db.String(7), nullable=False, info={"personal": "stat_signup_month"})
-    last_visit_on = db.Column(db.Date, nullable=True, info={"personal": "stat_last_visit"})
-    orders_count = db.Column(db.Integer, nullable=False, default=0, info={"personal": "stat_orders"})
+    age_band = db.Column(db.String(12), nullable=False)
+    region = db.Column(db.String(12), nullable=False)
+    signup_month = db.Column(db.String(7), nullable=False)
+    last_visit_on = db.Column(db.Date, nullable=True)
+    orders_count = db.Column(db.Integer, nullable=False, default=0)
 
 
 class StatProfileCategory(db.Model):
@@ -31,7 +33,7 @@ class StatProfileCategory(db.Model):
     __tablename__ = "stat_profile_categories"
 
     pseudonym = db.Column(db.String(32), primary_key=True, info={"personal": "stat_pseudonym"})
-    category_id = db.Column(db.Integer, primary_key=True, info={"personal": "stat_categories"})
+    category_id = db.Column(db.Integer, primary_key=True)
 
 
 class StatSalesDaily(db.Model):

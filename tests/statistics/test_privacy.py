@@ -50,6 +50,8 @@ def test_registry_policy_and_consent_screen_describe_the_statistics(client):
     from sentem.privacy import policy_versions
     snapshot = policy_versions.snapshot()
     assert any(r["key"] == "usage_statistics" for r in snapshot["record_classes"])
+    policy = client.get("/privacy").get_data(as_text=True)
+    assert "이용 통계·맞춤 광고(가명정보)" in policy and "통계용 가명" in policy and "5명 미만" in policy
 
 
 def test_the_member_can_stop_it_and_sees_it_in_the_export(client):
