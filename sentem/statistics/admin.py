@@ -24,6 +24,7 @@ def _render(form: ReasonForm, status: int = 200):
 @bp.route("/statistics")
 @guard.require("statistics.view")
 def statistics():
+    """The statistics screen: tables and charts of the last run, hidden cells as "<5"."""
     return _render(ReasonForm())
 
 

@@ -30,6 +30,7 @@ def latest_run() -> StatRun | None:
 
 
 def last_good_run() -> StatRun | None:
+    """The newest run that finished (what the tables hold now)."""
     return db.session.execute(select(StatRun).where(StatRun.status == "done")
                               .order_by(StatRun.id.desc()).limit(1)).scalar_one_or_none()
 

@@ -48,6 +48,7 @@ class Segment:
 
     @property
     def empty(self) -> bool:
+        """No filter at all: the whole lawful audience."""
         return all(getattr(self, f) is None for f in FIELDS)
 
     def to_text(self) -> str | None:
@@ -56,9 +57,11 @@ class Segment:
         return ";".join(parts) or None
 
     def without(self, field: str) -> Segment:
+        """The same segment with ``field`` dropped (a neighbouring count for suppression)."""
         return dataclasses.replace(self, **{field: None})
 
     def active_fields(self) -> list[str]:
+        """The fields this segment filters on."""
         return [f for f in FIELDS if getattr(self, f) is not None]
 
 
