@@ -129,7 +129,7 @@ def page() -> dict:
     }
     return {"run": latest_run(), "good": last_good_run(), "daily": daily, "weekly": weekly,
             "by_category": by_cat, "visits": visit_rows, "dims": dims, "figures": figures(),
-            "charts": charts, "labels": DIMENSION_LABELS}
+            "charts": charts, "labels": DIMENSION_LABELS, "days": DAYS, "weeks": WEEKS}
 
 
 def csv_rows() -> list[tuple]:
