@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:02:53.319922
+Create Date: 2026-12-01 12:31:54.332523
 
 """
 from alembic import op
@@ -78,6 +78,7 @@ def upgrade_():
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('policy_version', sa.String(length=40), nullable=True),
+    sa.Column('terms_version', sa.String(length=40), nullable=True),
     sa.Column('screen', sa.String(length=40), nullable=False),
     sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('user_agent_ct', sa.Text(), nullable=True),
@@ -133,9 +134,13 @@ def upgrade_():
     sa.Column('tasks_en', sa.Text(), nullable=False),
     sa.Column('period_ko', sa.String(length=200), nullable=False),
     sa.Column('period_en', sa.String(length=200), nullable=False),
+    sa.Column('items_ko', sa.Text(), nullable=False),
+    sa.Column('items_en', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=80), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register')),
+    sa.UniqueConstraint('source', name=op.f('uq_entrustment_register_source'))
     )
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -221,6 +226,7 @@ def upgrade_():
 
     op.create_table('policy_versions',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document', sa.String(length=16), nullable=False),
     sa.Column('label', sa.String(length=32), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
     sa.Column('notice_title', sa.String(length=200), nullable=True),
@@ -229,6 +235,7 @@ def upgrade_():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('notice_posted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('effective_date', sa.Date(), nullable=True),
+    sa.Column('disadvantageous', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_versions'))
@@ -265,7 +272,8 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_duties')),
-    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject')
+    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('retention_duties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_retention_duties_deadline_at'), ['deadline_at'], unique=False)
@@ -1004,6 +1012,15 @@ def upgrade_keys():
     sa.UniqueConstraint('label', name=op.f('uq_data_keys_label')),
     sqlite_autoincrement=True
     )
+    op.create_table('index_state',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('current', sa.Integer(), nullable=True),
+    sa.Column('previous', sa.Integer(), nullable=True),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('member_shreds', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_index_state'))
+    )
     op.create_table('key_buckets',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('gen', sa.Integer(), nullable=False),
@@ -1048,6 +1065,7 @@ def downgrade_keys():
         batch_op.drop_index(batch_op.f('ix_key_buckets_epoch'))
 
     op.drop_table('key_buckets')
+    op.drop_table('index_state')
     op.drop_table('data_keys')
     # ### end Alembic commands ###
 
