@@ -81,6 +81,8 @@ class Campaign(db.Model):
     sent_at = db.Column(UTCDateTime, nullable=True)
     sent_count = db.Column(db.Integer, nullable=False, default=0)
     skipped_count = db.Column(db.Integer, nullable=False, default=0)
+    # Segment filters (``statistics.segments``): age band, region, category, last visit; None: everyone.
+    segment = db.Column(db.String(200), nullable=True)
 
 
 class CampaignSend(db.Model):

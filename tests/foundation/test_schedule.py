@@ -24,6 +24,7 @@ CADENCE = {
     "quarterly-audit": "once a quarter", "access-log-review": "once a month", "retention-sweep": "at least daily",
     "marketing-consent-notice": "once a day", "pending-withdrawals": "at least hourly",
     "refund-deadlines": "at least hourly", "payment-recovery": "every 5 minutes",
+    "statistics-nightly": "once a day",
 }
 
 
@@ -61,6 +62,12 @@ def test_every_entry_has_a_cadence_and_a_utc_crontab():
     for entry in ENTRIES.values():
         assert croniter.is_valid(entry.cron), entry.name
         assert next_fire(entry.name, START).tzinfo is not None  # croniter answers in the start's zone (UTC)
+
+
+def test_statistics_run_once_a_night_in_korea():
+    times = fires("statistics-nightly", limit=3)
+    assert [_kst(t).strftime("%H:%M") for t in times] == ["03:30"] * 3
+    assert [(b - a) for a, b in zip(times, times[1:])] == [dt.timedelta(days=1)] * 2
 
 
 def test_quarterly_audit_fires_once_a_quarter_and_reports_the_quarter_just_ended(app):
