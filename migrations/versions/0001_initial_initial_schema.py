@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:20:30.022654
+Create Date: 2026-12-01 12:40:47.368850
 
 """
 from alembic import op
@@ -53,6 +53,7 @@ def upgrade_():
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_count', sa.Integer(), nullable=False),
     sa.Column('skipped_count', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
     op.create_table('catalog_version',
@@ -152,6 +153,7 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answer_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('title_ct', sa.Text(), nullable=False),
     sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
@@ -285,7 +287,8 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_duties')),
-    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject')
+    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('retention_duties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_retention_duties_deadline_at'), ['deadline_at'], unique=False)
@@ -399,6 +402,64 @@ def upgrade_():
     sa.Column('comment', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_monthly_reviews')),
     sa.UniqueConstraint('month', name=op.f('uq_staff_monthly_reviews_month'))
+    )
+    op.create_table('stat_cells',
+    sa.Column('dimension', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=20), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('dimension', 'value', name=op.f('pk_stat_cells'))
+    )
+    op.create_table('stat_lease',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('until', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_lease'))
+    )
+    op.create_table('stat_profile_categories',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', 'category_id', name=op.f('pk_stat_profile_categories'))
+    )
+    op.create_table('stat_profiles',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=False),
+    sa.Column('age_band', sa.String(length=12), nullable=False),
+    sa.Column('region', sa.String(length=12), nullable=False),
+    sa.Column('signup_month', sa.String(length=7), nullable=False),
+    sa.Column('last_visit_on', sa.Date(), nullable=True),
+    sa.Column('orders_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', name=op.f('pk_stat_profiles'))
+    )
+    op.create_table('stat_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=True),
+    sa.Column('counted', sa.Integer(), nullable=False),
+    sa.Column('excluded_inactive', sa.Integer(), nullable=False),
+    sa.Column('excluded_no_consent', sa.Integer(), nullable=False),
+    sa.Column('excluded_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_inactive', sa.Integer(), nullable=False),
+    sa.Column('left_no_consent', sa.Integer(), nullable=False),
+    sa.Column('left_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_gone', sa.Integer(), nullable=False),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_runs'))
+    )
+    op.create_table('stat_sales_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'category_id', name=op.f('pk_stat_sales_daily'))
+    )
+    op.create_table('stat_visits_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_stat_visits_daily'))
     )
     op.create_table('test_gateway_charges',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -849,6 +910,13 @@ def downgrade_():
 
     op.drop_table('throttle_counters')
     op.drop_table('test_gateway_charges')
+    op.drop_table('stat_visits_daily')
+    op.drop_table('stat_sales_daily')
+    op.drop_table('stat_runs')
+    op.drop_table('stat_profiles')
+    op.drop_table('stat_profile_categories')
+    op.drop_table('stat_lease')
+    op.drop_table('stat_cells')
     op.drop_table('staff_monthly_reviews')
     op.drop_table('staff_access_log_head')
     with op.batch_alter_table('staff_access_log', schema=None) as batch_op:
@@ -979,6 +1047,15 @@ def upgrade_keys():
     sa.UniqueConstraint('label', name=op.f('uq_data_keys_label')),
     sqlite_autoincrement=True
     )
+    op.create_table('index_state',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('current', sa.Integer(), nullable=True),
+    sa.Column('previous', sa.Integer(), nullable=True),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('member_shreds', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_index_state'))
+    )
     op.create_table('key_buckets',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('gen', sa.Integer(), nullable=False),
@@ -1023,6 +1100,7 @@ def downgrade_keys():
         batch_op.drop_index(batch_op.f('ix_key_buckets_epoch'))
 
     op.drop_table('key_buckets')
+    op.drop_table('index_state')
     op.drop_table('data_keys')
     # ### end Alembic commands ###
 
