@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:40:47.368850
+Create Date: 2026-12-01 12:45:46.548834
 
 """
 from alembic import op
