@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:30:14.421969
+Create Date: 2026-12-01 12:52:37.916257
 
 """
 from alembic import op
@@ -53,6 +53,7 @@ def upgrade_():
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_count', sa.Integer(), nullable=False),
     sa.Column('skipped_count', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
     op.create_table('catalog_version',
@@ -152,6 +153,7 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answer_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('title_ct', sa.Text(), nullable=False),
     sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
@@ -413,6 +415,64 @@ def upgrade_():
     sa.Column('comment', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_monthly_reviews')),
     sa.UniqueConstraint('month', name=op.f('uq_staff_monthly_reviews_month'))
+    )
+    op.create_table('stat_cells',
+    sa.Column('dimension', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=20), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('dimension', 'value', name=op.f('pk_stat_cells'))
+    )
+    op.create_table('stat_lease',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('until', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_lease'))
+    )
+    op.create_table('stat_profile_categories',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', 'category_id', name=op.f('pk_stat_profile_categories'))
+    )
+    op.create_table('stat_profiles',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=False),
+    sa.Column('age_band', sa.String(length=12), nullable=False),
+    sa.Column('region', sa.String(length=12), nullable=False),
+    sa.Column('signup_month', sa.String(length=7), nullable=False),
+    sa.Column('last_visit_on', sa.Date(), nullable=True),
+    sa.Column('orders_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', name=op.f('pk_stat_profiles'))
+    )
+    op.create_table('stat_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=True),
+    sa.Column('counted', sa.Integer(), nullable=False),
+    sa.Column('excluded_inactive', sa.Integer(), nullable=False),
+    sa.Column('excluded_no_consent', sa.Integer(), nullable=False),
+    sa.Column('excluded_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_inactive', sa.Integer(), nullable=False),
+    sa.Column('left_no_consent', sa.Integer(), nullable=False),
+    sa.Column('left_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_gone', sa.Integer(), nullable=False),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_runs'))
+    )
+    op.create_table('stat_sales_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'category_id', name=op.f('pk_stat_sales_daily'))
+    )
+    op.create_table('stat_visits_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_stat_visits_daily'))
     )
     op.create_table('test_gateway_charges',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -863,6 +923,13 @@ def downgrade_():
 
     op.drop_table('throttle_counters')
     op.drop_table('test_gateway_charges')
+    op.drop_table('stat_visits_daily')
+    op.drop_table('stat_sales_daily')
+    op.drop_table('stat_runs')
+    op.drop_table('stat_profiles')
+    op.drop_table('stat_profile_categories')
+    op.drop_table('stat_lease')
+    op.drop_table('stat_cells')
     op.drop_table('staff_monthly_reviews')
     op.drop_table('staff_access_log_head')
     with op.batch_alter_table('staff_access_log', schema=None) as batch_op:

@@ -238,3 +238,13 @@ def data_key_of(member_id: int) -> int | None:
 def ids_with_status(status: str) -> Select:
     """A SELECT of the ids of members in ``status`` (in id order), for ``IN`` filters and lists."""
     return select(Member.id).where(Member.status == status).order_by(Member.id)
+
+
+def statistics_members() -> Select:
+    """A SELECT of (id, status, created_at) of every member, decrypting nothing (statistics job)."""
+    return select(Member.id, Member.status, Member.created_at)
+
+
+def statistics_logins() -> Select:
+    """A SELECT of (member_id, at) of every successful login (statistics job: visits)."""
+    return select(history.LoginEvent.member_id, history.LoginEvent.at).where(history.LoginEvent.kind == "login")

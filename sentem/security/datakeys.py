@@ -80,6 +80,14 @@ def raw_key(data_key_id: int) -> bytes:
     return raw
 
 
+def raw_keys(data_key_ids) -> dict[int, bytes]:
+    """Many unwrapped keys by id ranges (bulk readers); shredded ids are simply absent.
+
+    Not cached: a bulk reader holds them only for its own chunk.
+    """
+    return buckets.unwrap_many(data_key_ids, keyring())
+
+
 def preload(data_key_ids) -> list[int]:
     """Unwrap many data keys in two queries into this context's cache (bulk work, e.g. a
     re-index); returns the ids loaded, for ``unload`` once the batch is done."""
