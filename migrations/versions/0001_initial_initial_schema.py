@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:52:37.916257
+Create Date: 2026-12-01 12:53:33.540440
 
 """
 from alembic import op
