@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 08:25:38.803267
+Create Date: 2026-12-01 11:15:51.057915
 
 """
 from alembic import op
@@ -71,10 +71,10 @@ def upgrade_():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ip_ct', sa.Text(), nullable=True),
-    sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.Column('policy_version', sa.String(length=40), nullable=True),
     sa.Column('screen', sa.String(length=40), nullable=False),
+    sa.Column('ip_ct', sa.Text(), nullable=True),
+    sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_events'))
     )
     with op.batch_alter_table('consent_events', schema=None) as batch_op:
@@ -139,11 +139,11 @@ def upgrade_():
     sa.Column('queue', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('dispute', sa.Boolean(), nullable=False),
-    sa.Column('title_ct', sa.Text(), nullable=False),
-    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('title_ct', sa.Text(), nullable=False),
+    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
     )
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
@@ -183,6 +183,13 @@ def upgrade_():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.Column('login_id_ct', sa.Text(), nullable=False),
     sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
     sa.Column('email_ct', sa.Text(), nullable=False),
@@ -190,7 +197,6 @@ def upgrade_():
     sa.Column('mobile_ct', sa.Text(), nullable=False),
     sa.Column('mobile_bidx', sa.String(length=64), nullable=True),
     sa.Column('name_ct', sa.Text(), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('birth_date_ct', sa.Text(), nullable=True),
     sa.Column('home_phone_ct', sa.Text(), nullable=True),
     sa.Column('postcode_ct', sa.Text(), nullable=True),
@@ -199,12 +205,6 @@ def upgrade_():
     sa.Column('company_name_ct', sa.Text(), nullable=True),
     sa.Column('company_phone_ct', sa.Text(), nullable=True),
     sa.Column('sns_account_ct', sa.Text(), nullable=True),
-    sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
     sqlite_autoincrement=True
     )
@@ -300,10 +300,10 @@ def upgrade_():
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_by', sa.Integer(), nullable=True),
     sa.Column('legal_basis', sa.Text(), nullable=True),
+    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.Column('detail_ct', sa.Text(), nullable=True),
     sa.Column('answer_ct', sa.Text(), nullable=True),
     sa.Column('proxy_name_ct', sa.Text(), nullable=True),
-    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_requests'))
     )
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:
@@ -311,12 +311,8 @@ def upgrade_():
 
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('login_id_ct', sa.Text(), nullable=False),
-    sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
-    sa.Column('name_ct', sa.Text(), nullable=True),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('totp_secret_ct', sa.Text(), nullable=False),
     sa.Column('totp_enrolled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
@@ -325,6 +321,10 @@ def upgrade_():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('login_id_ct', sa.Text(), nullable=False),
+    sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
+    sa.Column('name_ct', sa.Text(), nullable=True),
+    sa.Column('totp_secret_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
     sqlite_autoincrement=True
     )
@@ -336,13 +336,13 @@ def upgrade_():
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=True),
     sa.Column('detail', sa.String(length=1000), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('row_hash', sa.String(length=64), nullable=False),
+    sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_access_log')),
     sa.UniqueConstraint('seq', name=op.f('uq_staff_access_log_seq'))
     )
@@ -404,14 +404,14 @@ def upgrade_():
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('label_ct', sa.Text(), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
     sa.Column('recipient_phone_ct', sa.Text(), nullable=False),
     sa.Column('postcode_ct', sa.Text(), nullable=False),
     sa.Column('address1_ct', sa.Text(), nullable=False),
     sa.Column('address2_ct', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_delivery_addresses_member_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_addresses'))
     )
@@ -423,8 +423,8 @@ def upgrade_():
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
-    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['inquiry_id'], ['inquiries.id'], name=op.f('fk_inquiry_answers_inquiry_id_inquiries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiry_answers'))
     )
@@ -534,29 +534,6 @@ def upgrade_():
         batch_op.create_index(batch_op.f('ix_staff_role_changes_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_role_changes_staff_id'), ['staff_id'], unique=False)
 
-    op.create_table('cancellations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=10), nullable=False),
-    sa.Column('reason_code', sa.String(length=20), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('refund_amount', sa.Integer(), nullable=False),
-    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('refund_due_on', sa.Date(), nullable=True),
-    sa.Column('refunded_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('overdue_flagged_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('handled_by', sa.String(length=40), nullable=True),
-    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_cancellations_member_id_members')),
-    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_cancellations_order_id_orders'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cancellations'))
-    )
-    with op.batch_alter_table('cancellations', schema=None) as batch_op:
-        batch_op.create_index('ix_cancellations_due', ['status', 'refund_due_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cancellations_member_id'), ['member_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cancellations_order_id'), ['order_id'], unique=False)
-
     op.create_table('cart_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -592,14 +569,14 @@ def upgrade_():
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
     sa.Column('recipient_phone_ct', sa.Text(), nullable=False),
     sa.Column('postcode_ct', sa.Text(), nullable=False),
     sa.Column('address1_ct', sa.Text(), nullable=False),
     sa.Column('address2_ct', sa.Text(), nullable=True),
     sa.Column('memo_ct', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_delivery_requests_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_requests')),
     sa.UniqueConstraint('order_id', name=op.f('uq_delivery_requests_order_id'))
@@ -644,6 +621,7 @@ def upgrade_():
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('attempt_key', sa.String(length=48), nullable=False),
     sa.Column('gateway_ref', sa.String(length=100), nullable=True),
+    sa.Column('approval_no', sa.String(length=20), nullable=True),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('refunded_amount', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
@@ -690,6 +668,34 @@ def upgrade_():
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shipments_order_id'), ['order_id'], unique=False)
 
+    op.create_table('cancellations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('line_id', sa.Integer(), nullable=True),
+    sa.Column('reason_code', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('refund_amount', sa.Integer(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refund_due_on', sa.Date(), nullable=True),
+    sa.Column('refunded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('overdue_flagged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refund_failures', sa.Integer(), nullable=False),
+    sa.Column('refund_flagged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('handled_by', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['line_id'], ['order_lines.id'], name=op.f('fk_cancellations_line_id_order_lines'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_cancellations_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_cancellations_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cancellations')),
+    sa.UniqueConstraint('line_id', name=op.f('uq_cancellations_line_id'))
+    )
+    with op.batch_alter_table('cancellations', schema=None) as batch_op:
+        batch_op.create_index('ix_cancellations_due', ['status', 'refund_due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cancellations_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cancellations_order_id'), ['order_id'], unique=False)
+
     op.create_table('payment_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('payment_id', sa.Integer(), nullable=False),
@@ -733,6 +739,12 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_payment_events_payment_id'))
 
     op.drop_table('payment_events')
+    with op.batch_alter_table('cancellations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cancellations_order_id'))
+        batch_op.drop_index(batch_op.f('ix_cancellations_member_id'))
+        batch_op.drop_index('ix_cancellations_due')
+
+    op.drop_table('cancellations')
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shipments_order_id'))
 
@@ -763,12 +775,6 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_cart_items_member_id'))
 
     op.drop_table('cart_items')
-    with op.batch_alter_table('cancellations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cancellations_order_id'))
-        batch_op.drop_index(batch_op.f('ix_cancellations_member_id'))
-        batch_op.drop_index('ix_cancellations_due')
-
-    op.drop_table('cancellations')
     with op.batch_alter_table('staff_role_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_role_changes_staff_id'))
         batch_op.drop_index(batch_op.f('ix_staff_role_changes_at'))

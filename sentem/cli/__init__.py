@@ -8,9 +8,9 @@ from .. import clock
 
 def init_app(app) -> None:
     """Every command group; a module that fails to import fails ``create_app``."""
-    from . import audit, backup, demo, init, keys, policy, retention, staff, worker
+    from . import audit, backup, demo, init, keys, pgsandbox, policy, retention, staff, worker
 
-    for module in (init, keys, worker, demo, staff, retention, audit, policy, backup):
+    for module in (init, keys, worker, demo, staff, retention, audit, policy, backup, pgsandbox):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

@@ -25,12 +25,13 @@ import datetime as _dt
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
 from ..privacy.registry import REFUND_BUSINESS_DAYS, RETURN_WINDOW_DAYS
 from . import fulfilment, payments, refunds, stock
-from .models import CANCEL_REASONS, Cancellation, Order
+from .models import CANCEL_REASONS, Cancellation, Order, OrderEvent
 from .services import CANCELLABLE, refresh_status, transition_from
 
 ALREADY_HANDLED = "이미 처리된 주문입니다. 주문 상태를 확인해 주세요."
@@ -184,13 +185,39 @@ def retry_refund(order: Order, *, actor: str) -> bool:
     return refunds.run(order, record, actor=actor, to_status=None)
 
 
+def refund_line(order: Order, line_id: int, *, actor: str, reason_code: str = "change_of_mind") -> Cancellation:
+    """Refund one line of a paid order (부분 취소: that line returned), the rest stays paid (commits).
+
+    One partial refund per line: a second request for the same line is refused. Should the
+    gateway fail, the record waits as ``failed`` for the retry job, like a cancellation.
+    """
+    line = next((x for x in order.lines if x.id == line_id), None)
+    payment = payments.refundable_payment(order)
+    if line is None or payment is None or order.status in ("pending_payment", "cancelled", "refunded"):
+        raise CancelRefused("부분 환불할 수 있는 주문 상품이 아닙니다.")
+    record = Cancellation(order=order, member_id=order.member_id, kind="partial", reason_code=_reason(reason_code),
+                          status="requested", requested_at=clock.now(), refund_amount=line.line_total,
+                          handled_by=actor, refund_due_on=refund_due_date(), line_id=line.id)
+    db.session.add(record)
+    db.session.add(OrderEvent(order=order, from_status=order.status, to_status=order.status, actor=actor,
+                              note=f"부분 환불: {line.product_title}", at=clock.now()))
+    try:
+        db.session.commit()  # line_id is unique: a second request for the line fails here, writing nothing
+    except IntegrityError:
+        db.session.rollback()
+        raise CancelRefused(f"{line.product_title}은(는) 이미 부분 환불했습니다.") from None
+    if refunds.claim(record, ("requested",), actor):
+        refunds.run(order, record, actor=actor, to_status=None)
+    return record
+
+
 def retry_failed_refunds(batch: int = 50) -> int:
     """Retry cancellation refunds the gateway failed (commits each). Returns how many succeeded."""
     refunds.release_stale_claims()
     # "requested" ones only when old: a fresh one is still being refunded by its own request.
     stale = clock.now() - refunds.STALE_CLAIM
     rows = db.session.execute(select(Cancellation).where(
-        Cancellation.kind == "cancel",
+        Cancellation.kind.in_(("cancel", "partial")),
         (Cancellation.status == "failed") | ((Cancellation.status == "requested") & (Cancellation.requested_at < stale)))
         .order_by(Cancellation.id).limit(batch)).scalars().all()
     done = 0
