@@ -99,7 +99,7 @@ def switches():
             setattr(sw, f.name, type(getattr(sw, f.name))(data[f.name]))
     if "webhook_url" in data:
         ledger().webhook_url = data["webhook_url"] or None
-    return jsonify(dataclasses.asdict(sw), webhook_url=ledger().webhook_url, confirm_calls=ledger().confirm_calls)
+    return jsonify(dataclasses.asdict(sw) | {"webhook_url": ledger().webhook_url, "confirm_calls": ledger().confirm_calls})
 
 
 @bp.post("/sandbox/webhooks/<payment_key>")
