@@ -1,7 +1,7 @@
 """The PG window's routes: go to the window, come back (success/fail), and the PG's webhook."""
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,15 @@ TOSS_CSP = ("default-src 'self'; script-src 'self' https://js.tosspayments.com; 
             "img-src 'self' data: https:; frame-src https://*.tosspayments.com; "
             "connect-src 'self' https://*.tosspayments.com; form-action 'self' https://*.tosspayments.com; "
             "frame-ancestors 'none'; base-uri 'self'")
+
+
+@bp.before_request
+def _pg_window_may_follow_checkout():
+    """The checkout form's submit ends in the PG's window: the page's CSP must let that redirect through."""
+    if request.endpoint in ("orders.checkout_form", "orders.checkout_submit"):
+        origin = pgflow.window_origin()
+        if origin:
+            g.csp_form_targets = (origin,)
 
 
 @bp.get("/orders/<order_no>/pay")

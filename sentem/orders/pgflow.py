@@ -13,6 +13,9 @@
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -37,6 +40,17 @@ def order_name(order: Order) -> str:
     first = order.lines[0].product_title if order.lines else "주문"
     more = len(order.lines) - 1
     return (f"{first} 외 {more}건" if more > 0 else first)[:100]
+
+
+def window_origin() -> str | None:
+    """The origin of the sandbox's window when checkout sends buyers there (None: none, or Toss's SDK)."""
+    if current_app.config.get("SENTEM_PAYMENT_GATEWAY") != "toss":
+        return None
+    gateway = gateways.by_name("toss")
+    if gateway.hosted_window:
+        return None
+    parts = urlsplit(gateway.base)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def window_for(order: Order, *, success_url: str, fail_url: str) -> str | None:
