@@ -72,6 +72,12 @@ def can_return(order: Order) -> bool:
     return order.status in ("delivered", "completed") and deadline is not None and clock.today() <= deadline
 
 
+def refundable_amount(order: Order) -> int:
+    """What is left to give back of the order: its total less the lines refunded on their own
+    (whether or not the gateway has done them yet: each has its own record and retries)."""
+    return order.total_amount - sum(c.refund_amount for c in order.cancellations if c.kind == "partial")
+
+
 def _reason(code: str | None) -> str:
     return code if code in CANCEL_REASONS else "other"
 
@@ -104,7 +110,7 @@ def cancel(order: Order, *, actor: str, reason_code: str = "change_of_mind") -> 
     paid = event.from_status != "pending_payment"
     record = Cancellation(order=order, member_id=order.member_id, kind="cancel", reason_code=_reason(reason_code),
                           status="requested" if paid else "refunded", requested_at=clock.now(),
-                          refund_amount=order.total_amount if paid else 0, handled_by=actor,
+                          refund_amount=refundable_amount(order) if paid else 0, handled_by=actor,
                           refund_due_on=refund_due_date() if paid else None)
     db.session.add(record)
     stock.release(order)
@@ -132,7 +138,7 @@ def request_return(order: Order, *, actor: str, reason_code: str = "change_of_mi
         db.session.rollback()
         raise refusal
     record = Cancellation(order=order, member_id=order.member_id, kind="return", reason_code=_reason(reason_code),
-                          status="requested", requested_at=clock.now(), refund_amount=order.total_amount)
+                          status="requested", requested_at=clock.now(), refund_amount=refundable_amount(order))
     db.session.add(record)
     _pickup(order, actor)
     db.session.commit()
@@ -179,7 +185,8 @@ def refund_return(order: Order, *, actor: str) -> bool:
 def retry_refund(order: Order, *, actor: str) -> bool:
     """Staff: retry the refund of a cancellation the gateway failed (commits). Returns success."""
     db.session.refresh(order, ["cancellations"])
-    record = next((c for c in order.cancellations if c.kind == "cancel" and c.status in ("failed", "requested")), None)
+    record = next((c for c in order.cancellations if c.kind in ("cancel", "partial")
+                   and c.status in ("failed", "requested")), None)
     if record is None or not refunds.claim(record, ("failed", "requested"), actor):
         raise CancelRefused(f"주문 {order.order_no}에는 다시 시도할 환불이 없습니다. {REFUND_ALREADY_HANDLED}")
     return refunds.run(order, record, actor=actor, to_status=None)

@@ -211,3 +211,26 @@ def test_payment_key_and_approval_number_are_exported(app, toss, client):
     login_as(client, member)
     export = client.get("/me/export.json").get_data(as_text=True)
     assert payment.gateway_ref in export and payment.approval_no in export
+
+
+def test_staff_refund_one_line_then_cancel_the_rest(app, toss, client):
+    from tests.admin.builders import make_staff, staff_login
+
+    member = make_member()
+    mug, tumbler = make_product(price=12000), make_product(price=25000)
+    order = pay(member, toss, [(mug, 2), (tumbler, 1)])  # 49,000 + 3,000 delivery
+    line = next(x for x in order.lines if x.product_id == tumbler.id)
+    staff_login(client, make_staff(role="order_staff"))
+    page = client.get(f"/admin/orders/{order.order_no}").get_data(as_text=True)
+    assert "이 상품 부분 환불" in page and order.latest_payment.approval_no in page
+    resp = client.post(f"/admin/orders/{order.order_no}/lines/{line.id}/refund", follow_redirects=True)
+    assert "25,000원을 부분 환불했습니다" in resp.get_data(as_text=True)
+    resp = client.post(f"/admin/orders/{order.order_no}/lines/{line.id}/refund", follow_redirects=True)
+    assert "이미 부분 환불했습니다" in resp.get_data(as_text=True)
+    order = _reload(order.id)
+    record = cancellation.cancel(order, actor="staff:1")
+    assert record.status == "refunded" and record.refund_amount == 52000 - 25000
+    pg = toss.ledger.get(order.latest_payment.gateway_ref)
+    assert pg.status == "CANCELED" and pg.balance == 0 and [c["cancelAmount"] for c in pg.cancels] == [25000, 27000]
+    payment = _reload(order.id).latest_payment
+    assert payment.refunded_amount == payment.amount == 52000 and payment.status == "refunded"
