@@ -166,3 +166,24 @@ def test_only_the_webhook_is_exempt_from_csrf(app, toss, live_server):
     assert _post_json(live_server, "a=1", "application/x-www-form-urlencoded") == 400  # not JSON, but reached
     client = LiveClient(live_server)
     assert client.post("/cart/add", {"product_id": "1", "quantity": "1"}).status == 400  # CSRF still guards
+
+
+def test_with_toss_itself_the_pay_page_opens_its_sdk_window(app, client):
+    from sentem.config import TOSS_API_BASE
+    from tests.builders import login_as
+    from tests.orders.toss_flow import to_window
+
+    app.config.update(SENTEM_PAYMENT_GATEWAY="toss", SENTEM_TOSS_API_BASE=TOSS_API_BASE,
+                      SENTEM_TOSS_CLIENT_KEY="test_ck_real", SENTEM_TOSS_SECRET_KEY="test_sk_real")
+    member = make_member()
+    order, window = to_window(member, [(make_product(price=12000), 1)])
+    assert window is None  # no sandbox window: Toss's own, opened by its SDK in the browser
+    login_as(client, member)
+    resp = client.get(f"/orders/{order.order_no}/pay")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'data-client-key="test_ck_real"' in page
+    assert f'data-order-id="{order.order_no}-1"' in page and 'data-amount="15000"' in page
+    assert "https://js.tosspayments.com/v2/standard" in page
+    assert "script-src 'self' https://js.tosspayments.com" in resp.headers["Content-Security-Policy"]
+    # The checkout form posts to the shop only: no other site in its form-action.
+    assert "form-action 'self';" in client.get("/checkout").headers["Content-Security-Policy"]
