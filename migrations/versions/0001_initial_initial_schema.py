@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:15:51.057915
+Create Date: 2026-12-01 11:39:48.264435
 
 """
 from alembic import op
@@ -54,6 +54,11 @@ def upgrade_():
     sa.Column('sent_count', sa.Integer(), nullable=False),
     sa.Column('skipped_count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
+    )
+    op.create_table('catalog_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_version'))
     )
     op.create_table('categories',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -880,6 +885,7 @@ def downgrade_():
 
     op.drop_table('consent_events')
     op.drop_table('categories')
+    op.drop_table('catalog_version')
     op.drop_table('campaigns')
     with op.batch_alter_table('audit_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_reports_quarter'))
