@@ -72,8 +72,11 @@ class TossGateway:
                                     auth=(self.secret_key, ""), timeout=self.timeout)
         except requests.RequestException as exc:
             raise GatewayUnavailable(f"toss: {type(exc).__name__}") from exc
-        if resp.status_code >= 500 or resp.status_code in (401, 429):
-            # 401: our keys are wrong — an operator's problem, never the buyer's decline.
+        if resp.status_code == 401:
+            # Our keys are wrong: an operator's problem, never the buyer's decline.
+            log.error("toss: the API refused our secret key (check SENTEM_TOSS_SECRET_KEY)")
+            raise GatewayUnavailable("toss: HTTP 401")
+        if resp.status_code >= 500 or resp.status_code == 429:
             raise GatewayUnavailable(f"toss: HTTP {resp.status_code}")
         try:
             body = resp.json()
