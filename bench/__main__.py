@@ -30,8 +30,8 @@ def discover() -> list[str]:
 # Sizes for --quick; an explicit BENCH_* setting in the environment still wins.
 QUICK = {
     "BENCH_QUICK": "1", "BENCH_SECONDS": "0.5", "BENCH_CONNECTIONS": "4", "BENCH_MEMBERS": "2000",
-    "BENCH_ACCOUNT_REQUESTS": "3", "BENCH_CATALOG_SIZES": "20", "BENCH_BUYERS": "20",
-    "BENCH_STOCK": "5", "BENCH_THREADS": "4", "BENCH_EXPORT_SIZES": "5,10,20", "BENCH_CRYPTO_N": "500",
+    "BENCH_ACCOUNT_REQUESTS": "3", "BENCH_CATALOG_SIZES": "20", "BENCH_BUYERS": "12",
+    "BENCH_CLIENTS": "4", "BENCH_FLASH_BUYERS": "12", "BENCH_FLASH_STOCK": "5", "BENCH_EXPORT_SIZES": "5,10,20", "BENCH_CRYPTO_N": "500",
     "BENCH_LOOKUPS": "50",
 }
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:39:48.264435
+Create Date: 2026-12-01 12:05:32.769778
 
 """
 from alembic import op
@@ -147,6 +147,7 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answer_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('title_ct', sa.Text(), nullable=False),
     sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))

@@ -44,10 +44,11 @@ class CheckoutError(Exception):
 @dataclass
 class CheckoutResult:
     """What a submit produced. ``outcome``: paid | declined | unknown (payment answer lost) | replay |
+    pending (an earlier order still waits for its payment answer; ``order`` is that one) |
     redirect (the buyer goes to the PG's window, ``pgflow``)."""
 
     order: Order
-    outcome: str  # … | pending (another order still waits for its payment answer)
+    outcome: str
     message: str = ""
     errors: dict = field(default_factory=dict)
 
