@@ -12,6 +12,8 @@ import secrets
 from pathlib import Path
 
 ENV_PREFIX = "SENTEM_"
+TOSS_API_BASE = "https://api.tosspayments.com"
+GATEWAYS = ("test", "toss")
 
 
 class ConfigError(RuntimeError):
@@ -48,8 +50,16 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         # The erasable epoch root of the key hierarchy (security/rootkey.py); unset: the instance folder.
         "SENTEM_KEY_ROOT_FILE": env.get("SENTEM_KEY_ROOT_FILE") or None,
         "SECRET_KEY": env.get("SENTEM_SECRET_KEY") or None,
+        # The payment gateway: ``test`` (built in, settles at once) or ``toss`` (Toss Payments' v1 API;
+        # the local sandbox, ``flask pg-sandbox``, in development). Production must name a real PG.
+        "SENTEM_PAYMENT_GATEWAY": (env.get("SENTEM_PAYMENT_GATEWAY") or ("" if production else "test")).strip(),
+        "SENTEM_TOSS_CLIENT_KEY": env.get("SENTEM_TOSS_CLIENT_KEY") or None,
+        "SENTEM_TOSS_SECRET_KEY": env.get("SENTEM_TOSS_SECRET_KEY") or None,
+        "SENTEM_TOSS_API_BASE": (env.get("SENTEM_TOSS_API_BASE") or TOSS_API_BASE).rstrip("/"),
+        "SENTEM_TOSS_TIMEOUT": 10,  # seconds; a longer wait is an unknown answer, settled by look-up
         # The built-in test payment gateway: on in the embedded mode, never in production.
-        "SENTEM_TEST_GATEWAY": _flag(env.get("SENTEM_TEST_GATEWAY"), default=not production),
+        "SENTEM_TEST_GATEWAY": _flag(env.get("SENTEM_TEST_GATEWAY"),
+                                     default=not production and env.get("SENTEM_PAYMENT_GATEWAY", "test") == "test"),
         "SENTEM_OUTBOX": env.get("SENTEM_OUTBOX", "files"),  # files | smtp
         "SENTEM_SMTP_URL": env.get("SENTEM_SMTP_URL"),
         "SENTEM_BASE_URL": env.get("SENTEM_BASE_URL", "http://127.0.0.1:5000"),
@@ -87,6 +97,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True
     else:
+        _check_gateway(cfg)
         if not cfg.get("SECRET_KEY"):
             cfg["SECRET_KEY"] = read_or_create_secret(instance_path, "secret-key", lambda: secrets.token_urlsafe(48))
 
@@ -171,6 +182,27 @@ def _check_production(cfg: dict) -> None:
         raise ConfigError(f"production needs {names} from the environment; refusing to start")
     if cfg.get("SENTEM_TEST_GATEWAY"):
         raise ConfigError("production must not run the test payment gateway (unset SENTEM_TEST_GATEWAY)")
+    if cfg["SENTEM_PAYMENT_GATEWAY"] != "toss":
+        raise ConfigError("production must take payments through a real PG: set SENTEM_PAYMENT_GATEWAY=toss "
+                          "with SENTEM_TOSS_CLIENT_KEY and SENTEM_TOSS_SECRET_KEY")
+    _check_gateway(cfg)
+    for name in ("SENTEM_TOSS_SECRET_KEY", "SENTEM_TOSS_CLIENT_KEY"):
+        if str(cfg[name]).startswith("test_"):
+            raise ConfigError(f"production must not use a Toss test key: set {name} to the live key (live_…)")
+    if not cfg["SENTEM_TOSS_API_BASE"].startswith("https://"):
+        raise ConfigError("production talks to the PG over https only: fix SENTEM_TOSS_API_BASE")
+
+
+def _check_gateway(cfg: dict) -> None:
+    """The payment gateway is one we have, with the keys it needs."""
+    gateway = cfg.get("SENTEM_PAYMENT_GATEWAY")
+    if gateway not in GATEWAYS:
+        raise ConfigError(f"SENTEM_PAYMENT_GATEWAY must be one of {', '.join(GATEWAYS)} (got {gateway!r})")
+    if gateway == "toss":
+        missing = [n for n in ("SENTEM_TOSS_CLIENT_KEY", "SENTEM_TOSS_SECRET_KEY") if not cfg.get(n)]
+        if missing:
+            raise ConfigError(f"SENTEM_PAYMENT_GATEWAY=toss needs {' and '.join(missing)} "
+                              "(the local sandbox, flask pg-sandbox, prints keys for development)")
 
 
 def _translation_dirs() -> str:

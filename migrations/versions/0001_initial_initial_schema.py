@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:53:33.540440
+Create Date: 2026-12-01 12:54:10.627091
 
 """
 from alembic import op
@@ -646,29 +646,6 @@ def upgrade_():
         batch_op.create_index(batch_op.f('ix_staff_role_changes_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_role_changes_staff_id'), ['staff_id'], unique=False)
 
-    op.create_table('cancellations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=10), nullable=False),
-    sa.Column('reason_code', sa.String(length=20), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('refund_amount', sa.Integer(), nullable=False),
-    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('refund_due_on', sa.Date(), nullable=True),
-    sa.Column('refunded_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('overdue_flagged_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('handled_by', sa.String(length=40), nullable=True),
-    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_cancellations_member_id_members')),
-    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_cancellations_order_id_orders'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cancellations'))
-    )
-    with op.batch_alter_table('cancellations', schema=None) as batch_op:
-        batch_op.create_index('ix_cancellations_due', ['status', 'refund_due_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cancellations_member_id'), ['member_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cancellations_order_id'), ['order_id'], unique=False)
-
     op.create_table('cart_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -756,6 +733,7 @@ def upgrade_():
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('attempt_key', sa.String(length=48), nullable=False),
     sa.Column('gateway_ref', sa.String(length=100), nullable=True),
+    sa.Column('approval_no', sa.String(length=20), nullable=True),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('refunded_amount', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
@@ -802,6 +780,34 @@ def upgrade_():
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shipments_order_id'), ['order_id'], unique=False)
 
+    op.create_table('cancellations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('line_id', sa.Integer(), nullable=True),
+    sa.Column('reason_code', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('refund_amount', sa.Integer(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refund_due_on', sa.Date(), nullable=True),
+    sa.Column('refunded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('overdue_flagged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refund_failures', sa.Integer(), nullable=False),
+    sa.Column('refund_flagged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('handled_by', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['line_id'], ['order_lines.id'], name=op.f('fk_cancellations_line_id_order_lines'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_cancellations_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_cancellations_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cancellations')),
+    sa.UniqueConstraint('line_id', name=op.f('uq_cancellations_line_id'))
+    )
+    with op.batch_alter_table('cancellations', schema=None) as batch_op:
+        batch_op.create_index('ix_cancellations_due', ['status', 'refund_due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cancellations_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cancellations_order_id'), ['order_id'], unique=False)
+
     op.create_table('payment_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('payment_id', sa.Integer(), nullable=False),
@@ -845,6 +851,12 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_payment_events_payment_id'))
 
     op.drop_table('payment_events')
+    with op.batch_alter_table('cancellations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cancellations_order_id'))
+        batch_op.drop_index(batch_op.f('ix_cancellations_member_id'))
+        batch_op.drop_index('ix_cancellations_due')
+
+    op.drop_table('cancellations')
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shipments_order_id'))
 
@@ -875,12 +887,6 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_cart_items_member_id'))
 
     op.drop_table('cart_items')
-    with op.batch_alter_table('cancellations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cancellations_order_id'))
-        batch_op.drop_index(batch_op.f('ix_cancellations_member_id'))
-        batch_op.drop_index('ix_cancellations_due')
-
-    op.drop_table('cancellations')
     with op.batch_alter_table('staff_role_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_role_changes_staff_id'))
         batch_op.drop_index(batch_op.f('ix_staff_role_changes_at'))

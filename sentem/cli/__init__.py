@@ -11,9 +11,9 @@ from ..extensions import DATABASE_UNAVAILABLE, unavailable_reason
 
 def init_app(app) -> None:
     """Every command group; a module that fails to import fails ``create_app``."""
-    from . import audit, backup, demo, init, keys, outbox, policy, retention, staff, worker
+    from . import audit, backup, demo, init, keys, outbox, pgsandbox, policy, retention, staff, worker
 
-    for module in (init, keys, worker, demo, staff, retention, audit, policy, backup, outbox):
+    for module in (init, keys, worker, demo, staff, retention, audit, policy, backup, outbox, pgsandbox):
         for command in module.COMMANDS:
             fail_cleanly(command)
             app.cli.add_command(command)

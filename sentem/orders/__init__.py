@@ -15,7 +15,7 @@ bp = Blueprint("orders", __name__)
 def init_app(app) -> None:
     """Routes, tables (the test gateway's ledger too), registry entries, the payment-recovery and
     refund-deadline jobs and the staff's order screens."""
-    from . import admin, jobs, models, records, routes  # noqa: F401  (tables, views)
+    from . import admin, jobs, models, pg_routes, records, routes  # noqa: F401  (tables, views)
     from .gateways import testgateway  # noqa: F401  (the test gateway's ledger table)
 
     records.DECLARE.apply()

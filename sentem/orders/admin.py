@@ -64,7 +64,8 @@ def order_detail(order_no: str):
     order = _order_or_404(order_no)
     return render_template("admin/orders/detail.html", order=order, labels=STATUS_LABELS,
                            can_cancel=order.status in CANCELLABLE,
-                           open_return=cancellation.open_return(order), today=clock.today())
+                           open_return=cancellation.open_return(order), today=clock.today(),
+                           refunded_lines={c.line_id for c in order.cancellations if c.line_id})
 
 
 def _act(order_no: str, action) -> object:
@@ -119,6 +120,19 @@ def order_refund(order_no: str):
         if not ok:
             raise cancellation.CancelRefused("결제대행사가 환불에 응답하지 않았습니다. 잠시 후 다시 시도해 주세요.")
         return "환불했습니다."
+
+    return _act(order_no, run)
+
+
+@bp.post("/orders/<order_no>/lines/<int:line_id>/refund")
+@guard.require("orders.manage")
+def order_line_refund(order_no: str, line_id: int):
+    """One line returned: refund its amount (부분 취소), the rest of the order stays paid."""
+    def run(order):
+        record = cancellation.refund_line(order, line_id, actor=_actor(), reason_code=request.form.get("reason", "other"))
+        if record.status != "refunded":
+            return "부분 환불을 접수했습니다. 결제대행사 응답이 없어 자동으로 다시 시도합니다."
+        return f"{record.refund_amount:,}원을 부분 환불했습니다."
 
     return _act(order_no, run)
 

@@ -26,12 +26,13 @@ import datetime as _dt
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
 from ..privacy.registry import REFUND_BUSINESS_DAYS, RETURN_WINDOW_DAYS
 from . import fulfilment, payments, refunds, stock
-from .models import CANCEL_REASONS, Cancellation, Order
+from .models import CANCEL_REASONS, Cancellation, Order, OrderEvent
 from .services import CANCELLABLE, refresh_status, transition_from
 
 ALREADY_HANDLED = "이미 처리된 주문입니다. 주문 상태를 확인해 주세요."
@@ -72,6 +73,12 @@ def can_return(order: Order) -> bool:
     return order.status in ("delivered", "completed") and deadline is not None and clock.today() <= deadline
 
 
+def refundable_amount(order: Order) -> int:
+    """What is left to give back of the order: its total less the lines refunded on their own
+    (whether or not the gateway has done them yet: each has its own record and retries)."""
+    return order.total_amount - sum(c.refund_amount for c in order.cancellations if c.kind == "partial")
+
+
 def _reason(code: str | None) -> str:
     return code if code in CANCEL_REASONS else "other"
 
@@ -104,7 +111,7 @@ def cancel(order: Order, *, actor: str, reason_code: str = "change_of_mind") -> 
     paid = event.from_status != "pending_payment"
     record = Cancellation(order=order, member_id=order.member_id, kind="cancel", reason_code=_reason(reason_code),
                           status="requested" if paid else "refunded", requested_at=clock.now(),
-                          refund_amount=order.total_amount if paid else 0, handled_by=actor,
+                          refund_amount=refundable_amount(order) if paid else 0, handled_by=actor,
                           refund_due_on=refund_due_date() if paid else None)
     db.session.add(record)
     stock.release(order)
@@ -132,7 +139,7 @@ def request_return(order: Order, *, actor: str, reason_code: str = "change_of_mi
         db.session.rollback()
         raise refusal
     record = Cancellation(order=order, member_id=order.member_id, kind="return", reason_code=_reason(reason_code),
-                          status="requested", requested_at=clock.now(), refund_amount=order.total_amount)
+                          status="requested", requested_at=clock.now(), refund_amount=refundable_amount(order))
     db.session.add(record)
     _pickup(order, actor)
     db.session.commit()
@@ -196,10 +203,37 @@ def refund_return(order: Order, *, actor: str) -> bool:
 def retry_refund(order: Order, *, actor: str) -> bool:
     """Staff: retry the refund of a cancellation the gateway failed (commits). Returns success."""
     db.session.refresh(order, ["cancellations"])
-    record = next((c for c in order.cancellations if c.kind == "cancel" and c.status in ("failed", "requested")), None)
+    record = next((c for c in order.cancellations if c.kind in ("cancel", "partial")
+                   and c.status in ("failed", "requested")), None)
     if record is None or not refunds.claim(record, ("failed", "requested"), actor):
         raise CancelRefused(f"주문 {order.order_no}에는 다시 시도할 환불이 없습니다. {REFUND_ALREADY_HANDLED}")
     return refunds.run(order, record, actor=actor, to_status=None)
+
+
+def refund_line(order: Order, line_id: int, *, actor: str, reason_code: str = "change_of_mind") -> Cancellation:
+    """Refund one line of a paid order (부분 취소: that line returned), the rest stays paid (commits).
+
+    One partial refund per line: a second request for the same line is refused. Should the
+    gateway fail, the record waits as ``failed`` for the retry job, like a cancellation.
+    """
+    line = next((x for x in order.lines if x.id == line_id), None)
+    payment = payments.refundable_payment(order)
+    if line is None or payment is None or order.status in ("pending_payment", "cancelled", "refunded"):
+        raise CancelRefused("부분 환불할 수 있는 주문 상품이 아닙니다.")
+    record = Cancellation(order=order, member_id=order.member_id, kind="partial", reason_code=_reason(reason_code),
+                          status="requested", requested_at=clock.now(), refund_amount=line.line_total,
+                          handled_by=actor, refund_due_on=refund_due_date(), line_id=line.id)
+    db.session.add(record)
+    db.session.add(OrderEvent(order=order, from_status=order.status, to_status=order.status, actor=actor,
+                              note=f"부분 환불: {line.product_title}", at=clock.now()))
+    try:
+        db.session.commit()  # line_id is unique: a second request for the line fails here, writing nothing
+    except IntegrityError:
+        db.session.rollback()
+        raise CancelRefused(f"{line.product_title}은(는) 이미 부분 환불했습니다.") from None
+    if refunds.claim(record, ("requested",), actor):
+        refunds.run(order, record, actor=actor, to_status=None)
+    return record
 
 
 def retry_failed_refunds(batch: int = 50) -> int:
@@ -208,7 +242,7 @@ def retry_failed_refunds(batch: int = 50) -> int:
     # "requested" ones only when old: a fresh one is still being refunded by its own request.
     stale = clock.now() - refunds.STALE_CLAIM
     rows = db.session.execute(select(Cancellation).where(
-        Cancellation.kind == "cancel",
+        Cancellation.kind.in_(("cancel", "partial")),
         (Cancellation.status == "failed") | ((Cancellation.status == "requested") & (Cancellation.requested_at < stale)))
         .order_by(Cancellation.id).limit(batch)).scalars().all()
     done = 0

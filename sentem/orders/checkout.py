@@ -44,7 +44,8 @@ class CheckoutError(Exception):
 @dataclass
 class CheckoutResult:
     """What a submit produced. ``outcome``: paid | declined | unknown (payment answer lost) | replay |
-    pending (an earlier order still waits for its payment answer; ``order`` is that one)."""
+    pending (an earlier order still waits for its payment answer; ``order`` is that one) |
+    redirect (the buyer goes to the PG's window, ``pgflow``)."""
 
     order: Order
     outcome: str
@@ -130,6 +131,8 @@ def place_order(member, *, token: str, delivery: dict, payment_method: str,
     except Exception:
         db.session.rollback()
         raise
+    if getattr(gateway, "redirect", False):  # the buyer approves in the PG's window first (pgflow)
+        return CheckoutResult(order=order, outcome="redirect")
     return payments.settle(order, order.latest_payment, payment_params or {}, actor=f"member:{member.id}")
 
 

@@ -124,7 +124,8 @@ class Payment(db.Model):
     method = db.Column(db.String(20), nullable=False)
     # Our idempotency key towards the gateway (unique: one charge per attempt).
     attempt_key = db.Column(db.String(48), nullable=False, unique=True)
-    gateway_ref = db.Column(db.String(100), nullable=True)  # the gateway's transaction id
+    gateway_ref = db.Column(db.String(100), nullable=True)  # the gateway's transaction id (Toss paymentKey)
+    approval_no = db.Column(db.String(20), nullable=True)  # the card company's approval number (승인 번호)
     amount = db.Column(db.Integer, nullable=False)
     refunded_amount = db.Column(db.Integer, nullable=False, default=0)
     status = db.Column(db.String(20), nullable=False, default="pending")
@@ -177,7 +178,9 @@ class Cancellation(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
     member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
-    kind = db.Column(db.String(10), nullable=False)  # cancel | return
+    kind = db.Column(db.String(10), nullable=False)  # cancel | return | partial (one line refunded)
+    # The one line a partial refund gives back (unique: a line is refunded at most once).
+    line_id = db.Column(db.Integer, db.ForeignKey("order_lines.id", ondelete="SET NULL"), nullable=True, unique=True)
     reason_code = db.Column(db.String(20), nullable=False, default="change_of_mind")
     status = db.Column(db.String(20), nullable=False, default="requested")  # requested|received|refunded|failed
     refund_amount = db.Column(db.Integer, nullable=False, default=0)
@@ -186,6 +189,9 @@ class Cancellation(db.Model):
     refund_due_on = db.Column(db.Date, nullable=True)  # KST date
     refunded_at = db.Column(UTCDateTime, nullable=True)
     overdue_flagged_at = db.Column(UTCDateTime, nullable=True)
+    # Failed gateway refunds in a row; from REFUND_FAILURES_FLAG on, staff are told (refund_flagged_at).
+    refund_failures = db.Column(db.Integer, nullable=False, default=0)
+    refund_flagged_at = db.Column(UTCDateTime, nullable=True)
     handled_by = db.Column(db.String(40), nullable=True)  # actor who received/refunded
 
     order = db.relationship(Order, back_populates="cancellations")

@@ -54,6 +54,13 @@ def settle(order: Order, payment: Payment, params: dict, *, actor: str):
         _record_answer(payment, "unknown", detail=f"응답 없음: {type(exc).__name__}")
         db.session.commit()
         return CheckoutResult(order=order, outcome="unknown", message=UNKNOWN_MESSAGE)
+    if result.status == "pending":  # the PG holds it but did not approve: never paid on that word
+        return CheckoutResult(order=order, outcome="unknown", message=UNKNOWN_MESSAGE)
+    return _apply(order, payment, result, actor=actor)
+
+
+def apply_answer(order: Order, payment: Payment, result, *, actor: str):
+    """Record a definite answer learned elsewhere (a verified webhook, the success URL's checks); commits."""
     return _apply(order, payment, result, actor=actor)
 
 
@@ -79,13 +86,14 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
 
     if result.status == "approved" and result.amount not in (None, payment.amount):
         # Never accept a charge of another amount: cancel it and fail the order.
-        gateways.by_name(payment.gateway).cancel(ref=result.ref, attempt_key=payment.attempt_key,
+        gateways.by_name(payment.gateway).cancel(ref=result.ref, attempt_key=f"{payment.attempt_key}-mismatch",
                                                  amount=result.amount, reason="금액 불일치")
         result = type(result)("declined", ref=result.ref, code="AMOUNT_MISMATCH",
                               message="결제 금액이 맞지 않아 취소했습니다.")
     if result.status == "approved":
         if not _record_answer(payment, "approved", amount=payment.amount, detail=result.code,
-                              gateway_ref=result.ref, approved_at=clock.now()):
+                              gateway_ref=result.ref, approved_at=clock.now(),
+                              approval_no=result.approval_no or None):
             return _answered_before(order, payment, result)
         if transition_from(order, ("pending_payment",), "paid", actor=actor, note="결제 승인") is None:
             db.session.rollback()  # the order was given up meanwhile: this charge must not stand
@@ -127,7 +135,7 @@ def _void(order: Order, payment: Payment, result):
 
     amount = result.amount or payment.amount
     try:
-        answer = gateways.by_name(payment.gateway).cancel(ref=result.ref, attempt_key=payment.attempt_key,
+        answer = gateways.by_name(payment.gateway).cancel(ref=result.ref, attempt_key=f"{payment.attempt_key}-void",
                                                           amount=amount, reason="취소된 주문의 승인")
         status = "cancelled" if answer.status == "cancelled" else "refund_failed"
     except gateways.GatewayUnavailable:
@@ -145,8 +153,12 @@ def _void(order: Order, payment: Payment, result):
     return CheckoutResult(order=order, outcome="declined", message=VOIDED_MESSAGE)
 
 
-def recover(order: Order, *, actor: str):
-    """Look up a payment whose answer was lost and finish the order (commits)."""
+def recover(order: Order, *, actor: str, expire_pending: bool = False):
+    """Look up a payment whose answer was lost and finish the order (commits).
+
+    A payment the PG still holds unapproved (the buyer left its window) stays open, unless
+    ``expire_pending`` (the reconciliation of stale orders): then the order expires and
+    gives its stock back; the PG lets such an attempt lapse without charging."""
     from .checkout import CheckoutResult
 
     payment = order.latest_payment
@@ -158,6 +170,10 @@ def recover(order: Order, *, actor: str):
         result = gateway.lookup(**call)
     except gateways.GatewayUnavailable:
         return CheckoutResult(order=order, outcome="unknown", message=UNKNOWN_MESSAGE)
+    if result.status == "pending":
+        if not expire_pending:
+            return CheckoutResult(order=order, outcome="unknown", message=UNKNOWN_MESSAGE)
+        result = gateways.GatewayResult("declined", ref=result.ref, code="EXPIRED", message="결제 시간이 지났습니다.")
     return _apply(order, payment, result, actor=actor)
 
 
@@ -169,7 +185,7 @@ def recover_stale(older_than_minutes: int = 30, batch: int = 100) -> int:
         .order_by(Order.id).limit(batch)).scalars().all()
     done = 0
     for order in orders:
-        outcome = recover(order, actor="system:payment-recovery")
+        outcome = recover(order, actor="system:payment-recovery", expire_pending=True)
         done += outcome.outcome != "unknown"
     return done
 
@@ -179,17 +195,20 @@ def refundable_payment(order: Order) -> Payment | None:
     return next((p for p in reversed(order.payments) if p.status in ("approved", "refunded")), None)
 
 
-def refund(order: Order, amount: int, *, reason: str) -> bool:
+def refund(order: Order, amount: int, *, reason: str, key: str | None = None) -> bool:
     """Refund ``amount`` won of the order's approved payment through its gateway.
 
-    Returns True once the gateway confirms (or nothing was to be refunded). The ledger
-    takes the amount only through ``record_refund``'s compare-and-set. Does not commit.
+    ``key`` names this refund towards the gateway (its idempotency key): a retry with the
+    same key never refunds twice. Returns True once the gateway confirms (or nothing was
+    to be refunded). The ledger takes the amount only through ``record_refund``'s
+    compare-and-set. Does not commit.
     """
     payment = refundable_payment(order)
     if payment is None or amount <= 0:
         return amount <= 0
     gateway = gateways.by_name(payment.gateway)
-    call = dict(ref=payment.gateway_ref, attempt_key=payment.attempt_key, amount=amount, reason=reason)
+    call = dict(ref=payment.gateway_ref, attempt_key=f"{payment.attempt_key}-{key}" if key else payment.attempt_key,
+                amount=amount, reason=reason)
     if not db.session.new and not db.session.dirty and not db.session.deleted:
         _release_connection()
     try:

@@ -66,7 +66,7 @@ def _payment_rows(member_id: int) -> list[dict]:
              .options(joinedload(Payment.order), selectinload(Payment.events)).order_by(Payment.id.desc()))
     for p in db.session.execute(query).scalars():
         rows.append({"주문번호": p.order.order_no, "결제 수단": p.method, "결제대행": p.gateway,
-                     "승인 번호": p.gateway_ref or "", "금액": p.amount, "환불 금액": p.refunded_amount,
+                     "결제 키": p.gateway_ref or "", "승인 번호": p.approval_no or "", "금액": p.amount, "환불 금액": p.refunded_amount,
                      "상태": p.status, "승인일시": _kst(p.approved_at),
                      "상태 변경": "; ".join(f"{_kst(e.at)} {e.status}" for e in p.events)})
     return rows
@@ -94,7 +94,8 @@ def _archive(kind: str, member_id: int) -> list[ArchiveItem]:
             if not o.payments:
                 continue
             payload = {"주문번호": o.order_no, "결제": [
-                {"수단": p.method, "결제대행": p.gateway, "승인 번호": p.gateway_ref, "금액": p.amount,
+                {"수단": p.method, "결제대행": p.gateway, "결제 키": p.gateway_ref, "승인 번호": p.approval_no,
+                 "금액": p.amount,
                  "환불 금액": p.refunded_amount, "상태": p.status,
                  "상태 변경": [[e.at.isoformat(), e.status, e.amount] for e in p.events]} for p in o.payments]}
         else:

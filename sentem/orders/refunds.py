@@ -15,6 +15,7 @@ that the retry can ask again; the gateway never refunds more than was charged.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -25,8 +26,12 @@ from . import payments
 from .models import Cancellation, Order, Payment, PaymentEvent
 from .services import transition_from
 
+log = logging.getLogger("sentem.orders")
+
 REFUNDING = "refunding"
 STALE_CLAIM = _dt.timedelta(minutes=10)
+# After this many failed gateway refunds in a row, staff are told (the retries go on).
+REFUND_FAILURES_FLAG = 3
 # Open debts towards the member: a refund not yet made (withdrawal waits for these).
 OPEN = ("requested", "received", "failed", REFUNDING)
 
@@ -59,13 +64,20 @@ def claim(record: Cancellation, expected, actor: str) -> bool:
 def run(order: Order, record: Cancellation, *, actor: str, to_status: str | None) -> bool:
     """Refund a claimed record through the gateway (outside any write transaction), then record
     the answer (commits). ``to_status``: where the order goes on success (a return: refunded)."""
-    ok = payments.refund(order, record.refund_amount, reason=record.reason_label)
+    # One key per refund record: every retry of it is the same request to the gateway.
+    ok = payments.refund(order, record.refund_amount, reason=record.reason_label, key=f"R{record.id}")
     if ok:
         if to_status:
             transition_from(order, ("returned",), to_status, actor=actor, note="환불 완료")
         set_status(record, (REFUNDING,), "refunded", refunded_at=clock.now(), handled_by=actor)
     else:
-        set_status(record, (REFUNDING,), "failed" if record.kind == "cancel" else "received")
+        failures = (record.refund_failures or 0) + 1
+        flagged = record.refund_flagged_at or (clock.now() if failures >= REFUND_FAILURES_FLAG else None)
+        set_status(record, (REFUNDING,), "received" if record.kind == "return" else "failed",
+                   refund_failures=failures, refund_flagged_at=flagged)
+        if flagged and record.refund_flagged_at == flagged and failures == REFUND_FAILURES_FLAG:
+            log.warning("order %s: refund failed %d times at the gateway; staff must look", order.order_no,
+                        failures)
     db.session.commit()
     return ok
 
@@ -79,6 +91,6 @@ def release_stale_claims() -> int:
     recent = exists().where(Payment.order_id == Cancellation.order_id, PaymentEvent.payment_id == Payment.id,
                             PaymentEvent.status == "refund_requested", PaymentEvent.at >= clock.now() - STALE_CLAIM)
     rows = db.session.execute(select(Cancellation).where(Cancellation.status == REFUNDING, ~recent)).scalars().all()
-    n = sum(set_status(r, (REFUNDING,), "failed" if r.kind == "cancel" else "received") for r in rows)
+    n = sum(set_status(r, (REFUNDING,), "received" if r.kind == "return" else "failed") for r in rows)
     db.session.commit()
     return n

@@ -69,7 +69,8 @@ def checkout_form():
         flash(_("장바구니가 비어 있습니다."), "error")
         return redirect(url_for("shop.cart_view"))
     form = _prefill()
-    form.update(payment_method="test" if gateways.available_methods() else "", test_outcome="approve")
+    methods = gateways.available_methods()
+    form.update(payment_method=methods[0][0] if methods else "", test_outcome="approve")
     return _render_checkout(form, checkout.issue_token(current_user.id))
 
 
@@ -98,6 +99,8 @@ def checkout_submit():
         flash(_(exc.message), "error")
         return redirect(url_for("shop.cart_view"))
     order_url = url_for("orders.detail", order_no=result.order.order_no)
+    if result.outcome == "redirect":
+        return redirect(url_for("orders.pay", order_no=result.order.order_no), 303)
     if result.outcome == "declined":
         flash(result.message, "error")
         return redirect(url_for("shop.cart_view"))

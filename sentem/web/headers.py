@@ -1,5 +1,5 @@
 """Security headers on every response, and no caching of what a signed-in person sees."""
-from flask import current_app, session
+from flask import current_app, g, session
 
 from ..staff.guard import SESSION_STAFF
 from . import bp
@@ -11,7 +11,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 @bp.after_app_request
 def security_headers(response):
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
+    # A view whose form leads to another site (the PG's payment window) names it in g.
+    targets = " ".join(g.get("csp_form_targets", ()))
+    h.setdefault("Content-Security-Policy", CSP.replace("form-action 'self'", f"form-action 'self' {targets}")
+                 if targets else CSP)
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

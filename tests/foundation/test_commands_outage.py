@@ -28,8 +28,9 @@ ARGS = {
 }
 # Not walked: Flask-Migrate's own group, the long-running worker (it has its own exit
 # status when its scheduler cannot run: tests/foundation/test_scheduler.py), and the backup
-# commands, which need a directory (run below with one).
-SKIP = {"db", "worker", "backup"}
+# commands, which need a directory (run below with one), and the long-running Toss sandbox
+# server, which never opens the database (tests/orders/test_toss_sandbox.py runs it).
+SKIP = {"db", "worker", "backup", "pg-sandbox"}
 
 
 def _dead_port() -> int:

@@ -114,7 +114,8 @@ def test_master_key_from_environment_with_versions():
 
 
 def test_production_refuses_without_secrets_or_with_test_gateway(tmp_path, monkeypatch):
-    for name in ("SENTEM_SECRET_KEY", "SENTEM_MASTER_KEY", "SENTEM_TEST_GATEWAY"):
+    for name in ("SENTEM_SECRET_KEY", "SENTEM_MASTER_KEY", "SENTEM_TEST_GATEWAY", "SENTEM_PAYMENT_GATEWAY",
+                 "SENTEM_TOSS_CLIENT_KEY", "SENTEM_TOSS_SECRET_KEY", "SENTEM_TOSS_API_BASE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SENTEM_ENV", "production")
     with pytest.raises(config.ConfigError, match="SENTEM_SECRET_KEY"):
@@ -128,8 +129,18 @@ def test_production_refuses_without_secrets_or_with_test_gateway(tmp_path, monke
     with pytest.raises(config.ConfigError, match="test payment gateway"):
         config.build(str(tmp_path))
     monkeypatch.delenv("SENTEM_TEST_GATEWAY")
+    with pytest.raises(config.ConfigError, match="SENTEM_PAYMENT_GATEWAY=toss"):
+        config.build(str(tmp_path))
+    monkeypatch.setenv("SENTEM_PAYMENT_GATEWAY", "toss")
+    with pytest.raises(config.ConfigError, match="SENTEM_TOSS_CLIENT_KEY and SENTEM_TOSS_SECRET_KEY"):
+        config.build(str(tmp_path))
+    monkeypatch.setenv("SENTEM_TOSS_CLIENT_KEY", "live_ck_x")
+    monkeypatch.setenv("SENTEM_TOSS_SECRET_KEY", "test_sk_x")
+    with pytest.raises(config.ConfigError, match="SENTEM_TOSS_SECRET_KEY to the live key"):
+        config.build(str(tmp_path))
+    monkeypatch.setenv("SENTEM_TOSS_SECRET_KEY", "live_sk_x")
     cfg = config.build(str(tmp_path))
-    assert cfg["SENTEM_TEST_GATEWAY"] is False
+    assert cfg["SENTEM_TEST_GATEWAY"] is False and cfg["SENTEM_PAYMENT_GATEWAY"] == "toss"
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["REMEMBER_COOKIE_SECURE"]
 
 

@@ -141,6 +141,7 @@ def test_security_headers(client):
 
 def test_production_adds_hsts_and_secure_cookies(app):
     prod = _app_like(app, SENTEM_ENV="production", SECRET_KEY="p" * 48, SENTEM_TEST_GATEWAY=False,
+                     SENTEM_PAYMENT_GATEWAY="toss", SENTEM_TOSS_CLIENT_KEY="live_ck_x", SENTEM_TOSS_SECRET_KEY="live_sk_x",
                      SENTEM_MASTER_KEY=keyring.encode_key(os.urandom(32)))
 
     def touch_session():

@@ -50,6 +50,7 @@ def test_run_dry_run_then_run_with_summary(app, runner, toy):
 
 
 PRODUCTION = {"SENTEM_ENV": "production", "SECRET_KEY": "p" * 48, "SENTEM_TEST_GATEWAY": False,
+              "SENTEM_PAYMENT_GATEWAY": "toss", "SENTEM_TOSS_CLIENT_KEY": "live_ck_x", "SENTEM_TOSS_SECRET_KEY": "live_sk_x",
               "SENTEM_MASTER_KEY": base64.urlsafe_b64encode(b"k" * 32).decode()}
 
 

@@ -19,14 +19,16 @@ payment key and answers. An adapter implements three calls:
 
 ``lookup(attempt_key, ref=None) -> GatewayResult``
     What the PG knows of the attempt (Toss: ``GET /v1/payments/orders/{orderId}``):
-    ``approved``, ``declined``, ``cancelled`` or ``not_found``.
+    ``approved``, ``declined``, ``cancelled``, ``pending`` or ``not_found``.
 
 Example: a Toss Payments adapter maps ``confirm`` to
 ``POST /v1/payments/confirm {paymentKey, orderId=attempt_key, amount}`` with an
 ``Idempotency-Key`` header, ``cancel`` to ``POST /v1/payments/{paymentKey}/cancel
 {cancelReason, cancelAmount}``, and ``lookup`` as above; it reads its secret key
 from the environment, sets a short timeout (e.g. 10 s) and turns timeouts and
-5xx into ``GatewayUnavailable``. Register it in ``gateways.GATEWAYS``.
+5xx into ``GatewayUnavailable`` (``toss.py``). A gateway whose buyer approves in
+the PG's own window sets ``redirect = True``: checkout then sends the buyer there
+instead of confirming at once.
 """
 from __future__ import annotations
 
@@ -36,13 +38,15 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class GatewayResult:
-    """A gateway's answer. ``status``: approved | declined | cancelled | not_found."""
+    """A gateway's answer. ``status``: approved | declined | cancelled | not_found | pending
+    (the PG holds the attempt but it is not approved yet, e.g. Toss ``IN_PROGRESS``)."""
 
     status: str
     ref: str | None = None
     amount: int | None = None
     code: str = ""
     message: str = ""  # Korean, safe to show the customer (no card data)
+    approval_no: str = ""  # the card company's approval number (승인 번호), when the PG gives one
 
 
 class GatewayUnavailable(RuntimeError):
