@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from .. import inputs
 from ..extensions import db
 from ..privacy import access_log
 from ..staff import bp, downloads, guard
@@ -34,7 +35,7 @@ class SearchForm(FlaskForm):
 def members():
     """Masked list; ``kind`` + ``q`` search one exact value through the blind index."""
     form = SearchForm(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = inputs.int_arg(request.args, "page", 1)
     stmt = select(Member).order_by(Member.id.desc())
     q = (form.q.data or "").strip()
     if q and form.validate():

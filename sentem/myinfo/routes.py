@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from .. import clock
+from .. import clock, inputs
 from ..accounts import services as accounts
 from ..accounts.services import member_required
 from ..extensions import db
@@ -29,7 +29,7 @@ def _labels():
 
 def _paged(rows: list, key: str) -> tuple[list, int, int]:
     pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(request.args.get(f"p_{key}", 1, type=int) or 1, 1), pages)
+    page = min(inputs.int_arg(request.args, f"p_{key}", 1), pages)
     return rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page, pages
 
 

@@ -6,12 +6,11 @@ change prepares a draft version with its notice, published the same way.
 """
 from __future__ import annotations
 
-import datetime as _dt
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
+from .. import inputs
 from ..extensions import db
 from ..policy import diff, services
 from ..privacy import access_log, policy_versions, registers
@@ -57,9 +56,8 @@ def policy_publish():
     form = PublishForm()
     if not form.validate():
         return _page(form, "보안 토큰이 만료되었습니다. 다시 시도해 주세요.", 400)
-    try:
-        effective = _dt.date.fromisoformat((form.effective.data or "").strip())
-    except ValueError:
+    effective = inputs.parse_date(form.effective.data)
+    if effective is None:
         return _page(form, "시행일을 YYYY-MM-DD 형식으로 입력해 주세요.", 400)
     try:
         version = services.publish(effective, form.summary.data, staff_id=guard.current_staff().id)

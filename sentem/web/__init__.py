@@ -3,11 +3,14 @@ from flask import Blueprint
 
 from .. import health
 from ..jobs import heartbeat
+from . import converters
 
 bp = Blueprint("web", __name__)
 
 
 def init_app(app) -> None:
+    # Before any feature adds a rule: their ``<int:…>`` parts are bounded (see converters).
+    converters.install(app)
     from . import errors, headers, routes  # noqa: F401  (views, error pages, headers)
 
     app.register_blueprint(bp)
