@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 08:25:38.803267
+Create Date: 2026-12-01 11:28:37.031579
 
 """
 from alembic import op
@@ -71,10 +71,10 @@ def upgrade_():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ip_ct', sa.Text(), nullable=True),
-    sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.Column('policy_version', sa.String(length=40), nullable=True),
     sa.Column('screen', sa.String(length=40), nullable=False),
+    sa.Column('ip_ct', sa.Text(), nullable=True),
+    sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_events'))
     )
     with op.batch_alter_table('consent_events', schema=None) as batch_op:
@@ -131,6 +131,16 @@ def upgrade_():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register'))
     )
+    op.create_table('export_downloads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('fmt', sa.String(length=8), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_downloads'))
+    )
+    with op.batch_alter_table('export_downloads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_downloads_member_id'), ['member_id'], unique=False)
+
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -139,11 +149,11 @@ def upgrade_():
     sa.Column('queue', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('dispute', sa.Boolean(), nullable=False),
-    sa.Column('title_ct', sa.Text(), nullable=False),
-    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('title_ct', sa.Text(), nullable=False),
+    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
     )
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
@@ -183,6 +193,13 @@ def upgrade_():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.Column('login_id_ct', sa.Text(), nullable=False),
     sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
     sa.Column('email_ct', sa.Text(), nullable=False),
@@ -190,7 +207,6 @@ def upgrade_():
     sa.Column('mobile_ct', sa.Text(), nullable=False),
     sa.Column('mobile_bidx', sa.String(length=64), nullable=True),
     sa.Column('name_ct', sa.Text(), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('birth_date_ct', sa.Text(), nullable=True),
     sa.Column('home_phone_ct', sa.Text(), nullable=True),
     sa.Column('postcode_ct', sa.Text(), nullable=True),
@@ -199,12 +215,6 @@ def upgrade_():
     sa.Column('company_name_ct', sa.Text(), nullable=True),
     sa.Column('company_phone_ct', sa.Text(), nullable=True),
     sa.Column('sns_account_ct', sa.Text(), nullable=True),
-    sa.Column('email_verified_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
     sqlite_autoincrement=True
     )
@@ -300,10 +310,10 @@ def upgrade_():
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_by', sa.Integer(), nullable=True),
     sa.Column('legal_basis', sa.Text(), nullable=True),
+    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.Column('detail_ct', sa.Text(), nullable=True),
     sa.Column('answer_ct', sa.Text(), nullable=True),
     sa.Column('proxy_name_ct', sa.Text(), nullable=True),
-    sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_requests'))
     )
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:
@@ -311,12 +321,8 @@ def upgrade_():
 
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('login_id_ct', sa.Text(), nullable=False),
-    sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
-    sa.Column('name_ct', sa.Text(), nullable=True),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('totp_secret_ct', sa.Text(), nullable=False),
     sa.Column('totp_enrolled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
@@ -325,6 +331,10 @@ def upgrade_():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('login_id_ct', sa.Text(), nullable=False),
+    sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
+    sa.Column('name_ct', sa.Text(), nullable=True),
+    sa.Column('totp_secret_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
     sqlite_autoincrement=True
     )
@@ -336,13 +346,13 @@ def upgrade_():
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=True),
     sa.Column('detail', sa.String(length=1000), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('row_hash', sa.String(length=64), nullable=False),
+    sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_access_log')),
     sa.UniqueConstraint('seq', name=op.f('uq_staff_access_log_seq'))
     )
@@ -404,14 +414,14 @@ def upgrade_():
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('label_ct', sa.Text(), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
     sa.Column('recipient_phone_ct', sa.Text(), nullable=False),
     sa.Column('postcode_ct', sa.Text(), nullable=False),
     sa.Column('address1_ct', sa.Text(), nullable=False),
     sa.Column('address2_ct', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_delivery_addresses_member_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_addresses'))
     )
@@ -423,8 +433,8 @@ def upgrade_():
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
-    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('body_ct', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['inquiry_id'], ['inquiries.id'], name=op.f('fk_inquiry_answers_inquiry_id_inquiries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiry_answers'))
     )
@@ -592,14 +602,14 @@ def upgrade_():
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
     sa.Column('recipient_phone_ct', sa.Text(), nullable=False),
     sa.Column('postcode_ct', sa.Text(), nullable=False),
     sa.Column('address1_ct', sa.Text(), nullable=False),
     sa.Column('address2_ct', sa.Text(), nullable=True),
     sa.Column('memo_ct', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_delivery_requests_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_requests')),
     sa.UniqueConstraint('order_id', name=op.f('uq_delivery_requests_order_id'))
@@ -855,6 +865,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_inquiries_member_id'))
 
     op.drop_table('inquiries')
+    with op.batch_alter_table('export_downloads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_downloads_member_id'))
+
+    op.drop_table('export_downloads')
     op.drop_table('entrustment_register')
     with op.batch_alter_table('destruction_ledger', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_destruction_ledger_run_id'))

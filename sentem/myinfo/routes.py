@@ -66,12 +66,6 @@ def index():
                            suspensions=services.SUSPENSIONS, form=ActionForm())
 
 
-def _record_access(kind: str) -> None:
-    # Recorded first (flushed), so that the export includes the request it answers.
-    services.answered_now(_me(), "access", "done", subject=kind,
-                          answer="내 정보 전체를 내려받았습니다.")
-
-
 @bp.get("/me/export.json")
 @member_required
 def export_json():
@@ -85,8 +79,8 @@ def export_zip():
 
 
 def _download(ext: str, build, mimetype: str) -> Response:
-    """Record the access request, build the member's export and send it as an attachment."""
-    _record_access(f"export.{ext}")
+    """Log the download, build the member's export and send it as an attachment."""
+    services.log_download(_me(), ext)  # flushed first: the export includes this download
     body = build(current_user.id)
     db.session.commit()
     return Response(body, mimetype=mimetype, headers={
