@@ -4,12 +4,11 @@ staff member, leaves every table of the three databases exactly as it was."""
 import hashlib
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from sentem.extensions import db
 from tests import hostile
-from tests.builders import login_as, make_member
+from tests.builders import make_member
 from tests.foundation.test_hostile_input import _sign_in
 
 
