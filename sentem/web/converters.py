@@ -7,7 +7,7 @@ from werkzeug.routing import IntegerConverter
 from ..inputs import INT_MAX
 
 
-class BoundedInt(IntegerConverter):
+class BoundedIntegerConverter(IntegerConverter):
     """``<int:…>`` limited to 0…``INT_MAX`` (a larger number matches no rule: 404)."""
 
     def __init__(self, map, fixed_digits=0, min=0, max=INT_MAX, signed=False):  # noqa: A002 - Werkzeug's names
@@ -16,4 +16,4 @@ class BoundedInt(IntegerConverter):
 
 def install(app) -> None:
     """Make ``<int:…>`` bounded for every rule added from now on (before the features' routes)."""
-    app.url_map.converters["int"] = BoundedInt
+    app.url_map.converters["int"] = BoundedIntegerConverter

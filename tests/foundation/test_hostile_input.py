@@ -90,11 +90,11 @@ def test_every_integer_url_part_is_bounded(app):
     """No rule kept Werkzeug's unbounded ``int`` (a feature registered before the shell would)."""
     from werkzeug.routing import IntegerConverter
 
-    from sentem.web.converters import BoundedInt
+    from sentem.web.converters import BoundedIntegerConverter
 
     loose = [f"{rule.rule} <{name}>" for rule in app.url_map.iter_rules()
              for name, conv in rule._converters.items()
-             if isinstance(conv, IntegerConverter) and not isinstance(conv, BoundedInt)]
+             if isinstance(conv, IntegerConverter) and not isinstance(conv, BoundedIntegerConverter)]
     assert not loose, loose
     client = app.test_client()
     assert client.get("/notices/99999999999999999999999").status_code == 404
