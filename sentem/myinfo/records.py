@@ -188,3 +188,16 @@ DECLARE.record_class(RecordClass(
     models=(ExportDownload,),
     order=86,
 ))
+
+
+def open_requests(member_id: int) -> list[str]:
+    """Obligation check: a rights request staff have not answered keeps a withdrawal pending
+    (the withdrawal would destroy what the answer is about); its deadline keeps running."""
+    rows = db.session.execute(select(RightsRequest.kind, RightsRequest.due_at).where(
+        RightsRequest.member_id == member_id, RightsRequest.status == "received",
+        RightsRequest.kind != "withdrawal").order_by(RightsRequest.due_at)).all()
+    return [f"답변을 기다리는 {KIND_LABELS.get(kind, (kind,))[0]} 요청이 있습니다(답변 기한 "
+            f"{clock.to_kst(due_at):%Y-%m-%d}). 답변이 끝나면 탈퇴가 완료됩니다." for kind, due_at in rows]
+
+
+DECLARE.obligation_check(open_requests)

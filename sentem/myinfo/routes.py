@@ -205,7 +205,8 @@ def withdraw():
         try:
             outcome = withdrawal.withdraw(_me(), request.form.get("password", ""),
                                           request.form.get("confirm", ""),
-                                          anyway=request.form.get("anyway") == "yes")
+                                          anyway=request.form.get("anyway") == "yes",
+                                          returns_ack=request.form.get("returns_ack") == "yes")
         except withdrawal.Refused as exc:
             db.session.rollback()
             error, reasons = _(str(exc)), exc.reasons
@@ -221,6 +222,7 @@ def withdraw():
             accounts.logout_everywhere(member_id)
             return render_template("myinfo/withdrawn.html")
     return render_template("myinfo/withdraw.html", form=form, error=error, reasons=reasons, action_form=ActionForm(),
+                           returnable=withdrawal.returnable(_me()),
                            pending=current_user.status == "withdrawal_pending"), (400 if error else 200)
 
 

@@ -71,6 +71,14 @@ def can_return(order: Order) -> bool:
     return order.status in ("delivered", "completed") and deadline is not None and clock.today() <= deadline
 
 
+def returnable_orders(member_id: int) -> list[tuple[str, _dt.date]]:
+    """The member's delivered orders still inside their return window: (order number, last day)."""
+    rows = db.session.execute(select(Order).where(Order.member_id == member_id,
+                                                  Order.status.in_(("delivered", "completed")),
+                                                  Order.delivered_at.is_not(None)).order_by(Order.id)).scalars()
+    return [(o.order_no, return_deadline(o)) for o in rows if can_return(o)]
+
+
 def _reason(code: str | None) -> str:
     return code if code in CANCEL_REASONS else "other"
 
