@@ -11,7 +11,7 @@ bp = Blueprint("web", __name__)
 def init_app(app) -> None:
     # Before any feature adds a rule: their ``<int:…>`` parts are bounded (see converters).
     converters.install(app)
-    from . import errors, head, headers, routes  # noqa: F401  (views, error pages, headers, HEAD)
+    from . import errors, head, headers, nul, routes  # noqa: F401  (views, error pages, headers, HEAD, NUL)
 
     app.register_blueprint(bp)
     # The shell serves /healthz; the scheduler's heartbeat is one of its checks.

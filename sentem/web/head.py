@@ -25,5 +25,7 @@ def reads_only_for_head():
 def roll_back_head(_exc=None):
     session = db.session()
     if session.info.pop(_FLAG, False):
-        session.rollback()
-        session.__dict__.pop("commit", None)
+        try:
+            session.rollback()
+        finally:
+            session.__dict__.pop("commit", None)
