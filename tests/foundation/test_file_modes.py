@@ -10,7 +10,7 @@ from sentem import create_app
 from sentem.extensions import db
 from sentem.notify import outbox
 from sentem.web import sqlite
-from tests.conftest import USE_PG, base_config
+from tests.conftest import base_config
 
 
 def _loose(folder: str) -> list[str]:
@@ -29,12 +29,15 @@ def test_a_new_instance_folder_holds_only_owner_only_files(tmp_path):
     from sentem.cli.init import run_init
 
     folder = str(tmp_path / "fresh")  # not the suite's template copy: files made from scratch
+    # The embedded mode whatever the suite runs on: its SQLite files are what is checked.
+    config = dict(base_config(folder), SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/sentem.db",
+                  SENTEM_ARCHIVE_DATABASE_URL=f"sqlite:///{folder}/sentem-archive.db",
+                  SENTEM_KEYSTORE_DATABASE_URL=f"sqlite:///{folder}/sentem-keys.db")
     old = os.umask(0o022)  # the usual umask, under which SQLite makes its files 0644
     try:
-        app = create_app(base_config(folder))
+        app = create_app(config)
         with app.app_context():
-            if not USE_PG:
-                run_init()
+            run_init()
             outbox.send_email("member@example.com", "안내", "본문", category="test")
             db.session.remove()
             for engine in db.engines.values():
@@ -42,9 +45,8 @@ def test_a_new_instance_folder_holds_only_owner_only_files(tmp_path):
     finally:
         os.umask(old)
     names = set(os.listdir(folder))
-    assert {"secret-key", "master-keys.json", "key-root.bin", "outbox"} <= names
-    if not USE_PG:
-        assert {"sentem.db", "sentem-archive.db", "sentem-keys.db"} <= names
+    assert {"secret-key", "master-keys.json", "key-root.bin", "outbox",
+            "sentem.db", "sentem-archive.db", "sentem-keys.db"} <= names
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert not _loose(folder), _loose(folder)
 
