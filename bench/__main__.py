@@ -2,6 +2,10 @@
 
     python -m bench                 # all of them
     python -m bench foundation      # bench/bench_foundation.py only
+    python -m bench --quick         # tiny sizes, a few seconds each: proves the benches still run
+
+``--quick`` is what CI runs: it fails when a bench crashes, never on a figure (its
+figures, from tiny sizes on a busy machine, mean nothing).
 
 Each module prints its own figures. A module that fails is reported and the others
 still run; the exit status is non-zero when any failed.
@@ -9,6 +13,7 @@ still run; the exit status is non-zero when any failed.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -22,7 +27,20 @@ def discover() -> list[str]:
     return sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
 
 
+# Sizes for --quick; an explicit BENCH_* setting in the environment still wins.
+QUICK = {
+    "BENCH_QUICK": "1", "BENCH_SECONDS": "0.5", "BENCH_CONNECTIONS": "4", "BENCH_MEMBERS": "2000",
+    "BENCH_ACCOUNT_REQUESTS": "3", "BENCH_CATALOG_SIZES": "20", "BENCH_BUYERS": "12",
+    "BENCH_CLIENTS": "4", "BENCH_FLASH_BUYERS": "12", "BENCH_FLASH_STOCK": "5", "BENCH_EXPORT_SIZES": "5,10,20", "BENCH_CRYPTO_N": "500",
+    "BENCH_LOOKUPS": "50",
+}
+
+
 def main(argv: list[str]) -> int:
+    if "--quick" in argv:
+        argv = [a for a in argv if a != "--quick"]
+        for key, value in QUICK.items():
+            os.environ.setdefault(key, value)
     names = [a.removeprefix("bench_").removesuffix(".py") for a in argv] or discover()
     unknown = [n for n in names if not (HERE / f"bench_{n}.py").exists()]
     if unknown:

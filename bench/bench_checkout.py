@@ -1,56 +1,61 @@
-"""Checkout throughput and oversell count under concurrency.
+"""Checkout over HTTP: the real form flow through gunicorn, next to a bare order flow.
 
-Database: PostgreSQL when ``SENTEM_BENCH_DATABASE_URL`` is set (its tables are
-dropped and recreated; archive and key store use ``SENTEM_BENCH_ARCHIVE_DATABASE_URL``
-/ ``SENTEM_BENCH_KEYSTORE_DATABASE_URL`` or SQLite files), else the three
-``SENTEM_TEST_*DATABASE_URL`` PostgreSQL test databases when set, else SQLite.
+Each buyer is a logged-in member (real ``POST /login``, before timing) with one unit
+in the cart. Timed: ``GET /checkout``, ``POST /checkout`` (test gateway, approve) and
+the order page it leads to — from ``BENCH_CLIENTS`` concurrent clients (default 16),
+against gunicorn sync x2 and x4. The same three requests against ``checkout_bare``
+(conditional stock decrement, order row, line row in one transaction) on the same
+kind of database and the same gunicorn settings give the ratio; goal >= 0.5x.
+Then a flash sale: ``BENCH_FLASH_BUYERS`` (500) members, one product with
+``BENCH_FLASH_STOCK`` (100) units: exactly that many paid, p50/p99 of the flow.
 
-``BENCH_BUYERS`` members (default 400) each check out one unit of one of 4 products
-holding ``BENCH_STOCK`` units each (default 50, so half of them must hear "sold
-out"), from ``BENCH_THREADS`` threads (default 16) with their own app contexts.
-Prints checkouts/s, paid orders/s and the oversell count, which must be 0.
+Databases: SQLite files (embedded), and PostgreSQL when ``SENTEM_BENCH_DATABASE_URL``,
+``SENTEM_BENCH_ARCHIVE_DATABASE_URL`` and ``SENTEM_BENCH_KEYSTORE_DATABASE_URL`` are
+set (their schemas are dropped and recreated). The server's ``fsync`` setting is
+printed: benchmark figures mean something only with it on.
 """
 from __future__ import annotations
 
 import os
 import queue
+import statistics
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 
 from sqlalchemy import create_engine, text
 
-from bench.common import run_threads
+from bench import checkout_bare
+from bench.common import ROOT, embedded_env, gunicorn
+from bench.httpflow import Browser
 
-BUYERS = int(os.environ.get("BENCH_BUYERS", "400"))
-STOCK = int(os.environ.get("BENCH_STOCK", "50"))
-PRODUCTS = 4
-THREADS = int(os.environ.get("BENCH_THREADS", "16"))
+BUYERS = int(os.environ.get("BENCH_BUYERS", "160"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
+FLASH_BUYERS = int(os.environ.get("BENCH_FLASH_BUYERS", "500"))
+FLASH_STOCK = int(os.environ.get("BENCH_FLASH_STOCK", "100"))
+WORKERS = (2, 4)
+GOAL = 0.5
+PASSWORD = "bench-password-1"
+PG_VARS = ("SENTEM_BENCH_DATABASE_URL", "SENTEM_BENCH_ARCHIVE_DATABASE_URL", "SENTEM_BENCH_KEYSTORE_DATABASE_URL")
 DELIVERY = {"recipient_name": "홍길동", "recipient_phone": "010-1234-5678", "postcode": "06236",
-            "address1": "서울특별시 강남구 테헤란로 123", "address2": "", "delivery_memo": ""}
+            "address1": "서울특별시 강남구 테헤란로 123", "address2": "", "delivery_memo": "",
+            "payment_method": "test", "test_outcome": "approve"}
 
 
-def _urls(instance: str) -> tuple[str, dict]:
-    env = os.environ
-    sqlite = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/sentem.db",
-              "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance}/sentem-archive.db",
-              "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance}/sentem-keys.db"}
-    if env.get("SENTEM_BENCH_DATABASE_URL"):
-        return "PostgreSQL (SENTEM_BENCH_DATABASE_URL)", {
-            "SQLALCHEMY_DATABASE_URI": env["SENTEM_BENCH_DATABASE_URL"],
-            "SENTEM_ARCHIVE_DATABASE_URL": env.get("SENTEM_BENCH_ARCHIVE_DATABASE_URL")
-            or sqlite["SENTEM_ARCHIVE_DATABASE_URL"],
-            "SENTEM_KEYSTORE_DATABASE_URL": env.get("SENTEM_BENCH_KEYSTORE_DATABASE_URL")
-            or sqlite["SENTEM_KEYSTORE_DATABASE_URL"]}
-    if env.get("SENTEM_TEST_DATABASE_URL"):
-        return "PostgreSQL (SENTEM_TEST_* databases)", {
-            "SQLALCHEMY_DATABASE_URI": env["SENTEM_TEST_DATABASE_URL"],
-            "SENTEM_ARCHIVE_DATABASE_URL": env["SENTEM_TEST_ARCHIVE_DATABASE_URL"],
-            "SENTEM_KEYSTORE_DATABASE_URL": env["SENTEM_TEST_KEYSTORE_DATABASE_URL"]}
-    return "SQLite (embedded)", sqlite
+def _databases(instance: str) -> list[tuple[str, dict, str]]:
+    """(label, shop environment, bare database URL) for each database kind to measure."""
+    kinds = [("SQLite", {}, f"sqlite:///{instance}/bare.db")]
+    if all(os.environ.get(v) for v in PG_VARS):
+        main, archive, keys = (os.environ[v] for v in PG_VARS)
+        kinds.append(("PostgreSQL", {"SENTEM_DATABASE_URL": main, "SENTEM_ARCHIVE_DATABASE_URL": archive,
+                                     "SENTEM_KEYSTORE_DATABASE_URL": keys}, main))
+    return kinds
 
 
-def _fresh_schema(urls: dict) -> None:
-    for url in urls.values():
+def _fresh(urls) -> None:
+    for url in urls:
         if url.startswith("postgresql"):
             engine = create_engine(url)
             with engine.begin() as conn:
@@ -59,100 +64,229 @@ def _fresh_schema(urls: dict) -> None:
             engine.dispose()
 
 
-def _prepare(app) -> tuple[list, list[int]]:
+def _fsync(url: str) -> str:
+    if not url.startswith("postgresql"):
+        return "SQLite (synchronous as the shop sets it)"
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        value = conn.execute(text("SHOW fsync")).scalar()
+    engine.dispose()
+    return f"PostgreSQL fsync={value}" + ("" if value == "on" else "  (NOT a benchmark setting)")
+
+
+def _shop_app(env: dict):
+    from sentem import create_app
+
+    db_urls = {"SQLALCHEMY_DATABASE_URI": env.get("SENTEM_DATABASE_URL") or f"sqlite:///{env['SENTEM_INSTANCE_PATH']}/sentem.db"}
+    for var, name in (("SENTEM_ARCHIVE_DATABASE_URL", "sentem-archive.db"),
+                      ("SENTEM_KEYSTORE_DATABASE_URL", "sentem-keys.db")):
+        db_urls[var] = env.get(var) or f"sqlite:///{env['SENTEM_INSTANCE_PATH']}/{name}"
+    return create_app(dict(db_urls, SENTEM_INSTANCE_PATH=env["SENTEM_INSTANCE_PATH"],
+                           SENTEM_INPROCESS_SCHEDULER=False, SENTEM_REDIS_URL=None))
+
+
+def _members(env: dict, n: int) -> list[tuple[int, str]]:
+    """``n`` verified members (id, login id); one production-cost hash shared by all (setup time)."""
+    from sentem import clock
     from sentem.accounts.models import Member
     from sentem.extensions import db
-    from sentem.orders import checkout as co
-    from sentem.security import blind_index, datakeys, passwords
+    from sentem.security import datakeys, passwords
+
+    app = _shop_app(env)
+    with app.app_context():
+        hashed = passwords.hash_password(PASSWORD)
+        ids = []
+        for i in range(n):
+            m = Member(data_key_id=datakeys.create(), status="active", password_hash=hashed,
+                       email_verified_at=clock.now())
+            m.login_id, m.name, m.email, m.mobile = f"bench{i:05d}", "구매자", f"bench{i}@example.com", "010-0000-0000"
+            db.session.add(m)
+            db.session.flush()
+            ids.append((m.id, m.login_id))
+        db.session.commit()
+        _dispose(db)
+    return ids
+
+
+def _fill_carts(env: dict, members: list[tuple[int, str]], stock: list[int]) -> list[int]:
+    """New products with ``stock`` units each; every member's cart gets one unit (round robin)."""
+    from sentem.extensions import db
     from sentem.shop import cart
     from sentem.shop.models import Product
 
-    db.create_all()
-    products = [Product(title=f"벤치 상품 {i}", price=10000 + i * 1000, stock=STOCK, active=True)
-                for i in range(PRODUCTS)]
-    db.session.add_all(products)
-    db.session.commit()
-    hashed = passwords.hash_password("bench-password-1")
-    buyers = []
-    for n in range(BUYERS):
-        m = Member(data_key_id=datakeys.create(), status="active", password_hash=hashed)
-        m.login_id, m.name, m.email, m.mobile = f"bench{n}", "구매자", f"bench{n}@example.com", "010-0000-0000"
-        m.login_id_bidx = blind_index.compute("login_id", m.login_id)
-        m.email_bidx = blind_index.compute("email", m.email)
-        db.session.add(m)
+    app = _shop_app(env)
+    with app.app_context():
+        products = [Product(title=f"벤치 상품 {i}", price=10000, stock=s, active=True) for i, s in enumerate(stock)]
+        db.session.add_all(products)
         db.session.flush()
-        cart.add(m.id, products[n % PRODUCTS].id, 1)
-        buyers.append((m.id, co.issue_token(m.id)))
-    ids = [p.id for p in products]
-    db.session.remove()
-    return buyers, ids
+        for i, (member_id, _login_id) in enumerate(members):
+            cart.add(member_id, products[i % len(products)].id, 1)
+        db.session.commit()
+        ids = [p.id for p in products]
+        _dispose(db)
+    return ids
 
 
-def main() -> dict:
-    from sentem import create_app
+def _paid(env: dict, product_ids: list[int]) -> tuple[int, dict]:
     from sentem.extensions import db
+    from sentem.orders.models import Order, OrderLine
+    from sentem.shop.models import Product
 
+    app = _shop_app(env)
+    with app.app_context():
+        paid = (db.session.query(db.func.count(db.distinct(Order.id))).join(OrderLine)
+                .filter(Order.status == "paid", OrderLine.product_id.in_(product_ids)).scalar())
+        stock = {p.id: p.stock for p in Product.query.filter(Product.id.in_(product_ids))}
+        _dispose(db)
+    return paid, stock
+
+
+def _dispose(db) -> None:
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+
+
+def _login_all(url: str, members: list[tuple[int, str]]) -> list[Browser]:
+    """A logged-in browser per member (each from its own client address behind the proxy)."""
+    browsers, lock, work = [], threading.Lock(), queue.Queue()
+    for i, (_id, login_id) in enumerate(members):
+        work.put((i, login_id))
+
+    def run():
+        while True:
+            try:
+                i, login_id = work.get_nowait()
+            except queue.Empty:
+                return
+            b = Browser(url, {"X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"})
+            form = dict(Browser.hidden(b.get("/login")[2]), login_id=login_id, password=PASSWORD)
+            status, _loc, _ = b.post("/login", form)
+            if status != 302:
+                raise RuntimeError(f"login of {login_id} answered {status}")
+            with lock:
+                browsers.append(b)
+
+    _threads(run, 4)
+    return browsers
+
+
+def _threads(fn, n: int) -> float:
+    errors = []
+
+    def guarded():
+        try:
+            fn()
+        except Exception as exc:  # re-raised below, in the bench's own thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded) for _ in range(n)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return time.perf_counter() - started
+
+
+def _shop_order(b: Browser) -> str:
+    status, _loc, html = b.get("/checkout")
+    if status != 200:
+        return f"checkout form {status}"
+    status, location, _ = b.post("/checkout", dict(Browser.hidden(html), **DELIVERY))
+    if status not in (302, 303) or not location.startswith("/orders/"):
+        return "sold_out" if location == "/cart" else f"submit {status} {location}"
+    return "ordered" if b.get(location)[0] == 200 else "order page"
+
+
+def _bare_order(b: Browser) -> str:
+    status, _loc, html = b.get("/checkout")
+    status, location, _ = b.post("/checkout", dict(Browser.hidden(html), recipient_name="홍길동", address1="서울"))
+    if status == 409:
+        return "sold_out"
+    if status != 303:
+        return f"submit {status}"
+    return "ordered" if b.get(location)[0] == 200 else "order page"
+
+
+def _drive(browsers: list[Browser], order) -> tuple[float, list[str], list[float]]:
+    """Each browser orders once, ``CLIENTS`` at a time; returns (seconds, outcomes, latencies)."""
+    work, outcomes, latencies, lock = queue.Queue(), [], [], threading.Lock()
+    for b in browsers:
+        work.put(b)
+
+    def run():
+        while True:
+            try:
+                b = work.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            outcome = order(b)
+            with lock:
+                outcomes.append(outcome)
+                latencies.append(time.perf_counter() - started)
+
+    return _threads(run, CLIENTS), outcomes, latencies
+
+
+def _bare_browsers(url: str, n: int, product_ids: list[int]) -> list[Browser]:
+    browsers = []
+    for i in range(n):
+        b = Browser(url)
+        b.get(f"/login/{i + 1}?product={product_ids[i % len(product_ids)]}")
+        browsers.append(b)
+    return browsers
+
+
+def _ms(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else values[0] * 1000
+
+
+def _one_database(label: str, extra: dict, bare_url: str, instance: str) -> None:
+    env = dict(embedded_env(instance), **extra, SENTEM_LOGIN_RATE_LIMIT="1000000/minute", SENTEM_TRUSTED_PROXIES="1")
+    _fresh(list(extra.values()))
+    _init(env)
+    print(f"  {label}: {_fsync(extra.get('SENTEM_DATABASE_URL', 'sqlite'))}; {BUYERS} orders per run, {CLIENTS} clients")
+    members = _members(env, max(BUYERS, FLASH_BUYERS))
+    bare_env = dict(env, BENCH_BARE_DATABASE_URL=bare_url)
+    for workers in WORKERS:
+        product_ids = _fill_carts(env, members[:BUYERS], [BUYERS] * 4)
+        with gunicorn("bench.foundation_wsgi:app", env, workers=workers) as url:
+            browsers = _login_all(url, members[:BUYERS])
+            shop_s, shop_out, shop_lat = _drive(browsers, _shop_order)
+        bare_ids = checkout_bare.setup(bare_url, [BUYERS] * 4)
+        with gunicorn("bench.checkout_bare:app", bare_env, workers=workers) as url:
+            bare_s, bare_out, bare_lat = _drive(_bare_browsers(url, BUYERS, bare_ids), _bare_order)
+        shop_rate, bare_rate = shop_out.count("ordered") / shop_s, bare_out.count("ordered") / bare_s
+        odd = sorted({o for o in shop_out + bare_out if o != "ordered"})
+        print(f"    gunicorn x{workers}: shop {shop_rate:6.1f} orders/s (p50 {_ms(shop_lat, 50):.0f} ms, "
+              f"p99 {_ms(shop_lat, 99):.0f} ms)   bare {bare_rate:6.1f} orders/s (p50 {_ms(bare_lat, 50):.0f} ms)"
+              f"   ratio {shop_rate / bare_rate:.2f}x (goal >= {GOAL}x)" + (f"   other outcomes: {odd}" if odd else ""))
+    product_ids = _fill_carts(env, members[:FLASH_BUYERS], [FLASH_STOCK])
+    with gunicorn("bench.foundation_wsgi:app", env, workers=WORKERS[0]) as url:
+        browsers = _login_all(url, members[:FLASH_BUYERS])
+        seconds, outcomes, lat = _drive(browsers, _shop_order)
+    paid, stock = _paid(env, product_ids)
+    verdict = "ok" if paid == FLASH_STOCK and stock[product_ids[0]] == 0 else "WRONG"
+    print(f"    flash sale (x{WORKERS[0]}): {FLASH_BUYERS} buyers, {FLASH_STOCK} units -> {paid} paid, "
+          f"{outcomes.count('sold_out')} told sold out, stock left {stock[product_ids[0]]} ({verdict}); "
+          f"p50 {_ms(lat, 50):.0f} ms, p99 {_ms(lat, 99):.0f} ms, {seconds:.1f} s")
+
+
+def _init(env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "init"], cwd=ROOT, env=env,
+                   capture_output=True, text=True, check=True)
+
+
+def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sentem-bench-") as instance:
-        label, urls = _urls(instance)
-        _fresh_schema(urls)
-        app = create_app(dict(urls, SENTEM_INSTANCE_PATH=instance, SENTEM_INPROCESS_SCHEDULER=False,
-                              SENTEM_REDIS_URL=None, SENTEM_TEST_GATEWAY=True, ARGON2_TIME_COST=1,
-                              ARGON2_MEMORY_COST=1024, ARGON2_PARALLELISM=1))
-        with app.app_context():
-            buyers, product_ids = _prepare(app)
-        work: queue.Queue = queue.Queue()
-        for b in buyers:
-            work.put(b)
-        outcomes: list[str] = []
-        lock = threading.Lock()
-
-        def worker():
-            from sentem.accounts.models import Member
-            from sentem.orders import checkout as co
-            from sentem.orders.stock import SoldOut
-
-            while True:
-                try:
-                    member_id, token = work.get_nowait()
-                except queue.Empty:
-                    return
-                with app.app_context():
-                    try:
-                        member = db.session.get(Member, member_id)
-                        answer = co.place_order(member, token=token, delivery=dict(DELIVERY), payment_method="test",
-                                                payment_params={"test_outcome": "approve"}).outcome
-                    except SoldOut:
-                        answer = "sold_out"
-                    except Exception as exc:  # counted and named below
-                        answer = f"error {type(exc).__name__}"
-                    finally:
-                        db.session.remove()
-                with lock:
-                    outcomes.append(answer)
-
-        elapsed = run_threads(worker, THREADS)
-
-        with app.app_context():
-            from sentem.orders.models import Order, OrderLine
-            from sentem.shop.models import Product
-
-            sold = dict(db.session.query(OrderLine.product_id, db.func.sum(OrderLine.quantity))
-                        .join(Order).filter(Order.status == "paid").group_by(OrderLine.product_id).all())
-            stocks = {p.id: p.stock for p in db.session.query(Product).filter(Product.id.in_(product_ids))}
-            oversell = sum(max(0, int(sold.get(pid, 0)) - STOCK) for pid in product_ids)
-            oversell += sum(1 for pid in product_ids if stocks[pid] < 0 or stocks[pid] + int(sold.get(pid, 0)) != STOCK)
-            db.session.remove()
-            for engine in db.engines.values():
-                engine.dispose()
-    paid = outcomes.count("paid")
-    errors = [o for o in outcomes if o not in ("paid", "sold_out")]
-    print(f"  database: {label}; {BUYERS} buyers, {PRODUCTS} products x {STOCK} units, {THREADS} threads")
-    print(f"  {len(outcomes) / elapsed:8.1f} checkouts/s   {paid / elapsed:8.1f} paid orders/s   ({elapsed:.1f} s)")
-    print(f"  paid {paid}, sold out {outcomes.count('sold_out')}, errors {len(errors)}"
-          + (f" ({', '.join(sorted(set(errors)))})" if errors else ""))
-    print(f"  oversell count: {oversell} (must be 0)")
-    return {"checkouts_per_s": len(outcomes) / elapsed, "paid_per_s": paid / elapsed, "oversell": oversell,
-            "errors": len(errors)}
+        for label, extra, bare_url in _databases(instance):
+            sub = os.path.join(instance, label.lower())
+            os.makedirs(sub)
+            _one_database(label, extra, bare_url.replace(instance, sub), sub)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,15 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2):
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start within 60 s")
                 time.sleep(0.1)
+        # The master listens before its workers have built the app (seconds on a busy
+        # machine): wait for a first answer, whatever its status, before anything is timed.
+        for _ in range(workers):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=max(1.0, deadline - time.monotonic()))
+            try:
+                conn.request("GET", "/")
+                conn.getresponse().read()
+            finally:
+                conn.close()
         yield url
     finally:
         proc.terminate()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 11:28:37.031579
+Create Date: 2026-12-01 12:22:28.746310
 
 """
 from alembic import op
@@ -55,6 +55,11 @@ def upgrade_():
     sa.Column('skipped_count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
+    op.create_table('catalog_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_version'))
+    )
     op.create_table('categories',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=40), nullable=False),
@@ -72,6 +77,7 @@ def upgrade_():
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('policy_version', sa.String(length=40), nullable=True),
+    sa.Column('terms_version', sa.String(length=40), nullable=True),
     sa.Column('screen', sa.String(length=40), nullable=False),
     sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('user_agent_ct', sa.Text(), nullable=True),
@@ -127,9 +133,13 @@ def upgrade_():
     sa.Column('tasks_en', sa.Text(), nullable=False),
     sa.Column('period_ko', sa.String(length=200), nullable=False),
     sa.Column('period_en', sa.String(length=200), nullable=False),
+    sa.Column('items_ko', sa.Text(), nullable=False),
+    sa.Column('items_en', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=80), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register')),
+    sa.UniqueConstraint('source', name=op.f('uq_entrustment_register_source'))
     )
     op.create_table('export_downloads',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -225,6 +235,7 @@ def upgrade_():
 
     op.create_table('policy_versions',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document', sa.String(length=16), nullable=False),
     sa.Column('label', sa.String(length=32), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
     sa.Column('notice_title', sa.String(length=200), nullable=True),
@@ -233,6 +244,7 @@ def upgrade_():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('notice_posted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('effective_date', sa.Date(), nullable=True),
+    sa.Column('disadvantageous', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_versions'))
@@ -888,6 +900,7 @@ def downgrade_():
 
     op.drop_table('consent_events')
     op.drop_table('categories')
+    op.drop_table('catalog_version')
     op.drop_table('campaigns')
     with op.batch_alter_table('audit_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_reports_quarter'))

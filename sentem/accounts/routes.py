@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import clock
 from ..extensions import limiter
 from ..privacy import consent as ledger
+from ..privacy import policy_versions
 from ..privacy.registry import REGISTRY
 from ..i18n import current_lang
 from ..safe_next import safe_next
@@ -45,6 +46,18 @@ def _start_session(member) -> None:
     session[EPOCH_KEY] = member.session_epoch
 
 
+# Consents that accept a versioned document: the block links to the version in force.
+DOCUMENTS = {"terms": ("terms", "/terms"), "privacy": ("privacy", "/privacy")}
+
+
+def _document(key: str) -> dict | None:
+    if key not in DOCUMENTS:
+        return None
+    document, url = DOCUMENTS[key]
+    version = policy_versions.current_version(document=document)
+    return {"url": url, "version": version.label if version else ""}
+
+
 def consent_blocks() -> list[dict]:
     """What the consent screen shows for each registered consent (PIPA Art. 15②, 22)."""
     en = current_lang() == "en"
@@ -59,6 +72,7 @@ def consent_blocks() -> list[dict]:
             "items": [getattr(REGISTRY.items.get(i), "label_en" if en else "label_ko", i) for i in c.items],
             "retention": c.retention_en if en else c.retention_ko,
             "refusal": c.refusal_en if en else c.refusal_ko,
+            "document": _document(key),
         })
     return blocks
 

@@ -15,6 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..myinfo.models import RightsRequest
 from ..orders.models import Order
+from ..policy import services as policy_services
 from ..privacy import suspension
 from ..privacy.charts import BarChart
 from ..privacy.retention.models import Duty
@@ -91,6 +92,12 @@ def duties_due() -> dict:
                               unit="건")}
 
 
+def policy_revision() -> dict:
+    """Whether the privacy policy or the terms need a new version (a register, the registry or
+    the configuration now says something no published version does)."""
+    return {"privacy": policy_services.revision_needed(), "terms": policy_services.revision_needed("terms")}
+
+
 def panels(staff) -> dict:
     """The panels the staff member's role may see."""
     role = staff.role if staff else None
@@ -103,4 +110,6 @@ def panels(staff) -> dict:
         out["rights"] = _guarded(rights_open)
     if allowed(role, "retention.view"):
         out["duties"] = _guarded(duties_due)
+    if allowed(role, "policy.view"):
+        out["policy"] = _guarded(policy_revision)
     return out

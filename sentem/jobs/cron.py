@@ -15,8 +15,9 @@ wait as standbys. On each pass (at most a third of the lease's TTL apart):
   gives back its lease — only if still its own — and exits, so that the next worker's
   scheduler takes over at once instead of finding the lease held by an orphan.
 
-It runs in a spawned process without a Flask app: it imports each job by name and
-writes the heartbeat through its own small engine on the main database.
+It runs in a spawned process without a Flask app: it knows each entry by its name
+only and enqueues ``schedule.run_recurring(name)``, which the worker resolves in its
+own app; it writes the heartbeat through its own small engine on the main database.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from sqlalchemy import create_engine
 from ..config import engine_options
 from . import QUEUE, heartbeat, schedule
 from .leader import Lease
+from .probe import recurring_probe
 
 log = logging.getLogger("sentem.jobs.cron")
 LEASE_SECONDS = 30  # a dead leader's lease frees itself this fast; renewed every third of it
@@ -54,9 +56,11 @@ def cron_in_utc() -> None:
     time.tzset()
 
 
-def run_cron(redis_url: str, database_url: str, entries: list[tuple[str, str, str]],
-             lease_seconds: float = LEASE_SECONDS, stop=None) -> None:
-    """Schedule ``entries`` — ``(name, "module:function", cron)`` — until told to stop (blocks).
+def run_cron(redis_url: str, database_url: str, entries: list[tuple[str, str]],
+             lease_seconds: float = LEASE_SECONDS, stop=None, probe_cron: str | None = None) -> None:
+    """Schedule ``entries`` — ``(name, cron)`` — until told to stop (blocks).
+
+    ``probe_cron`` adds the scheduler probe (``probe.recurring_probe``) on that crontab.
 
     It stops when ``stop`` (the read end of a pipe from the worker) becomes readable, or
     when the worker is gone. Signals are ignored: a SIGTERM sent to the whole process
@@ -72,8 +76,10 @@ def run_cron(redis_url: str, database_url: str, entries: list[tuple[str, str, st
     conn = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
     name = f"sentem-cron-{socket.gethostname()}-{os.getpid()}"
     scheduler = CronScheduler(connection=conn, name=name)
-    for entry_name, path, cron in entries:
-        scheduler.register(schedule.resolve_path(path), QUEUE, cron=cron, name=entry_name)
+    for entry_name, cron in entries:
+        scheduler.register(schedule.run_recurring, QUEUE, args=(entry_name,), cron=cron, name=entry_name)
+    if probe_cron:
+        scheduler.register(recurring_probe, QUEUE, cron=probe_cron, name="probe")
     engine = create_engine(database_url, **engine_options(database_url))
     passes = _Passes(scheduler, Lease(conn, name, lease_seconds), engine, tick=lease_seconds / 3)
     # The parent's sentinel becomes readable when the worker dies, even by SIGKILL.

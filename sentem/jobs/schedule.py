@@ -4,14 +4,20 @@ An entry names the job function itself (a ``@job``), so a typo or a missing
 function fails ``create_app`` instead of silently dropping a legal duty. The RQ
 cron scheduler (``flask worker``) and the in-process scheduler (embedded mode)
 both read the app's table through ``entries(app)``.
+
+The cron process has no app, so it enqueues ``run_recurring(name)``: the worker
+that runs it finds the function in its own app's table. Nothing here imports a
+feature's module by name — the ground floor only knows what the features handed it.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
 
 from croniter import croniter
+from flask import current_app
+
+from . import job
 
 EXTENSION = "sentem_schedule"
 
@@ -22,19 +28,8 @@ class Recurring:
     func: Callable  # a function wrapped by ``sentem.jobs.job``
     cron: str  # crontab in UTC (Korea is UTC+9)
 
-    @property
-    def path(self) -> str:
-        """``module:function``, so that a spawned process can import the job by name."""
-        return f"{self.func.__module__}:{self.func.__qualname__}"
-
     def resolve(self) -> Callable:
         return self.func
-
-
-def resolve_path(path: str) -> Callable:
-    """The job function named ``module:function`` (used in the spawned cron process)."""
-    module, _, attr = path.partition(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 def add(app, *items: Recurring) -> None:
@@ -45,8 +40,6 @@ def add(app, *items: Recurring) -> None:
             raise ValueError(f"recurring {item.name}: {item.func!r} is not a @job")
         if not croniter.is_valid(item.cron):
             raise ValueError(f"recurring {item.name}: invalid cron {item.cron!r}")
-        if resolve_path(item.path) is not item.func:
-            raise ValueError(f"recurring {item.name}: {item.path} does not name the job")
         if item.name in table and table[item.name] != item:
             raise ValueError(f"recurring {item.name} registered twice")
         table[item.name] = item
@@ -55,3 +48,16 @@ def add(app, *items: Recurring) -> None:
 def entries(app) -> list[Recurring]:
     """Every recurring entry of ``app``, in registration order."""
     return list(app.extensions.get(EXTENSION, {}).values())
+
+
+@job
+def run_recurring(name: str):
+    """Run the recurring entry ``name`` of the current app (what the cron process enqueues).
+
+    An entry this worker's app does not know fails the job loudly (RQ keeps it in its
+    failed registry), rather than passing for done.
+    """
+    table = current_app.extensions.get(EXTENSION, {})
+    if name not in table:
+        raise LookupError(f"recurring job {name!r} is not in this app's schedule")
+    return table[name].func()

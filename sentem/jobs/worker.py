@@ -30,7 +30,6 @@ from rq.exceptions import StopRequested
 
 from . import QUEUE, schedule, serve
 from .cron import LEASE_SECONDS, cron_in_utc, run_cron  # noqa: F401  (cron_in_utc: tests)
-from .probe import recurring_probe
 
 log = logging.getLogger("sentem.jobs")
 RESTARTS = 5  # the work loop may end by itself this many times in a row ...
@@ -107,18 +106,18 @@ def _drop_subscription(worker) -> None:
         thread.stop()
 
 
-def cron_entries(app) -> list[tuple[str, str, str]]:
-    """The app's schedule as ``(name, "module:function", cron)`` for the spawned cron process.
+def cron_entries(app) -> list[tuple[str, str]]:
+    """The app's schedule as ``(name, cron)`` for the spawned cron process."""
+    return [(e.name, e.cron) for e in schedule.entries(app)]
 
-    ``SENTEM_SCHEDULER_PROBE_SECONDS`` adds the probe every that many seconds: a
-    deployment check that the scheduler and a worker run (and what the fault tests watch).
+
+def probe_cron(app) -> str | None:
+    """``SENTEM_SCHEDULER_PROBE_SECONDS`` adds the probe every that many seconds.
+
+    A deployment check that the scheduler and a worker run (and what the fault tests watch).
     """
-    entries = [(e.name, e.path, e.cron) for e in schedule.entries(app)]
     every = app.config.get("SENTEM_SCHEDULER_PROBE_SECONDS")
-    if every:
-        entries.append(("probe", f"{recurring_probe.__module__}:{recurring_probe.__qualname__}",
-                        f"* * * * * */{int(every)}"))
-    return entries
+    return f"* * * * * */{int(every)}" if every else None
 
 
 class _Worker(SimpleWorker):
@@ -138,7 +137,7 @@ class _CronProcess:
         ctx = multiprocessing.get_context("spawn")
         stop_r, self._stop_w = ctx.Pipe(duplex=False)  # writing to it asks the process to stop
         args = (app.config["SENTEM_REDIS_URL"], app.config["SQLALCHEMY_DATABASE_URI"], cron_entries(app),
-                float(app.config.get("SENTEM_SCHEDULER_LEASE_SECONDS") or LEASE_SECONDS), stop_r)
+                float(app.config.get("SENTEM_SCHEDULER_LEASE_SECONDS") or LEASE_SECONDS), stop_r, probe_cron(app))
         self.process = ctx.Process(target=run_cron, args=args, name="sentem-cron", daemon=True)
         self.stopping = self.failed = False
         self.process.start()

@@ -67,11 +67,15 @@ def purge_unused_tokens(older_than_hours: int = 24) -> int:
     return n
 
 
+def shipping_terms() -> tuple[int, int]:
+    """(delivery fee, order total from which delivery is free), in won, as configured."""
+    cfg = current_app.config
+    return int(cfg.get("SENTEM_SHIPPING_FEE", 3000)), int(cfg.get("SENTEM_FREE_SHIPPING_OVER", 50000))
+
+
 def shipping_fee(subtotal: int) -> int:
     """Delivery fee in won: free from the configured threshold."""
-    cfg = current_app.config
-    fee = int(cfg.get("SENTEM_SHIPPING_FEE", 3000))
-    free_over = int(cfg.get("SENTEM_FREE_SHIPPING_OVER", 50000))
+    fee, free_over = shipping_terms()
     return 0 if subtotal >= free_over else fee
 
 

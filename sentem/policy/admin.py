@@ -1,19 +1,23 @@
-"""Staff area: policy versions, publishing (privacy officer), and the entrustment/provision registers.
+"""Staff area: policy and terms versions, publishing (privacy officer), and the registers.
 
 Publishing obeys the 7-day notice rule (policy §8): the effective date must be at
-least POLICY_NOTICE_DAYS after today's notice, else the form says so. Any register
-change prepares a draft version with its notice, published the same way.
+least POLICY_NOTICE_DAYS after today's notice (terms changes marked as disadvantaging
+members: TERMS_DISADVANTAGE_NOTICE_DAYS), else the form says so. Any register change
+prepares a draft version with its notice, published the same way. Rows the
+configuration brings (carriers, payment gateway, mailer) change with the configuration only.
 """
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 
 from .. import inputs
 from ..extensions import db
-from ..policy import diff, services
+from ..policy import diff, services, terms
 from ..privacy import access_log, policy_versions, registers
+from ..privacy.deadlines import TERMS_DISADVANTAGE_NOTICE_DAYS
+from ..privacy.policy_versions import TERMS
 from ..privacy.registry import POLICY_NOTICE_DAYS
 from ..staff import bp, guard
 
@@ -23,7 +27,9 @@ LABELS = {
     "purpose_en": "제공 목적 (영문)", "items_ko": "제공 항목", "items_en": "제공 항목 (영문)",
     "basis_ko": "근거 (별도 동의 또는 법률)", "basis_en": "근거 (영문)",
 }
-REQUIRED = {"entrustee", "tasks_ko", "period_ko", "recipient", "purpose_ko", "items_ko", "basis_ko"}
+ENTRUSTMENT_LABELS = {**LABELS, "items_ko": "위탁하는 항목", "items_en": "위탁하는 항목 (영문)"}
+REQUIRED = {"entrustment": {"entrustee", "tasks_ko", "period_ko"},
+            "provision": {"recipient", "purpose_ko", "items_ko", "period_ko", "basis_ko"}}
 
 
 class PublishForm(FlaskForm):
@@ -31,7 +37,20 @@ class PublishForm(FlaskForm):
     summary = TextAreaField("변경 내용 요약")
 
 
-def _page(form=None, error=None, status=200):
+class TermsPublishForm(PublishForm):
+    disadvantageous = BooleanField("회원에게 불리한 변경")
+
+
+def _terms_panel(form=None, error=None) -> dict:
+    current = policy_versions.current_version(document=TERMS)
+    return {"current": current, "draft": policy_versions.open_draft(TERMS), "needed": services.revision_needed(TERMS),
+            "pending": diff.between(current.content if current else None, terms.snapshot(), terms.as_lines),
+            "versions": policy_versions.all_versions(published_only=False, document=TERMS),
+            "form": form or TermsPublishForm(effective=services.earliest_effective_date(document=TERMS).isoformat()),
+            "error": error, "disadvantage_days": TERMS_DISADVANTAGE_NOTICE_DAYS}
+
+
+def _page(form=None, error=None, status=200, terms_panel=None):
     current = policy_versions.current_version()
     draft = policy_versions.open_draft()
     live = policy_versions.snapshot()
@@ -41,7 +60,8 @@ def _page(form=None, error=None, status=200):
         current=current, draft=draft, pending=pending, changed=services.live_differs_from_current(),
         form=form or PublishForm(effective=services.earliest_effective_date().isoformat()),
         error=error, earliest=services.earliest_effective_date(), notice_days=POLICY_NOTICE_DAYS,
-        entrustments=registers.entrustments(), provisions=registers.provisions()), status
+        needed=services.revision_needed(), sync_due=registers.configured_differs(), entrustments=registers.entrustments(), provisions=registers.provisions(),
+        terms=terms_panel or _terms_panel()), status
 
 
 @bp.route("/policy")
@@ -70,6 +90,29 @@ def policy_publish():
     return redirect(url_for("admin.policy"))
 
 
+@bp.route("/policy/terms/publish", methods=["POST"])
+@guard.require("policy.publish")
+def terms_publish():
+    """Publish the terms with today's numbers; a change marked disadvantageous needs 30 days' notice."""
+    form = TermsPublishForm()
+    if not form.validate():
+        return _page(terms_panel=_terms_panel(form, "보안 토큰이 만료되었습니다. 다시 시도해 주세요."), status=400)
+    try:
+        effective = _dt.date.fromisoformat((form.effective.data or "").strip())
+    except ValueError:
+        return _page(terms_panel=_terms_panel(form, "시행일을 YYYY-MM-DD 형식으로 입력해 주세요."), status=400)
+    try:
+        version = services.publish(effective, form.summary.data, staff_id=guard.current_staff().id, document=TERMS,
+                                   disadvantageous=bool(form.disadvantageous.data))
+    except services.PublishError as exc:
+        return _page(terms_panel=_terms_panel(form, str(exc)), status=400)
+    access_log.record("policy.publish", staff_id=guard.current_staff().id,
+                      detail=f"이용약관 {version.label} 게시, 시행일 {effective.isoformat()}")
+    db.session.commit()
+    flash(f"이용약관 {version.label}을(를) 게시했습니다. 공지사항에 올렸고 {effective.isoformat()}부터 시행됩니다.", "success")
+    return redirect(url_for("admin.policy"))
+
+
 def _kind_or_404(kind: str):
     if kind not in registers.MODELS:
         abort(404)
@@ -83,15 +126,16 @@ def register_entry(kind: str, entry_id: int | None = None):
     """Add or change an entrustment or provision; the change prepares a draft version."""
     model, fields = _kind_or_404(kind)
     entry = db.session.get(model, entry_id) if entry_id else None
-    if entry_id and entry is None:
-        abort(404)
+    if entry_id and (entry is None or getattr(entry, "source", None)):
+        abort(404)  # configuration rows change with the configuration (registers.sync_configured)
+    labels = ENTRUSTMENT_LABELS if kind == "entrustment" else LABELS
     values = {f: (getattr(entry, f) if entry else "") for f in fields}
     errors = {}
     if request.method == "POST":
         if not FlaskForm().validate():
             abort(400)
         values = {f: (request.form.get(f) or "").strip()[:2000] for f in fields}
-        errors = {f: f"{LABELS[f]}을(를) 입력해 주세요." for f in fields if f in REQUIRED and not values[f]}
+        errors = {f: f"{labels[f]}을(를) 입력해 주세요." for f in fields if f in REQUIRED[kind] and not values[f]}
         if not errors:
             registers.save(kind, values, entry_id)
             access_log.record("registers.edit", staff_id=guard.current_staff().id,
@@ -100,16 +144,16 @@ def register_entry(kind: str, entry_id: int | None = None):
             flash("등록부를 바꾸었습니다. 처리방침 초안이 준비되었으니 시행일을 정해 게시해 주세요.", "success")
             return redirect(url_for("admin.policy"))
     return render_template("admin/policy/register_entry.html", kind=kind, entry=entry, fields=fields,
-                           values=values, errors=errors, labels=LABELS), (400 if errors else 200)
+                           values=values, errors=errors, labels=labels), (400 if errors else 200)
 
 
 @bp.route("/policy/registers/<kind>/<int:entry_id>/delete", methods=["POST"])
 @guard.require("registers.edit")
 def register_delete(kind: str, entry_id: int):
-    _kind_or_404(kind)
     if not FlaskForm().validate():
         abort(400)
-    if not registers.delete(kind, entry_id):
+    model, _fields = _kind_or_404(kind)
+    if getattr(db.session.get(model, entry_id), "source", None) or not registers.delete(kind, entry_id):
         abort(404)
     access_log.record("registers.edit", staff_id=guard.current_staff().id, detail=f"{kind} 등록부 삭제")
     db.session.commit()

@@ -1,16 +1,18 @@
-"""A readable diff between two policy snapshots: lines added and lines removed."""
+"""A readable diff between two snapshots of a document: lines added and lines removed."""
 from __future__ import annotations
 
 import difflib
+from typing import Callable
 
 from .view import as_lines
 
 
-def between(old: dict | None, new: dict) -> dict:
-    """``{"added": [...], "removed": [...]}`` between two snapshots' readable lines."""
-    old_lines = as_lines(old) if old else []
+def between(old: dict | None, new: dict, lines: Callable[[dict], list[str]] = as_lines) -> dict:
+    """``{"added": [...], "removed": [...]}`` between two snapshots' readable ``lines``
+    (the privacy policy's by default; the terms pass ``terms.as_lines``)."""
+    old_lines = lines(old) if old else []
     added, removed = [], []
-    for line in difflib.unified_diff(old_lines, as_lines(new), lineterm="", n=0):
+    for line in difflib.unified_diff(old_lines, lines(new), lineterm="", n=0):
         if line.startswith(("+++", "---", "@@")):
             continue
         if line.startswith("+"):

@@ -18,17 +18,18 @@ def privacy():
 @bp.get("/privacy/versions")
 def versions():
     current = policy_versions.current_version()
-    return render_template("policy/versions.html", versions=policy_versions.all_versions(), current=current)
+    return render_template("policy/versions.html", versions=policy_versions.all_versions(), current=current,
+                           base="/privacy")
 
 
 @bp.get("/privacy/versions/<int:version_id>")
 def version(version_id: int):
     found = policy_versions.db.session.get(policy_versions.PolicyVersion, version_id)
-    if found is None or not found.is_published:
+    if found is None or not found.is_published or found.document != policy_versions.PRIVACY:
         abort(404)
     previous = policy_versions.previous_of(found)
     changes = diff.between(previous.content if previous else None, found.content)
-    return render_template("policy/version.html", version=found, previous=previous, changes=changes,
+    return render_template("policy/version.html", version=found, previous=previous, changes=changes, base="/privacy",
                            current=policy_versions.current_version(), p=view.build(found.content, current_lang()))
 
 

@@ -1,8 +1,9 @@
 """The consent ledger: append-only, one row per grant or withdrawal.
 
 Each row says who (member), what (consent kind), granted or withdrawn, when, from
-where (IP and user agent, sealed under the member's data key), the policy version
-in force and the screen it came from. The current state of a consent is the
+where (IP and user agent, sealed under the member's data key), the privacy-policy
+and terms-of-use versions in force (the terms version accepted, on a ``terms`` grant)
+and the screen it came from. The current state of a consent is the
 latest row of that kind — rows are never updated; a change is a new row. Every
 change is confirmed to the member by email the same day (정보통신망법 제50조 ⑦
 allows 14 days; the confirmation goes out when the change commits).
@@ -49,6 +50,7 @@ class ConsentEvent(db.Model):
     ip = personal("consent_ip")
     user_agent = personal("consent_user_agent")
     policy_version = db.Column(db.String(40), nullable=True)
+    terms_version = db.Column(db.String(40), nullable=True)
     screen = db.Column(db.String(40), nullable=False)
 
 
@@ -69,7 +71,7 @@ def record(member_id: int, kind: str, granted: bool, *, ip: str | None, user_age
     contact = _contact(member_id)
     row = ConsentEvent(member_id=member_id, data_key_id=contact.data_key_id, kind=kind,
                        granted=bool(granted), at=clock.now(), policy_version=_policy_version(),
-                       screen=(screen or "unknown")[:40])
+                       terms_version=_policy_version(policy_versions.TERMS), screen=(screen or "unknown")[:40])
     row.ip = (ip or "")[:64]
     row.user_agent = (user_agent or "")[:512]
     db.session.add(row)
@@ -117,9 +119,9 @@ def _contact(member_id: int) -> MemberContact:
     return contact
 
 
-def _policy_version() -> str | None:
-    """The label of the policy version in force (None only before ``flask init`` published v1)."""
-    version = policy_versions.current_version()
+def _policy_version(document: str = policy_versions.PRIVACY) -> str | None:
+    """The label of the ``document`` version in force (None only before ``flask init`` published v1)."""
+    version = policy_versions.current_version(document=document)
     return version.label[:40] if version is not None else None
 
 
@@ -193,6 +195,7 @@ def export(member_id: int) -> list[dict]:
         "동의 시 접속 IP": row.ip or "",
         "동의 시 브라우저 정보": row.user_agent or "",
         "처리방침 버전": row.policy_version or "",
+        "이용약관 버전": row.terms_version or "",
         "화면": row.screen,
     } for row in history(member_id)]
 

@@ -16,6 +16,9 @@ from .. import clock
 DESTRUCTION_DEADLINE_DAYS = 5
 # How long before it takes effect a policy change must be announced (policy §8).
 POLICY_NOTICE_DAYS = 7
+# Terms of use (전자상거래 표준약관 제3조): a change that disadvantages members is announced
+# at least 30 days ahead (any other change: POLICY_NOTICE_DAYS).
+TERMS_DISADVANTAGE_NOTICE_DAYS = 30
 # Answer deadline for rights requests (PIPA Art. 35–38, enforcement decree: 10 days).
 RIGHTS_ANSWER_DAYS = 10
 # Refund after a cancellation or a returned parcel: 3 business days (전자상거래법 제18조).

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from .registry import REGISTRY
+from .registry import REGISTRY, Entrustee
 
 
 class EntrustmentEntry(db.Model):
@@ -28,6 +28,10 @@ class EntrustmentEntry(db.Model):
     tasks_en = db.Column(db.Text, nullable=False, default="")
     period_ko = db.Column(db.String(200), nullable=False)
     period_en = db.Column(db.String(200), nullable=False, default="")
+    items_ko = db.Column(db.Text, nullable=False, default="")
+    items_en = db.Column(db.Text, nullable=False, default="")
+    # "config:<what>" for rows the configuration brings (kept by ``sync_configured``, not by staff).
+    source = db.Column(db.String(80), nullable=True, unique=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
@@ -51,7 +55,7 @@ class ProvisionEntry(db.Model):
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
 
-ENTRUSTMENT_FIELDS = ("entrustee", "tasks_ko", "tasks_en", "period_ko", "period_en")
+ENTRUSTMENT_FIELDS = ("entrustee", "tasks_ko", "tasks_en", "items_ko", "items_en", "period_ko", "period_en")
 PROVISION_FIELDS = ("recipient", "purpose_ko", "purpose_en", "items_ko", "items_en", "period_ko",
                     "period_en", "basis_ko", "basis_en")
 MODELS = {"entrustment": (EntrustmentEntry, ENTRUSTMENT_FIELDS), "provision": (ProvisionEntry, PROVISION_FIELDS)}
@@ -67,8 +71,9 @@ def provisions() -> list[ProvisionEntry]:
 
 def entrustees_as_dicts() -> list[dict]:
     """The entrustment register as plain dicts (for the policy snapshot)."""
-    return [{"name": e.entrustee, "tasks_ko": e.tasks_ko, "tasks_en": e.tasks_en,
-             "period_ko": e.period_ko, "period_en": e.period_en} for e in entrustments()]
+    return [{"name": e.entrustee, "tasks_ko": e.tasks_ko, "tasks_en": e.tasks_en, "items_ko": e.items_ko or "",
+             "items_en": e.items_en or "", "period_ko": e.period_ko, "period_en": e.period_en}
+            for e in entrustments()]
 
 
 def provisions_as_dicts() -> list[dict]:
@@ -77,14 +82,77 @@ def provisions_as_dicts() -> list[dict]:
 
 
 def seed_from_registry() -> int:
-    """Fill an empty entrustment register from ``REGISTRY.entrustees``; returns rows added (flushed)."""
+    """Fill an empty entrustment register from ``REGISTRY.entrustees`` and the configuration; flushed.
+
+    Returns the rows added.
+    """
     if entrustments():
         return 0
     for e in REGISTRY.entrustees:
-        db.session.add(EntrustmentEntry(entrustee=e.name, tasks_ko=e.tasks_ko, tasks_en=e.tasks_en,
-                                        period_ko=e.period_ko, period_en=e.period_en))
+        db.session.add(EntrustmentEntry(**_values(e)))
     db.session.flush()
-    return len(REGISTRY.entrustees)
+    return len(REGISTRY.entrustees) + len(_apply_configured())
+
+
+def configured() -> dict[str, Entrustee]:
+    """The entrustees the configuration names now (carriers, payment gateway, mailer), by source."""
+    found: dict[str, Entrustee] = {}
+    for source in REGISTRY.entrustee_sources:
+        for e in source():
+            found[e.source or f"config:{e.name}"] = e
+    return found
+
+
+def _values(e: Entrustee) -> dict:
+    return {"entrustee": e.name, "tasks_ko": e.tasks_ko, "tasks_en": e.tasks_en, "items_ko": e.items_ko,
+            "items_en": e.items_en, "period_ko": e.period_ko, "period_en": e.period_en}
+
+
+def configured_differs() -> bool:
+    """Whether the configuration names other processors than the register holds (a sync is due)."""
+    want = {source: _values(e) for source, e in configured().items()}
+    have = {e.source: {f: getattr(e, f) for f in ENTRUSTMENT_FIELDS}
+            for e in entrustments() if e.source}
+    return want != have
+
+
+def _apply_configured() -> list[str]:
+    """Make the register's configuration rows match ``configured()``; flushed. Returns change lines."""
+    want = configured()
+    have = {e.source: e for e in entrustments() if e.source}
+    changes = []
+    for source, entry in have.items():
+        if source not in want:
+            db.session.delete(entry)
+            changes.append(f"- 위탁 삭제: 수탁자 {entry.entrustee}")
+    for source, e in want.items():
+        values = _values(e)
+        entry = have.get(source)
+        if entry is None:
+            db.session.add(EntrustmentEntry(source=source, **values))
+            changes.append(f"- 위탁 추가: 수탁자 {e.name}")
+        elif any(getattr(entry, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(entry, f, v)
+            entry.updated_at = clock.now()
+            changes.append(f"- 위탁 변경: 수탁자 {e.name}")
+    db.session.flush()
+    return changes
+
+
+def sync_configured() -> list[str]:
+    """Bring the register in line with the configuration; a change prepares a draft version. Commits.
+
+    Runs on ``flask init`` (every deploy) and ``flask policy sync``. The version in force
+    is untouched: the draft waits for publishing under the notice rule. Returns the changes.
+    """
+    from .policy_versions import prepare_draft
+
+    changes = _apply_configured()
+    if changes:
+        prepare_draft("\n".join(changes))
+    db.session.commit()
+    return changes
 
 
 def _describe(kind: str, values: dict) -> str:

@@ -14,6 +14,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .disclosures import Cookie, Remedy
 from .deadlines import (  # noqa: F401  (re-exported: features and pages read them from the registry)
     DESTRUCTION_DEADLINE_DAYS, MARKETING_NOTICE_YEARS, POLICY_NOTICE_DAYS, REFUND_BUSINESS_DAYS,
     RETURN_WINDOW_DAYS, RIGHTS_ANSWER_DAYS, Retention)
@@ -24,6 +25,9 @@ class Purpose:
     key: str
     label_ko: str
     label_en: str
+    # The uses the policy spells out under this purpose (seed wording), shown after the label.
+    detail_ko: str = ""
+    detail_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,9 @@ class Entrustee:
     tasks_en: str
     period_ko: str
     period_en: str
+    items_ko: str = ""
+    items_en: str = ""
+    source: str | None = None  # "config:<what>" for rows the configuration brings (registers.sync)
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,10 @@ class Registry:
     # Third-party provisions: empty. PIPA Art. 17 — none without separate consent or law.
     provisions: list = field(default_factory=list)
     officer: Officer | None = None
+    remedies: list[Remedy] = field(default_factory=list)  # bodies for infringement remedies
+    cookies: dict[str, Cookie] = field(default_factory=dict)  # every cookie the shop sets
+    # () -> [Entrustee]: processors the configuration names (carriers, payment gateway, mailer).
+    entrustee_sources: list[Callable[[], list[Entrustee]]] = field(default_factory=list)
     # member id -> human-readable reasons a withdrawal must wait (open debts).
     obligation_checks: list[Callable[[int], list[str]]] = field(default_factory=list)
     # Sections of the quarterly self-audit contributed by features: (start, end) -> dict.
@@ -179,7 +190,6 @@ class Registry:
 
 
 REGISTRY = Registry()
-
 
 
 def register_purpose(purpose: Purpose) -> Purpose:
@@ -215,7 +225,6 @@ def register_audit_section(name: str, section: Callable) -> None:
 def register_obligation_check(check: Callable[[int], list[str]]) -> None:
     if check not in REGISTRY.obligation_checks:
         REGISTRY.obligation_checks.append(check)
-
 
 
 class Declarations:
@@ -257,7 +266,20 @@ class Declarations:
         return self._add(_set_officer, officer)
 
     def entrustee(self, entrustee: Entrustee) -> Entrustee:
-        return self._add(_add_entrustee, entrustee)
+        self._add(_add_unique, REGISTRY.entrustees, entrustee)
+        return entrustee
+
+    def remedy(self, remedy: Remedy) -> Remedy:
+        self._add(_add_unique, REGISTRY.remedies, remedy)
+        return remedy
+
+    def cookie(self, cookie: Cookie) -> Cookie:
+        self._add(_set_keyed, REGISTRY.cookies, cookie)
+        return cookie
+
+    def entrustee_source(self, source: Callable[[], list[Entrustee]]) -> Callable:
+        self._add(_add_unique, REGISTRY.entrustee_sources, source)
+        return source
 
     def apply(self) -> None:
         for fn, args in self._calls:
@@ -268,6 +290,10 @@ def _set_officer(officer: Officer) -> None:
     REGISTRY.officer = officer
 
 
-def _add_entrustee(entrustee: Entrustee) -> None:
-    if entrustee not in REGISTRY.entrustees:
-        REGISTRY.entrustees.append(entrustee)
+def _add_unique(target: list, value) -> None:
+    if value not in target:
+        target.append(value)
+
+
+def _set_keyed(target: dict, value) -> None:
+    target[value.name] = value

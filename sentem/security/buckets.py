@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 
-from flask import current_app, g
+from flask import current_app
+from flask.globals import _cv_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
@@ -174,11 +175,11 @@ def _unwrap_bucket(bucket_id: int, gen: int, wrapped: str) -> bytes:
 def _cache() -> dict:
     # Per app context (one request, one job), shared with datakeys: a shredded or re-keyed
     # key never outlives its context, and no process keeps keys that another needs.
-    try:
-        ctx_g = g._get_current_object()
-    except RuntimeError:
-        raise RuntimeError("data keys need an app context") from None
-    cache = getattr(ctx_g, "sentem_data_keys", None)
+    # The context variable directly: ``flask.g``'s proxy costs as much as sealing a field.
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        raise RuntimeError("data keys need an app context")
+    cache = getattr(ctx.g, "sentem_data_keys", None)
     if cache is None:
-        cache = ctx_g.sentem_data_keys = {}
+        cache = ctx.g.sentem_data_keys = {}
     return cache

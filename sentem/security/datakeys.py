@@ -80,18 +80,29 @@ def raw_key(data_key_id: int) -> bytes:
     return raw
 
 
+def _cipher(data_key_id: int, kid: str):
+    # The AES-GCM object, kept beside the raw key for the same app context under the key
+    # id string: building it costs more than sealing a field.
+    cache = buckets._cache()
+    aes = cache.get(kid)
+    if aes is None:
+        aes = cache[kid] = aead.cipher(raw_key(data_key_id))
+    return aes
+
+
 def seal(data_key_id: int, plaintext: str | bytes, context: str) -> str:
-    return aead.seal(raw_key(data_key_id), kid_for(data_key_id), plaintext, context)
+    kid = f"k{data_key_id}"
+    return aead.seal_with(_cipher(data_key_id, kid), kid, plaintext, context)
 
 
 def open_token(token: str, context: str) -> bytes:
     """Open a token sealed under a data key (``k…``) or a master key (``m…``)."""
-    kid = aead.key_id(token)
-    if kid.startswith("m"):
+    kid, body = aead.split(token)
+    if kid[0] == "k" and kid[1:].isdigit():
+        return aead.open_parts(_cipher(int(kid[1:]), kid), kid, body, context)
+    if kid[0] == "m":
         return keyring().open_bytes(token, context)
-    if not kid.startswith("k") or not kid[1:].isdigit():
-        raise aead.DecryptionError(f"unknown key id {kid}")
-    return aead.open_bytes(raw_key(int(kid[1:])), token, context)
+    raise aead.DecryptionError(f"unknown key id {kid}")
 
 
 def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
@@ -100,7 +111,9 @@ def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
     ``deadline``: when every copy must be unreadable (default: five days from now);
     the sweep's ``after_destruction`` re-keys the bucket and erases the old root in time.
     """
-    buckets._cache().pop(data_key_id, None)
+    cache = buckets._cache()
+    cache.pop(data_key_id, None)
+    cache.pop(kid_for(data_key_id), None)
     row = db.session.get(DataKey, data_key_id)
     if row is None:
         return False

@@ -2,27 +2,36 @@
 
 ``take`` is a conditional ``UPDATE products SET stock = stock - q WHERE id = :id AND
 stock >= q``: it answers False instead of overselling. Both run in the caller's
-transaction; bumping ``revision`` tells the catalog's page cache the product changed.
+transaction; bumping ``revision`` tells the catalog's page cache the product changed,
+and stock that runs out or comes back also bumps the catalog's version (the listings'
+품절 badge) — any other sale leaves the listings cached.
 """
 from __future__ import annotations
 
 from sqlalchemy import update
 
 from ..extensions import db
-from .models import Product
+from .models import Product, bump_catalog
 
 
 def take(product_id: int, quantity: int) -> bool:
     """Take ``quantity`` of an active product; False (nothing changed) when there is not enough."""
-    result = db.session.execute(
+    left = db.session.execute(
         update(Product).where(Product.id == product_id, Product.stock >= quantity, Product.active.is_(True))
         .values(stock=Product.stock - quantity, revision=Product.revision + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .returning(Product.stock).execution_options(synchronize_session=False)).scalar_one_or_none()
+    if left is None:
+        return False
+    if left == 0:
+        bump_catalog(db.session.connection())  # sold out now: listings show 품절
+    return True
 
 
 def give_back(product_id: int, quantity: int) -> None:
     """Return ``quantity`` to a product's stock (a cancelled or failed order's)."""
-    db.session.execute(update(Product).where(Product.id == product_id)
-                       .values(stock=Product.stock + quantity, revision=Product.revision + 1)
-                       .execution_options(synchronize_session=False))
+    now = db.session.execute(update(Product).where(Product.id == product_id)
+                             .values(stock=Product.stock + quantity, revision=Product.revision + 1)
+                             .returning(Product.stock).execution_options(synchronize_session=False)
+                             ).scalar_one_or_none()
+    if now is not None and now - quantity <= 0 < now:
+        bump_catalog(db.session.connection())  # back in stock: listings drop 품절

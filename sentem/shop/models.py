@@ -19,8 +19,24 @@ class Category(db.Model):
     slug = db.Column(db.String(40), nullable=False, unique=True)
     title = db.Column(db.String(80), nullable=False)
     position = db.Column(db.Integer, nullable=False, default=0)
-    # Bumped on every change: the catalog page cache compares sums of revisions.
+    # Bumped on every change (see ``shop.pagecache``).
     revision = db.Column(db.Integer, nullable=False, default=1)
+
+
+class CatalogVersion(db.Model):
+    """One row, bumped whenever something a catalog listing shows changes.
+
+    Added, edited or removed products and categories bump it, and so does stock that
+    runs out or comes back (the listing's 품절 badge); other stock moves bump only the
+    product's own ``revision``, which only that product's page reads. The page cache
+    reads this one row (and, for a product page, that product's revision): a constant
+    cost whatever the catalog's size, and a sale leaves every other page cached.
+    """
+
+    __tablename__ = "catalog_version"
+
+    id = db.Column(db.Integer, primary_key=True)
+    n = db.Column(db.BigInteger, nullable=False, default=0)
 
 
 class Product(db.Model):
@@ -74,8 +90,29 @@ class CartItem(db.Model):
     product = db.relationship(Product, lazy="joined")
 
 
+# One statement on SQLite and PostgreSQL alike: the first bump creates the row, and two
+# concurrent bumps both count (no read-then-write).
+BUMP_CATALOG = db.text("INSERT INTO catalog_version (id, n) VALUES (1, 1) "
+                       "ON CONFLICT (id) DO UPDATE SET n = catalog_version.n + 1")
+
+
+def bump_catalog(connection) -> None:
+    """Tell every process's page cache that the catalog listings changed (caller's transaction)."""
+    connection.execute(BUMP_CATALOG)
+
+
 @db.event.listens_for(Category, "before_update")
 @db.event.listens_for(Product, "before_update")
 def _bump_revision(_mapper, _connection, target) -> None:
     # A SQL expression, so that two concurrent changes both count.
     target.revision = type(target).revision + 1
+
+
+@db.event.listens_for(Category, "after_insert")
+@db.event.listens_for(Category, "after_update")
+@db.event.listens_for(Category, "after_delete")
+@db.event.listens_for(Product, "after_insert")
+@db.event.listens_for(Product, "after_update")
+@db.event.listens_for(Product, "after_delete")
+def _bump_catalog(_mapper, connection, _target) -> None:
+    bump_catalog(connection)

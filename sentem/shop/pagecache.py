@@ -2,9 +2,11 @@
 
 Each process keeps up to ``MAX_ENTRIES`` rendered pages, keyed by the catalog's
 version, the language and the URL. The version is read from the database on every
-request (one small query: counts and sums of revision numbers, which every product
-or category change bumps), so a change made by any process is seen by all at once:
-nothing here is state another process needs, only a copy it can rebuild.
+request — one primary-key read of ``catalog_version`` (``models.CatalogVersion``),
+plus that product's ``revision`` on a product page — so a change made by any process
+is seen by all at once, the check costs the same at 500 or 500,000 products, and a
+sale that leaves a product in stock invalidates only that product's page. Nothing
+here is state another process needs, only a copy it can rebuild.
 
 Members are never served from the cache (their pages carry a CSRF token and their
 cart), nor is anyone with flashed messages waiting.
@@ -33,31 +35,37 @@ CATALOG_PATH = re.compile(r"^/(products(/[0-9]{1,10})?)?$")
 CACHEABLE_FLAG = "sentem.page_cacheable"
 _lock = threading.Lock()
 
-_VERSION_SQL = (
-    "SELECT (SELECT count(*) FROM products), (SELECT coalesce(sum(revision), 0) FROM products), "
-    "(SELECT coalesce(max(id), 0) FROM products), (SELECT count(*) FROM categories), "
-    "(SELECT coalesce(sum(revision), 0) FROM categories)")
+_CATALOG_SQL = "SELECT coalesce((SELECT n FROM catalog_version WHERE id = 1), 0)"
+_PRODUCT_SQL = _CATALOG_SQL + ", (SELECT revision FROM products WHERE id = {:d})"
 
 
-def catalog_version() -> tuple:
-    """Changes whenever any product or category is added, changed or removed.
+def catalog_version(product_id: int | None = None) -> tuple:
+    """Changes whenever what the page shows may have changed.
 
+    Listings: the catalog's version. A product page: that and the product's revision.
     Read on a pooled DBAPI connection directly: this runs on every catalog request,
     and the ORM session machinery would cost ten times the query itself.
     """
-    return _version_on(db.engine)
+    return _version_on(db.engine, product_id)
 
 
-def _version_on(engine) -> tuple:
+def _version_on(engine, product_id: int | None = None) -> tuple:
+    # The id is an int formatted as such (``{:d}``), never text from the request.
+    sql = _CATALOG_SQL if product_id is None else _PRODUCT_SQL.format(product_id)
     conn = engine.raw_connection()
     try:
         cur = conn.cursor()
-        cur.execute(_VERSION_SQL)
+        cur.execute(sql)
         row = cur.fetchone()
         cur.close()
     finally:
         conn.close()
     return tuple(row)
+
+
+def _product_id(value) -> int | None:
+    # Ids beyond the column's range name no product: the page is a 404, keyed like a listing.
+    return value if isinstance(value, int) and 0 < value < 2**31 else None
 
 
 def _store(app=None) -> OrderedDict:
@@ -97,7 +105,8 @@ def anonymous_cached(view):
     def wrapped(*args, **kwargs):
         if not _cacheable():
             return view(*args, **kwargs)
-        key = (catalog_version(), current_lang(), request.full_path)
+        key = (catalog_version(_product_id((request.view_args or {}).get("product_id"))),
+               current_lang(), request.full_path)
         hit = _get(_store(), key)
         if hit is not None:
             body, mimetype = hit
@@ -120,7 +129,8 @@ class CatalogMiddleware:
         self._engine = None
 
     def _key(self, environ):
-        if environ.get("REQUEST_METHOD") != "GET" or not CATALOG_PATH.match(environ.get("PATH_INFO", "")):
+        match = CATALOG_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "GET" else None
+        if match is None:
             return None
         if not self.app.config.get("SENTEM_PAGE_CACHE", True):
             return None
@@ -135,7 +145,8 @@ class CatalogMiddleware:
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-        return ("wsgi", _version_on(self._engine), lang,
+        product = _product_id(int(match.group(2)[1:])) if match.group(2) else None
+        return ("wsgi", _version_on(self._engine, product), lang,
                 environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
 
     def __call__(self, environ, start_response):

@@ -24,7 +24,7 @@ def set_language(code):
     response = redirect(safe_next(request.args.get("next"), default="/"))
     if code in ("ko", "en"):
         # A preference cookie, strictly necessary for showing the chosen language.
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        response.set_cookie(LANG_COOKIE, code, max_age=REGISTRY.cookies[LANG_COOKIE].max_age_days * 86400, samesite="Lax", httponly=True,
                             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response
 

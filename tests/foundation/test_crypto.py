@@ -177,3 +177,17 @@ def test_shredding_defeats_an_earlier_copy(app, tmp_path):
     other = make_member(name="다른회원")
     _forget_keys()
     assert db.session.get(Member, other.id).name == "다른회원"
+
+
+def test_a_shredded_key_stops_opening_at_once_in_the_same_context(app):
+    """Keys (and their prepared ciphers) are cached per app context; a shred empties both,
+    so the very request that destroys a member cannot read or write under the key any more."""
+    m = make_member(name="정하늘")
+    token = m.name_ct
+    assert datakeys.open_token(token, "name").decode() == "정하늘"  # key and cipher now cached
+    datakeys.shred(m.data_key_id)
+    with pytest.raises(aead.KeyDestroyed):
+        datakeys.open_token(token, "name")
+    with pytest.raises(aead.KeyDestroyed):
+        datakeys.seal(m.data_key_id, "새 값", "name")
+    db.session.rollback()

@@ -9,7 +9,7 @@ import pytest
 
 from sentem import clock
 from sentem.extensions import db
-from sentem.jobs import enqueue, inprocess, schedule
+from sentem.jobs import enqueue, inprocess, job, schedule
 from sentem.jobs.inprocess import JobRun
 from sentem.jobs.probe import PREFIX, probe_job
 from tests.conftest import REDIS_URL
@@ -50,6 +50,9 @@ def test_a_real_job_through_a_real_worker(app):
     rq_job = enqueue(probe_job, "worker")
     assert rq_job is not None and rq_job.get_status() == "queued"
     assert _stamp("worker") is None  # nothing ran yet: it waits on Redis
+    # What the cron process enqueues: a feature's duty by its name, found in the worker's app.
+    duty = enqueue(schedule.run_recurring, "refund-deadlines")
+    unknown = enqueue(schedule.run_recurring, "no-such-duty")
     db.session.commit()
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
@@ -58,6 +61,10 @@ def test_a_real_job_through_a_real_worker(app):
     rq_job.refresh()
     assert rq_job.get_status() == "finished", result.stderr[-2000:]
     assert rq_job.return_value() == PREFIX + "worker"
+    duty.refresh()
+    unknown.refresh()
+    assert duty.get_status() == "finished", result.stderr[-2000:]
+    assert unknown.get_status() == "failed"  # loudly, not passed for done
     assert _stamp("worker") is not None  # the worker's own process wrote the row
     assert Queue(QUEUE, connection=Redis.from_url(REDIS_URL)).count == 0
 
@@ -102,7 +109,22 @@ def test_schedule_lists_the_recurring_duties(app):
                              "quarterly-audit", "refund-deadlines", "retention-sweep"]
     for entry in schedule.entries(app):
         assert len(entry.cron.split()) == 5
-        assert schedule.resolve_path(entry.path) is entry.func  # the spawned cron process finds it
+
+
+def test_run_recurring_runs_the_named_entry_and_refuses_an_unknown_one(app):
+    ran = []
+
+    @job
+    def probe_entry():
+        ran.append(True)
+        return "ran"
+
+    schedule.add(app, schedule.Recurring("probe-by-name", probe_entry, "0 * * * *"))
+    with app.app_context():
+        assert schedule.run_recurring("probe-by-name") == "ran"
+        with pytest.raises(LookupError, match="not in this app's schedule"):
+            schedule.run_recurring("no-such-duty")
+    assert ran == [True]
 
 
 def test_a_recurring_entry_that_is_not_a_job_fails_loudly(app):

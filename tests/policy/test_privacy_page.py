@@ -36,7 +36,7 @@ def test_privacy_page_states_the_seed_facts(client):
     # §6① the items the policy lists under <암호화>
     for label in ("이메일", "휴대전화 번호", "로그인 ID", "이름", "회사 전화번호", "회사명", "SNS 계정"):
         assert label in text
-    assert "모든 개인정보 항목을 암호화" in text
+    assert "암호화 항목으로 밝혀 온 위 항목을 포함하여" in text  # the seed's items, then the shop's (test_completeness)
     # §2 five-year e-commerce periods, §5 five-day destruction, §8 seven-day notice
     five = [rc for rc in REGISTRY.record_classes.values() if rc.retention.years == 5]
     assert five and "5년" in text

@@ -87,3 +87,37 @@ def test_cached_answers_carry_the_same_headers_and_never_serve_members(client, a
     login_as(member_client, make_member())
     member_page = member_client.get(f"/products/{p.id}").get_data(as_text=True)
     assert "장바구니에 담기" in member_page and 'name="csrf_token"' in member_page
+
+
+def test_a_sale_invalidates_only_the_pages_showing_that_products_stock(client, app):
+    """The cache check reads one version row (and the product's revision on its page): a sale
+    that leaves stock keeps every listing and every other product page cached; the last unit
+    sold (품절 on the listing) or stock coming back changes the listings too."""
+    from sentem.extensions import db
+    from sentem.shop import inventory, pagecache
+
+    sold = make_product(title="팔릴 컵", stock=2)
+    other = make_product(title="다른 컵", stock=5)
+
+    def card():  # the listing's card of the product being sold
+        return client.get("/products").get_data(as_text=True).split("팔릴 컵")[1].split("</a>")[0]
+
+    for url in ("/", "/products", f"/products/{sold.id}", f"/products/{other.id}"):
+        assert client.get(url).status_code == 200
+    listing, other_page = pagecache.catalog_version(), pagecache.catalog_version(other.id)
+    sold_page = pagecache.catalog_version(sold.id)
+
+    assert inventory.take(sold.id, 1)  # one left: only this product's page changes
+    db.session.commit()
+    assert pagecache.catalog_version() == listing and pagecache.catalog_version(other.id) == other_page
+    assert pagecache.catalog_version(sold.id) != sold_page
+    assert "재고 1개" in client.get(f"/products/{sold.id}").get_data(as_text=True)
+    assert "품절" not in card()
+
+    assert inventory.take(sold.id, 1)  # sold out: the listings show 품절 at once
+    db.session.commit()
+    assert pagecache.catalog_version() != listing
+    assert "품절" in card()
+    inventory.give_back(sold.id, 1)  # back in stock: the badge goes
+    db.session.commit()
+    assert "품절" not in card()
