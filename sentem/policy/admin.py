@@ -97,9 +97,8 @@ def terms_publish():
     form = TermsPublishForm()
     if not form.validate():
         return _page(terms_panel=_terms_panel(form, "보안 토큰이 만료되었습니다. 다시 시도해 주세요."), status=400)
-    try:
-        effective = _dt.date.fromisoformat((form.effective.data or "").strip())
-    except ValueError:
+    effective = inputs.parse_date(form.effective.data)
+    if effective is None:
         return _page(terms_panel=_terms_panel(form, "시행일을 YYYY-MM-DD 형식으로 입력해 주세요."), status=400)
     try:
         version = services.publish(effective, form.summary.data, staff_id=guard.current_staff().id, document=TERMS,
