@@ -25,6 +25,9 @@ class CartError(ValueError):
 def parse_quantity(raw) -> int:
     """A quantity from a form: an integer 1…99, else CartError."""
     qty = inputs.parse_int(raw)
+    if qty is None and str(raw if raw is not None else "").strip().isascii() \
+            and str(raw).strip().isdigit():
+        qty = MAX_QUANTITY + 1  # a number too large for any column is still "too many"
     if qty is None:
         raise CartError("수량은 숫자로 입력해 주세요.")
     if qty < 1:
