@@ -16,6 +16,12 @@ are set — their ``public`` schema is dropped and recreated!) and each size (1,
 
 Shred and re-key should not grow with N; a new epoch grows with N / BUCKET_SIZE.
 
+Then, per size, the blind-index key rotation a destruction run adds (``reindex.rotate``):
+N members with their login ID, email and mobile sealed and indexed under the current
+index key are bulk-inserted; the rotation (a new key, every value decrypted and indexed
+again, the old key shredded) is timed once. It grows with N: it is the one O(members)
+step, run once per sweep that destroyed a member.
+
     python -m bench keys
     python bench/bench_keys.py --quick
 """
@@ -39,8 +45,9 @@ from bench.bench_retention import PG_ENV, _config, _fresh_schema  # noqa: E402
 SAMPLES = 20
 
 
-def _populate(n: int) -> None:
-    """N data keys in N / BUCKET_SIZE buckets, wrapped as ``create()`` would, in bulk."""
+def _populate(n: int, raws: list | None = None) -> None:
+    """N data keys in N / BUCKET_SIZE buckets, wrapped as ``create()`` would, in bulk
+    (``raws``: the raw keys are appended to it, id order, for sealing members' data)."""
     from sentem import clock
     from sentem.extensions import db
     from sentem.security import aead, buckets
@@ -55,8 +62,11 @@ def _populate(n: int) -> None:
         bucket_rows.append({"id": b, "gen": 1, "epoch": epoch, "rekeyed_at": now,
                             "wrapped": aead.seal(root, f"r{epoch}", braw, f"bucket:{b}.1")})
         for key_id in range(max(1, b * BUCKET_SIZE), min(n + 1, (b + 1) * BUCKET_SIZE)):
+            raw = aead.new_key()
+            if raws is not None:
+                raws.append(raw)
             key_rows.append({"id": key_id, "kind": "member", "created_at": now,
-                             "wrapped": aead.seal(braw, f"b{b}.1", aead.new_key(), f"datakey:{key_id}")})
+                             "wrapped": aead.seal(braw, f"b{b}.1", raw, f"datakey:{key_id}")})
         if len(key_rows) >= 50_000:
             db.session.execute(DataKey.__table__.insert(), key_rows)
             key_rows = []
@@ -117,6 +127,63 @@ def measure(backend: str, n: int) -> dict:
             "epoch_ms": epoch_ms, "erase_ms": erase_ms}
 
 
+def measure_index(backend: str, n: int) -> dict:
+    """The blind-index key rotation over N members (one process); seconds."""
+    from sentem import clock, create_app
+    from sentem.accounts.models import Member
+    from sentem.extensions import db
+    from sentem.security import aead, blind_index, reindex
+
+    instance = tempfile.mkdtemp(prefix="sentem-bench-index-")
+    app = create_app(_config(backend, instance))
+    with app.app_context():
+        _fresh_schema(app)
+        clock.freeze("2031-12-10T00:00:00+00:00")
+        raws: list[bytes] = []
+        _populate(n, raws)
+        reindex.ensure_key()  # after the data keys: the index key takes the next id
+        now, rows = clock.now(), []
+        for i, raw in enumerate(raws, start=1):
+            values = {"login_id": f"member{i}", "email": f"member{i}@example.com", "mobile": f"010{i:08d}",
+                      "name": "홍길동"}
+            row = {f"{k}_ct": aead.seal(raw, f"k{i}", v, k) for k, v in values.items()}
+            row.update(id=i, data_key_id=i, status="active", password_hash="x", created_at=now,
+                       failed_logins=0, session_epoch=0,
+                       login_id_bidx=blind_index.compute("login_id", values["login_id"]),
+                       email_bidx=blind_index.compute("email", values["email"]),
+                       mobile_bidx=blind_index.compute("mobile", values["mobile"], phone=True))
+            rows.append(row)
+            if len(rows) >= 20_000:
+                db.session.execute(Member.__table__.insert(), rows)
+                rows = []
+        if rows:
+            db.session.execute(Member.__table__.insert(), rows)
+        db.session.commit()
+        t, cpu = time.perf_counter(), time.process_time()
+        done = reindex.rotate()
+        rotate_s, cpu_s = time.perf_counter() - t, time.process_time() - cpu
+        assert done["rows"] == 3 * n and done["unreadable"] == 0, done
+        probe = db.session.query(Member.id).filter(Member.email.matches(f"member{n}@example.com")).scalar()
+        assert probe == n
+        db.session.remove()
+        for e in db.engines.values():
+            e.dispose()
+    return {"backend": backend, "n": n, "rotate_s": rotate_s, "cpu_s": cpu_s, "per_member_us": rotate_s / n * 1e6}
+
+
+def _run(func: str, backend: str, n: int) -> dict | None:
+    res = subprocess.run([sys.executable, "-c",
+                          f"import json; from bench.bench_keys import {func}; "
+                          f"print('RESULT', json.dumps({func}({backend!r}, {n})))"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=7200,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT ")]
+    if res.returncode != 0 or not line:
+        print(f"  {backend} {n:,}: failed\n{res.stderr[-2000:]}")
+        return None
+    return json.loads(line[0][7:])
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv or os.environ.get("BENCH_QUICK") == "1"
@@ -130,18 +197,20 @@ def main(argv: list[str] | None = None) -> None:
           f"{'erase':>9}")
     for backend in backends:
         for n in sizes:
-            res = subprocess.run([sys.executable, "-c",
-                                  "import json; from bench.bench_keys import measure; "
-                                  f"print('RESULT', json.dumps(measure({backend!r}, {n})))"],
-                                 cwd=ROOT, capture_output=True, text=True, timeout=3600,
-                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
-            line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT ")]
-            if res.returncode != 0 or not line:
-                print(f"  {backend} {n:,}: failed\n{res.stderr[-2000:]}")
+            r = _run("measure", backend, n)
+            if r is None:
                 continue
-            r = json.loads(line[0][7:])
             print(f"  {backend:<11}{n:>10,}{r['buckets']:>9,}{r['shred_ms']:>8.2f}ms{r['rekey_ms']:>8.1f}ms"
                   f"{r['epoch_ms']:>10.0f}ms{r['erase_ms']:>7.1f}ms", flush=True)
+    print("  blind-index key rotation (after a run that destroyed a member): new key, every member's "
+          "login ID, email and mobile decrypted and indexed again, old key shredded")
+    print(f"  {'backend':<11}{'members':>10}{'rotation':>12}{'of it CPU':>12}{'per member':>13}")
+    for backend in backends:
+        for n in (1_000, 5_000) if quick else sizes:  # O(members): --quick keeps it to seconds
+            r = _run("measure_index", backend, n)
+            if r is not None:
+                print(f"  {backend:<11}{n:>10,}{r['rotate_s']:>11.2f}s{r['cpu_s']:>11.2f}s"
+                      f"{r['per_member_us']:>11.0f}µs", flush=True)
 
 
 if __name__ == "__main__":

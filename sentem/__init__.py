@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import (accounts, admin, cli, delivery, health, i18n, myinfo, orders, policy, privacy, shop, staff, support,
-               web)
+from . import (accounts, admin, cli, delivery, health, i18n, myinfo, orders, policy, privacy, shop, staff, statistics,
+               support, web)
 from . import config as _config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .jobs import inprocess  # noqa: F401  (the in-process scheduler's job_runs table)
@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # the published policy), then the staff area, which registers the blueprint once every
 # screen is on it, and the commands last. Each ``init_app`` registers everything its
 # package brings; nothing registers itself on import, and nothing is skipped.
-PACKAGES = (health, privacy, web, accounts, shop, orders, delivery, myinfo, support, policy, staff, admin, cli)
+PACKAGES = (health, privacy, web, accounts, shop, orders, delivery, myinfo, statistics, support, policy, staff, admin,
+            cli)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -42,6 +42,8 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         "SENTEM_ARCHIVE_DATABASE_URL": env.get("SENTEM_ARCHIVE_DATABASE_URL") or sqlite("sentem-archive.db"),
         "SENTEM_KEYSTORE_DATABASE_URL": env.get("SENTEM_KEYSTORE_DATABASE_URL") or sqlite("sentem-keys.db"),
         "SENTEM_REDIS_URL": env.get("SENTEM_REDIS_URL") or None,
+        # How many proxies in front set X-Forwarded-For (web/__init__.py applies ProxyFix).
+        "SENTEM_TRUSTED_PROXIES": _count(env.get("SENTEM_TRUSTED_PROXIES"), "SENTEM_TRUSTED_PROXIES"),
         "SENTEM_MASTER_KEY": env.get("SENTEM_MASTER_KEY") or None,
         # The erasable epoch root of the key hierarchy (security/rootkey.py); unset: the instance folder.
         "SENTEM_KEY_ROOT_FILE": env.get("SENTEM_KEY_ROOT_FILE") or None,
@@ -109,7 +111,7 @@ SHOP_SETTINGS = {
     "SENTEM_SHIPPING_FEE": int, "SENTEM_FREE_SHIPPING_OVER": int, "SENTEM_RETURN_WINDOW_DAYS": int,
     "SENTEM_SHIPPING_UNMASK_DAYS": int, "SENTEM_LOGIN_MAX_FAILURES": int, "SENTEM_LOGIN_LOCK_MINUTES": int,
     "SENTEM_EMAIL_VERIFY_DAYS": int, "SENTEM_LOGIN_RATE_LIMIT": str, "SENTEM_SIGNUP_RATE_LIMIT": str,
-    "SENTEM_MAIL_FROM": str,
+    "SENTEM_MAIL_FROM": str, "SENTEM_MEMBER_SESSION_DAYS": int,
 }
 
 
@@ -176,6 +178,15 @@ def _translation_dirs() -> str:
     base = Path(__file__).resolve().parent
     dirs = [str(p) for p in sorted(base.glob("*/translations")) if p.is_dir()]
     return ";".join(dirs) or str(base / "web" / "translations")
+
+
+def _count(value: str | None, name: str) -> int:
+    """A whole number from the environment (0 when unset)."""
+    if value is None or value.strip() == "":
+        return 0
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name} must be a whole number (got {value!r})")
+    return int(value.strip())
 
 
 def _flag(value: str | None, default: bool) -> bool:

@@ -7,6 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy import exc as sa_exc
 
 # Named constraints so that Alembic migrations can alter and drop them by name.
 NAMING_CONVENTION = {
@@ -24,3 +25,16 @@ babel = Babel()
 login_manager = LoginManager()
 # Storage is chosen in create_app: Redis when configured, else process memory.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# A database that does not answer (stopped, restarting, unreachable, pool exhausted), as
+# opposed to a bad query: pages answer 503 with Retry-After, commands one line and status 1.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                        sa_exc.TimeoutError)
+
+
+def unavailable_reason(exc: BaseException) -> str:
+    """The driver's first line of a database error, without the statement or its parameters
+    (those may carry personal data)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first}"[:300]

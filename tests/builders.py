@@ -39,7 +39,11 @@ def login_as(client, member) -> None:
     """Log ``member`` in on ``client`` without the login form (for tests of other pages)."""
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
+    from sentem.accounts import sessions
+
+    token = sessions.issue(member.id, "test")  # a real server-side session, as the login form starts
     with client.session_transaction() as sess:
+        sess[sessions.SESSION_KEY] = token
         sess["_user_id"] = str(member.id)
         sess["_fresh"] = True
         sess["_id"] = identifier

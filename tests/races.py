@@ -12,13 +12,14 @@ submit one form many times at once exactly as a browser or an attacker would.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sentem.extensions import db
 
@@ -66,6 +67,25 @@ class Reply:
     location: str
     body: str
     cookies: dict
+    headers: dict = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def serving(app):
+    """``app`` on a free loopback port in a thread (as the ``live_server`` fixture, CSRF on),
+    for an app a test built itself; yields the server (``.url``)."""
+    from werkzeug.serving import make_server
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=TIMEOUT)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -96,7 +116,7 @@ class LiveClient:
         except urllib.error.HTTPError as exc:  # redirects (not followed) and error statuses
             status, headers, text = exc.code, exc.headers, exc.read().decode(errors="replace")
         set_cookies = dict(c.split(";", 1)[0].split("=", 1) for c in headers.get_all("Set-Cookie") or [])
-        return Reply(status, headers.get("Location", ""), text, set_cookies)
+        return Reply(status, headers.get("Location", ""), text, set_cookies, dict(headers.items()))
 
     def get(self, path: str) -> Reply:
         reply = self.request("GET", path)
@@ -118,3 +138,15 @@ class LiveClient:
         token = self.csrf("/login")
         reply = self.post("/login", {"login_id": login_id, "password": password, "csrf_token": token})
         assert reply.status == 302, f"login failed: {reply.status}"
+
+    def login_staff(self, staff_tuple) -> None:
+        """Sign a staff member in over HTTP: the password step, then the TOTP step (enrolment)."""
+        from tests.admin.builders import totp_now
+
+        staff, password, secret = staff_tuple
+        reply = self.post("/admin/login", {"login_id": staff.login_id, "password": password,
+                                           "csrf_token": self.csrf("/admin/login")})
+        assert reply.status == 302, f"staff login failed: {reply.status}"
+        step = reply.location.replace(self.base, "")
+        reply = self.post(step, {"code": totp_now(secret), "csrf_token": self.csrf(step)})
+        assert reply.status == 302 and "/admin/login" not in reply.location, "staff TOTP step failed"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:22:28.746310
+Create Date: 2026-12-01 12:50:13.227071
 
 """
 from alembic import op
@@ -53,6 +53,7 @@ def upgrade_():
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_count', sa.Integer(), nullable=False),
     sa.Column('skipped_count', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
     op.create_table('catalog_version',
@@ -162,6 +163,7 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answer_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('title_ct', sa.Text(), nullable=False),
     sa.Column('body_ct', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
@@ -188,6 +190,20 @@ def upgrade_():
     with op.batch_alter_table('login_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_events_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_events_member_id'), ['member_id'], unique=False)
+
+    op.create_table('login_sessions',
+    sa.Column('id_hash', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('idle_seconds', sa.Integer(), nullable=True),
+    sa.Column('device', sa.String(length=64), nullable=True),
+    sa.PrimaryKeyConstraint('id_hash', name=op.f('pk_login_sessions'))
+    )
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.create_index('ix_login_sessions_owner', ['kind', 'owner_id'], unique=False)
 
     op.create_table('management_plan_versions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -281,7 +297,8 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_duties')),
-    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject')
+    sa.UniqueConstraint('kind', 'record_class', 'subject_ref', name='uq_retention_duties_subject'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('retention_duties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_retention_duties_deadline_at'), ['deadline_at'], unique=False)
@@ -336,6 +353,8 @@ def upgrade_():
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('totp_enrolled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
+    sa.Column('credential_version', sa.Integer(), nullable=False),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
@@ -394,6 +413,64 @@ def upgrade_():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_monthly_reviews')),
     sa.UniqueConstraint('month', name=op.f('uq_staff_monthly_reviews_month'))
     )
+    op.create_table('stat_cells',
+    sa.Column('dimension', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=20), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('dimension', 'value', name=op.f('pk_stat_cells'))
+    )
+    op.create_table('stat_lease',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('until', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_lease'))
+    )
+    op.create_table('stat_profile_categories',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', 'category_id', name=op.f('pk_stat_profile_categories'))
+    )
+    op.create_table('stat_profiles',
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=False),
+    sa.Column('age_band', sa.String(length=12), nullable=False),
+    sa.Column('region', sa.String(length=12), nullable=False),
+    sa.Column('signup_month', sa.String(length=7), nullable=False),
+    sa.Column('last_visit_on', sa.Date(), nullable=True),
+    sa.Column('orders_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('pseudonym', name=op.f('pk_stat_profiles'))
+    )
+    op.create_table('stat_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=True),
+    sa.Column('counted', sa.Integer(), nullable=False),
+    sa.Column('excluded_inactive', sa.Integer(), nullable=False),
+    sa.Column('excluded_no_consent', sa.Integer(), nullable=False),
+    sa.Column('excluded_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_inactive', sa.Integer(), nullable=False),
+    sa.Column('left_no_consent', sa.Integer(), nullable=False),
+    sa.Column('left_suspended', sa.Integer(), nullable=False),
+    sa.Column('left_gone', sa.Integer(), nullable=False),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_runs'))
+    )
+    op.create_table('stat_sales_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'category_id', name=op.f('pk_stat_sales_daily'))
+    )
+    op.create_table('stat_visits_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_stat_visits_daily'))
+    )
     op.create_table('test_gateway_charges',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('attempt_key', sa.String(length=48), nullable=False),
@@ -406,6 +483,16 @@ def upgrade_():
     sa.UniqueConstraint('attempt_key', name=op.f('uq_test_gateway_charges_attempt_key')),
     sa.UniqueConstraint('ref', name=op.f('uq_test_gateway_charges_ref'))
     )
+    op.create_table('throttle_counters',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_throttle_counters'))
+    )
+    with op.batch_alter_table('throttle_counters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_throttle_counters_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('campaign_sends',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -828,7 +915,18 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_campaign_sends_campaign_id'))
 
     op.drop_table('campaign_sends')
+    with op.batch_alter_table('throttle_counters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_throttle_counters_expires_at'))
+
+    op.drop_table('throttle_counters')
     op.drop_table('test_gateway_charges')
+    op.drop_table('stat_visits_daily')
+    op.drop_table('stat_sales_daily')
+    op.drop_table('stat_runs')
+    op.drop_table('stat_profiles')
+    op.drop_table('stat_profile_categories')
+    op.drop_table('stat_lease')
+    op.drop_table('stat_cells')
     op.drop_table('staff_monthly_reviews')
     op.drop_table('staff_access_log_head')
     with op.batch_alter_table('staff_access_log', schema=None) as batch_op:
@@ -866,6 +964,10 @@ def downgrade_():
 
     op.drop_table('members')
     op.drop_table('management_plan_versions')
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_sessions_owner')
+
+    op.drop_table('login_sessions')
     with op.batch_alter_table('login_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_events_member_id'))
         batch_op.drop_index(batch_op.f('ix_login_events_at'))
@@ -959,6 +1061,15 @@ def upgrade_keys():
     sa.UniqueConstraint('label', name=op.f('uq_data_keys_label')),
     sqlite_autoincrement=True
     )
+    op.create_table('index_state',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('current', sa.Integer(), nullable=True),
+    sa.Column('previous', sa.Integer(), nullable=True),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('member_shreds', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_index_state'))
+    )
     op.create_table('key_buckets',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('gen', sa.Integer(), nullable=False),
@@ -1003,6 +1114,7 @@ def downgrade_keys():
         batch_op.drop_index(batch_op.f('ix_key_buckets_epoch'))
 
     op.drop_table('key_buckets')
+    op.drop_table('index_state')
     op.drop_table('data_keys')
     # ### end Alembic commands ###
 

@@ -3,6 +3,7 @@ from flask import Blueprint
 
 from ..extensions import login_manager
 from ..privacy import members
+from ..security import throttle
 from ..staff.nav import register_nav
 
 bp = Blueprint("accounts", __name__)
@@ -11,8 +12,11 @@ bp = Blueprint("accounts", __name__)
 def init_app(app) -> None:
     """Routes, the member loader, the privacy core's members port, registry entries and the
     staff's member screens."""
-    from . import admin, consents, history, loader, privacy_port, records, routes  # noqa: F401  (tables, views)
+    from . import (admin, consents, history, loader, privacy_port, records, routes,  # noqa: F401  (tables, views)
+                   session_views)
 
+    for setting in ("SENTEM_LOGIN_RATE_LIMIT", "SENTEM_SIGNUP_RATE_LIMIT"):
+        throttle.parse_rate(app.config.get(setting) or "30/minute")  # a bad value fails at start, not per request
     consents.DECLARE.apply()
     records.DECLARE.apply()
     login_manager.user_loader(loader.load_member)

@@ -2,6 +2,7 @@
 from flask import session
 
 from ..extensions import db
+from . import sessions
 from .models import Member
 
 EPOCH_KEY = "_sentem_epoch"
@@ -15,5 +16,8 @@ def load_member(member_id: str):
         return None
     # ``services.logout_everywhere`` bumps the epoch: sessions from before it end here.
     if session.get(EPOCH_KEY, 0) != member.session_epoch:
+        return None
+    # The cookie must name a live server-side session of this member (logout ends it).
+    if not sessions.is_current(member.id):
         return None
     return member

@@ -10,13 +10,16 @@ changed item is handed to the caller's correction record.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Callable
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
 
+from .. import clock
 from ..extensions import db
 from ..security import passwords
-from . import validation, verification
+from . import sessions, validation, verification
 from .models import Member
 
 PROFILE_FIELDS = ("login_id", "name", "email", "mobile", "birth_date", "home_phone", "postcode", "address1",
@@ -44,9 +47,44 @@ def current_values(member: Member) -> dict:
     return {key: getattr(member, key) or "" for key in PROFILE_FIELDS}
 
 
+def login_settings() -> tuple[int, int]:
+    """(consecutive failures allowed, lock minutes)."""
+    cfg = current_app.config
+    return int(cfg.get("SENTEM_LOGIN_MAX_FAILURES", 5)), int(cfg.get("SENTEM_LOGIN_LOCK_MINUTES", 10))
+
+
 def check_password(member: Member, password: str) -> bool:
+    """A password prompt inside member pages (changing items, withdrawal, password change).
+
+    Counts towards the login lockout like the login form: while the account is locked
+    the answer is no, without checking; a failure is counted and committed at once (the
+    caller may roll back); the failure that locks the account also ends every session of
+    the member, so whoever guesses from a signed-in browser is sent to the login page.
+    """
+    now = clock.now()
+    if member.locked_until is not None and clock.as_utc(member.locked_until) > now:
+        return False
+    if password_matches(member, password):
+        if member.failed_logins:
+            member.failed_logins = 0
+            db.session.flush()
+        return True
+    max_failures, lock_minutes = login_settings()
+    db.session.execute(update(Member).where(Member.id == member.id).values(failed_logins=Member.failed_logins + 1))
+    db.session.refresh(member, ["failed_logins"])
+    locked = member.failed_logins >= max_failures
+    if locked:
+        member.locked_until = now + _dt.timedelta(minutes=lock_minutes)
+        member.failed_logins = 0
+    db.session.commit()
+    if locked:
+        sessions.end_member_sessions(member.id)
+    return False
+
+
+def password_matches(member: Member, password: str) -> bool:
     """Whether ``password`` is the member's; upgrades the hash when argon2 parameters changed
-    (flushed, not committed)."""
+    (flushed, not committed). Counts nothing: the login form does its own counting."""
     ok, new_hash = passwords.verify(member.password_hash, password or "")
     if ok and new_hash:
         member.password_hash = new_hash

@@ -8,7 +8,9 @@ from .. import clock
 from ..extensions import db
 from ..notify import outbox
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
+from ..security import session_store
 from .history import LoginEvent
+from .sessions import KIND as SESSION_KIND
 from .models import Member
 
 DECLARE = Declarations()  # applied by the package's init_app
@@ -139,4 +141,35 @@ DECLARE.record_class(RecordClass(
     expire=expire_logins,
     models=(LoginEvent,),
     order=80,
+))
+
+
+# --- signed-in sessions (the revocable session store) --------------------------------------------
+_SESSIONS = "login_sessions"
+DECLARE.item(Item("session_device", "로그인 중인 기기 종류", "Device type of signed-in sessions", ("security",),
+                  encrypted=False, collected_via="automatic", record_class=_SESSIONS))
+
+
+def export_sessions(member_id: int) -> list[dict]:
+    """The member's signed-in sessions: device type, start and last use."""
+    return [{"기기": s.device, "로그인 일시": clock.to_kst(s.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+             "마지막 사용": clock.to_kst(s.last_seen_at).strftime("%Y-%m-%d %H:%M:%S")}
+            for s in session_store.active(SESSION_KIND, member_id)]
+
+
+DECLARE.record_class(RecordClass(
+    key=_SESSIONS,
+    label_ko="로그인 세션",
+    label_en="Signed-in sessions",
+    items=("session_device",),
+    legal_basis_ko="정보주체의 동의 (개인정보 보호법 제15조 제1항 제1호): 로그인 상태 유지",
+    legal_basis_en="Consent of the data subject (PIPA Art. 15(1)1): keeping the member signed in",
+    retention=Retention(years=None, starts="withdrawal"),
+    on_withdrawal="destroy",
+    export=export_sessions,
+    collect_archive=lambda member_id: [],
+    destroy=lambda member_id: session_store.destroy(SESSION_KIND, member_id),
+    expire=lambda cutoff, held, batch_size: 0,  # each session ends by logout or its own lifetime
+    models=(session_store.LoginSession,),
+    order=85,
 ))

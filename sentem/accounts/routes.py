@@ -1,42 +1,21 @@
 """Signup, email verification, login, logout. Thin: parse, call a service, render."""
 from __future__ import annotations
 
-import secrets
-
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
-from ..extensions import limiter
 from ..privacy import consent as ledger
 from ..privacy import policy_versions
 from ..privacy.registry import REGISTRY
 from ..i18n import current_lang
 from ..safe_next import safe_next
-from . import bp, history, services, verification
+from ..security import throttle
+from . import bp, history, services, sessions, verification
 from .auth import member_required
 from .forms import LoginForm, signup_form
 from .loader import EPOCH_KEY
-
-
-@bp.record_once
-def _rate_limit_namespace(state):
-    # Tests build many apps against one Redis: each test app counts on its own.
-    state.app.extensions["sentem_rl_ns"] = (secrets.token_hex(4) + ":") if state.app.testing else ""
-
-
-def _rate_key() -> str:
-    return current_app.extensions.get("sentem_rl_ns", "") + (get_remote_address() or "")
-
-
-def _login_limit() -> str:
-    return current_app.config.get("SENTEM_LOGIN_RATE_LIMIT", "30/minute")
-
-
-def _signup_limit() -> str:
-    return current_app.config.get("SENTEM_SIGNUP_RATE_LIMIT", "30/minute")
 
 
 def _start_session(member) -> None:
@@ -44,6 +23,7 @@ def _start_session(member) -> None:
     session.clear()
     login_user(member)
     session[EPOCH_KEY] = member.session_epoch
+    sessions.start(member.id)
 
 
 # Consents that accept a versioned document: the block links to the version in force.
@@ -78,8 +58,10 @@ def consent_blocks() -> list[dict]:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"], key_func=_rate_key)
 def signup():
+    # Signup hashes a password too: limited per address in the shared store, like login.
+    if request.method == "POST" and not throttle.ip_allowed("signup", "SENTEM_SIGNUP_RATE_LIMIT"):
+        abort(429)
     if current_user.is_authenticated:
         return redirect("/")
     form = signup_form()
@@ -115,8 +97,10 @@ def verify_email(token):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_rate_key)
 def login():
+    # Counted before anything else, so a flood never reaches the password hash (shared store).
+    if request.method == "POST" and not throttle.ip_allowed("member-login"):
+        abort(429)
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), default="")
@@ -144,6 +128,7 @@ def logout():
     if current_user.is_authenticated:
         services.record_logout(current_user._get_current_object(), ip=history.client_ip(),
                                user_agent=history.client_user_agent())
+    sessions.end_current()
     logout_user()
     session.clear()
     flash(_("로그아웃되었습니다."), "success")

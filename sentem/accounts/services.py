@@ -17,13 +17,14 @@ from .. import clock
 from ..extensions import db
 from ..privacy import consent as ledger
 from ..privacy.registry import REGISTRY
-from ..security import aead, datakeys, passwords
-from . import history, validation
+from ..security import aead, datakeys, passwords, throttle
+from . import history, sessions, validation
 from .auth import member_required  # noqa: F401  (the one login gate, for the other features)
 from .models import Member
 from .profile import (PROFILE_FIELDS, ProfileError, check_password, check_profile,  # noqa: F401
-                      current_values, taken, update_profile)
+                      current_values, login_settings, password_matches, taken, update_profile)
 
+_UNKNOWN = "member-unknown-id"  # the throttle's name for consecutive failures of unknown IDs
 IN_USE = {"login_id": "이미 사용 중인 아이디입니다.", "email": "이미 사용 중인 이메일입니다."}
 
 
@@ -103,12 +104,6 @@ def register(data: dict, consents: dict[str, bool], *, ip: str | None = None, us
     return member
 
 
-def login_settings() -> tuple[int, int]:
-    """(consecutive failures allowed, lock minutes)."""
-    cfg = current_app.config
-    return int(cfg.get("SENTEM_LOGIN_MAX_FAILURES", 5)), int(cfg.get("SENTEM_LOGIN_LOCK_MINUTES", 10))
-
-
 def authenticate(login_id: str, password: str, *, ip: str | None = None,
                  user_agent: str | None = None) -> AuthResult:
     """Check a login attempt, record it in the login history, and commit.
@@ -124,15 +119,12 @@ def authenticate(login_id: str, password: str, *, ip: str | None = None,
     except validation.Invalid:
         member = None
     if member is None or member.status == "withdrawn":
-        _dummy_verify(password)  # same cost as a real check: no hint that the ID is unknown
-        history.record("failure", member, ip=ip, user_agent=user_agent)
-        db.session.commit()
-        return AuthResult("invalid")
+        return _unknown_id(login_id, password, member, ip=ip, user_agent=user_agent)
     if member.locked_until is not None and member.locked_until > now:
         history.record("locked", member, ip=ip, user_agent=user_agent)
         db.session.commit()
         return AuthResult("locked", member, member.locked_until)
-    if not check_password(member, password):
+    if not password_matches(member, password):
         # Atomic increment: parallel failures are all counted.
         db.session.execute(update(Member).where(Member.id == member.id)
                            .values(failed_logins=Member.failed_logins + 1))
@@ -150,6 +142,24 @@ def authenticate(login_id: str, password: str, *, ip: str | None = None,
     history.record("login", member, ip=ip, user_agent=user_agent)
     db.session.commit()
     return AuthResult("ok", member)
+
+
+def _unknown_id(login_id: str, password: str, member: Member | None, *, ip, user_agent) -> AuthResult:
+    """An ID that matches no member who can log in answers exactly as a real account would:
+    the same cost, and "locked" after the same number of failures, for the same time."""
+    max_failures, lock_minutes = login_settings()
+    subject = (login_id or "").strip().lower()
+    until = throttle.locked_until(_UNKNOWN, subject)
+    if until is not None:  # refused before any hashing, as a locked account is
+        history.record("locked", member, ip=ip, user_agent=user_agent)
+        db.session.commit()
+        return AuthResult("locked", None, until)
+    _dummy_verify(password)  # same cost as a real check: no hint that the ID is unknown
+    history.record("failure", member, ip=ip, user_agent=user_agent)
+    db.session.commit()
+    until = throttle.note_failure(_UNKNOWN, subject, max_failures=max_failures,
+                                  lock_for=_dt.timedelta(minutes=lock_minutes))
+    return AuthResult("locked", None, until) if until else AuthResult("invalid")
 
 
 def record_login(member: Member) -> None:
@@ -175,6 +185,7 @@ def logout_everywhere(member_id: int) -> None:
     db.session.execute(update(Member).where(Member.id == member_id)
                        .values(session_epoch=Member.session_epoch + 1))
     db.session.commit()
+    sessions.end_member_sessions(member_id)
 
 
 def _dummy_verify(password: str) -> None:
@@ -227,3 +238,13 @@ def data_key_of(member_id: int) -> int | None:
 def ids_with_status(status: str) -> Select:
     """A SELECT of the ids of members in ``status`` (in id order), for ``IN`` filters and lists."""
     return select(Member.id).where(Member.status == status).order_by(Member.id)
+
+
+def statistics_members() -> Select:
+    """A SELECT of (id, status, created_at) of every member, decrypting nothing (statistics job)."""
+    return select(Member.id, Member.status, Member.created_at)
+
+
+def statistics_logins() -> Select:
+    """A SELECT of (member_id, at) of every successful login (statistics job: visits)."""
+    return select(history.LoginEvent.member_id, history.LoginEvent.at).where(history.LoginEvent.kind == "login")

@@ -1,12 +1,13 @@
 """Email ownership: a signed link sent at signup; opening it marks the address verified.
 
-The token names the member and a prefix of the email's blind index, and carries
+The token names the member and a digest of the stored (encrypted) email, and carries
 its issue time from the Sentem clock, so it stops working when the address
 changes or after ``SENTEM_EMAIL_VERIFY_DAYS`` (default 7).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -25,8 +26,14 @@ def _serializer() -> URLSafeSerializer:
 
 def make_token(member: Member) -> str:
     """A signed token for the member's current email address."""
-    return _serializer().dumps({"m": member.id, "e": member.email_bidx[:16],
+    return _serializer().dumps({"m": member.id, "e": _address_tag(member),
                                 "t": int(clock.now().timestamp())})
+
+
+def _address_tag(member: Member) -> str:
+    # Names the stored address (its ciphertext changes when the address does) without
+    # the blind index, whose key is replaced after destructions.
+    return hashlib.sha256(member.email_ct.encode("ascii")).hexdigest()[:16]
 
 
 def link_for(member: Member) -> str:
@@ -59,7 +66,7 @@ def verify(token: str) -> Member | None:
     if clock.now() - issued_at > _dt.timedelta(days=days):
         return None
     member = db.session.get(Member, member_id)
-    if member is None or member.status == "withdrawn" or not member.email_bidx.startswith(prefix):
+    if member is None or member.status == "withdrawn" or _address_tag(member) != prefix:
         return None
     if member.email_verified_at is None:
         member.email_verified_at = clock.now()

@@ -10,14 +10,16 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
 from ..safe_next import safe_next
+from ..security import throttle
 from ..staff import bp, guard
 from ..staff import services as staff_services
+from ..staff import sessions as staff_sessions
 from ..staff.models import Staff
 from .forms import LoginForm, ReauthForm, TotpForm
 
@@ -31,22 +33,37 @@ def _clear_staff_session() -> None:
 
 
 def _pending_staff() -> Staff | None:
+    """The staff member whose password step this session passed, while it is still valid
+    (5 minutes, same credential version: a reset in between ends it)."""
     staff_id = session.get(guard.SESSION_PENDING)
     staff = db.session.get(Staff, staff_id) if staff_id else None
-    return staff if staff is not None and staff.active else None
+    if staff is None or not staff.active:
+        return None
+    if not staff_services.pending_valid(staff, session.get(guard.SESSION_PENDING_AT),
+                                        session.get(guard.SESSION_PENDING_VERSION)):
+        _clear_staff_session()
+        return None
+    return staff
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """First factor: login ID and password."""
+    # Counted before anything else, so a flood never reaches the password hash (shared store).
+    if request.method == "POST" and not throttle.ip_allowed("staff-login"):
+        abort(429)
     form = LoginForm()
     if form.validate_on_submit():
         staff = staff_services.find_by_login_id(form.login_id.data)
         if staff is None or not staff.active:
+            # An unknown or inactive ID locks like an account does: "locked" tells nothing.
+            if staff_services.unknown_id_locked(form.login_id.data):
+                flash(LOCKED, "error")
+                return render_template("admin/login.html", form=form)
             staff_services.burn_password_check(form.password.data)
             access_log.record("login_failed", staff_id=staff.id if staff else None, detail="없는 ID 또는 비활성 계정")
             db.session.commit()
-            flash(GENERIC, "error")
+            flash(LOCKED if staff_services.note_unknown_failure(form.login_id.data) else GENERIC, "error")
         elif staff_services.is_locked(staff):
             flash(LOCKED, "error")
         elif not staff_services.check_password(staff, form.password.data):
@@ -58,7 +75,8 @@ def login():
             db.session.commit()
             _clear_staff_session()
             session[guard.SESSION_PENDING] = staff.id
-            session["staff_pending_at"] = clock.now().isoformat()
+            session[guard.SESSION_PENDING_AT] = clock.now().isoformat()
+            session[guard.SESSION_PENDING_VERSION] = staff.credential_version or 0
             nxt = safe_next(request.args.get("next"), "")
             target = "admin.login_enrol" if staff.totp_enrolled_at is None else "admin.login_totp"
             return redirect(url_for(target, next=nxt or None))
@@ -68,6 +86,8 @@ def login():
 def _second_factor(template: str, extra: dict):
     staff = _pending_staff()
     if staff is None:
+        if request.method == "POST":
+            flash("로그인 단계가 만료되었습니다. 처음부터 다시 로그인해 주세요.", "error")
         return redirect(url_for("admin.login"))
     form = TotpForm()
     if form.validate_on_submit():
@@ -75,7 +95,7 @@ def _second_factor(template: str, extra: dict):
             _clear_staff_session()
             flash(LOCKED, "error")
             return redirect(url_for("admin.login"))
-        if not staff_services.check_totp(staff, form.code.data):
+        if not staff_services.consume_totp(staff, form.code.data):
             access_log.record("login_failed", staff_id=staff.id, detail="인증 코드 불일치")
             if staff_services.note_failure(staff):
                 _clear_staff_session()
@@ -84,7 +104,11 @@ def _second_factor(template: str, extra: dict):
             form.code.errors.append("인증 코드가 올바르지 않습니다.")
         else:
             staff_services.note_success(staff)
+            # Committed before the access log's chain head is locked: failures take the head
+            # first, then the staff row; holding the row while waiting for the head deadlocks.
+            db.session.commit()
             _clear_staff_session()
+            session[staff_sessions.SESSION_TOKEN] = staff_sessions.issue(staff.id)
             session[guard.SESSION_STAFF] = staff.id
             session[guard.SESSION_SEEN] = clock.now().isoformat()
             guard.mark_reauth()
@@ -124,6 +148,7 @@ def logout():
     staff = guard.current_staff()
     access_log.record("logout", staff_id=staff.id)
     db.session.commit()
+    staff_sessions.end_current()
     _clear_staff_session()
     flash("로그아웃했습니다.", "success")
     return redirect(url_for("admin.login"))
@@ -137,15 +162,22 @@ def reauth():
     form = ReauthForm()
     nxt = safe_next(request.args.get("next"), url_for("admin.index"))
     if form.validate_on_submit():
+        if staff_services.is_locked(staff):  # locked meanwhile (another sign-in attempt): no guessing here
+            staff_sessions.end_current()
+            _clear_staff_session()
+            flash(LOCKED, "error")
+            return redirect(url_for("admin.login"))
         if staff_services.check_password(staff, form.password.data) and \
                 staff_services.check_totp(staff, form.code.data):
             staff_services.note_success(staff)
+            db.session.commit()  # the staff row before the access log's head (see _second_factor)
             guard.mark_reauth()
             access_log.record("reauth", staff_id=staff.id)
             db.session.commit()
             return redirect(nxt)
         access_log.record("reauth_failed", staff_id=staff.id)
         if staff_services.note_failure(staff):
+            staff_sessions.end_staff_sessions(staff.id)
             _clear_staff_session()
             flash(LOCKED, "error")
             return redirect(url_for("admin.login"))

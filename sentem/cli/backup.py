@@ -24,7 +24,7 @@ from ..privacy import access_log
 from ..privacy.retention import lease, replay
 from ..privacy.retention.models import ArchivedRecord
 from ..privacy.retention.sweep import sweep
-from ..security import buckets
+from ..security import buckets, reindex
 from ..security.keystore import DataKey, KeyBucket
 from . import backup_files
 from .init import run_init
@@ -84,7 +84,8 @@ def restore_command(directory, restore_all):
     roots = {r["e"] for r in buckets.root_file().epochs()}
     keys_open = set(manifest["key_epochs"]) <= roots
     plan = [None]
-    if restore_all or not _usable(ArchivedRecord, manifest["rows"]["archive"]):
+    archive_usable = _usable(ArchivedRecord, manifest["rows"]["archive"])
+    if restore_all or not archive_usable:
         plan.append("archive")
     if restore_all or not _usable(DataKey, manifest["rows"]["keys"]):
         if keys_open:
@@ -96,6 +97,12 @@ def restore_command(directory, restore_all):
         else:
             click.echo("the backup's key store cannot be opened any more (its epoch root was erased): "
                        "keeping the running key store")
+            if archive_usable and "archive" in plan:
+                # The running archive holds what was archived since the backup, sealed under the
+                # running key store's day keys; the members it came from can no longer be read
+                # to archive them again. Replacing it would lose records the law keeps.
+                plan.remove("archive")
+                click.echo("keeping the running archive too (it matches the running key store)")
     db.session.remove()
     try:
         for bind in plan:
@@ -107,6 +114,10 @@ def restore_command(directory, restore_all):
     buckets._cache().clear()  # unwrapped keys of the databases just replaced mean nothing now
     run_init()
     summary = replay.replay(facts)
+    # The restored rows' blind indexes may be under a key the running key store no longer
+    # holds (or the backup's, now retired): every live value is indexed again, a new key.
+    indexed = reindex.rotate()
+    click.echo(f"blind indexes recomputed under a new key: {indexed['rows']} values")
     swept = sweep(job="restore", scrub_now=True)
     for (rc, action), n in sorted((summary.counts + swept.counts).items()):
         click.echo(f"  replayed {rc:<24} {action:<18} {n:>8}")

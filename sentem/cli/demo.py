@@ -33,7 +33,8 @@ PRODUCTS = (
     ("outdoor", "보온 도시락", 28000, 50, False, "3단 보온 도시락."),
 )
 
-STAFF_ROLES = ("privacy_officer", "privacy_handler", "order_staff", "shipping_staff", "support_staff", "auditor")
+STAFF_ROLES = ("privacy_officer", "privacy_handler", "order_staff", "shipping_staff", "support_staff", "auditor",
+               "marketing_staff")
 
 
 def seed_catalog() -> tuple[int, int]:

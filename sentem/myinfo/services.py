@@ -25,7 +25,7 @@ from .models import ExportDownload, RightsRequest
 # "suspended". They are not signup consents, so they are not registered as such;
 # what each one stops is decided in ``privacy.suspension``.
 SUSPENSIONS = {
-    suspension.STATISTICS: ("통계·추천 목적 이용 정지", "Suspend use for statistics and recommendations"),
+    suspension.STATISTICS: ("이용 통계·맞춤 광고", "Usage statistics and tailored advertising"),
     suspension.OPTIONAL: ("선택 항목 처리 정지", "Suspend processing of optional items"),
 }
 

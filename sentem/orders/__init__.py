@@ -13,12 +13,14 @@ bp = Blueprint("orders", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables (the test gateway's ledger too), registry entries, the refund-deadline job and
-    the staff's order screens."""
+    """Routes, tables (the test gateway's ledger too), registry entries, the payment-recovery and
+    refund-deadline jobs and the staff's order screens."""
     from . import admin, jobs, models, records, routes  # noqa: F401  (tables, views)
     from .gateways import testgateway  # noqa: F401  (the test gateway's ledger table)
 
     records.DECLARE.apply()
+    # A lost payment answer holds stock and the member's goods: settle it within minutes.
+    schedule.add(app, schedule.Recurring("payment-recovery", jobs.payment_recovery_job, "*/5 * * * *"))
     # Refunds are due within 3 business days: flag overdue ones, hourly.
     schedule.add(app, schedule.Recurring("refund-deadlines", jobs.refund_deadline_job, "0 * * * *"))
     app.register_blueprint(bp)

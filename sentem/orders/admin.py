@@ -102,11 +102,7 @@ def order_return_received(order_no: str):
 @guard.require("orders.manage")
 def order_return_refused(order_no: str):
     def run(order):
-        record = cancellation.open_return(order)
-        transition(order, "delivered", actor=_actor(), note="반품 요청 반려")
-        if record is not None:
-            record.status = "refused"
-        db.session.commit()
+        cancellation.refuse_return(order, actor=_actor())
         return "반품 요청을 반려했습니다."
 
     return _act(order_no, run)

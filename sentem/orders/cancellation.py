@@ -8,6 +8,7 @@
   delivery by default, ``SENTEM_RETURN_WINDOW_DAYS``; a window whose last day is a
   Saturday, Sunday or public holiday runs to the next business day, 민법 제161조)
   → ``return_requested`` and a pickup.
+- ``refuse_return(order)`` (staff) → back to ``delivered``, the request ``refused``.
 - ``mark_received(order)`` (staff) → ``returned``; the refund is due within
   ``REFUND_BUSINESS_DAYS`` business days (weekends and Korean public holidays, 설날,
   추석 and substitute holidays included, skipped: ``clock.add_business_days``).
@@ -170,6 +171,23 @@ def mark_received(order: Order, *, actor: str) -> Cancellation:
         raise CancelRefused(f"주문 {order.order_no}은(는) 반품 요청 상태가 아닙니다.")
     refunds.set_status(record, ("requested",), "received", received_at=clock.now(), handled_by=actor)
     record.refund_due_on = refund_due_date()
+    db.session.commit()
+    return record
+
+
+def refuse_return(order: Order, *, actor: str) -> Cancellation | None:
+    """Staff: refuse a return request; the order goes back to delivered (commits).
+
+    Both writes are compare-and-sets (the order ``return_requested`` → ``delivered``, the
+    record ``requested`` → ``refused``): of a refusal racing another refusal or the goods'
+    arrival, one wins and the other gets ``CancelRefused`` having written nothing.
+    """
+    event = transition_from(order, ("return_requested",), "delivered", actor=actor, note="반품 요청 반려")
+    record = _latest_return(order, "requested") if event is not None else None
+    if event is None or (record is not None and not refunds.set_status(record, ("requested",), "refused",
+                                                                       handled_by=actor)):
+        db.session.rollback()
+        raise CancelRefused(f"주문 {order.order_no}은(는) 반품 요청 상태가 아닙니다. {ALREADY_HANDLED}")
     db.session.commit()
     return record
 

@@ -5,9 +5,14 @@
    submit of the same form (double click, two tabs, a retry) finds the token used
    and lands on the order the first one made: one order, one charge.
 2. That transaction also snapshots the cart (prices from the database; anything
-   the client posted about prices is never read), creates the delivery request
-   and takes the stock. Sold out → everything rolls back, nothing is written.
+   the client posted about prices is never read), empties it (a compare-and-set:
+   a cart another tab's checkout took first is refused), creates the delivery
+   request and takes the stock. Sold out → everything rolls back, nothing is written.
 3. After commit, the payment is settled through the gateway (``payments.settle``).
+   Should that fail or be declined, the lines go back into the cart. Whatever happens
+   to the connection in between, the cart can no longer be charged a second time.
+4. While the member has an order waiting for its payment answer, a new checkout leads
+   to that order (its 결제 확인) instead of charging again.
 """
 from __future__ import annotations
 
@@ -38,7 +43,8 @@ class CheckoutError(Exception):
 
 @dataclass
 class CheckoutResult:
-    """What a submit produced. ``outcome``: paid | declined | unknown (payment answer lost) | replay."""
+    """What a submit produced. ``outcome``: paid | declined | unknown (payment answer lost) | replay |
+    pending (an earlier order still waits for its payment answer; ``order`` is that one)."""
 
     order: Order
     outcome: str
@@ -83,6 +89,18 @@ WITHDRAWAL_PENDING = ("회원 탈퇴를 신청하셨기 때문에 새 주문을 
                       "회원 탈퇴 페이지에서 탈퇴 신청을 취소해 주세요.")
 
 
+PAYMENT_PENDING = ("결제 결과를 기다리는 주문이 있습니다. 주문 상세에서 '결제 확인'을 눌러 결과를 확인한 뒤 "
+                   "다시 주문해 주세요. 중복 결제는 일어나지 않습니다.")
+CART_CHANGED = "장바구니가 방금 바뀌었습니다. 장바구니를 확인하고 다시 주문해 주세요."
+
+
+def pending_order(member_id: int) -> Order | None:
+    """The member's order still waiting for its payment answer, if any (the oldest)."""
+    return db.session.execute(
+        db.select(Order).where(Order.member_id == member_id, Order.status == "pending_payment")
+        .order_by(Order.id).limit(1)).scalar_one_or_none()
+
+
 def refusal(member) -> str | None:
     """Why ``member`` may not order now (a pending withdrawal: new orders would postpone it forever)."""
     return WITHDRAWAL_PENDING if member.status != "active" else None
@@ -101,6 +119,10 @@ def place_order(member, *, token: str, delivery: dict, payment_method: str,
     replay = _claim(member.id, token)
     if replay is not None:
         return replay
+    waiting = pending_order(member.id)
+    if waiting is not None:
+        db.session.rollback()  # the token stays unused: the same form works once that order is settled
+        return CheckoutResult(order=waiting, outcome="pending", message=PAYMENT_PENDING)
     try:
         order = _create_order(member, token, delivery, payment_method, gateway.name)
         stock.take(order)
@@ -151,6 +173,8 @@ def _create_order(member, token: str, delivery: dict, method: str, gateway_name:
     order.payments.append(Payment(member_id=member.id, gateway=gateway_name, method=method,
                                   attempt_key=f"{order.order_no}-1", amount=order.total_amount,
                                   status="pending", created_at=clock.now()))
+    if not cart_service.take(member.id, {i.product_id: i.quantity for i in items}):
+        raise CheckoutError(CART_CHANGED)
     db.session.add(order)
     db.session.flush()
     record_creation(order, actor=f"member:{member.id}")

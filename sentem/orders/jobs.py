@@ -1,4 +1,5 @@
-"""Recurring order duties (hourly, see ``sentem.jobs.schedule``)."""
+"""Recurring order duties (see ``sentem.jobs.schedule``): payment recovery every few minutes,
+refund deadlines hourly."""
 from __future__ import annotations
 
 import logging
@@ -9,19 +10,29 @@ log = logging.getLogger("sentem.orders")
 
 
 @job
+def payment_recovery_job() -> dict:
+    """Settle orders whose payment answer was lost or never came (every 5 minutes).
+
+    Each is either paid or given up with its stock and cart lines back, so a member is
+    not left with goods held by an order nobody will settle. Idempotent (compare-and-set).
+    """
+    from . import payments
+
+    return {"recovered_payments": payments.recover_stale()}
+
+
+@job
 def refund_deadline_job() -> dict:
-    """Settle lost payment answers, retry failed refunds, flag refunds past their 3-business-day
-    deadline, and drop checkout tokens of forms never submitted.
+    """Retry failed refunds, flag refunds past their 3-business-day deadline, and drop
+    checkout tokens of forms never submitted.
 
     Idempotent: each step looks at the database's state only.
     """
-    from . import cancellation, checkout, payments
+    from . import cancellation, checkout
 
-    recovered = payments.recover_stale()
     retried = cancellation.retry_failed_refunds()
     overdue = cancellation.flag_overdue()
     purged = checkout.purge_unused_tokens()
     if overdue:
         log.warning("%d refund(s) overdue: %s", len(overdue), ", ".join(c.order.order_no for c in overdue))
-    return {"recovered_payments": recovered, "retried_refunds": retried, "overdue_refunds": len(overdue),
-            "purged_tokens": purged}
+    return {"retried_refunds": retried, "overdue_refunds": len(overdue), "purged_tokens": purged}

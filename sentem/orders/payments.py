@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
-from ..shop.cart import remove_products
+from ..shop import cart
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
 from .services import transition_from
@@ -35,7 +35,7 @@ OPEN_STATUSES = ("pending", "unknown")
 
 UNKNOWN_MESSAGE = ("결제 결과를 아직 확인하지 못했습니다. 잠시 후 주문 내역에서 '결제 확인'을 눌러 주세요. "
                    "중복 결제는 일어나지 않습니다.")
-DECLINED_MESSAGE = "결제가 거절되었습니다. 장바구니는 그대로 있으니 다른 결제 수단으로 다시 시도해 주세요."
+DECLINED_MESSAGE = "결제가 거절되었습니다. 주문한 상품을 장바구니에 다시 담았으니 다른 결제 수단으로 다시 시도해 주세요."
 VOIDED_MESSAGE = "주문이 이미 취소되어 승인된 결제를 바로 취소했습니다. 장바구니에서 다시 주문해 주세요."
 
 
@@ -90,7 +90,6 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
         if transition_from(order, ("pending_payment",), "paid", actor=actor, note="결제 승인") is None:
             db.session.rollback()  # the order was given up meanwhile: this charge must not stand
             return _void(order, payment, result)
-        _clear_cart_lines(order)
         db.session.commit()
         return CheckoutResult(order=order, outcome="paid", message="결제가 완료되었습니다.")
     # declined, not found, cancelled: nothing was charged; give back what this order took.
@@ -98,7 +97,8 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
                           gateway_ref=payment.gateway_ref or result.ref):
         return _answered_before(order, payment, result)
     stock.release(order)
-    transition_from(order, ("pending_payment",), "cancelled", actor=actor, note="결제 실패")
+    if transition_from(order, ("pending_payment",), "cancelled", actor=actor, note="결제 실패") is not None:
+        _restore_cart(order)
     db.session.commit()
     return CheckoutResult(order=order, outcome="declined", message=DECLINED_MESSAGE)
 
@@ -236,5 +236,11 @@ def _release_connection() -> None:
     db.session.commit()
 
 
-def _clear_cart_lines(order: Order) -> None:
-    remove_products(order.member_id, [line.product_id for line in order.lines if line.product_id])
+def _restore_cart(order: Order) -> None:
+    """Put an unpaid order's lines back in the member's cart (checkout took them out); no commit."""
+    lines: dict[int, int] = {}
+    for line in order.lines:
+        if line.product_id:
+            lines[line.product_id] = lines.get(line.product_id, 0) + line.quantity
+    if order.member_id is not None and lines:
+        cart.restore(order.member_id, lines)

@@ -61,6 +61,10 @@ def checkout_form():
     if refused:
         flash(_(refused), "error")
         return redirect(url_for("shop.cart_view"))
+    waiting = checkout.pending_order(current_user.id)
+    if waiting is not None:  # its answer first: a second charge for the same goods is what this prevents
+        flash(_(checkout.PAYMENT_PENDING), "error")
+        return redirect(url_for("orders.detail", order_no=waiting.order_no))
     if not cart.items(current_user.id):
         flash(_("장바구니가 비어 있습니다."), "error")
         return redirect(url_for("shop.cart_view"))
@@ -97,8 +101,8 @@ def checkout_submit():
     if result.outcome == "declined":
         flash(result.message, "error")
         return redirect(url_for("shop.cart_view"))
-    if result.outcome == "unknown":
-        flash(result.message, "error")
+    if result.outcome in ("unknown", "pending"):
+        flash(_(result.message), "error")
     elif result.outcome == "replay":
         flash(_("이미 접수된 주문입니다. 같은 주문서로 다시 결제되지 않았습니다."), "info")
     else:

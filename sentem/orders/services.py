@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Select, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
-from .models import STATUS_LABELS, Order, OrderEvent
+from .models import STATUS_LABELS, Order, OrderEvent, OrderLine
 
 # from → the statuses it may move to. Anything else raises InvalidTransition.
 ALLOWED: dict[str, frozenset[str]] = {
@@ -190,3 +190,16 @@ def ids_by_number(order_nos: Iterable[str]) -> list[int]:
     if not order_nos:
         return []
     return list(db.session.execute(select(Order.id).where(Order.order_no.in_(order_nos))).scalars())
+
+
+# Orders that are no sale (yet, or any more): left out of sales statistics.
+NOT_SOLD = ("pending_payment", "cancelled", "refunded")
+
+
+def sold_lines() -> Select:
+    """A SELECT of (order_id, member_id, paid_at, product_id, quantity, line_total) of every line
+    of a paid order not cancelled or refunded (statistics job; set-based, no personal data)."""
+    return (select(Order.id.label("order_id"), Order.member_id, Order.paid_at, OrderLine.product_id,
+                   OrderLine.quantity, OrderLine.line_total)
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.paid_at.is_not(None), Order.status.not_in(NOT_SOLD)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import health, init_steps
 from ..jobs import schedule
+from ..security import reindex
 from ..jobs.schedule import Recurring
 from . import (access_log, access_records, access_review, audit, audit_models, consent,  # noqa: F401  (tables)
                periods, policy_facts, policy_versions, registers)
@@ -26,7 +27,7 @@ def init_app(app) -> None:
     retention_audit.DECLARE.apply()
     health.add(app, "retention", retention_services.health_check)
     periods.init_app(app)  # templates read periods and deadlines from the registry
-    init_steps.add(app, access_log.ensure_head, policy_versions.ensure_first_version)
+    init_steps.add(app, access_log.ensure_head, policy_versions.ensure_first_version, reindex.ensure_key)
     schedule.add(
         app,
         # Retention sweep: hourly, so that waiting duties never slip a day.

@@ -95,6 +95,13 @@ def history(member_id: int) -> list[ConsentEvent]:
                                    .order_by(ConsentEvent.at, ConsentEvent.id)).scalars())
 
 
+def granted_ids(kind: str):
+    """A SELECT of the ids of members whose latest ``kind`` row is a grant (any member status)."""
+    latest = (select(func.max(ConsentEvent.id)).where(ConsentEvent.kind == kind)
+              .group_by(ConsentEvent.member_id))
+    return select(ConsentEvent.member_id).where(ConsentEvent.id.in_(latest), ConsentEvent.granted.is_(True))
+
+
 def member_ids_with(kind: str) -> list[int]:
     """Ids of members whose latest ``kind`` row is a grant (e.g. who may get marketing email)."""
     latest = (select(func.max(ConsentEvent.id)).where(ConsentEvent.kind == kind)

@@ -40,6 +40,9 @@ class MembersPort:
     still here, newest first, for the self-audit's plaintext scan.
     ``withdrawn_ids(ids)``: which of ``ids`` withdrew or no longer exist (the monthly
     access-log review flags staff reading them).
+    ``profile_values(ids, items)``: {id: {item: decrypted value or None}} for those of
+    ``ids`` that are active members, in a few queries per chunk (the statistics job
+    reads birth date and address only this way, only for members it may count).
     """
 
     contact: Callable[[int], MemberContact | None]
@@ -47,6 +50,7 @@ class MembersPort:
     active_ids: Callable[[list[int]], set[int]]
     sample_values: Callable[[int], list[str]]
     withdrawn_ids: Callable[[list[int]], set[int]]
+    profile_values: Callable[[list[int], tuple[str, ...]], dict[int, dict]] | None = None
 
 
 def install(app, port: MembersPort) -> None:
@@ -84,6 +88,14 @@ def active_ids(member_ids: Iterable[int]) -> set[int]:
 def withdrawn_ids(member_ids: Iterable[int]) -> set[int]:
     """The subset of ``member_ids`` that withdrew or whose row is gone."""
     return set(port().withdrawn_ids(sorted(set(member_ids))))
+
+
+def profile_values(member_ids: Iterable[int], items: tuple[str, ...]) -> dict[int, dict]:
+    """Decrypted profile ``items`` of the active members among ``member_ids`` (see the port)."""
+    fn = port().profile_values
+    if fn is None:
+        raise RuntimeError("the members port offers no profile_values")
+    return fn(sorted(set(member_ids)), tuple(items))
 
 
 def sample_values(limit: int) -> list[str]:

@@ -98,6 +98,13 @@ def open_text(key: bytes, token: str, context: str = "") -> str:
     return open_bytes(key, token, context).decode("utf-8")
 
 
+def open_all(key: bytes, tokens: list[tuple[str | None, str]]) -> list[bytes | None]:
+    """Decrypt several ``(token, context)`` sealed under the same ``key`` (None stays None),
+    with one cipher object: bulk readers (the statistics job) open millions."""
+    aes = AESGCM(key)
+    return [None if token is None else open_with(aes, token, context) for token, context in tokens]
+
+
 def is_token(value) -> bool:
     """Whether ``value`` looks like a sealed token (used to refuse plaintext writes)."""
     return isinstance(value, str) and value.startswith(PREFIX + "$") and value.count("$") == 2

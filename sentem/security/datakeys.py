@@ -80,6 +80,32 @@ def raw_key(data_key_id: int) -> bytes:
     return raw
 
 
+def raw_keys(data_key_ids) -> dict[int, bytes]:
+    """Many unwrapped keys by id ranges (bulk readers); shredded ids are simply absent.
+
+    Not cached: a bulk reader holds them only for its own chunk.
+    """
+    return buckets.unwrap_many(data_key_ids, keyring())
+
+
+def preload(data_key_ids) -> list[int]:
+    """Unwrap many data keys in two queries into this context's cache (bulk work, e.g. a
+    re-index); returns the ids loaded, for ``unload`` once the batch is done."""
+    cache = buckets._cache()
+    wanted = [i for i in set(data_key_ids) if i not in cache]
+    found = buckets.unwrap_many(wanted, keyring())
+    cache.update(found)
+    return list(found)
+
+
+def unload(data_key_ids) -> None:
+    """Drop these keys from this context's cache (bounded memory in bulk work)."""
+    cache = buckets._cache()
+    for key_id in data_key_ids:
+        cache.pop(key_id, None)
+        cache.pop(kid_for(key_id), None)
+
+
 def _cipher(data_key_id: int, kid: str):
     # The AES-GCM object, kept beside the raw key for the same app context under the key
     # id string: building it costs more than sealing a field.

@@ -106,8 +106,13 @@ class Personal:
         return blind_index.compute(self.item, value, phone=self.mask == "phone")
 
     def matches(self, value: str):
-        """SQL condition: this field equals ``value`` (through the blind index, never decrypting)."""
-        return getattr(self.model, self.index_attr) == self.index_of(value)
+        """SQL condition: this field equals ``value`` (through the blind index, never decrypting;
+        under every live index key, so lookups hold while the keys are being replaced)."""
+        if self.index_attr is None:
+            raise TypeError(f"{self.model.__name__}.{self.name} has no blind index")
+        found = blind_index.candidates(self.item, value, phone=self.mask == "phone")
+        column = getattr(self.model, self.index_attr)
+        return column == found[0] if len(found) == 1 else column.in_(found)
 
     def __repr__(self) -> str:
         return f"personal({self.item!r}) as {getattr(self.model, '__name__', '?')}.{self.name}"

@@ -26,7 +26,7 @@ class DataKey(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id = db.Column(db.Integer, primary_key=True)
-    kind = db.Column(db.String(16), nullable=False, default="member")  # member | archive
+    kind = db.Column(db.String(16), nullable=False, default="member")  # member | archive | outbox | index
     label = db.Column(db.String(32), nullable=True, unique=True)  # archive day, e.g. "2031-11-05"
     wrapped = db.Column(db.Text, nullable=False, info={"secret": True})
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
@@ -79,3 +79,24 @@ class KeyShred(db.Model):
     kind = db.Column(db.String(16), nullable=False)
     epoch = db.Column(db.Integer, nullable=False, index=True)
     shredded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class IndexState(db.Model):
+    """Which data keys make blind indexes now (one row, id 1; ``indexkeys.py``).
+
+    ``current`` indexes new values (None: the legacy key derived from the master key);
+    ``previous`` is still tried by lookups while a rotation re-indexes (``LEGACY`` = 0
+    for the legacy key); ``generation`` names the tag that current's values carry.
+    """
+
+    __bind_key__ = "keys"
+    __tablename__ = "index_state"
+
+    id = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    current = db.Column(db.Integer, nullable=True)
+    previous = db.Column(db.Integer, nullable=True)
+    generation = db.Column(db.Integer, nullable=False, default=0)
+    rotated_at = db.Column(UTCDateTime, nullable=True)
+    # Members' keys shredded (rows of key_shreds) when the current key was made: more
+    # now means a member was destroyed since, and the key is due to be replaced.
+    member_shreds = db.Column(db.Integer, nullable=False, default=0)

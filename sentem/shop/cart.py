@@ -8,7 +8,7 @@ error, and the limits hold however many adds race.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock, inputs
@@ -140,11 +140,37 @@ def remove(member_id: int, product_id) -> bool:
     return bool(n)
 
 
-def remove_products(member_id: int, product_ids: list[int]) -> None:
-    """Drop bought products from the cart (after payment); no commit."""
-    if product_ids:
-        db.session.execute(delete(CartItem).where(CartItem.member_id == member_id,
-                                                  CartItem.product_id.in_(product_ids)))
+def take(member_id: int, lines: dict[int, int]) -> bool:
+    """Empty the cart of exactly ``lines`` (product id → quantity) for an order; no commit.
+
+    One ``DELETE … WHERE (product_id, quantity) = …`` whose row count must equal the
+    lines: False when any of them changed or went meanwhile (another tab's checkout took
+    them first, or the member changed a quantity) — the caller rolls back, so one cart
+    never becomes two orders.
+    """
+    if not lines:
+        return False
+    same = or_(*(and_(CartItem.product_id == pid, CartItem.quantity == qty) for pid, qty in lines.items()))
+    taken = db.session.execute(delete(CartItem).where(CartItem.member_id == member_id, same)
+                               .execution_options(synchronize_session=False)).rowcount
+    return taken == len(lines)
+
+
+def restore(member_id: int, lines: dict[int, int]) -> None:
+    """Put an unpaid order's lines back in the cart so the member can retry; no commit.
+
+    Adds to a line the member has added meanwhile (up to ``MAX_QUANTITY``); stock and
+    availability are checked again at the next checkout, as for any cart.
+    """
+    now = clock.now()
+    table = CartItem.__table__
+    for pid, qty in lines.items():
+        insert = _dialect_insert()(table).values(member_id=member_id, product_id=pid, quantity=min(qty, MAX_QUANTITY),
+                                                 added_at=now, updated_at=now)
+        total = table.c.quantity + insert.excluded.quantity
+        db.session.execute(insert.on_conflict_do_update(
+            index_elements=["member_id", "product_id"],
+            set_={"quantity": case((total > MAX_QUANTITY, MAX_QUANTITY), else_=total), "updated_at": now}))
 
 
 def total(cart_items: list[CartItem]) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..extensions import db
 from .models import Category, Product
@@ -75,3 +75,8 @@ def placeholder_svg(product: Product) -> str:
             f'<rect width="300" height="200" fill="{colour}"/>'
             f'<text x="150" y="125" font-size="84" text-anchor="middle" fill="#fff" '
             f'font-family="sans-serif">{letter}</text></svg>')
+
+
+def product_categories() -> Select:
+    """A SELECT of (product_id, category_id) of every product (statistics: sales by category)."""
+    return select(Product.id.label("product_id"), Product.category_id)

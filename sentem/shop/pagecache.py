@@ -26,6 +26,7 @@ from collections import OrderedDict
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
+from sqlalchemy import exc as sa_exc
 
 from ..extensions import db
 from ..i18n import current_lang
@@ -52,14 +53,20 @@ def catalog_version(product_id: int | None = None) -> tuple:
 def _version_on(engine, product_id: int | None = None) -> tuple:
     # The id is an int formatted as such (``{:d}``), never text from the request.
     sql = _CATALOG_SQL if product_id is None else _PRODUCT_SQL.format(product_id)
-    conn = engine.raw_connection()
+    dbapi = engine.dialect.loaded_dbapi
     try:
-        cur = conn.cursor()
-        cur.execute(sql)
-        row = cur.fetchone()
-        cur.close()
-    finally:
-        conn.close()
+        conn = engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute(sql)
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            conn.close()
+    except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
+        # The raw connection raises the driver's own error: SQLAlchemy's class lets the
+        # shop answer its 503 page (``web.errors``) when the database is down.
+        raise sa_exc.OperationalError(sql, None, exc) from exc
     return tuple(row)
 
 
@@ -146,8 +153,11 @@ class CatalogMiddleware:
             with self.app.app_context():
                 self._engine = db.engine
         product = _product_id(int(match.group(2)[1:])) if match.group(2) else None
-        return ("wsgi", _version_on(self._engine, product), lang,
-                environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
+        try:
+            version = _version_on(self._engine, product)
+        except sa_exc.OperationalError:
+            return None  # the database is down: Flask answers (its 503 page), nothing is cached
+        return ("wsgi", version, lang, environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
 
     def __call__(self, environ, start_response):
         key = self._key(environ)

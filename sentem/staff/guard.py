@@ -16,6 +16,7 @@ from flask import abort, flash, redirect, request, session, url_for
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
+from . import sessions
 from .models import Staff
 from .permissions import PERMISSIONS, allowed
 
@@ -29,7 +30,10 @@ SESSION_STAFF = "staff_id"
 SESSION_SEEN = "staff_seen_at"
 SESSION_REAUTH = "staff_reauth_at"
 SESSION_PENDING = "staff_pending_id"
-STAFF_KEYS = (SESSION_STAFF, SESSION_SEEN, SESSION_REAUTH, SESSION_PENDING, "staff_pending_at")
+SESSION_PENDING_AT = "staff_pending_at"
+SESSION_PENDING_VERSION = "staff_pending_ver"
+STAFF_KEYS = (SESSION_STAFF, SESSION_SEEN, SESSION_REAUTH, SESSION_PENDING, SESSION_PENDING_AT,
+              SESSION_PENDING_VERSION, sessions.SESSION_TOKEN)
 
 
 _UNSET = object()
@@ -45,7 +49,8 @@ def current_staff():
     staff_id = session.get(SESSION_STAFF)
     if staff_id is not None:
         staff = db.session.get(Staff, staff_id)
-        if staff is not None and not staff.active:
+        # Deactivated, or the server-side session ended (logout, role change, reset).
+        if staff is not None and (not staff.active or not sessions.is_current(staff.id)):
             staff = None
     request._sentem_staff = staff
     return staff

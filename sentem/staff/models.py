@@ -25,6 +25,10 @@ class Staff(db.Model):
     password_hash = db.Column(db.String(255), nullable=False, info={"personal": "staff_password"})
     totp_secret = personal("staff_totp_secret", nullable=False, key="master")
     totp_enrolled_at = db.Column(UTCDateTime, nullable=True)  # first successful code
+    # The TOTP time step that last completed a sign-in: a code never completes two.
+    totp_last_step = db.Column(db.BigInteger, nullable=True)
+    # Bumped by a credential reset: a password step done before it no longer leads on.
+    credential_version = db.Column(db.Integer, nullable=False, default=0)
     failed_attempts = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(UTCDateTime, nullable=True)
     last_login_at = db.Column(UTCDateTime, nullable=True)

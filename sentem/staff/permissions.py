@@ -13,6 +13,7 @@ ROLES = {
     "shipping_staff": ("배송 담당", "Shipping staff"),
     "support_staff": ("상담 담당", "Support staff"),
     "auditor": ("감사(읽기 전용)", "Auditor (read-only)"),
+    "marketing_staff": ("마케팅 담당", "Marketing staff"),
 }
 
 PERMISSIONS = {
@@ -35,6 +36,9 @@ PERMISSIONS = {
     "policy.publish": "처리방침 게시",
     "registers.edit": "위탁·제3자 제공 등록부 수정",
     "marketing.send": "광고성 정보 발송",
+    "statistics.view": "이용 통계 보기(가명·5명 미만 비공개)",
+    "statistics.download": "이용 통계 내려받기",
+    "statistics.run": "이용 통계 즉시 집계",
     "archive.view": "분리보관 기록 열람",
     "retention.view": "파기 관리대장·보존 의무 보기",
     "accesslog.view": "접속기록 보기",
@@ -63,6 +67,9 @@ GRANTS: dict[str, frozenset[str]] = {
     "shipping_staff": frozenset({"dashboard.view", "shipping.view", "shipping.manage", "plan.view"}),
     "support_staff": frozenset({"dashboard.view", "inquiries.view", "inquiries.answer", "notices.post",
                                 "plan.view"}),
+    # Statistics and campaigns only: aggregates under the k = 5 floor, never a member's data.
+    "marketing_staff": frozenset({"dashboard.view", "statistics.view", "statistics.download", "marketing.send",
+                                  "plan.view"}),
     # Read-only: sees the controls and their records, never personal data unmasked.
     "auditor": _READ_ONLY - {"members.view", "shipping.view"},
 }

@@ -10,16 +10,20 @@ import secrets
 import string
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from .. import clock
 from ..extensions import db
-from ..security import passwords
+from ..security import passwords, throttle
 from .models import RoleChange, Staff
+from .sessions import end_staff_sessions
 from .permissions import ROLES
 
 MAX_FAILURES = 5
 LOCK_FOR = _dt.timedelta(minutes=30)
+# The password step of a sign-in leads to the TOTP step for this long, then starts over.
+PENDING_FOR = _dt.timedelta(minutes=5)
+TOTP_STEP = 30
 ISSUER = "Sentem 관리자"
 
 
@@ -102,6 +106,20 @@ def burn_password_check(password: str) -> None:
     passwords.verify(_dummy_hash, password or "")
 
 
+_UNKNOWN = "staff-unknown-id"
+
+
+def unknown_id_locked(login_id: str) -> bool:
+    """Whether a login ID that names no active account is "locked" (as an account would be)."""
+    return throttle.locked_until(_UNKNOWN, (login_id or "").strip().lower()) is not None
+
+
+def note_unknown_failure(login_id: str) -> bool:
+    """Count a failure for an unknown ID like ``note_failure`` does for an account; whether now locked."""
+    return throttle.note_failure(_UNKNOWN, (login_id or "").strip().lower(), max_failures=MAX_FAILURES,
+                                 lock_for=LOCK_FOR) is not None
+
+
 def check_password(staff: Staff, password: str) -> bool:
     """Verify a password, rehashing when the parameters changed (not committed)."""
     ok, new_hash = passwords.verify(staff.password_hash, password or "")
@@ -117,6 +135,45 @@ def check_totp(staff: Staff, code: str) -> bool:
         return False
     # An integer timestamp: pyotp reads a datetime as local time, which breaks off-UTC hosts.
     return pyotp.TOTP(staff.totp_secret).verify(code, for_time=int(clock.now().timestamp()), valid_window=1)
+
+
+def totp_step_of(staff: Staff, code: str) -> int | None:
+    """The time step whose code ``code`` is (now, or one step either side), or None."""
+    code = (code or "").strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(staff.totp_secret)
+    now_step = int(clock.now().timestamp()) // TOTP_STEP
+    for step in (now_step, now_step - 1, now_step + 1):
+        if secrets.compare_digest(totp.at(step * TOTP_STEP), code):
+            return step
+    return None
+
+
+def consume_totp(staff: Staff, code: str) -> bool:
+    """Verify a code for a sign-in and use up its time step (compare-and-set, committed): the
+    same code, or an earlier one, never completes another sign-in, even from a parallel request."""
+    step = totp_step_of(staff, code)
+    if step is None:
+        return False
+    won = db.session.execute(
+        update(Staff).where(Staff.id == staff.id,
+                            or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount == 1
+    db.session.commit()
+    return won
+
+
+def pending_valid(staff: Staff, started_at: str | None, version) -> bool:
+    """Whether a password step done at ``started_at`` (ISO) against credential ``version`` may
+    still lead to the second factor: at most 5 minutes old, and no reset since."""
+    try:
+        at = _dt.datetime.fromisoformat(started_at or "")
+    except ValueError:
+        return False
+    if version != (staff.credential_version or 0):
+        return False
+    return _dt.timedelta(0) <= clock.now() - at <= PENDING_FOR
 
 
 def note_success(staff: Staff, *, first_factor_only: bool = False) -> None:
@@ -144,6 +201,7 @@ def change_role(staff: Staff, new_role: str, *, actor_id: int | None, reason: st
     staff.role = new_role
     db.session.add(change)
     db.session.commit()
+    end_staff_sessions(staff.id)  # the new role starts with a new sign-in
     return change
 
 
@@ -160,6 +218,7 @@ def deactivate(staff: Staff, *, actor_id: int | None, reason: str | None = None)
     staff.deactivated_at = clock.now()
     db.session.add(change)
     db.session.commit()
+    end_staff_sessions(staff.id)
     return change
 
 
@@ -182,7 +241,9 @@ def reset_credentials(staff: Staff) -> tuple[str, str]:
     staff.totp_enrolled_at = None
     staff.locked_until = None
     staff.failed_attempts = 0
+    staff.credential_version = (staff.credential_version or 0) + 1  # half-done sign-ins end
     db.session.commit()
+    end_staff_sessions(staff.id)
     return password, secret
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from .. import clock
 from ..extensions import db
@@ -23,6 +23,13 @@ from ..support.records import CATEGORY_LABELS, STATUS_LABELS
 class AnswerForm(FlaskForm):
     body = TextAreaField("답변")
     close = BooleanField("답변 후 종료")
+    seen = HiddenField()  # how many answers the page showed (the answer's compare-and-set)
+
+
+def _seen(raw) -> int | None:
+    """The answer count the form showed; None (read it now) when missing or not a small number."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
 
 
 class NoticeForm(FlaskForm):
@@ -69,8 +76,8 @@ def inquiry_detail(inquiry_id: int):
     access_log.record("inquiry.view", staff_id=staff.id, member_id=inquiry.member_id,
                       detail=f"상담 {inquiry.id} 열람")
     db.session.commit()
-    return render_template("admin/support/inquiry.html", inquiry=inquiry, form=AnswerForm(), errors={},
-                           labels=CATEGORY_LABELS, statuses=STATUS_LABELS)
+    return render_template("admin/support/inquiry.html", inquiry=inquiry, form=AnswerForm(seen=inquiry.answer_count),
+                           errors={}, labels=CATEGORY_LABELS, statuses=STATUS_LABELS)
 
 
 @bp.route("/inquiries/<int:inquiry_id>/answer", methods=["POST"])
@@ -79,12 +86,15 @@ def inquiry_answer(inquiry_id: int):
     inquiry = _inquiry_or_404(inquiry_id)
     form = AnswerForm()
     staff = guard.current_staff()
-    errors = {}
+    errors, status = {}, 400
     if not form.validate():
         errors = {"body": "보안 토큰이 만료되었습니다. 다시 시도해 주세요."}
     else:
         try:
-            inquiry_services.answer(inquiry, form.body.data, staff_id=staff.id, close=form.close.data)
+            inquiry_services.answer(inquiry, form.body.data, staff_id=staff.id, close=form.close.data,
+                                    seen=_seen(form.seen.data))
+        except inquiry_services.AnswerConflict as exc:
+            status, errors = 409, exc.errors
         except inquiry_services.InquiryError as exc:
             errors = exc.errors
         else:
@@ -93,8 +103,9 @@ def inquiry_answer(inquiry_id: int):
             db.session.commit()
             flash("답변을 등록했습니다.", "success")
             return redirect(url_for("admin.inquiry_detail", inquiry_id=inquiry.id))
+    form.seen.data = str(inquiry.answer_count)  # the page now shows every answer recorded
     return render_template("admin/support/inquiry.html", inquiry=inquiry, form=form, errors=errors,
-                           labels=CATEGORY_LABELS, statuses=STATUS_LABELS), 400
+                           labels=CATEGORY_LABELS, statuses=STATUS_LABELS), status
 
 
 @bp.route("/inquiries/<int:inquiry_id>/dispute", methods=["POST"])

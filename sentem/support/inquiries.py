@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
@@ -91,20 +92,43 @@ def overdue(at: _dt.datetime | None = None) -> list[Inquiry]:
                                                          Inquiry.due_at < at).order_by(Inquiry.due_at)).scalars())
 
 
-def answer(inquiry: Inquiry, body: str, *, staff_id: int | None, close: bool = False) -> InquiryAnswer:
-    """Staff answer an inquiry; the 3-year retention counts from the (latest) answer. Commits."""
+class AnswerConflict(InquiryError):
+    """Another answer was recorded since the form was shown; nothing was written."""
+
+
+ANSWERED_MEANWHILE = "다른 직원이 방금 이 문의에 답변했습니다. 등록된 답변을 확인한 뒤 필요하면 다시 등록해 주세요."
+
+
+def answer(inquiry: Inquiry, body: str, *, staff_id: int | None, close: bool = False,
+           seen: int | None = None) -> InquiryAnswer:
+    """Staff answer an inquiry; the 3-year retention counts from the (latest) answer. Commits.
+
+    ``seen``: how many answers the form showed (default: as read now). A compare-and-set
+    on ``answer_count`` records the answer only while that still holds: of two staff (or a
+    double-submitted form) answering at once, one answer is recorded and one email sent;
+    the other gets ``AnswerConflict`` having written nothing.
+    """
     text = (body or "").strip()
     if not text:
         raise InquiryError({"body": "답변 내용을 입력해 주세요."})
     if len(text) > ANSWER_MAX:
         raise InquiryError({"body": f"답변은 {ANSWER_MAX}자 이내로 입력해 주세요."})
+    expected = inquiry.answer_count if seen is None else seen
     now = clock.now()
+    values = {"status": "closed" if close else "answered", "answered_at": now, "answer_count": expected + 1}
+    won = db.session.execute(
+        update(Inquiry).where(Inquiry.id == inquiry.id, Inquiry.answer_count == expected).values(**values)
+        .execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        db.session.rollback()
+        db.session.refresh(inquiry)
+        raise AnswerConflict({"body": ANSWERED_MEANWHILE})
+    for key, value in values.items():  # the row has them already: no second UPDATE at flush
+        set_committed_value(inquiry, key, value)
     reply = InquiryAnswer(inquiry_id=inquiry.id, data_key_id=inquiry.data_key_id, staff_id=staff_id,
                           created_at=now)
     reply.body = text
     db.session.add(reply)
-    inquiry.status = "closed" if close else "answered"
-    inquiry.answered_at = now
     _tell_member_after_commit(inquiry)
     db.session.commit()
     return reply

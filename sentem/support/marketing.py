@@ -9,6 +9,9 @@ names the sender and its contact, and carries a free one-click opt-out link. SMS
 between 21:00 and 08:00 KST needs the separate night consent (Art. 50③). Each
 member's outcome is a ``CampaignSend`` row (no message text, no address).
 Every 2 years from consent, members are told their consent status (Art. 50⑧).
+A campaign may carry a segment (``statistics.segments``: age band, region, purchased
+category, last visit): it narrows this lawful audience, never widens it, and matches
+only members the statistics may count.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from ..notify import outbox
 from ..privacy import consent, suspension
 from ..privacy.consent import kind_for
 from ..privacy.registry import REGISTRY
+from ..statistics import segments
 from .models import Campaign, CampaignSend
 from .recipients import contact_of
 
@@ -117,8 +121,9 @@ def opt_out(member_id: int, channel: str, *, ip: str | None, user_agent: str | N
 
 # --- campaigns -----------------------------------------------------------------------------------
 
-def create_campaign(channel: str, subject: str | None, body: str, *, staff_id: int | None) -> Campaign:
-    """Validate and store a campaign (not yet sent). Commits."""
+def create_campaign(channel: str, subject: str | None, body: str, *, staff_id: int | None,
+                    segment: segments.Segment | None = None) -> Campaign:
+    """Validate and store a campaign (not yet sent), with its segment filters. Commits."""
     errors = {}
     subject, body = (subject or "").strip(), (body or "").strip()
     if channel not in CHANNELS:
@@ -134,19 +139,25 @@ def create_campaign(channel: str, subject: str | None, body: str, *, staff_id: i
     if errors:
         raise CampaignError(errors)
     campaign = Campaign(channel=channel, subject=subject or None, body=body, staff_id=staff_id,
-                        created_at=clock.now())
+                        created_at=clock.now(), segment=segment.to_text() if segment else None)
     db.session.add(campaign)
     db.session.commit()
     return campaign
 
 
-def audience(channel: str, at: _dt.datetime | None = None) -> list[tuple[int, str | None]]:
-    """(member id, skip reason or None) for every member whose ``channel`` consent is current."""
+def audience(channel: str, at: _dt.datetime | None = None,
+             segment: segments.Segment | None = None) -> list[tuple[int, str | None]]:
+    """(member id, skip reason or None) for every member whose ``channel`` consent is current
+    (and, with a ``segment``, whose pseudonymised profile matches it)."""
     night = channel == "sms" and is_night(at)
     night_ok = set(consent.member_ids_with(NIGHT_KIND)) if night else set()
     suspended = suspension.suspended_members(suspension.STATISTICS)  # one query for the whole audience
+    ids = consent.member_ids_with(consent_kind(channel))
+    if segment is not None and not segment.empty:
+        keep = segments.matching(segment, ids)
+        ids = [i for i in ids if i in keep]
     out = []
-    for member_id in consent.member_ids_with(consent_kind(channel)):
+    for member_id in ids:
         out.append((member_id, _skip_reason(member_id, channel, night, night_ok, suspended)))
     return out
 
@@ -190,7 +201,7 @@ def send_campaign(campaign_id: int) -> tuple[int, int]:
     done = set(db.session.execute(select(CampaignSend.member_id)
                                   .where(CampaignSend.campaign_id == campaign.id)).scalars())
     sent = skipped = 0
-    for member_id, reason in audience(campaign.channel):
+    for member_id, reason in audience(campaign.channel, segment=segments.from_text(campaign.segment)):
         if member_id in done:
             continue
         if reason is None:

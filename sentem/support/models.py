@@ -45,6 +45,9 @@ class Inquiry(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     due_at = db.Column(UTCDateTime, nullable=True)  # privacy queue: RIGHTS_ANSWER_DAYS
     answered_at = db.Column(UTCDateTime, nullable=True)  # retention (3 years) counts from here
+    # Answers so far: the answer form carries the count it showed, and an answer is recorded
+    # only while it still holds (compare-and-set), so two staff never answer one question twice.
+    answer_count = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     answers = db.relationship("InquiryAnswer", backref="inquiry", order_by="InquiryAnswer.id",
                               cascade="all, delete-orphan")
@@ -78,6 +81,8 @@ class Campaign(db.Model):
     sent_at = db.Column(UTCDateTime, nullable=True)
     sent_count = db.Column(db.Integer, nullable=False, default=0)
     skipped_count = db.Column(db.Integer, nullable=False, default=0)
+    # Segment filters (``statistics.segments``): age band, region, category, last visit; None: everyone.
+    segment = db.Column(db.String(200), nullable=True)
 
 
 class CampaignSend(db.Model):

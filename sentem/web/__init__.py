@@ -1,5 +1,6 @@
 """The web shell: health check, language switch, error pages, security headers."""
 from flask import Blueprint
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import health
 from ..jobs import heartbeat
@@ -14,5 +15,10 @@ def init_app(app) -> None:
     from . import errors, head, headers, nul, routes  # noqa: F401  (views, error pages, headers, HEAD, NUL)
 
     app.register_blueprint(bp)
+    proxies = int(app.config.get("SENTEM_TRUSTED_PROXIES") or 0)
+    if proxies:
+        # The client address is the one the nearest ``proxies`` proxies saw; without any, an
+        # X-Forwarded-For header is the client's own claim and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
     # The shell serves /healthz; the scheduler's heartbeat is one of its checks.
     health.add(app, "scheduler", heartbeat.health_check)

@@ -1,14 +1,24 @@
 """Error pages in the shop's look, in one place; a 500 rolls the session back.
 
 The pages carry their own Korean/English tables (not the gettext catalog) so that
-an error page renders even when a catalog is broken."""
-from flask import jsonify, render_template, request
+an error page renders even when a catalog is broken. A database that cannot be
+reached (restart, failover, exhausted pool) answers the shop's own 503 page with
+``Retry-After``, rendered without touching any database: the visitor is shown as
+signed out for that page (loading them is what failed), nothing is retried.
+"""
+import logging
+
+from flask import g, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import DATABASE_UNAVAILABLE, db, login_manager
 from ..i18n import current_lang
 from . import bp
+
+log = logging.getLogger("sentem.web")
+RETRY_AFTER_SECONDS = 30
 
 MESSAGES = {
     400: ("잘못된 요청입니다", "요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요."),
@@ -40,6 +50,7 @@ CSRF_DETAIL = {
 
 def render_error(code: int, detail: str | None = None):
     """The error page (or JSON for JSON clients) for ``code``, in the visitor's language."""
+    _visitor_or_signed_out()
     table = EN if current_lang() == "en" else MESSAGES
     title, message = table.get(code, table[500])
     if request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
@@ -55,7 +66,7 @@ def csrf_error(exc):
 @bp.app_errorhandler(HTTPException)
 def http_error(exc):
     if exc.code and exc.code >= 500:
-        db.session.rollback()
+        _rollback()
     if exc.code in MESSAGES:
         return render_error(exc.code)
     return exc
@@ -63,5 +74,44 @@ def http_error(exc):
 
 @bp.app_errorhandler(500)
 def internal_error(exc):
-    db.session.rollback()
+    _rollback()
     return render_error(500)
+
+
+def database_unavailable(exc):
+    """503 with Retry-After when a database cannot be reached; nothing of the request was committed."""
+    # The driver's class only: the message may quote the statement and its parameters.
+    log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                type(getattr(exc, "orig", None) or exc).__name__)
+    _forget_database_state()
+    response = make_response(*render_error(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+for _error in DATABASE_UNAVAILABLE:  # the decorator, once per class of the tuple
+    bp.app_errorhandler(_error)(database_unavailable)
+
+
+def _rollback() -> None:
+    """Roll back what the request began; a dead connection cannot, and the pool discards it."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the error page must render whatever the database does
+        log.debug("rollback on the error path failed", exc_info=True)
+
+
+def _forget_database_state() -> None:
+    """Roll back what the request began (the connection may be gone) and show it signed out."""
+    _rollback()
+    g._login_user = login_manager.anonymous_user()
+    request._sentem_staff = None  # the staff guard's per-request cache: no staff lookup either
+
+
+def _visitor_or_signed_out() -> None:
+    """Load the visitor for the page header; when that needs a database that is down, sign out
+    for this page only (the session cookie is untouched)."""
+    try:
+        current_user.is_authenticated  # noqa: B018 - loads the member once per request
+    except DATABASE_UNAVAILABLE:
+        _forget_database_state()

@@ -7,6 +7,7 @@ from sentem.admin.gate import PUBLIC_ENDPOINTS
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
 from sentem.staff import guard
+from sentem.staff import sessions as staff_sessions
 from sentem.staff.permissions import PERMISSIONS, ROLES, allowed
 from tests.builders import login_as, make_member
 
@@ -37,6 +38,7 @@ def _as_staff(client, staff):
         for k in guard.STAFF_KEYS:
             s.pop(k, None)
         s[guard.SESSION_STAFF] = staff.id
+        s[staff_sessions.SESSION_TOKEN] = staff_sessions.issue(staff.id, "test")
         s[guard.SESSION_SEEN] = clock.now().isoformat()
         s[guard.SESSION_REAUTH] = clock.now().isoformat()
 

@@ -26,7 +26,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ground services", frozenset({"jobs", "notify"})),
     ("privacy core", frozenset({"privacy"})),
     ("staff", frozenset({"staff"})),  # the staff guard/permissions: the lowest feature
-    ("features", frozenset({"accounts", "shop", "orders", "delivery", "myinfo", "support", "policy"})),
+    ("features", frozenset({"accounts", "shop", "orders", "delivery", "myinfo", "statistics", "support",
+                            "policy"})),
     ("edges", frozenset({"admin", "cli", "web", TOP})),
 )
 RANK = {pkg: rank for rank, (_, pkgs) in enumerate(LAYERS) for pkg in pkgs}

@@ -105,8 +105,9 @@ def test_in_process_scheduler_runs_each_occurrence_once(app):
 
 def test_schedule_lists_the_recurring_duties(app):
     names = [r.name for r in schedule.entries(app)]
-    assert sorted(names) == ["access-log-review", "marketing-consent-notice", "pending-withdrawals",
-                             "quarterly-audit", "refund-deadlines", "retention-sweep"]
+    assert sorted(names) == ["access-log-review", "marketing-consent-notice", "payment-recovery",
+                             "pending-withdrawals", "quarterly-audit", "refund-deadlines", "retention-sweep",
+                             "statistics-nightly"]
     for entry in schedule.entries(app):
         assert len(entry.cron.split()) == 5
 

@@ -23,7 +23,8 @@ ENTRIES: dict[str, schedule.Recurring] = {}  # the app's table, filled once per 
 CADENCE = {
     "quarterly-audit": "once a quarter", "access-log-review": "once a month", "retention-sweep": "at least daily",
     "marketing-consent-notice": "once a day", "pending-withdrawals": "at least hourly",
-    "refund-deadlines": "at least hourly",
+    "refund-deadlines": "at least hourly", "payment-recovery": "every 5 minutes",
+    "statistics-nightly": "once a day",
 }
 
 
@@ -61,6 +62,12 @@ def test_every_entry_has_a_cadence_and_a_utc_crontab():
     for entry in ENTRIES.values():
         assert croniter.is_valid(entry.cron), entry.name
         assert next_fire(entry.name, START).tzinfo is not None  # croniter answers in the start's zone (UTC)
+
+
+def test_statistics_run_once_a_night_in_korea():
+    times = fires("statistics-nightly", limit=3)
+    assert [_kst(t).strftime("%H:%M") for t in times] == ["03:30"] * 3
+    assert [(b - a) for a, b in zip(times, times[1:])] == [dt.timedelta(days=1)] * 2
 
 
 def test_quarterly_audit_fires_once_a_quarter_and_reports_the_quarter_just_ended(app):
@@ -110,6 +117,13 @@ def test_pending_withdrawals_and_refund_deadlines_run_at_least_hourly(name):
     while hour < END:
         assert it.get_next(dt.datetime, start_time=hour - SECOND) < hour + dt.timedelta(hours=1), (name, hour)
         hour += dt.timedelta(hours=1)
+
+
+def test_payment_recovery_runs_every_five_minutes():
+    # A lost payment answer holds the member's goods and stock: minutes, not the next hour.
+    times = fires("payment-recovery", end=START + dt.timedelta(days=2))
+    assert times[0] == START and len(times) == 2 * 24 * 12
+    assert {b - a for a, b in zip(times, times[1:])} == {dt.timedelta(minutes=5)}
 
 
 def _sample(name: str) -> list[dt.datetime]:

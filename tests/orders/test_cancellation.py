@@ -9,7 +9,7 @@ from sentem.orders import cancellation
 from sentem.clock import add_business_days
 from sentem.orders.cancellation import CancelRefused
 from sentem.orders.gateways.testgateway import TestGatewayCharge
-from sentem.orders.jobs import refund_deadline_job
+from sentem.orders.jobs import payment_recovery_job, refund_deadline_job
 from sentem.orders.models import Cancellation, Order
 from sentem.orders.services import transition
 from sentem.shop.models import Product
@@ -103,7 +103,7 @@ def test_job_recovers_stale_pending_payments(app):
     result = checkout(member, [(make_product(stock=3), 1)], outcome="timeout")
     assert result.outcome == "unknown"
     clock.advance(minutes=31)
-    assert refund_deadline_job()["recovered_payments"] == 1
+    assert payment_recovery_job()["recovered_payments"] == 1
     db.session.expire_all()
     assert db.session.get(Order, result.order.id).status == "paid"
 

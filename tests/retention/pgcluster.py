@@ -40,6 +40,16 @@ def _as_postgres(args: list[str], **kw) -> subprocess.CompletedProcess:
 class Cluster:
     base: str
     port: int
+    options: str = ""  # the server's start options, for a restart by a fault test
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: sessions are cut off, as in a crash or a restart)."""
+        _as_postgres([_bin("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"])
+
+    def start(self) -> None:
+        """Start the server again with its options; returns once it accepts connections."""
+        _as_postgres([_bin("pg_ctl"), "-D", self.data, "-l", os.path.join(self.base, "server.log"), "-w",
+                      "-t", "60", "-o", self.options, "start"])
 
     @property
     def data(self) -> str:
@@ -129,8 +139,8 @@ def pg_cluster():
     _as_postgres([initdb, "-D", cluster.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"])
     options = (f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off -c wal_level=replica "
                f"-c archive_mode=on -c archive_command='cp %p {archive}/%f' -c max_wal_senders=4")
-    _as_postgres([pg_ctl, "-D", cluster.data, "-l", os.path.join(base, "server.log"), "-w", "-t", "60",
-                  "-o", options, "start"])
+    cluster.options = options
+    cluster.start()
     try:
         yield cluster
     finally:

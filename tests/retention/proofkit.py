@@ -89,7 +89,11 @@ def populate() -> dict:
     make_inquiry(m, title="파기증명 문의", body=INQUIRY)
     stayer = make_member(**STAYER)
     db.session.commit()
+    from sentem.security import indexkeys
+
+    state = indexkeys.state()
     return {"member_id": m.id, "key_id": m.data_key_id, "stayer_id": stayer.id, "stayer_key": stayer.data_key_id,
+            "index_key": state.current if state else None,
             "order_no": delivered.order.order_no,
             "needles": sorted(set(PERSON.values()) | {v for k, v in DELIVERY.items() if k != "delivery_memo"}
                               | {INQUIRY})}
@@ -173,3 +177,31 @@ def current_secrets(app) -> tuple[dict, dict]:
     root = buckets.root_file()
     roots = {r["e"]: root.key(r["e"]) for r in root.epochs()}
     return roots, dict(app.extensions["sentem_keyring"].keys)
+
+
+def index_guesses(app, tokens=(), index_key_ids=()) -> set[str]:
+    """The member's blind indexes as an attacker computes them with every key the shop holds
+    now: the master-derived key of each master key, the live index keys, and any old index
+    key (``index_key_ids``) that a stolen copy among ``tokens`` still opens. Tags are public."""
+    from sentem.security import blind_index, indexkeys, keyring
+    from tests.retention import attacker
+
+    roots, masters = current_secrets(app)
+    raws = {keyring.KeyRing({v: k}, "env").index_key() for v, k in masters.items()}
+    raws |= {k.raw for k in indexkeys.live()}
+    raws |= {raw for raw in (attacker.recover(set(tokens), i, roots, masters) for i in index_key_ids) if raw}
+    tags = [""] + [indexkeys.tag(g) for g in range(1, 37)]
+    values = [("login_id", PERSON["login_id"], False), ("email", PERSON["email"], False),
+              ("mobile", PERSON["mobile"], True)]
+    return {blind_index._tagged(indexkeys.IndexKey(raw, tag), kind, value, phone)
+            for raw in raws for tag in tags for kind, value, phone in values}
+
+
+def stored_indexes() -> set[str]:
+    """Every blind-index value in the main database the app is opened on."""
+    out = set()
+    for table in db.metadatas[None].sorted_tables:
+        cols = [c for c in table.columns if "blind_index" in c.info]
+        for row in db.session.execute(select(*cols), bind_arguments={"bind": db.engines[None]}) if cols else ():
+            out.update(v for v in row if v)
+    return out

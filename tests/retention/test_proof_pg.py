@@ -33,6 +33,7 @@ def test_copies_from_before_a_withdrawal_show_nothing_of_the_member(pg_cluster, 
         assert proofkit.scan_files(pg_cluster.files(), needles) == []  # encrypted from the start
         assert attacker.recover(attacker.harvest(blobs=before.values()), facts["key_id"],
                                 *proofkit.current_secrets(app))  # before the withdrawal the copies do open
+        assert proofkit.index_guesses(app) & proofkit.stored_indexes()  # the index attack works, before
 
         withdrawn = proofkit.withdraw(facts["member_id"])
         out = proofkit.run_retention(app, withdrawn + _dt.timedelta(days=6))
@@ -48,6 +49,9 @@ def test_copies_from_before_a_withdrawal_show_nothing_of_the_member(pg_cluster, 
         tokens = attacker.harvest(files, before.values())
         assert attacker.recover(tokens, facts["key_id"], roots, masters) is None
         assert attacker.recover(tokens, facts["stayer_key"], roots, masters)  # the attack itself works
+        # The member's blind indexes in the copies: no key the shop holds recomputes them.
+        guesses = proofkit.index_guesses(app, tokens, [facts["index_key"]])
+        assert attacker.recover(tokens, facts["index_key"], roots, masters) is None
 
         # (a) the pre-withdrawal dumps restored into fresh databases, opened with today's secrets.
         for name, dump in before.items():
@@ -57,6 +61,7 @@ def test_copies_from_before_a_withdrawal_show_nothing_of_the_member(pg_cluster, 
             assert proofkit.key_is_gone(facts["key_id"])
             assert proofkit.hits(proofkit.readable_plaintexts(), needles) == []
             assert db.session.get(Member, facts["member_id"]) is not None  # the row came back, unreadable
+            assert proofkit.stored_indexes() and not guesses & proofkit.stored_indexes()
         # The old main database with today's key store: members who stay read, the member does not.
         with opened_with(instance, _urls(pg_cluster, "restored_proof", "restored_proof_archive", "proof_keys")):
             assert proofkit.key_is_gone(facts["key_id"])

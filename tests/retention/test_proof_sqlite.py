@@ -36,6 +36,7 @@ def test_file_copies_from_before_a_withdrawal_show_nothing_of_the_member(tmp_pat
         before = _copy_databases(instance, before_dir)
         assert proofkit.scan_files(before, needles) == []  # encrypted from the start
         assert attacker.recover(attacker.harvest(before), facts["key_id"], *proofkit.current_secrets(app))
+        assert proofkit.index_guesses(app) & proofkit.stored_indexes()  # the index attack works, before
 
         withdrawn = proofkit.withdraw(facts["member_id"])
         out = proofkit.run_retention(app, withdrawn + _dt.timedelta(days=6))
@@ -49,11 +50,15 @@ def test_file_copies_from_before_a_withdrawal_show_nothing_of_the_member(tmp_pat
         tokens = attacker.harvest(files)
         assert attacker.recover(tokens, facts["key_id"], roots, masters) is None
         assert attacker.recover(tokens, facts["stayer_key"], roots, masters)  # the attack itself works
+        # The member's blind indexes in the copies: no key the shop holds recomputes them.
+        guesses = proofkit.index_guesses(app, tokens, [facts["index_key"]])
+        assert attacker.recover(tokens, facts["index_key"], roots, masters) is None
 
         # (a) the copies opened as the shop's databases, with today's instance folder.
         with proofkit.opened_with(instance, proofkit.sqlite_urls(before_dir)):
             assert proofkit.key_is_gone(facts["key_id"])
             assert proofkit.hits(proofkit.readable_plaintexts(), needles) == []
+            assert proofkit.stored_indexes() and not guesses & proofkit.stored_indexes()
         old_main = dict(proofkit.sqlite_urls(before_dir),
                         SENTEM_KEYSTORE_DATABASE_URL=proofkit.sqlite_urls(instance)["SENTEM_KEYSTORE_DATABASE_URL"])
         with proofkit.opened_with(instance, old_main):  # an old main database, today's key store

@@ -16,16 +16,18 @@ from ...extensions import db
 from .models import DestructionLedger
 
 METHODS = {
-    "archive_move": "보관키(월별)로 재암호화하여 분리보관 DB로 이전",
-    "destroy": "DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
-    "expire": "보존기간 경과 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
-    "archive_destroy": "분리보관 DB 행 삭제(복구 불가: secure_delete/VACUUM FULL)",
+    "archive_move": "보존기한 일자별 보관키로 재암호화하여 분리보관 DB로 이전",
+    "destroy": "운영 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 회원 데이터키 파기로 기한 내 복호 불가",
+    "expire": "보존기간 경과 운영 DB 행 삭제(secure_delete/VACUUM FULL); 이전 백업본 속 사본은 회원 탈퇴 전까지 회원 키로 남음",
+    "archive_destroy": "분리보관 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 보관일 키 파기로 기한 내 복호 불가",
     "key_shred": "회원 데이터키 파기(암호학적 삭제)",
     "archive_key_shred": "보관일 키 파기(암호학적 삭제)",
     "bucket_rekey": "파기된 키가 속한 버킷키 교체(잔존 사본 무력화)",
     "outbox_purge": "발송함 보관기간 경과 파일 삭제",
     "outbox_key_shred": "발송함 일자 키 파기(암호학적 삭제)",
     "root_erase": "이전 에포크 루트키 덮어쓰기 삭제(백업·WAL 속 키 사본 복호 불가)",
+    "index_key_shred": "블라인드 인덱스 키 교체, 이전 키 파기(이전 백업 속 인덱스 대조 불가)",
+    "index_rekey": "남는 회원의 블라인드 인덱스를 새 키로 재계산",
 }
 ACTION_LABELS = {
     "archive_move": "분리보관 이전",
@@ -38,6 +40,8 @@ ACTION_LABELS = {
     "outbox_purge": "발송함 파일 삭제",
     "outbox_key_shred": "발송함 키 파기",
     "root_erase": "루트키 삭제",
+    "index_key_shred": "인덱스 키 파기",
+    "index_rekey": "인덱스 재계산",
 }
 
 

@@ -26,8 +26,11 @@ class Duty(db.Model):
     """One durable retention duty (main database)."""
 
     __tablename__ = "retention_duties"
+    # Ids are never reused (SQLite would reuse the highest after a delete): archive rows name
+    # their withdrawal duty by id (``source="w<id>"``), across restores too.
     __table_args__ = (db.UniqueConstraint("kind", "record_class", "subject_ref",
-                                          name="uq_retention_duties_subject"),)
+                                          name="uq_retention_duties_subject"),
+                      {"sqlite_autoincrement": True})
 
     id = db.Column(db.Integer, primary_key=True)
     kind = db.Column(db.String(24), nullable=False)

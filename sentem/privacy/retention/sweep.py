@@ -3,7 +3,8 @@
 ``sweep()`` carries out, in order: withdrawal duties (archive move, destruction,
 crypto-shredding — ``withdrawal.py``), archive expiry and day-key shredding
 (``archive.py``), and the expiry of never-withdrawn members' records (``expiry.py``);
-then the key hierarchy's turn (``security/epochs.py``: buckets that lost a key are
+then the key hierarchy's turn (``security/reindex.py``: after a member was destroyed,
+a new blind-index key and every live value indexed again; ``security/epochs.py``: buckets that lost a key are
 re-keyed, a new epoch root begins, retired roots that are due are erased), and, if
 anything was destroyed, the scrub (``scrub.py``). Every step commits its
 own transaction together with its ledger rows, so a run killed at any point is
@@ -17,7 +18,7 @@ import logging
 from ... import clock
 from ...extensions import db
 from ...notify import outbox
-from ...security import datakeys
+from ...security import datakeys, reindex
 from . import archive, expiry, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
@@ -101,6 +102,7 @@ def _outbox(as_of, summary, job) -> None:
 def _keys(as_of, summary, job, deleted) -> None:
     # After every shred of the run: the old copies of the shredded keys must die with
     # the old root, so the buckets are re-keyed and the root rotated in this same run.
+    _index_keys(as_of, summary, job)
     try:
         done = datakeys.after_destruction(as_of)
     except Exception as exc:  # the root file unreadable, say: loud, and the next run retries
@@ -114,6 +116,24 @@ def _keys(as_of, summary, job, deleted) -> None:
         deleted.setdefault("keys", set()).update({"data_keys", "key_buckets"})
     if done["erased"]:
         ledger.add(summary, "keys", "root_erase", len(done["erased"]), job)
+    db.session.commit()
+
+
+def _index_keys(as_of, summary, job) -> None:
+    # A member destroyed: the blind indexes an older backup holds of them must become
+    # untestable, so the index key is replaced (every live value indexed again) and the
+    # old one shredded now, before the key step re-keys its bucket and rotates the root.
+    try:
+        if not reindex.due():
+            return
+        done = reindex.rotate(as_of + datakeys.DEADLINE)
+    except Exception as exc:  # noqa: BLE001 - loud, and the next run resumes the rotation
+        db.session.rollback()
+        log.error("retention: blind-index key rotation failed: %s: %s", type(exc).__name__, exc)
+        summary.errors.append(f"index_keys: {type(exc).__name__}")
+        return
+    ledger.add(summary, "keys", "index_key_shred", 1, job)
+    ledger.add(summary, "keys", "index_rekey", done["rows"], job)
     db.session.commit()
 
 

@@ -1,0 +1,192 @@
+"""The nightly statistics job on PostgreSQL: job time at 100,000 and 1,000,000 members.
+
+Needs ``SENTEM_BENCH_PG_DATABASE_URL``, ``SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL`` and
+``SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL`` (their ``public`` schema is dropped and
+recreated!). For each size N (``--sizes 100000`` picks sizes; ``--quick`` or
+``BENCH_QUICK=1``: 2,000 only), in its own process:
+
+- N members, each with their own data key (wrapped under real bucket keys), birth date
+  and address sealed under it (the job decrypts both for every member it counts);
+  5% withdrawing, 70% with marketing-email consent, 3% suspended statistics;
+- 5 N paid orders of one line each (5% cancelled) over 400 days, 3 N logins over 90 days,
+  all generated inside the database;
+- then ``statistics.build.run()`` once, timed (classification, pseudonyms, the
+  staging table, decryption through the members port, every INSERT … SELECT): wall
+  time, and the job process's own CPU time (the machine is shared: the load average
+  is printed too).
+
+The target (issue 20): under 2 minutes at 1,000,000 members and 5,000,000 orders.
+
+    python -m bench statistics
+    python bench/bench_statistics.py --sizes 100000
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PG_ENV = ("SENTEM_BENCH_PG_DATABASE_URL", "SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL",
+          "SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL")
+TARGET_S = 120.0
+_CHUNK = 20_000
+
+
+def _config(instance: str) -> dict:
+    return {"SENTEM_INSTANCE_PATH": instance, "TESTING": True, "SENTEM_REDIS_URL": None,
+            "SENTEM_MASTER_KEY": None, "SENTEM_INPROCESS_SCHEDULER": False,
+            "SQLALCHEMY_DATABASE_URI": os.environ[PG_ENV[0]], "SENTEM_ARCHIVE_DATABASE_URL": os.environ[PG_ENV[1]],
+            "SENTEM_KEYSTORE_DATABASE_URL": os.environ[PG_ENV[2]]}
+
+
+def _fresh_schema() -> None:
+    from sqlalchemy import text
+
+    from sentem.extensions import db
+
+    for engine in db.engines.values():
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    db.create_all()
+
+
+def _keys_and_members(n: int) -> None:
+    """N data keys under real bucket keys, and N members with sealed birth date and address."""
+    from sqlalchemy import insert, text
+
+    from sentem import clock
+    from sentem.accounts.models import Member
+    from sentem.extensions import db
+    from sentem.security import aead, buckets
+    from sentem.security.keystore import BUCKET_SIZE, DataKey, KeyBucket
+
+    now = clock.now()
+    epoch = buckets.current_epoch()
+    db.session.commit()
+    dummy = aead.seal(aead.new_key(), "k0", "-", "bench")  # required items the job never opens
+    regions = ("서울특별시 강남구 1", "부산광역시 중구 1", "경기도 수원시 1", "대구광역시 중구 1", "제주특별자치도 제주시 1",
+               "인천광역시 남동구 1", "충청남도 천안시 1")
+    bucket_raw: dict[int, bytes] = {}
+    for start in range(1, n + 1, _CHUNK):
+        keys, members, new_buckets = [], [], []
+        for i in range(start, min(start + _CHUNK, n + 1)):
+            b = i // BUCKET_SIZE
+            if b not in bucket_raw:
+                bucket_raw[b] = aead.new_key()
+                new_buckets.append({"id": b, "gen": 1, "epoch": epoch, "rekeyed_at": now,
+                                    "wrapped": buckets._seal_bucket(b, 1, bucket_raw[b], epoch)})
+            raw = aead.new_key()
+            keys.append({"id": i, "kind": "member", "created_at": now,
+                         "wrapped": aead.seal(bucket_raw[b], f"b{b}.1", raw, f"datakey:{i}")})
+            members.append({"id": i, "data_key_id": i, "status": "withdrawal_pending" if i % 20 == 0 else "active",
+                            "login_id_ct": dummy, "login_id_bidx": f"bench-l-{i}", "email_ct": dummy,
+                            "email_bidx": f"bench-e-{i}", "mobile_ct": dummy, "mobile_bidx": "bench-m",
+                            "name_ct": dummy, "password_hash": "-", "created_at": now,
+                            "birth_date_ct": aead.seal(raw, f"k{i}", f"{1950 + i % 55}-0{1 + i % 9}-1{i % 9}",
+                                                       "birth_date"),
+                            "address1_ct": aead.seal(raw, f"k{i}", regions[i % len(regions)], "address1")})
+        if new_buckets:
+            db.session.execute(insert(KeyBucket), new_buckets)
+        db.session.execute(insert(DataKey), keys)
+        db.session.execute(insert(Member), members)
+        db.session.commit()
+    for table, bind in (("data_keys", DataKey), ("members", Member)):
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :n)"), {"n": n},
+                           bind_arguments={"mapper": bind})
+    db.session.commit()
+
+
+def _records(n: int) -> None:
+    """Consents, 5 N orders with one line each, 3 N logins: generated inside the database."""
+    from sqlalchemy import text
+
+    from sentem.extensions import db
+
+    sql = [
+        "INSERT INTO categories (id, slug, title, position, revision) "
+        "SELECT c, 'c' || c, '분류 ' || c, c, 1 FROM generate_series(1, 6) c",
+        "INSERT INTO products (id, category_id, title, description, price, stock, active, featured, created_at, "
+        "updated_at, revision) SELECT p, 1 + p % 6, '상품 ' || p, '', 10000, 100, true, false, now(), now(), 1 "
+        "FROM generate_series(1, 30) p",
+        "INSERT INTO consent_events (member_id, data_key_id, kind, granted, at, screen) "
+        "SELECT g, g, 'marketing_email', true, now() - interval '300 days', 'bench' FROM generate_series(1, :n) g "
+        "WHERE g % 10 < 7",
+        "INSERT INTO consent_events (member_id, data_key_id, kind, granted, at, screen) "
+        "SELECT g, g, 'suspend_statistics', true, now() - interval '10 days', 'bench' FROM generate_series(1, :n) g "
+        "WHERE g % 33 = 0",
+        "INSERT INTO orders (id, order_no, member_id, data_key_id, status, subtotal_amount, shipping_fee, "
+        "total_amount, payment_method, stock_reserved, created_at, updated_at, paid_at) "
+        "SELECT g, 'B' || g, 1 + g % :n, 1 + g % :n, CASE WHEN g % 20 = 0 THEN 'cancelled' ELSE 'delivered' END, "
+        "12000, 0, 12000, 'test', false, ts, ts, ts FROM generate_series(1, 5 * :n) g, "
+        "LATERAL (SELECT now() - (g % 400) * interval '1 day' - (g % 1440) * interval '1 minute' AS ts) t",
+        "INSERT INTO order_lines (order_id, product_id, product_title, unit_price, quantity, line_total) "
+        "SELECT g, 1 + g % 30, '상품', 12000, 1, 12000 FROM generate_series(1, 5 * :n) g",
+        "INSERT INTO login_events (member_id, data_key_id, kind, at) "
+        "SELECT 1 + g % :n, 1 + g % :n, 'login', now() - (g % 90) * interval '1 day' FROM generate_series(1, 3 * :n) g",
+    ]
+    for statement in sql:
+        db.session.execute(text(statement), {"n": n})
+        db.session.commit()
+    for table in ("orders", "order_lines", "login_events", "consent_events", "members", "categories", "products"):
+        db.session.execute(text(f"ANALYZE {table}"))
+    db.session.commit()
+
+
+def measure(n: int) -> dict:
+    """One size in this process: build the data, run the job once; returns the figures."""
+    from sentem import clock, create_app
+    from sentem.statistics import build
+
+    app = create_app(_config(tempfile.mkdtemp(prefix="sentem-bench-statistics-")))
+    with app.app_context():
+        _fresh_schema()
+        clock.unfreeze()
+        started = time.perf_counter()
+        _keys_and_members(n)
+        _records(n)
+        setup_s = time.perf_counter() - started
+        started, cpu = time.perf_counter(), time.process_time()
+        row = build.run()
+        job_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        return {"n": n, "orders": 5 * n, "setup_s": setup_s, "job_s": job_s, "cpu_s": cpu_s, "counted": row.counted,
+                "excluded": [row.excluded_inactive, row.excluded_no_consent, row.excluded_suspended]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if not all(os.environ.get(v) for v in PG_ENV):
+        print("  (skipped: set SENTEM_BENCH_PG_DATABASE_URL, …_ARCHIVE_…, …_KEYSTORE_… — PostgreSQL only)")
+        return
+    sizes = (100_000, 1_000_000)
+    if "--quick" in argv or os.environ.get("BENCH_QUICK") == "1":
+        sizes = (2_000,)  # proves the bench still runs (python -m bench --quick)
+    if "--sizes" in argv:
+        sizes = tuple(int(s) for s in argv[argv.index("--sizes") + 1].split(","))
+    print(f"  {'members':>10}{'orders':>11}{'job':>9}{'py cpu':>9}{'target':>9}{'counted':>10}  excluded (inactive, "
+          "no consent, suspended)   setup   [load average: {:.1f}]".format(os.getloadavg()[0]))
+    for n in sizes:
+        res = subprocess.run([sys.executable, "-c", "import json; from bench.bench_statistics import measure; "
+                              f"print('RESULT', json.dumps(measure({n})))"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=7200,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT ")]
+        if res.returncode != 0 or not line:
+            print(f"  {n:,}: failed\n{res.stderr[-3000:]}")
+            continue
+        r = json.loads(line[0][7:])
+        flag = "" if r["job_s"] <= TARGET_S else "  (over target)"
+        print(f"  {r['n']:>10,}{r['orders']:>11,}{r['job_s']:>8.1f}s{r['cpu_s']:>8.1f}s{TARGET_S:>8.0f}s{r['counted']:>10,}  "
+              f"{r['excluded']}   {r['setup_s']:.0f}s{flag}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The statistics tables: aggregates, pseudonymous profiles, and the job's ledger.
+
+No table here holds a member id, a name or a contact (a test walks the schema). The
+profiles are keyed by a pseudonym (``pseudonyms``) and hold only coarse derived
+values; the pseudonym is the registry item ``stat_pseudonym`` (a keyed one-way hash), the
+band, region and month beside it are described by the record class ``usage_statistics``;
+the aggregates hold counts and sums. Every table is rebuilt by each run of the
+job (``build``), so a member who may no longer be counted is gone after the next run.
+"""
+from __future__ import annotations
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class StatProfile(db.Model):
+    """One countable member, pseudonymised: age band, region (시/도), signup month, last visit."""
+
+    __tablename__ = "stat_profiles"
+
+    pseudonym = db.Column(db.String(32), primary_key=True, info={"personal": "stat_pseudonym"})
+    key_year = db.Column(db.Integer, nullable=False)  # the pseudonym key's year
+    age_band = db.Column(db.String(12), nullable=False)
+    region = db.Column(db.String(12), nullable=False)
+    signup_month = db.Column(db.String(7), nullable=False)
+    last_visit_on = db.Column(db.Date, nullable=True)
+    orders_count = db.Column(db.Integer, nullable=False, default=0)
+
+
+class StatProfileCategory(db.Model):
+    """A category a pseudonymised member bought from (for segments)."""
+
+    __tablename__ = "stat_profile_categories"
+
+    pseudonym = db.Column(db.String(32), primary_key=True, info={"personal": "stat_pseudonym"})
+    category_id = db.Column(db.Integer, primary_key=True)
+
+
+class StatSalesDaily(db.Model):
+    """Sales of one KST day in one category (all sold order lines: amounts, not members)."""
+
+    __tablename__ = "stat_sales_daily"
+
+    day = db.Column(db.Date, primary_key=True)
+    category_id = db.Column(db.Integer, primary_key=True)  # 0: no category
+    orders = db.Column(db.Integer, nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+    amount = db.Column(db.BigInteger, nullable=False)
+
+
+class StatVisitsDaily(db.Model):
+    """Logins and distinct active members of one KST day, among countable members."""
+
+    __tablename__ = "stat_visits_daily"
+
+    day = db.Column(db.Date, primary_key=True)
+    visits = db.Column(db.Integer, nullable=False)
+    members = db.Column(db.Integer, nullable=False)
+
+
+class StatCell(db.Model):
+    """A member count of one value of one dimension (age band, region, signup month) or a figure."""
+
+    __tablename__ = "stat_cells"
+
+    dimension = db.Column(db.String(20), primary_key=True)
+    value = db.Column(db.String(20), primary_key=True)
+    members = db.Column(db.Integer, nullable=False)
+
+
+class StatRun(db.Model):
+    """One run of the statistics job: when, how many counted, how many left out and why."""
+
+    __tablename__ = "stat_runs"
+
+    id = db.Column(db.Integer, primary_key=True)
+    started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at = db.Column(UTCDateTime, nullable=True)
+    status = db.Column(db.String(12), nullable=False, default="running")  # running | done | failed
+    key_year = db.Column(db.Integer, nullable=True)
+    counted = db.Column(db.Integer, nullable=False, default=0)
+    excluded_inactive = db.Column(db.Integer, nullable=False, default=0)  # withdrawn or withdrawing
+    excluded_no_consent = db.Column(db.Integer, nullable=False, default=0)  # no marketing consent
+    excluded_suspended = db.Column(db.Integer, nullable=False, default=0)  # suspended statistics
+    # Counted by the previous run, left out by this one (and why); "gone": row destroyed.
+    left_inactive = db.Column(db.Integer, nullable=False, default=0)
+    left_no_consent = db.Column(db.Integer, nullable=False, default=0)
+    left_suspended = db.Column(db.Integer, nullable=False, default=0)
+    left_gone = db.Column(db.Integer, nullable=False, default=0)
+    error = db.Column(db.String(300), nullable=True)
+
+
+class StatLease(db.Model):
+    """One row: which run is building now (compare-and-set), so two schedulers never build at once."""
+
+    __tablename__ = "stat_lease"
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, nullable=True)
+    until = db.Column(UTCDateTime, nullable=True)

@@ -1,0 +1,106 @@
+"""Who the statistics may count, and what of them: the member-level input, pseudonymised.
+
+Counted are the members who are active (not withdrawn, not withdrawing), whose
+marketing consent (email or SMS, the legal basis the registry declares) is current in
+the consent ledger, and who have not suspended processing for statistics
+(``privacy.suspension``). Everyone else is left out with the first reason that applies:
+``inactive``, ``no_consent``, ``suspended``. Birth date and address are decrypted only
+for counted members, through the privacy core's members port, and leave this module
+as an age band and a 시/도 — never as a date or an address.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from sqlalchemy import select, union_all
+
+from .. import clock
+from ..accounts import services as accounts
+from ..extensions import db
+from ..privacy import consent, members, suspension
+from ..privacy.registry import REGISTRY
+from . import pseudonyms, sqlfns
+
+REASONS = ("inactive", "no_consent", "suspended")
+CHANNELS = ("email", "sms")  # the marketing consents that are the statistics' legal basis
+UNKNOWN = "미입력"
+OTHER_REGION = "기타"
+AGE_BANDS = ("10대 미만", "10대", "20대", "30대", "40대", "50대", "60대", "70대 이상", UNKNOWN)
+# 시/도: (short name, prefixes an address may start with). Old and new official names both count.
+REGIONS = (
+    ("서울", ("서울",)), ("부산", ("부산",)), ("대구", ("대구",)), ("인천", ("인천",)), ("광주", ("광주",)),
+    ("대전", ("대전",)), ("울산", ("울산",)), ("세종", ("세종",)), ("경기", ("경기",)),
+    ("강원", ("강원",)), ("충북", ("충북", "충청북도")), ("충남", ("충남", "충청남도")),
+    ("전북", ("전북", "전라북도")), ("전남", ("전남", "전라남도")), ("경북", ("경북", "경상북도")),
+    ("경남", ("경남", "경상남도")), ("제주", ("제주",)),
+)
+REGION_NAMES = tuple(name for name, _ in REGIONS) + (OTHER_REGION, UNKNOWN)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def marketing_kinds() -> list[str]:
+    """Ledger kinds of the marketing consents (email, SMS) from the registry."""
+    return [consent.kind_for(c.key) for c in REGISTRY.consents.values() if c.channel in CHANNELS]
+
+
+def classify(raw_key: bytes) -> list[tuple[int, str, str | None, str]]:
+    """(member id, pseudonym, reason left out or None, signup month) of every member.
+
+    One query: the ledger's and the suspension module's own SELECTs decide, in SQL.
+    """
+    kinds = marketing_kinds()
+    granted = union_all(*(consent.granted_ids(k) for k in kinds)) if len(kinds) > 1 else consent.granted_ids(kinds[0])
+    m = accounts.statistics_members().subquery()
+    rows = db.session.execute(select(m.c.id, m.c.status, sqlfns.kst_month(m.c.created_at), m.c.id.in_(granted),
+                                     m.c.id.in_(suspension.suspended_ids(suspension.STATISTICS))))
+    pseudonym = pseudonyms.pseudonym
+    out = []
+    for member_id, status, month, agreed, suspended in rows:
+        if status != "active":
+            reason = "inactive"
+        elif not agreed:
+            reason = "no_consent"
+        elif suspended:
+            reason = "suspended"
+        else:
+            reason = None
+        out.append((member_id, pseudonym(raw_key, member_id), reason, month))
+    return out
+
+
+def demographics(member_ids: list[int], today: _dt.date | None = None) -> dict[int, tuple[str, str]]:
+    """{member id: (age band, region)} of counted members, decrypted through the members port."""
+    today = today or clock.today()
+    values = members.profile_values(member_ids, ("birth_date", "address1"))
+    return {mid: (age_band(v.get("birth_date"), today), region(v.get("address1"))) for mid, v in values.items()}
+
+
+def age_band(birth_date: str | None, today: _dt.date) -> str:
+    """The 10-year band of the age on ``today`` ("30대"); ``UNKNOWN`` when absent or malformed."""
+    m = _DATE.match((birth_date or "").strip())
+    if not m:
+        return UNKNOWN
+    try:
+        born = _dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return UNKNOWN
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < 0:
+        return UNKNOWN
+    if age < 10:
+        return AGE_BANDS[0]
+    if age >= 70:
+        return AGE_BANDS[7]
+    return f"{age // 10 * 10}대"
+
+
+def region(address: str | None) -> str:
+    """The 시/도 an address starts with (short name), ``OTHER_REGION`` or ``UNKNOWN``."""
+    text = (address or "").strip()
+    if not text:
+        return UNKNOWN
+    for name, prefixes in REGIONS:
+        if text.startswith(prefixes):
+            return name
+    return OTHER_REGION
