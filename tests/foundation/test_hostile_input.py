@@ -12,6 +12,7 @@ from flask import g
 from sentem import clock
 from sentem.extensions import db
 from sentem.staff import guard
+from sentem.staff import sessions as staff_sessions
 from sentem.staff.permissions import ROLES
 from tests import hostile
 from tests.builders import login_as, make_member
@@ -30,6 +31,7 @@ def _sign_in(client, who, member, staff) -> None:
     elif staff is not None:
         with client.session_transaction() as s:
             s[guard.SESSION_STAFF] = staff.id
+            s[staff_sessions.SESSION_TOKEN] = staff_sessions.issue(staff.id, "test")
             s[guard.SESSION_SEEN] = clock.now().isoformat()
             s[guard.SESSION_REAUTH] = clock.now().isoformat()
 
