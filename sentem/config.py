@@ -156,7 +156,7 @@ def read_or_create_secret(instance_path: str, name: str, make) -> str:
 
     O_EXCL makes concurrent first starts (several gunicorn workers) agree on one value.
     """
-    os.makedirs(instance_path, exist_ok=True)
+    os.makedirs(instance_path, mode=0o700, exist_ok=True)
     path = os.path.join(instance_path, name)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 12:54:10.627091
+Create Date: 2026-12-01 13:03:24.532493
 
 """
 from alembic import op
@@ -142,6 +142,16 @@ def upgrade_():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entrustment_register')),
     sa.UniqueConstraint('source', name=op.f('uq_entrustment_register_source'))
     )
+    op.create_table('export_downloads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('fmt', sa.String(length=8), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_downloads'))
+    )
+    with op.batch_alter_table('export_downloads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_downloads_member_id'), ['member_id'], unique=False)
+
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -992,6 +1002,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_inquiries_member_id'))
 
     op.drop_table('inquiries')
+    with op.batch_alter_table('export_downloads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_downloads_member_id'))
+
+    op.drop_table('export_downloads')
     op.drop_table('entrustment_register')
     with op.batch_alter_table('destruction_ledger', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_destruction_ledger_run_id'))

@@ -3,51 +3,72 @@ one-record unmasking with a reason, and the justified CSV download.
 """
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from .. import inputs
 from ..extensions import db
 from ..privacy import access_log
 from ..staff import bp, downloads, guard
 from ..staff.forms import ReasonForm
+from . import admin_search
 from .admin_rows import PAGE_SIZE, detail_fields, masked_row, plain_row, withhold_suspended
 from .models import Member
 
+SEARCH_KINDS = [("login_id", "로그인 ID"), ("email", "이메일"), ("mobile", "휴대전화")]
 STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
 
 
 class SearchForm(FlaskForm):
-    """One exact value of one indexed item (a GET form: no CSRF token)."""
+    """One exact value of one indexed item, sent by POST (never in a URL or a server log)."""
 
-    class Meta:
-        csrf = False
-
-    kind = SelectField("검색 항목", choices=[("login_id", "로그인 ID"), ("email", "이메일"), ("mobile", "휴대전화")])
+    kind = SelectField("검색 항목", choices=SEARCH_KINDS)
     q = StringField("검색어", validators=[Optional(), Length(max=100)])
 
 
-@bp.route("/members")
+@bp.route("/members", methods=["GET", "POST"])
 @guard.require("members.view")
 def members():
-    """Masked list; ``kind`` + ``q`` search one exact value through the blind index."""
-    form = SearchForm(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    """Masked list. A POST of ``kind`` + ``q`` searches one exact value through the blind index
+    and leads to ``?search=<handle>`` (see admin_search), which pages like the full list."""
+    staff = guard.current_staff()
+    form = SearchForm()
+    if request.method == "POST":
+        return _search(form, staff)
+    page = inputs.int_arg(request.args, "page", 1)
     stmt = select(Member).order_by(Member.id.desc())
-    q = (form.q.data or "").strip()
-    if q and form.validate():
-        stmt = stmt.where(getattr(Member, form.kind.data).matches(q))
+    handle = request.args.get("search")
+    found = admin_search.find(staff.id, handle) if handle else None
+    if handle and found is None:
+        flash("검색 결과가 만료되었습니다. 다시 검색해 주세요.", "error")
+        return redirect(url_for("admin.members"))
+    if found:
+        form.kind.data = found[0]
+        stmt = stmt.where(Member.id.in_(found[1]))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    staff = guard.current_staff()
     access_log.record("members.list", staff_id=staff.id,
-                      detail=f"page={page} rows={len(rows)}" + (f" search={form.kind.data}" if q else ""))
+                      detail=f"page={page} rows={len(rows)}" + (f" search={found[0]}" if found else ""))
     shown = withhold_suspended([masked_row(m) for m in rows])
-    return render_template("admin/members/list.html", rows=shown, form=form,
-                           page=page, total=total, page_size=PAGE_SIZE, searched=bool(q),
+    return render_template("admin/members/list.html", rows=shown, form=form, search=handle if found else None,
+                           page=page, total=total, page_size=PAGE_SIZE, searched=bool(found),
+                           kind_label=dict(SEARCH_KINDS).get(found[0]) if found else None,
                            download_form=ReasonForm(), status_ko=STATUS_KO)
+
+
+def _search(form: SearchForm, staff):
+    q = (form.q.data or "").strip()
+    if not form.validate_on_submit():
+        flash("검색 항목과 검색어(100자 이내)를 확인해 주세요.", "error")
+        return redirect(url_for("admin.members"))
+    if not q:
+        return redirect(url_for("admin.members"))
+    ids = db.session.execute(select(Member.id).where(getattr(Member, form.kind.data).matches(q))
+                             .order_by(Member.id.desc()).limit(admin_search.MAX_IDS)).scalars().all()
+    return redirect(url_for("admin.members", search=admin_search.start(staff.id, form.kind.data, ids)))
 
 
 def _shown(row: dict) -> dict:

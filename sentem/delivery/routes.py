@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import inputs
 from ..accounts.services import member_required
 from ..orders import services as orders
 from . import addressbook, bp, services
@@ -122,9 +123,10 @@ def order_address(order_no):
 
 def _from_book(entry_id: str, req) -> dict:
     """The fields of one of the member's saved addresses (another member's id: 404); memo kept."""
+    number = inputs.parse_int(entry_id, lo=1)
     try:
-        entry = addressbook.get(current_user.id, int(entry_id))
-    except (LookupError, ValueError):
+        entry = addressbook.get(current_user.id, number) if number is not None else abort(404)
+    except LookupError:
         abort(404)
     return {"recipient_name": entry.recipient_name, "recipient_phone": entry.recipient_phone,
             "postcode": entry.postcode, "address1": entry.address1, "address2": entry.address2 or "",

@@ -1,4 +1,4 @@
-"""Rights requests and correction events: the record of every exercise of a right.
+"""Rights requests, correction events and export downloads: the record of every exercise of a right.
 
 Free text a member or staff writes (request detail, answer), a legal
 representative's name and their documents are personal data: sealed under the
@@ -78,4 +78,18 @@ class CorrectionEvent(db.Model):
     member_id = db.Column(db.Integer, nullable=False, index=True)  # no FK: destroyed in any order
     item_key = db.Column(db.String(64), nullable=False)
     action = db.Column(db.String(10), nullable=False, default="correct")  # correct | delete
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ExportDownload(db.Model):
+    """That the member downloaded their own data (열람), in which format, and when.
+
+    The self-service download answers at once: it is logged here, not filed as a
+    rights request for staff (a member who downloads daily would flood that register)."""
+
+    __tablename__ = "export_downloads"
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, nullable=False, index=True)  # no FK: destroyed in any order
+    fmt = db.Column(db.String(8), nullable=False)  # json | zip
     at = db.Column(UTCDateTime, nullable=False, default=utcnow)

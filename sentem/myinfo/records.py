@@ -8,6 +8,8 @@ Retention choices (documented here because the law sets no single number):
   without the free text, which is destroyed with the member's data key.
 - Correction events (which item was corrected or deleted, and when — never a
   value): kept until withdrawal, destroyed with the profile.
+- Export downloads (that the member downloaded their data, the format and when):
+  kept until withdrawal, destroyed with the profile.
 """
 from __future__ import annotations
 
@@ -19,12 +21,13 @@ from .. import clock
 from ..extensions import db
 from ..privacy.labels import labelled
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
-from .models import CorrectionEvent, ProxyDocument, RightsRequest
+from .models import CorrectionEvent, ExportDownload, ProxyDocument, RightsRequest
 
 DECLARE = Declarations()  # applied by the package's init_app
 
 RIGHTS = "rights_request"
 CORRECTIONS = "correction_event"
+DOWNLOADS = "export_download"
 RIGHTS_RETENTION = Retention(years=3, starts="answer")
 
 for _item in (
@@ -157,3 +160,44 @@ DECLARE.record_class(RecordClass(
     models=(CorrectionEvent,),
     order=85,
 ))
+
+
+def export_downloads(member_id: int) -> list[dict]:
+    """When the member downloaded their data, and in which format, newest first."""
+    rows = db.session.execute(select(ExportDownload).filter_by(member_id=member_id)
+                              .order_by(ExportDownload.at.desc(), ExportDownload.id.desc())).scalars()
+    return [{"형식": d.fmt.upper(), "일시": _iso(d.at)} for d in rows]
+
+
+def destroy_downloads(member_id: int) -> int:
+    """Delete the member's download log (no commit)."""
+    return db.session.execute(delete(ExportDownload).where(ExportDownload.member_id == member_id)).rowcount or 0
+
+
+DECLARE.record_class(RecordClass(
+    key=DOWNLOADS,
+    label_ko="내 정보 내려받기 이력",
+    label_en="Downloads of my data",
+    items=(),
+    legal_basis_ko="개인정보 보호법 제35조 (개인정보의 열람)",
+    legal_basis_en="PIPA Art. 35 (access to personal data)",
+    retention=Retention(years=None, starts="withdrawal"),
+    on_withdrawal="destroy",
+    export=export_downloads,
+    destroy=destroy_downloads,
+    models=(ExportDownload,),
+    order=86,
+))
+
+
+def open_requests(member_id: int) -> list[str]:
+    """Obligation check: a rights request staff have not answered keeps a withdrawal pending
+    (the withdrawal would destroy what the answer is about); its deadline keeps running."""
+    rows = db.session.execute(select(RightsRequest.kind, RightsRequest.due_at).where(
+        RightsRequest.member_id == member_id, RightsRequest.status == "received",
+        RightsRequest.kind != "withdrawal").order_by(RightsRequest.due_at)).all()
+    return [f"답변을 기다리는 {KIND_LABELS.get(kind, (kind,))[0]} 요청이 있습니다(답변 기한 "
+            f"{clock.to_kst(due_at):%Y-%m-%d}). 답변이 끝나면 탈퇴가 완료됩니다." for kind, due_at in rows]
+
+
+DECLARE.obligation_check(open_requests)

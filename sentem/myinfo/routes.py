@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from .. import clock
+from .. import clock, inputs
 from ..accounts import services as accounts
 from ..accounts.services import member_required
 from ..extensions import db
@@ -29,7 +29,7 @@ def _labels():
 
 def _paged(rows: list, key: str) -> tuple[list, int, int]:
     pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(request.args.get(f"p_{key}", 1, type=int) or 1, 1), pages)
+    page = min(inputs.int_arg(request.args, f"p_{key}", 1), pages)
     return rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page, pages
 
 
@@ -66,12 +66,6 @@ def index():
                            suspensions=services.SUSPENSIONS, form=ActionForm())
 
 
-def _record_access(kind: str) -> None:
-    # Recorded first (flushed), so that the export includes the request it answers.
-    services.answered_now(_me(), "access", "done", subject=kind,
-                          answer="내 정보 전체를 내려받았습니다.")
-
-
 @bp.get("/me/export.json")
 @member_required
 def export_json():
@@ -85,8 +79,8 @@ def export_zip():
 
 
 def _download(ext: str, build, mimetype: str) -> Response:
-    """Record the access request, build the member's export and send it as an attachment."""
-    _record_access(f"export.{ext}")
+    """Log the download, build the member's export and send it as an attachment."""
+    services.log_download(_me(), ext)  # flushed first: the export includes this download
     body = build(current_user.id)
     db.session.commit()
     return Response(body, mimetype=mimetype, headers={
@@ -211,7 +205,8 @@ def withdraw():
         try:
             outcome = withdrawal.withdraw(_me(), request.form.get("password", ""),
                                           request.form.get("confirm", ""),
-                                          anyway=request.form.get("anyway") == "yes")
+                                          anyway=request.form.get("anyway") == "yes",
+                                          returns_ack=request.form.get("returns_ack") == "yes")
         except withdrawal.Refused as exc:
             db.session.rollback()
             error, reasons = _(str(exc)), exc.reasons
@@ -227,6 +222,7 @@ def withdraw():
             accounts.logout_everywhere(member_id)
             return render_template("myinfo/withdrawn.html")
     return render_template("myinfo/withdraw.html", form=form, error=error, reasons=reasons, action_form=ActionForm(),
+                           returnable=withdrawal.returnable(_me()),
                            pending=current_user.status == "withdrawal_pending"), (400 if error else 200)
 
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..notify import outbox
 from ..privacy import consent, suspension
 from ..privacy.registry import REGISTRY
-from .models import RightsRequest
+from .models import ExportDownload, RightsRequest
 
 # Ledger kinds for suspension of processing (PIPA Art. 37): granted=True means
 # "suspended". They are not signup consents, so they are not registered as such;
@@ -99,6 +99,14 @@ def answered_now(member, kind: str, outcome: str, *, subject: str | None = None,
     db.session.add(req)
     db.session.flush()
     return req
+
+
+def log_download(member, fmt: str) -> ExportDownload:
+    """Log that the member downloaded their data (flushed, not committed); no rights request."""
+    row = ExportDownload(member_id=member.id, fmt=fmt, at=clock.now())
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def set_marketing(member, kind: str, granted: bool) -> None:

@@ -6,6 +6,12 @@ retention engine's durable duty (``schedule_withdrawal``). The confirmation is
 sent when that transaction commits — before the retention engine destroys the
 contact details it needs.
 
+Two things come before the withdrawal itself. An unanswered rights request or privacy
+inquiry is an open obligation like an unsettled order: the withdrawal waits, pending,
+until staff answer it (its 10-day clock keeps running; the member is told which one).
+And a delivered order still inside its return window (청약철회) makes the member
+confirm first that the return right ends with the account (``returns_ack``).
+
 Each step starts with a compare-and-set of the member's status (``UPDATE members …
 WHERE id = :id AND status IN (:expected)``, row count checked): of two withdrawals
 submitted at once, or a member's "cancel" racing the job that completes a pending
@@ -23,6 +29,7 @@ from .. import clock
 from ..accounts import services as accounts
 from ..extensions import db
 from ..notify import outbox
+from ..orders import cancellation
 from ..privacy import consent
 from ..privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
 from ..privacy.retention import services as retention
@@ -56,9 +63,26 @@ def check(member, password: str, confirm: str) -> None:
         raise RightsError("비밀번호가 올바르지 않습니다.")
 
 
-def withdraw(member, password: str, confirm: str, *, anyway: bool = False) -> str:
-    """Withdraw the member. Returns ``"withdrawn"`` or ``"pending"``; raises Refused or RightsError."""
+class ReturnRightEnds(RightsError):
+    """Orders still returnable: the member must confirm that withdrawing ends that right."""
+
+    def __init__(self, orders: list):
+        super().__init__("반품(청약철회) 기간이 남은 주문이 있습니다. 탈퇴하면 반품을 신청할 수 없게 됩니다. "
+                         "확인 항목에 체크한 뒤 다시 시도해 주세요.")
+        self.orders = orders
+
+
+def returnable(member) -> list:
+    """(order number, last day) of the member's orders whose return window is still open."""
+    return cancellation.returnable_orders(member.id)
+
+
+def withdraw(member, password: str, confirm: str, *, anyway: bool = False, returns_ack: bool = False) -> str:
+    """Withdraw the member. Returns ``"withdrawn"`` or ``"pending"``; raises Refused, ReturnRightEnds
+    or RightsError."""
     check(member, password, confirm)
+    if not returns_ack and (orders := returnable(member)):
+        raise ReturnRightEnds(orders)
     reasons = REGISTRY.open_obligations(member.id)
     if reasons and not anyway:
         # The refusal is an answer too: recorded with its basis, then reported to the member.

@@ -63,14 +63,25 @@ def outbox_dir() -> str:
     return path
 
 
-def send_email(to: str, subject: str, body: str, *, category: str, member_id: int | None = None) -> dict:
-    """Send an email (or write it to the development outbox). Returns the message dict."""
+def send_email(to: str, subject: str, body: str, *, category: str, member_id: int | None = None,
+               unsubscribe: str | None = None) -> dict:
+    """Send an email (or write it to the development outbox). Returns the message dict.
+
+    ``unsubscribe`` (an https opt-out URL that takes a POST) adds RFC 8058 one-click
+    headers, so that mail clients offer their own 수신거부 button."""
     msg = _message("email", to, subject, body, category, member_id)
+    if unsubscribe:
+        msg["headers"] = unsubscribe_headers(unsubscribe)
     if current_app.config.get("SENTEM_OUTBOX", "files") == "smtp":
         _smtp_send(msg)
     else:
         _write(msg)
     return msg
+
+
+def unsubscribe_headers(url: str) -> dict:
+    """RFC 2369 ``List-Unsubscribe`` and RFC 8058 ``List-Unsubscribe-Post`` for ``url``."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def send_sms(to: str, body: str, *, category: str, member_id: int | None = None) -> dict:
@@ -232,6 +243,8 @@ def _smtp_send(msg: dict) -> None:
     email["From"] = current_app.config.get("SENTEM_MAIL_FROM") or current_app.config["BUSINESS_EMAIL"]
     email["To"] = msg["to"]
     email["Subject"] = msg["subject"] or ""
+    for name, value in (msg.get("headers") or {}).items():
+        email[name] = value
     email.set_content(msg["body"])
     host, port = parts.hostname or "localhost", parts.port
     try:

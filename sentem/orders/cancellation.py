@@ -79,6 +79,14 @@ def refundable_amount(order: Order) -> int:
     return order.total_amount - sum(c.refund_amount for c in order.cancellations if c.kind == "partial")
 
 
+def returnable_orders(member_id: int) -> list[tuple[str, _dt.date]]:
+    """The member's delivered orders still inside their return window: (order number, last day)."""
+    rows = db.session.execute(select(Order).where(Order.member_id == member_id,
+                                                  Order.status.in_(("delivered", "completed")),
+                                                  Order.delivered_at.is_not(None)).order_by(Order.id)).scalars()
+    return [(o.order_no, return_deadline(o)) for o in rows if can_return(o)]
+
+
 def _reason(code: str | None) -> str:
     return code if code in CANCEL_REASONS else "other"
 

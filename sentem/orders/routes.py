@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import clock
+from .. import clock, inputs
 from ..accounts.services import member_required
 from ..extensions import db
 from ..privacy.registry import REFUND_BUSINESS_DAYS
@@ -116,10 +116,7 @@ def checkout_submit():
 @bp.get("/orders")
 @member_required
 def index():
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
+    page = inputs.int_arg(request.args, "page", 1, hi=10_000)
     rows = list(db.session.execute(
         select(Order).filter_by(member_id=current_user.id).options(selectinload(Order.lines))
         .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))

@@ -8,12 +8,11 @@ configuration brings (carriers, payment gateway, mailer) change with the configu
 """
 from __future__ import annotations
 
-import datetime as _dt
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
+from .. import inputs
 from ..extensions import db
 from ..policy import diff, services, terms
 from ..privacy import access_log, policy_versions, registers
@@ -77,9 +76,8 @@ def policy_publish():
     form = PublishForm()
     if not form.validate():
         return _page(form, "보안 토큰이 만료되었습니다. 다시 시도해 주세요.", 400)
-    try:
-        effective = _dt.date.fromisoformat((form.effective.data or "").strip())
-    except ValueError:
+    effective = inputs.parse_date(form.effective.data)
+    if effective is None:
         return _page(form, "시행일을 YYYY-MM-DD 형식으로 입력해 주세요.", 400)
     try:
         version = services.publish(effective, form.summary.data, staff_id=guard.current_staff().id)
@@ -99,9 +97,8 @@ def terms_publish():
     form = TermsPublishForm()
     if not form.validate():
         return _page(terms_panel=_terms_panel(form, "보안 토큰이 만료되었습니다. 다시 시도해 주세요."), status=400)
-    try:
-        effective = _dt.date.fromisoformat((form.effective.data or "").strip())
-    except ValueError:
+    effective = inputs.parse_date(form.effective.data)
+    if effective is None:
         return _page(terms_panel=_terms_panel(form, "시행일을 YYYY-MM-DD 형식으로 입력해 주세요."), status=400)
     try:
         version = services.publish(effective, form.summary.data, staff_id=guard.current_staff().id, document=TERMS,

@@ -84,7 +84,7 @@ def load(instance_path: str, env_value: str | None, create: bool = True) -> KeyR
     if not os.path.exists(path):
         if not create:
             raise FileNotFoundError(path)
-        os.makedirs(instance_path, exist_ok=True)
+        os.makedirs(instance_path, mode=0o700, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

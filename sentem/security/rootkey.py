@@ -151,7 +151,7 @@ class RootFile:
 
     def _create(self) -> None:
         folder = os.path.dirname(self.path) or "."
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         # A name of its own per caller (mkstemp: 0600, O_EXCL): threads of one process race too.
         fd, tmp = tempfile.mkstemp(prefix=os.path.basename(self.path) + ".", suffix=".new", dir=folder)
         try:

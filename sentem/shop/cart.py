@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import clock
+from .. import clock, inputs
 from ..extensions import db
 from .models import CartItem, Product
 
@@ -24,9 +24,11 @@ class CartError(ValueError):
 
 def parse_quantity(raw) -> int:
     """A quantity from a form: an integer 1…99, else CartError."""
-    try:
-        qty = int(str(raw).strip())
-    except (TypeError, ValueError):
+    qty = inputs.parse_int(raw)
+    if qty is None and str(raw if raw is not None else "").strip().isascii() \
+            and str(raw).strip().isdigit():
+        qty = MAX_QUANTITY + 1  # a number too large for any column is still "too many"
+    if qty is None:
         raise CartError("수량은 숫자로 입력해 주세요.")
     if qty < 1:
         raise CartError("수량은 1개 이상이어야 합니다.")
@@ -36,11 +38,8 @@ def parse_quantity(raw) -> int:
 
 
 def parse_product_id(raw) -> int:
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise CartError("상품을 찾을 수 없습니다.")
-    if value < 1 or value > 2**31 - 1:
+    value = inputs.parse_int(raw, lo=1)
+    if value is None:
         raise CartError("상품을 찾을 수 없습니다.")
     return value
 

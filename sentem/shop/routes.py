@@ -5,19 +5,12 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import inputs
 from ..i18n import current_lang
 from . import bp, cart, catalog
 from ..accounts.services import member_required
 from .pagecache import anonymous_cached
 
-MAX_ID = 2**31 - 1
-
-
-def _int_arg(name: str, default: int = 1) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except (TypeError, ValueError):
-        return default
 
 
 @bp.get("/")
@@ -31,7 +24,7 @@ def home():
 def products():
     q = (request.args.get("q") or "").strip()[:50]
     category = catalog.category_by_slug(request.args.get("category"))
-    page = catalog.search(q, category, _int_arg("page"))
+    page = catalog.search(q, category, inputs.int_arg(request.args, "page", 1))
     return render_template("shop/products.html", page=page, q=q, category=category,
                            categories=catalog.categories())
 
@@ -39,7 +32,7 @@ def products():
 @bp.get("/products/<int:product_id>")
 @anonymous_cached
 def product(product_id: int):
-    p = catalog.get_active(product_id) if product_id <= MAX_ID else None
+    p = catalog.get_active(product_id)
     if p is None:
         abort(404)
     return render_template("shop/product.html", product=p)
@@ -47,7 +40,7 @@ def product(product_id: int):
 
 @bp.get("/products/<int:product_id>/image.svg")
 def placeholder(product_id: int):
-    p = catalog.get_active(product_id) if product_id <= MAX_ID else None
+    p = catalog.get_active(product_id)
     if p is None:
         abort(404)
     resp = make_response(catalog.placeholder_svg(p))
@@ -64,8 +57,8 @@ def cart_view():
 
 
 def _back_to_product():
-    raw = request.form.get("product_id", "")
-    return f"/products/{raw}" if raw.isdigit() and len(raw) < 11 else "/products"
+    number = inputs.parse_int(request.form.get("product_id"), lo=1)
+    return f"/products/{number}" if number is not None else "/products"
 
 
 @bp.post("/cart/add")
@@ -75,9 +68,9 @@ def cart_add():
         item = cart.add(current_user.id, request.form.get("product_id"), request.form.get("quantity", "1"))
     except cart.CartError as exc:
         flash(_(str(exc)), "error")
-        raw = request.form.get("product_id", "")
-        exists = raw.isdigit() and len(raw) < 10 and catalog.get_active(int(raw)) is not None
-        return redirect(f"/products/{raw}" if exists else "/cart")
+        number = inputs.parse_int(request.form.get("product_id"), lo=1)
+        exists = number is not None and catalog.get_active(number) is not None
+        return redirect(f"/products/{number}" if exists else "/cart")
     flash(_("'%(title)s'을(를) 장바구니에 담았습니다.", title=item.product.title), "success")
     return redirect(url_for("shop.cart_view"))
 

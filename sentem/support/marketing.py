@@ -188,7 +188,7 @@ def compose(campaign: Campaign, member_id: int) -> tuple[str | None, str]:
     body = (f"{AD_PREFIX} {current_app.config['SHOP_NAME']}({current_app.config['BUSINESS_NAME']})\n\n"
             f"{campaign.body}\n\n---\n보낸 곳: {sender_line()}\n"
             f"이 메일은 광고성 정보 수신에 동의하신 분께 보내 드립니다.\n"
-            f"수신거부(무료, 한 번 누르면 처리됩니다): {link}\n"
+            f"수신거부(무료, 로그인 없이 링크에서 바로 처리됩니다): {link}\n"
             "'내 정보 > 동의 관리'에서도 언제든 바꿀 수 있습니다.")
     return subject, body
 
@@ -209,7 +209,8 @@ def send_campaign(campaign_id: int) -> tuple[int, int]:
             subject, body = compose(campaign, member_id)
             try:
                 if campaign.channel == "email":
-                    outbox.send_email(contact.email, subject, body, category="marketing", member_id=member_id)
+                    outbox.send_email(contact.email, subject, body, category="marketing", member_id=member_id,
+                                      unsubscribe=opt_out_url(member_id, "email"))
                 else:
                     outbox.send_sms(contact.mobile, body, category="marketing", member_id=member_id)
             except Exception:  # one failed address must not stop the campaign

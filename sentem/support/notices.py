@@ -54,7 +54,8 @@ def _alert_after_commit(notice_id: int, title: str) -> None:
             body = head + (f"공지 알림을 그만 받으려면: {stop}\n"
                            f"(로그인 후 {_base_url()}/notices/alerts 에서도 바꿀 수 있습니다.)\n왓플래닛 (센템)")
             try:
-                outbox.send_email(email, f"[왓플래닛 공지] {title}", body, category="notice", member_id=member_id)
+                outbox.send_email(email, f"[왓플래닛 공지] {title}", body, category="notice", member_id=member_id,
+                                  unsubscribe=stop)
             except Exception:  # one failed address must not stop the others
                 log.exception("notice alert to member %s failed", member_id)
 

@@ -99,10 +99,18 @@ def expire(cutoff, held: frozenset[str], batch_size: int) -> int:
 
 
 def open_disputes(member_id: int) -> list[str]:
-    """Obligation check: an unanswered inquiry marked as a dispute keeps a withdrawal waiting."""
-    count = db.session.execute(select(db.func.count(Inquiry.id)).where(
-        Inquiry.member_id == member_id, Inquiry.dispute.is_(True), Inquiry.status == "open")).scalar_one()
-    return [f"처리 중인 분쟁 상담이 {count}건 있습니다. 답변이 끝나면 탈퇴가 완료됩니다."] if count else []
+    """Obligation check: an unanswered inquiry marked as a dispute, or an unanswered privacy
+    inquiry (the officer's 10-day clock keeps running), keeps a withdrawal waiting."""
+    rows = db.session.execute(select(Inquiry.dispute, db.func.count(Inquiry.id)).where(
+        Inquiry.member_id == member_id, Inquiry.status == "open",
+        db.or_(Inquiry.dispute.is_(True), Inquiry.queue == "privacy")).group_by(Inquiry.dispute)).all()
+    counts = {bool(dispute): n for dispute, n in rows}
+    out = []
+    if counts.get(True):
+        out.append(f"처리 중인 분쟁 상담이 {counts[True]}건 있습니다. 답변이 끝나면 탈퇴가 완료됩니다.")
+    if counts.get(False):
+        out.append(f"답변을 기다리는 개인정보 문의가 {counts[False]}건 있습니다. 답변이 끝나면 탈퇴가 완료됩니다.")
+    return out
 
 
 DECLARE.obligation_check(open_disputes)

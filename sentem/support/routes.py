@@ -90,13 +90,19 @@ def support_detail(inquiry_id: int):
 @bp.route("/marketing/opt-out/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058 one-click POST from mail clients carries no CSRF token; the signed token guards it
 def marketing_opt_out(token: str):
-    """One click, no login, free: withdraw the marketing consent the link was sent for."""
+    """No login, free: GET (and HEAD) only asks, POST withdraws the consent the link was sent for.
+
+    Mail scanners and link previews open every link in a message, so opening the link
+    must change nothing; the page's button, or a mail client's RFC 8058 one-click POST
+    (body ``List-Unsubscribe=One-Click``), does the withdrawal."""
     from . import marketing
 
     found = marketing.read_opt_out_token(token)
     if found is None:
         return render_template("support/opt_out.html", ok=False, channel=None), 400
     member_id, channel = found
+    if request.method != "POST":
+        return render_template("support/opt_out.html", ok=True, confirm=True, channel=channel)
     marketing.opt_out(member_id, channel, ip=request.remote_addr,
                       user_agent=request.headers.get("User-Agent", "")[:512])
     return render_template("support/opt_out.html", ok=True, channel=channel)

@@ -4,12 +4,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import health
 from ..jobs import heartbeat
+from . import converters
 
 bp = Blueprint("web", __name__)
 
 
 def init_app(app) -> None:
-    from . import errors, headers, routes  # noqa: F401  (views, error pages, headers)
+    # Before any feature adds a rule: their ``<int:…>`` parts are bounded (see converters).
+    converters.install(app)
+    from . import errors, head, headers, nul, routes  # noqa: F401  (views, error pages, headers, HEAD, NUL)
 
     app.register_blueprint(bp)
     proxies = int(app.config.get("SENTEM_TRUSTED_PROXIES") or 0)

@@ -105,10 +105,12 @@ def test_list_and_search_mark_suspended_members_with_one_ledger_query(client, ap
     assert marked == {paused.id, others[1].id, others[2].id}
 
     # search by a required item works as before, and the row says the member suspended
-    found = client.get("/admin/members?kind=email&q=paused@example.com").get_data(as_text=True)
+    found = client.post("/admin/members", data={"kind": "email", "q": "paused@example.com"},
+                        follow_redirects=True).get_data(as_text=True)
     assert "1명 검색됨" in found and "선택 항목 처리정지" in found and "pa***@example.com" in found
     services.set_suspension(paused, OPTIONAL, False)
-    found = client.get("/admin/members?kind=mobile&q=01055556666").get_data(as_text=True)
+    found = client.post("/admin/members", data={"kind": "mobile", "q": "01055556666"},
+                        follow_redirects=True).get_data(as_text=True)
     assert "1명 검색됨" in found and "선택 항목 처리정지" not in found
     assert quiet.id in rows and quiet.id not in marked
 

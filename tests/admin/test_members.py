@@ -1,4 +1,6 @@
 """Members in the staff area: masked by default, exact search, justified unmask and download."""
+import datetime as dt
+
 from sentem import clock
 from sentem.extensions import db
 from sentem.privacy.access_log import AccessLogEntry
@@ -13,13 +15,52 @@ def test_list_is_masked_and_search_is_exact(client):
     staff_login(client, make_staff("privacy_handler"))
     page = client.get("/admin/members").get_data(as_text=True)
     assert "gildong@example.com" not in page and "홍*동" in page and "gi***@example.com" in page
-    page = client.get("/admin/members?kind=email&q=GILDONG@example.com").get_data(as_text=True)
+    page = search(client, "email", "GILDONG@example.com")
     assert "1명 검색됨" in page and f'/admin/members/{m.id}"' in page
-    page = client.get("/admin/members?kind=mobile&q=01022223333").get_data(as_text=True)
+    page = search(client, "mobile", "01022223333")
     assert "1명 검색됨" in page
-    page = client.get("/admin/members?kind=email&q=gildong").get_data(as_text=True)
+    page = search(client, "email", "gildong")
     assert "0명 검색됨" in page
     assert db.session.query(AccessLogEntry).filter_by(action="members.list").count() == 4
+
+
+def search(client, kind, q):
+    """Search as the form does (POST), following the redirect to the result's handle."""
+    return client.post("/admin/members", data={"kind": kind, "q": q}, follow_redirects=True).get_data(as_text=True)
+
+
+def test_search_values_travel_by_post_only_and_results_page_by_handle(client, app, caplog):
+    import logging
+
+    found = make_member(email="same@example.com")
+    make_member(email="other@example.com")
+    staff = make_staff("privacy_handler")
+    staff_login(client, staff)
+    caplog.set_level(logging.DEBUG)
+    resp = client.post("/admin/members", data={"kind": "email", "q": "same@example.com"})
+    assert resp.status_code == 302 and "same" not in resp.headers["Location"]
+    handle = resp.headers["Location"].split("search=")[1]
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "1명 검색됨 (이메일)" in page and "same@example.com" not in page
+    assert f'/admin/members/{found.id}"' in page and "other@" not in page
+    page2 = client.get(f"/admin/members?search={handle}&page=2").get_data(as_text=True)
+    assert "1명 검색됨" in page2  # paging keeps the search
+    assert client.get("/admin/members?kind=email&q=same@example.com").status_code == 200  # a URL value is ignored
+    assert "same@example.com" not in caplog.text
+    entries = db.session.query(AccessLogEntry).filter_by(action="members.list").all()
+    assert all("same" not in (e.detail or "") for e in entries)
+    # another staff member on the same browser cannot replay it, and it expires
+    other = app.test_client()
+    staff_login(other, make_staff("privacy_handler"))
+    with client.session_transaction() as mine:
+        searches = mine["staff_member_searches"]
+    with other.session_transaction() as theirs:
+        theirs["staff_member_searches"] = searches
+    assert other.get(f"/admin/members?search={handle}").status_code == 302
+    clock.freeze(clock.now() + dt.timedelta(minutes=16))
+    staff_login(client, staff)
+    resp = client.get(f"/admin/members?search={handle}", follow_redirects=True)
+    assert "검색 결과가 만료되었습니다" in resp.get_data(as_text=True)
 
 
 def test_unmask_needs_reason_and_is_logged(client):

@@ -1,6 +1,6 @@
 """The layers of issue 12, read from the source: what imports what, and what runs on import.
 
-Ground (clock, config, extensions, db_types, i18n, safe_next, health, init_steps,
+Ground (clock, config, extensions, db_types, i18n, safe_next, inputs, health, init_steps,
 security; then jobs, notify) < privacy core < staff < features < edges (admin, cli,
 web, create_app). A lower layer never imports a higher one, not even inside a
 function; top-level packages import each other in no circle; imports hidden in

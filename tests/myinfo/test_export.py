@@ -150,14 +150,25 @@ def test_login_history_is_paged(client, app):
     assert "3 / 3" in third and "192.0.2.0<" in third
 
 
-def test_export_is_a_recorded_access_request(client, app):
+def test_export_downloads_are_logged_without_filing_rights_requests(client, app):
+    from sentem.myinfo.records import export_downloads
     from sentem.myinfo.services import requests_of
 
     m = full_member("acc")
     login_as(client, m)
-    client.get("/me/export.json")
-    reqs = requests_of(m.id)
-    assert reqs[0].kind == "access" and reqs[0].outcome == "done" and reqs[0].answered_at
+    before = len(requests_of(m.id))
+    for _ in range(3):
+        assert client.get("/me/export.json").status_code == 200
+    data = client.get("/me/export.zip")
+    assert data.status_code == 200
+    assert len(requests_of(m.id)) == before  # no staff register flooded by self-service downloads
+    log = export_downloads(m.id)
+    assert [row["형식"] for row in log] == ["ZIP", "JSON", "JSON", "JSON"]
+    assert client.head("/me/export.json").status_code == 200
+    assert len(export_downloads(m.id)) == 4  # HEAD downloads nothing, so logs nothing
+    exported = client.get("/me/export.json").get_json()
+    rows = exported["record_classes"]["export_download"]["rows"]  # the member sees their own download log
+    assert len(rows) == 5 and rows[0]["형식"] == "JSON"
 
 
 @pytest.mark.parametrize("path", ["/me", "/me/export.json", "/me/export.zip", "/me/edit", "/me/consents",

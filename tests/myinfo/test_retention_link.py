@@ -15,12 +15,13 @@ from tests.myinfo.builders import PASSWORD, PDF, full_member, make_rights_reques
 
 
 def test_sweep_moves_requests_to_archive_and_destroys_corrections(app):
-    from sentem.myinfo import correction, withdrawal
+    from sentem.myinfo import correction, requests, withdrawal
     from sentem.privacy.retention.models import ArchivedRecord
     from sentem.privacy.retention.sweep import sweep
 
     m = full_member("ret")
-    make_rights_request(m, proxy_name="김대리", proxy_relation="parent", document=PDF)
+    req = make_rights_request(m, proxy_name="김대리", proxy_relation="parent", document=PDF)
+    requests.answer_request(req, staff_id=1, outcome="done", answer="처리했습니다.")  # an open one holds a withdrawal
     correction.delete_item(m, "sns_account")
     withdrawal.withdraw(m, PASSWORD, "yes")
     member_id = m.id

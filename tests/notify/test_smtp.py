@@ -71,3 +71,13 @@ def test_signup_survives_a_mail_server_that_is_down(app, client):
     app.config["SENTEM_OUTBOX"] = "smtp"
     app.config["SENTEM_SMTP_URL"] = "smtp+plain://127.0.0.1:9"
     assert client.post("/signup", data=signup_form()).status_code == 302
+
+
+def test_unsubscribe_headers_reach_the_mail_server(app, smtp_server):
+    app.config["SENTEM_OUTBOX"] = "smtp"
+    app.config["SENTEM_SMTP_URL"] = f"smtp+plain://127.0.0.1:{smtp_server.server_address[1]}"
+    outbox.send_email("member@example.com", "(광고) 특가", "본문", category="marketing",
+                      unsubscribe="https://shop.example/marketing/opt-out/abc")
+    head = smtp_server.received[0].split("\n\n", 1)[0]
+    assert "List-Unsubscribe: <https://shop.example/marketing/opt-out/abc>" in head
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in head

@@ -81,15 +81,36 @@ def test_sms_at_night_needs_night_consent(app):
                for m in outbox.messages(category="marketing"))
 
 
-def test_opt_out_link_withdraws_consent_without_login(client):
+def test_opt_out_link_asks_on_get_and_withdraws_consent_on_post_without_login(client):
     member = make_member(); verify_email(member); grant(member, "marketing_email")
     url = marketing.opt_out_url(member.id, "email")
     path = url[url.index("/marketing/"):]
-    resp = client.get(path)
+    # A mail scanner or link preview opens the link (GET, HEAD): nothing changes.
+    for method in ("GET", "HEAD"):
+        resp = client.open(path, method=method)
+        assert resp.status_code == 200
+        assert consent.current(member.id)["marketing_email"] is True
+    page = client.get(path).get_data(as_text=True)
+    assert "수신을 거부하시겠습니까" in page and 'method="post"' in page
+    resp = client.post(path, data={"confirm": "yes"})
     assert resp.status_code == 200 and "수신을 거부" in resp.get_data(as_text=True)
     assert consent.current(member.id)["marketing_email"] is False
     assert consent.history(member.id)[-1].screen == "marketing_opt_out"
-    assert client.get(path).status_code == 200  # twice is harmless
+    assert client.post(path, data={"confirm": "yes"}).status_code == 200  # twice is harmless
+
+
+def test_marketing_mail_offers_rfc8058_one_click_that_works_without_csrf_token(app, client):
+    member = make_member(); verify_email(member); grant(member, "marketing_email")
+    marketing.send_campaign(_email_campaign().id)
+    msg = outbox.messages(member_id=member.id, category="marketing")[0]
+    assert msg["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = msg["headers"]["List-Unsubscribe"].strip("<>")
+    assert link in msg["body"]
+    app.config["WTF_CSRF_ENABLED"] = True  # a mail client's POST carries no CSRF token
+    resp = client.post(link[link.index("/marketing/"):], data="List-Unsubscribe=One-Click",
+                       content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 200
+    assert consent.current(member.id)["marketing_email"] is False
 
 
 def test_tampered_opt_out_link_is_refused(client):

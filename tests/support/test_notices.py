@@ -51,6 +51,9 @@ def test_members_turn_alerts_on_and_off(client):
     body = outbox.messages(category="notice", member_id=member.id)[0]["body"]
     link = body.split("그만 받으려면: ")[1].split()[0]
     client.post("/logout")
-    assert client.get(link[link.index("/marketing/"):]).status_code == 200
+    path = link[link.index("/marketing/"):]
+    assert client.get(path).status_code == 200
+    assert consent.current(member.id)["notices"] is True  # opening the link only asks
+    assert client.post(path, data={"confirm": "yes"}).status_code == 200
     assert consent.current(member.id)["notices"] is False
     assert marketing.read_opt_out_token(marketing.opt_out_token(member.id, "notices")) == (member.id, "notices")

@@ -6,7 +6,7 @@ import datetime as _dt
 from flask import render_template, request
 from sqlalchemy import func, select
 
-from ... import clock
+from ... import clock, inputs
 from ...extensions import db
 from ...privacy import access_log
 from ...privacy.access_log import AccessLogEntry
@@ -29,23 +29,15 @@ ACTION_KO = {
 }
 
 
-def _day(value: str | None) -> _dt.date | None:
-    try:
-        return _dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @bp.route("/accesslog")
 @guard.require("accesslog.view")
 def accesslog():
     """Newest first, 100 a page; ``verify=1`` walks the whole chain."""
     args = request.args
     stmt = select(AccessLogEntry)
-    staff_id = args.get("staff_id", type=int)
-    member_id = args.get("member_id", type=int)
+    staff_id, member_id = inputs.id_arg(args, "staff_id"), inputs.id_arg(args, "member_id")
     action = (args.get("action") or "").strip()
-    start, end = _day(args.get("from")), _day(args.get("to"))
+    start, end = inputs.parse_date(args.get("from")), inputs.parse_date(args.get("to"))
     if staff_id:
         stmt = stmt.where(AccessLogEntry.staff_id == staff_id)
     if member_id:
@@ -56,7 +48,7 @@ def accesslog():
         stmt = stmt.where(AccessLogEntry.at >= clock.start_of_day(start))
     if end:
         stmt = stmt.where(AccessLogEntry.at < clock.start_of_day(end + _dt.timedelta(days=1)))
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    page = inputs.int_arg(args, "page", 1)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(stmt.order_by(AccessLogEntry.seq.desc()).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).scalars().all()
