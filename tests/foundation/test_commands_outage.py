@@ -29,8 +29,10 @@ ARGS = {
 # Not walked: Flask-Migrate's own group, the long-running worker (it has its own exit
 # status when its scheduler cannot run: tests/foundation/test_scheduler.py), and the backup
 # commands, which need a directory (run below with one), and the long-running Toss sandbox
-# server, which never opens the database (tests/orders/test_toss_sandbox.py runs it).
-SKIP = {"db", "worker", "backup", "pg-sandbox"}
+# server, which never opens the database (tests/orders/test_toss_sandbox.py runs it), and the
+# development outbox reader, which reads the instance folder's files only, never a database
+# (tests/notify/test_outbox_cli.py).
+SKIP = {"db", "worker", "backup", "pg-sandbox", "outbox"}
 
 
 def _dead_port() -> int:

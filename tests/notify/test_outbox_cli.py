@@ -33,7 +33,10 @@ def test_to_filters_by_recipient(app, runner):
 
 
 PRODUCTION = {"SENTEM_ENV": "production", "SECRET_KEY": "p" * 48, "SENTEM_TEST_GATEWAY": False,
-              "SENTEM_MASTER_KEY": base64.urlsafe_b64encode(b"k" * 32).decode()}
+              "SENTEM_MASTER_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+              # production starts only with a real PG configured (issue 17's guard)
+              "SENTEM_PAYMENT_GATEWAY": "toss", "SENTEM_TOSS_CLIENT_KEY": "live_ck_x",
+              "SENTEM_TOSS_SECRET_KEY": "live_sk_x"}
 
 
 @pytest.mark.parametrize("app_config", [PRODUCTION])
