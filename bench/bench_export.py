@@ -72,6 +72,7 @@ def main() -> None:
     from flask_login.utils import _create_identifier
 
     from sentem import clock
+    from sentem.accounts import sessions
     from sentem.cli.init import run_init
     from sentem.extensions import db
     from sentem.myinfo import access
@@ -97,8 +98,11 @@ def main() -> None:
                 client = app.test_client()
                 with app.test_request_context(environ_base=client.environ_base):
                     identifier = _create_identifier()
+                token = sessions.issue(member.id, "bench")  # a real server-side session, as login starts
+                db.session.commit()
                 with client.session_transaction() as sess:
-                    sess.update({"_user_id": str(member.id), "_fresh": True, "_id": identifier})
+                    sess.update({sessions.SESSION_KEY: token, "_user_id": str(member.id), "_fresh": True,
+                                 "_id": identifier})
 
                 def request():
                     # One app context for the whole run: forget any user Flask-Login cached in ``g``.
