@@ -12,11 +12,10 @@ still run; the exit status is non-zero when any failed.
 """
 from __future__ import annotations
 
-import importlib
 import os
+import subprocess
 import sys
 import time
-import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,10 +49,11 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"\n=== bench {name} ===", flush=True)
         started = time.perf_counter()
-        try:
-            importlib.import_module(f"bench.bench_{name}").main()
-        except Exception:
-            traceback.print_exc()
+        # Each bench in its own process: one bench's state (a frozen clock, a pushed app
+        # context, module caches) must never change what the next one measures.
+        code = subprocess.run([sys.executable, "-c", f"import bench.bench_{name} as b; b.main()"],
+                              cwd=HERE.parent, env=os.environ.copy()).returncode
+        if code != 0:
             failed.append(name)
         print(f"--- {name}: {time.perf_counter() - started:.1f}s", flush=True)
     if failed:
