@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..privacy.members import MemberContact, MembersPort
-from ..security import aead, datakeys, phone
+from ..security import aead, buckets, datakeys, phone
 from ..security.fields import personal_fields
 from .models import Member
 
@@ -81,7 +81,7 @@ def profile_values(ids: list[int], items: tuple[str, ...]) -> dict[int, dict]:
     for start in range(0, len(ids), _BULK):
         chunk = ids[start:start + _BULK]
         wanted, rows = set(chunk), []
-        for lo, hi in _runs(chunk):
+        for lo, hi in buckets.id_runs(chunk):
             rows.extend(row for row in db.session.execute(
                 select(Member.id, Member.data_key_id, *cols)
                 .where(Member.id.between(lo, hi), Member.status == "active")).all() if row[0] in wanted)
@@ -94,17 +94,6 @@ def profile_values(ids: list[int], items: tuple[str, ...]) -> dict[int, dict]:
             values = aead.open_all(raw, [(t, f.item) for f, t in zip(fields, tokens)])
             out[member_id] = {f.item: (v.decode("utf-8") if v is not None else None) for f, v in zip(fields, values)}
     return out
-
-
-def _runs(ids: list[int], gap: int = 1000) -> list[tuple[int, int]]:
-    """Sorted ``ids`` as (low, high) runs whose neighbours are less than ``gap`` apart."""
-    runs: list[tuple[int, int]] = []
-    for i in ids:
-        if runs and i - runs[-1][1] < gap:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    return runs
 
 
 PORT = MembersPort(contact=contact, data_key_id=data_key_id, active_ids=active_ids, sample_values=sample_values,

@@ -92,11 +92,11 @@ def unwrap_many(data_key_ids, legacy_ring) -> dict[int, bytes]:
     if not ids:
         return {}
     wanted, keys = set(ids), []
-    for lo, hi in _runs(ids):
+    for lo, hi in id_runs(ids):
         keys.extend(row for row in db.session.execute(
             select(DataKey.id, DataKey.wrapped).where(DataKey.id.between(lo, hi))).all() if row[0] in wanted)
     found = {}
-    for lo, hi in _runs(sorted({bucket_of(key_id) for key_id, _ in keys})):
+    for lo, hi in id_runs(sorted({bucket_of(key_id) for key_id, _ in keys})):
         found.update({b: (gen, w) for b, gen, w in db.session.execute(
             select(KeyBucket.id, KeyBucket.gen, KeyBucket.wrapped).where(KeyBucket.id.between(lo, hi))).all()})
     out, by_bucket = {}, {}
@@ -117,7 +117,7 @@ def unwrap_many(data_key_ids, legacy_ring) -> dict[int, bytes]:
     return out
 
 
-def _runs(ids: list[int], gap: int = 1000) -> list[tuple[int, int]]:
+def id_runs(ids: list[int], gap: int = 1000) -> list[tuple[int, int]]:
     """Sorted ``ids`` as (low, high) runs whose neighbours are less than ``gap`` apart."""
     runs: list[tuple[int, int]] = []
     for i in ids:
