@@ -55,6 +55,20 @@ def checkout(member, products_qty, *, outcome="approve", delivery=None):
                           payment_params={"test_outcome": outcome})
 
 
+def buyers_with_one_in_cart(product, n: int) -> list[tuple[int, str]]:
+    """``n`` new members, each with one unit of ``product`` in the cart: (member id, checkout token)."""
+    from sentem.orders import checkout as co
+    from sentem.shop import cart
+    from tests.builders import make_member
+
+    buyers = []
+    for _ in range(n):
+        member = make_member()
+        cart.add(member.id, product.id, 1)
+        buyers.append((member.id, co.issue_token(member.id)))
+    return buyers
+
+
 def make_paid_order(member, quantity=1, product=None, **product_kw):
     """A paid order of ``quantity`` units of one (new) product, made through the real checkout."""
     product = product or make_product(**product_kw)

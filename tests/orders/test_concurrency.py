@@ -12,18 +12,14 @@ from sentem.orders.stock import SoldOut
 from sentem.shop import cart
 from sentem.shop.models import Product
 from tests.builders import make_member
-from tests.orders.builders import DELIVERY, make_product
+from tests.orders.builders import DELIVERY, buyers_with_one_in_cart, make_product
 
 BUYERS, UNITS = 200, 50
 
 
 def test_200_concurrent_checkouts_for_50_units(app):
     product = make_product(title="한정판 머그", stock=UNITS, price=10000)
-    buyers = []
-    for _ in range(BUYERS):
-        member = make_member()
-        cart.add(member.id, product.id, 1)
-        buyers.append((member.id, co.issue_token(member.id)))
+    buyers = buyers_with_one_in_cart(product, BUYERS)
     product_id = product.id
     db.session.remove()
 

@@ -6,10 +6,8 @@ from sentem.orders import checkout as co
 from sentem.orders import pgflow
 from sentem.orders.models import Order
 from sentem.orders.stock import SoldOut
-from sentem.shop import cart
 from sentem.shop.models import Product
-from tests.builders import make_member
-from tests.orders.builders import DELIVERY, make_product
+from tests.orders.builders import DELIVERY, buyers_with_one_in_cart, make_product
 from tests.orders.toss_flow import SHOP, come_back
 
 BUYERS, UNITS = 200, 50
@@ -17,11 +15,7 @@ BUYERS, UNITS = 200, 50
 
 def test_200_buyers_for_50_units_through_the_pg(app, toss):
     product = make_product(title="한정판 토스 머그", stock=UNITS, price=60000)  # free delivery: 60,000 each
-    buyers = []
-    for _ in range(BUYERS):
-        member = make_member()
-        cart.add(member.id, product.id, 1)
-        buyers.append((member.id, co.issue_token(member.id)))
+    buyers = buyers_with_one_in_cart(product, BUYERS)
     product_id = product.id
     db.session.remove()
 
