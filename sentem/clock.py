@@ -15,6 +15,11 @@ import holidays as _holidays
 
 UTC = _dt.timezone.utc
 KST = ZoneInfo("Asia/Seoul")
+# The days the shop accepts from anyone: far enough for any birth date, effective date or
+# log filter, near enough that a day's KST start and the day after stay inside what
+# ``datetime`` can represent (``sentem.inputs`` bounds request dates with them).
+DATE_MIN = _dt.date(1900, 1, 1)
+DATE_MAX = _dt.date(2999, 12, 31)
 
 _frozen: _dt.datetime | None = None
 

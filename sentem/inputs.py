@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from . import clock
+
 # PostgreSQL ``integer``, the type of every id and count column (SQLite stops at 2**63 - 1).
 INT_MAX = 2**31 - 1
 INT_MIN = -INT_MAX
-# Far enough for any birth date, effective date or log filter, near enough that a day's
-# KST start and the day after stay inside what ``datetime`` can represent.
-DATE_MIN = _dt.date(1900, 1, 1)
-DATE_MAX = _dt.date(2999, 12, 31)
+DATE_MIN, DATE_MAX = clock.DATE_MIN, clock.DATE_MAX
 
 _DIGITS = re.compile(r"[+-]?[0-9]{1,12}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

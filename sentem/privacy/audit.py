@@ -20,7 +20,7 @@ import json
 import logging
 import re
 
-from .. import clock, inputs
+from .. import clock
 from ..extensions import db
 from ..jobs import job
 from . import audit_checks
@@ -54,8 +54,8 @@ def quarter_bounds(quarter: str) -> tuple[_dt.datetime, _dt.datetime]:
     if not m:
         raise ValueError("분기는 YYYYQn 형식이어야 합니다 (예: 2026Q3).")
     year, q = int(m.group(1)), int(m.group(2))
-    if not inputs.DATE_MIN.year <= year <= inputs.DATE_MAX.year:
-        raise ValueError(f"분기의 연도는 {inputs.DATE_MIN.year}…{inputs.DATE_MAX.year} 사이여야 합니다.")
+    if not clock.DATE_MIN.year <= year <= clock.DATE_MAX.year:
+        raise ValueError(f"분기의 연도는 {clock.DATE_MIN.year}…{clock.DATE_MAX.year} 사이여야 합니다.")
     start = _dt.date(year, 3 * q - 2, 1)
     end = _dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
     return clock.start_of_day(start), clock.start_of_day(end)
