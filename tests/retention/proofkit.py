@@ -16,6 +16,7 @@ from sentem import clock
 from sentem.extensions import db
 from sentem.security import aead, buckets, datakeys
 from sentem.security.fields import Sealed
+from tests.retention import scan
 
 PERSON = {"login_id": "proofgone88", "name": "파기증명인", "email": "proof-gone-88@example.com",
           "mobile": "010-8888-2468", "address1": "대구광역시 수성구 파기로 88", "address2": "증명동 808호",
@@ -161,14 +162,12 @@ def hits(plaintexts, needles) -> list[str]:
 def scan_files(paths, needles) -> list[tuple[str, str]]:
     """(file, needle) for every plaintext needle in the raw bytes of these files."""
     found = []
-    raw = [(n, n.encode("utf-8")) for n in needles]
     for path in paths:
         try:
             with open(path, "rb") as fh:
-                data = fh.read()
+                found.extend(scan.find({path: fh.read()}, needles))  # one file in memory at a time
         except (FileNotFoundError, PermissionError):
             continue
-        found.extend((path, n) for n, b in raw if b in data)
     return found
 
 

@@ -9,6 +9,7 @@ from sentem.privacy.retention import services
 from sentem.privacy.retention.models import Duty
 from sentem.privacy.retention.sweep import sweep
 from tests.builders import make_member
+from tests.retention import scan
 from tests.retention.toy import add_order
 
 
@@ -59,3 +60,9 @@ def test_busy_table_is_retried_not_waited_on(app, toy):
         blocker.close()
     sweep(scrub_now=True)
     assert _pending() == set()
+
+
+def test_the_byte_scan_finds_a_framed_postcode_but_not_digits_inside_a_longer_number():
+    blobs = {"row": b'\x0d42088\x1b', "json": b'{"postcode": "42088"}', "float": b'{"took": 0.0342088}'}
+    assert scan.find(blobs, ["42088"]) == [("row", "42088"), ("json", "42088")]
+    assert scan.find({"name": "파기수령인".encode() + b"42"}, ["파기수령인"]) == [("name", "파기수령인")]
