@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 13:03:24.532493
+Create Date: 2026-12-01 14:37:33.228401
 
 """
 from alembic import op
@@ -160,6 +160,7 @@ def upgrade_():
     sa.Column('queue', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('dispute', sa.Boolean(), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
@@ -169,6 +170,7 @@ def upgrade_():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiries'))
     )
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inquiries_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_member_id'), ['member_id'], unique=False)
         batch_op.create_index('ix_inquiries_queue_status', ['queue', 'status'], unique=False)
 
@@ -183,12 +185,14 @@ def upgrade_():
     sa.Column('data_key_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('ip_ct', sa.Text(), nullable=True),
     sa.Column('user_agent_ct', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_events'))
     )
     with op.batch_alter_table('login_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_events_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_events_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_events_member_id'), ['member_id'], unique=False)
 
     op.create_table('login_sessions',
@@ -390,6 +394,7 @@ def upgrade_():
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=True),
@@ -403,6 +408,7 @@ def upgrade_():
     with op.batch_alter_table('staff_access_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_access_log_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_access_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_access_log_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_access_log_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_access_log_staff_id'), ['staff_id'], unique=False)
 
@@ -545,12 +551,14 @@ def upgrade_():
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('body_ct', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['inquiry_id'], ['inquiries.id'], name=op.f('fk_inquiry_answers_inquiry_id_inquiries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiry_answers'))
     )
     with op.batch_alter_table('inquiry_answers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inquiry_answers_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiry_answers_inquiry_id'), ['inquiry_id'], unique=False)
 
     op.create_table('management_plan_acks',
@@ -691,6 +699,7 @@ def upgrade_():
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('recipient_name_ct', sa.Text(), nullable=False),
@@ -704,6 +713,7 @@ def upgrade_():
     sa.UniqueConstraint('order_id', name=op.f('uq_delivery_requests_order_id'))
     )
     with op.batch_alter_table('delivery_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivery_requests_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_requests_member_id'), ['member_id'], unique=False)
 
     op.create_table('order_events',
@@ -887,6 +897,7 @@ def downgrade_():
     op.drop_table('order_events')
     with op.batch_alter_table('delivery_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_requests_member_id'))
+        batch_op.drop_index(batch_op.f('ix_delivery_requests_day_key_id'))
 
     op.drop_table('delivery_requests')
     with op.batch_alter_table('checkout_tokens', schema=None) as batch_op:
@@ -923,6 +934,7 @@ def downgrade_():
     op.drop_table('management_plan_acks')
     with op.batch_alter_table('inquiry_answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inquiry_answers_inquiry_id'))
+        batch_op.drop_index(batch_op.f('ix_inquiry_answers_day_key_id'))
 
     op.drop_table('inquiry_answers')
     with op.batch_alter_table('delivery_addresses', schema=None) as batch_op:
@@ -951,6 +963,7 @@ def downgrade_():
     with op.batch_alter_table('staff_access_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_access_log_staff_id'))
         batch_op.drop_index(batch_op.f('ix_staff_access_log_member_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_access_log_day_key_id'))
         batch_op.drop_index(batch_op.f('ix_staff_access_log_at'))
         batch_op.drop_index(batch_op.f('ix_staff_access_log_action'))
 
@@ -993,6 +1006,7 @@ def downgrade_():
     op.drop_table('login_sessions')
     with op.batch_alter_table('login_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_events_member_id'))
+        batch_op.drop_index(batch_op.f('ix_login_events_day_key_id'))
         batch_op.drop_index(batch_op.f('ix_login_events_at'))
 
     op.drop_table('login_events')
@@ -1000,6 +1014,7 @@ def downgrade_():
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
         batch_op.drop_index('ix_inquiries_queue_status')
         batch_op.drop_index(batch_op.f('ix_inquiries_member_id'))
+        batch_op.drop_index(batch_op.f('ix_inquiries_day_key_id'))
 
     op.drop_table('inquiries')
     with op.batch_alter_table('export_downloads', schema=None) as batch_op:

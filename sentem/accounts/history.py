@@ -1,9 +1,10 @@
 """Login history (service-usage record): every login, failed login and logout, and the password
 changes and reset requests and completions.
 
-IP and user agent are sealed under the member's data key. A failed attempt for
-a login ID that matches no member has no member: its IP and user agent are
-sealed under the master key instead, and the typed login ID is not stored at
+IP and user agent are sealed under the member's data key and the key of the row's
+retain-until day (5 years on), so they die on time while the member stays. A failed
+attempt for a login ID that matches no member has no member: its IP and user agent are
+sealed under the master key and the day key instead, and the typed login ID is not stored at
 all (people type passwords into the wrong field).
 """
 from __future__ import annotations
@@ -14,9 +15,11 @@ from sqlalchemy import select
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import personal
+from ..privacy.registry import Retention
+from ..security.fields import day_key_column, personal
 
 # reset_request / reset_done: 비밀번호 찾기 (no token, no typed value); password_change: /me/password.
+LOGIN_RETENTION = Retention(years=5, starts="event")
 KINDS = ("login", "failure", "locked", "logout", "reset_request", "reset_done", "password_change")
 
 
@@ -30,8 +33,13 @@ class LoginEvent(db.Model):
     data_key_id = db.Column(db.Integer, nullable=True)
     kind = db.Column(db.String(16), nullable=False)
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    ip = personal("login_ip", key="member_or_master")
-    user_agent = personal("login_user_agent", key="member_or_master")
+    day_key_id = day_key_column()
+    ip = personal("login_ip", key="member_or_master", expires=lambda e: _ends(e))
+    user_agent = personal("login_user_agent", key="member_or_master", expires=lambda e: _ends(e))
+
+
+def _ends(event: LoginEvent):
+    return LOGIN_RETENTION.until(clock.as_utc(event.at) or clock.now())
 
 
 def client_ip() -> str:

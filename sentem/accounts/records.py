@@ -10,7 +10,7 @@ from ..notify import outbox
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from ..security import session_store
 from . import reset_tokens
-from .history import LoginEvent
+from .history import LOGIN_RETENTION, LoginEvent
 from .sessions import KIND as SESSION_KIND
 from .models import Member
 
@@ -88,7 +88,6 @@ DECLARE.item(Item("login_user_agent", "접속 브라우저 정보", "Browser (us
                    collected_via="automatic", record_class=_LOGINS))
 LOGIN_KINDS_KO = {"login": "로그인", "failure": "로그인 실패", "locked": "잠금 중 로그인 시도", "logout": "로그아웃",
                   "reset_request": "비밀번호 찾기 요청", "reset_done": "비밀번호 재설정", "password_change": "비밀번호 변경"}
-LOGIN_RETENTION = Retention(years=5, starts="event")
 
 
 def export_logins(member_id: int) -> list[dict]:

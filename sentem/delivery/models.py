@@ -7,9 +7,15 @@ hold no personal data: carrier, tracking number, status and times only.
 """
 from __future__ import annotations
 
+from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import personal
+from ..privacy.registry import Retention
+from ..security.fields import day_key_column, personal
+
+# 5 years from the transaction (전자상거래법 시행령 제6조); a delivery request is sealed under
+# the member's key and the day key of that end, so it dies on time while the member stays.
+DELIVERY_RETENTION = Retention(years=5, starts="transaction")
 
 
 class AddressBookEntry(db.Model):
@@ -49,15 +55,21 @@ class DeliveryRequest(db.Model):
     member_id = db.Column(db.Integer, nullable=False, index=True)
     data_key_id = db.Column(db.Integer, nullable=False)
 
-    recipient_name = personal("recipient_name", nullable=False, mask="name")
-    recipient_phone = personal("recipient_phone", nullable=False, mask="phone")
-    postcode = personal("delivery_postcode", nullable=False, mask="hidden")
-    address1 = personal("delivery_address1", nullable=False, mask="address")
-    address2 = personal("delivery_address2")
-    memo = personal("delivery_memo")
+    day_key_id = day_key_column()
+    recipient_name = personal("recipient_name", nullable=False, mask="name", expires=lambda r: _ends(r))
+    recipient_phone = personal("recipient_phone", nullable=False, mask="phone", expires=lambda r: _ends(r))
+    postcode = personal("delivery_postcode", nullable=False, mask="hidden", expires=lambda r: _ends(r))
+    address1 = personal("delivery_address1", nullable=False, mask="address", expires=lambda r: _ends(r))
+    address2 = personal("delivery_address2", expires=lambda r: _ends(r))
+    memo = personal("delivery_memo", expires=lambda r: _ends(r))
 
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     address_changed_at = db.Column(UTCDateTime, nullable=True)
+
+
+def _ends(request: DeliveryRequest):
+    # ``created_at`` is filled at flush; until then the request is being made now.
+    return DELIVERY_RETENTION.until(clock.as_utc(request.created_at) or clock.now())
 
 
 class Shipment(db.Model):

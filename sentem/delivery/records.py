@@ -19,13 +19,12 @@ from ..orders import services as orders
 from ..privacy.labels import labelled
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import carriers
-from .models import AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
+from .models import DELIVERY_RETENTION, AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
 
 DECLARE = Declarations()  # applied by the package's init_app
 
 DELIVERY = "delivery"
 ADDRESS_BOOK = "address_book"
-DELIVERY_RETENTION = Retention(years=5, starts="transaction")
 
 for _item in (
     Item("recipient_name", "수령인 이름", "Recipient name", ("delivery", "supply"), required=True,

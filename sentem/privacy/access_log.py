@@ -26,11 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import personal
+from ..security.fields import day_key_column, personal
+from .deadlines import Retention
 
 GENESIS = "0" * 64
 TAIL_MISSING = -1  # verify(): rows after the last remaining one were removed
 _sqlite_lock = threading.Lock()
+# Kept at least 2 years (안전성 확보조치 기준 제8조). The IP is sealed under the master key
+# and the key of the row's retain-until day, so older backups lose it on time too.
+ACCESS_RETENTION = Retention(years=2, starts="event")
 
 
 class AccessLogEntry(db.Model):
@@ -42,7 +46,11 @@ class AccessLogEntry(db.Model):
     seq = db.Column(db.BigInteger, nullable=False, unique=True)  # gap-free position in the chain
     staff_id = db.Column(db.Integer, nullable=True, index=True)  # None: not a staff session
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    ip = personal("staff_access_ip", key="master")
+    # The row hash covers ``ip_ct``, whose key id names the day key: ``day_key_id`` only indexes it.
+    day_key_id = day_key_column()
+    ip = personal("staff_access_ip", key="master",
+                  expires=lambda e: ACCESS_RETENTION.until(clock.as_utc(e.at) or clock.now()))
+    day_key_reseal = False  # append-only: a row still here when its day ends keeps the key alive
     member_id = db.Column(db.Integer, nullable=True, index=True)
     action = db.Column(db.String(40), nullable=False, index=True)
     reason = db.Column(db.String(500), nullable=True)

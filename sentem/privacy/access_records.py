@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from . import access_log
-from .access_log import AccessLogEntry, AccessLogHead
-from .registry import Declarations, Item, RecordClass, Retention
+from .access_log import ACCESS_RETENTION, AccessLogEntry, AccessLogHead
+from .registry import Declarations, Item, RecordClass
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -29,7 +29,7 @@ DECLARE.record_class(RecordClass(
     items=("staff_access_ip",),
     legal_basis_ko="안전성 확보조치 기준 제8조(접속기록의 보관 및 점검, 최소 2년)",
     legal_basis_en="Safety-measures standard Art. 8: access records kept at least 2 years and reviewed",
-    retention=Retention(years=2, starts="event"),
+    retention=ACCESS_RETENTION,
     on_withdrawal="keep",
     expire=_expire_access_log,
     models=(AccessLogEntry, AccessLogHead),

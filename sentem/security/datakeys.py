@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from . import aead, buckets, epochs
+from . import aead, buckets, daykeys, epochs
 from .keystore import DataKey, KeyShred  # noqa: F401  (DataKey: re-exported for callers)
 
 DEADLINE = _dt.timedelta(days=5)  # a shred with no deadline of its own: erased within this
@@ -121,14 +121,55 @@ def seal(data_key_id: int, plaintext: str | bytes, context: str) -> str:
     return aead.seal_with(_cipher(data_key_id, kid), kid, plaintext, context)
 
 
+def seal_until(day_key_id: int, owner_key_id: int | None, plaintext: str | bytes, context: str) -> str:
+    """Seal under the day key AND the owner's data key (None: the current master key);
+    see ``daykeys``. Either destroyed, the token never opens again."""
+    kid = daykey_kid(day_key_id, owner_key_id)
+    return aead.seal_with(_day_cipher(kid), kid, plaintext, context)
+
+
+def daykey_kid(day_key_id: int, owner_key_id: int | None) -> str:
+    """The key id ``seal_until`` writes for this pair (None: the current master key)."""
+    return daykeys.kid(day_key_id, kid_for(owner_key_id) if owner_key_id is not None else keyring().current_kid)
+
+
+def _day_cipher(kid: str):
+    # Cached beside the data keys (same context, same life): deriving costs an HKDF.
+    cache = buckets._cache()
+    aes = cache.get(kid)
+    if aes is None:
+        day_key_id, kind, owner_id = daykeys.parse(kid)
+        owner_raw = raw_key(owner_id) if kind == "k" else keyring().key(owner_id)
+        aes = cache[kid] = aead.cipher(daykeys.derive(owner_raw, raw_key(day_key_id), kid))
+    return aes
+
+
 def open_token(token: str, context: str) -> bytes:
-    """Open a token sealed under a data key (``k…``) or a master key (``m…``)."""
+    """Open a token sealed under a data key (``k…``), a master key (``m…``) or a day key
+    with either (``x…``)."""
     kid, body = aead.split(token)
     if kid[0] == "k" and kid[1:].isdigit():
         return aead.open_parts(_cipher(int(kid[1:]), kid), kid, body, context)
     if kid[0] == "m":
         return keyring().open_bytes(token, context)
+    if daykeys.is_kid(kid):
+        return aead.open_parts(_day_cipher(kid), kid, body, context)
     raise aead.DecryptionError(f"unknown key id {kid}")
+
+
+def forget(data_key_id: int) -> None:
+    """Drop a key from this context's cache, with every day-bound cipher made from it."""
+    cache = buckets._cache()
+    cache.pop(data_key_id, None)
+    kid = kid_for(data_key_id)
+    cache.pop(kid, None)
+    for name in list(cache):
+        if isinstance(name, str) and daykeys.is_kid(name):
+            day, _, owner = name[len(daykeys.PREFIX):].partition(".")
+            if day == str(data_key_id) or owner == kid:
+                cache.pop(name, None)
+        elif isinstance(name, tuple) and name[0] == "daykey" and cache[name] == data_key_id:
+            cache.pop(name, None)  # the label's key id (``expiring.key_for``)
 
 
 def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
@@ -137,9 +178,7 @@ def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
     ``deadline``: when every copy must be unreadable (default: five days from now);
     the sweep's ``after_destruction`` re-keys the bucket and erases the old root in time.
     """
-    cache = buckets._cache()
-    cache.pop(data_key_id, None)
-    cache.pop(kid_for(data_key_id), None)
+    forget(data_key_id)
     row = db.session.get(DataKey, data_key_id)
     if row is None:
         return False

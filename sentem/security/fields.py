@@ -9,7 +9,10 @@ that is not a sealed token, so plaintext can never be written by mistake), the b
 column ``mobile_bidx`` when ``index`` (or ``unique``) is set, and the attribute ``mobile``
 itself: plaintext in Python, sealed on assignment under the row's data key (``data_key_id``;
 ``key="master"`` for data that belongs to no member, ``"member_or_master"`` for rows that may
-have no member) and opened on access. Assigning the plaintext keeps the
+have no member) and opened on access. ``expires=lambda row: <retain-until or None>``
+seals the field under that key AND the key of the row's retain-until day (``daykeys``,
+``expiring``), so the value dies on its day even while its member stays; such a model
+has a ``day_key_id = day_key_column()`` naming the day key its fields are under. Assigning the plaintext keeps the
 blind index in step; ``Model.mobile.matches(value)`` is the lookup. ``personal_fields(model)``
 lists the declarations (staff masking, the self-audit's plaintext sample and the exports read
 them) and ``masked(obj, name)`` shows a value by its declared rule.
@@ -20,11 +23,12 @@ another item's column does not open.
 from __future__ import annotations
 
 import functools
+from typing import Callable
 
 from sqlalchemy.types import Text, TypeDecorator
 
 from ..extensions import db
-from . import aead, blind_index, datakeys, masking
+from . import aead, blind_index, datakeys, expiring, masking
 
 KEYS = ("member", "master", "member_or_master")
 
@@ -47,16 +51,23 @@ def personal_column(item: str, nullable: bool = True, **kw):
     return db.Column(Sealed, nullable=nullable, info={"personal": item, "encrypted": True}, **kw)
 
 
+def day_key_column():
+    """``day_key_id``: the day key a row's ``expires`` fields are sealed under (the retention
+    run finds rows still under a day key that is about to be shredded by it)."""
+    return db.Column(db.Integer, nullable=True, index=True)
+
+
 class Personal:
     """The declaration of one personal text field (see the module docstring)."""
 
     def __init__(self, item: str, *, index: bool = False, unique: bool = False, nullable: bool = True,
-                 mask: str | None = None, key: str = "member"):
+                 mask: str | None = None, key: str = "member",
+                 expires: Callable[[object], object] | None = None):
         if mask is not None and mask not in masking.MASKS:
             raise ValueError(f"personal({item!r}): unknown mask {mask!r}")
         if key not in KEYS:
             raise ValueError(f"personal({item!r}): key must be one of {KEYS}")
-        self.item, self.mask, self.key = item, mask, key
+        self.item, self.mask, self.key, self.expires = item, mask, key, expires
         # Made here, in declaration order, so that the table keeps its column order.
         self.column = personal_column(item, nullable=nullable)
         self.index_column = None
@@ -91,11 +102,22 @@ class Personal:
         if self.index_attr is not None:
             setattr(obj, self.index_attr, None if value in (None, "") else self.index_of(str(value)))
 
-    def _seal(self, obj, text: str) -> str:
+    def owner_key(self, obj) -> int | None:
+        """The data key of the row's member, or None for the master key."""
         key_id = None if self.key == "master" else obj.data_key_id
+        if key_id is None and self.key == "member":
+            raise ValueError(f"{type(obj).__name__}.data_key_id must be set before {self.name}")
+        return key_id
+
+    def _seal(self, obj, text: str) -> str:
+        key_id = self.owner_key(obj)
+        if self.expires is not None:
+            day = expiring.key_for(self.expires(obj))
+            previous, obj.day_key_id = obj.day_key_id, day
+            if previous is not None and previous != day:  # the row's end moved: its other fields follow
+                reseal(obj, day)
+            return datakeys.seal_until(day, key_id, text, self.item)
         if key_id is None:
-            if self.key == "member":
-                raise ValueError(f"{type(obj).__name__}.data_key_id must be set before {self.name}")
             return datakeys.keyring().seal(text, self.item)
         return datakeys.seal(key_id, text, self.item)
 
@@ -130,6 +152,33 @@ def personal_fields(model) -> tuple[Personal, ...]:
             if isinstance(value, Personal):
                 found[name] = value
     return tuple(found.values())
+
+
+def reseal(obj, day: int | None = None, not_before=None) -> int:
+    """Seal ``obj``'s ``expires`` fields again under the day key of its retain-until as it is
+    now (or ``day``; never a day before ``not_before``), e.g. once an inquiry is answered;
+    returns how many values changed."""
+    fields = [f for f in personal_fields(type(obj)) if f.expires is not None]
+    if not fields:
+        return 0
+    if day is None:
+        day = expiring.key_for(fields[0].expires(obj), not_before)
+    obj.day_key_id, changed = day, 0
+    for f in fields:
+        token = getattr(obj, f.column_attr)
+        if token is None or aead.key_id(token) == datakeys.daykey_kid(day, f.owner_key(obj)):
+            continue
+        plain = datakeys.open_token(token, f.item)
+        setattr(obj, f.column_attr, datakeys.seal_until(day, f.owner_key(obj), plain, f.item))
+        changed += 1
+    return changed
+
+
+def day_keyed_models() -> list:
+    """Every mapped model with ``expires`` fields (the retention run's day-key step)."""
+    return sorted({m.class_ for m in db.Model.registry.mappers
+                   if any(f.expires is not None for f in personal_fields(m.class_))},
+                  key=lambda model: model.__tablename__)
 
 
 def field(model, name: str) -> Personal:

@@ -15,6 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..notify import outbox
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
+from ..security import fields
 from .models import CATEGORIES, Inquiry, InquiryAnswer
 from .recipients import contact_of
 
@@ -128,6 +129,10 @@ def answer(inquiry: Inquiry, body: str, *, staff_id: int | None, close: bool = F
     reply = InquiryAnswer(inquiry_id=inquiry.id, data_key_id=inquiry.data_key_id, staff_id=staff_id,
                           created_at=now)
     reply.body = text
+    # The 3 years now count from this answer: the question and every answer are sealed
+    # under this end's day key (copies under the earlier key die with that key).
+    for row in (inquiry, *inquiry.answers):
+        fields.reseal(row)
     db.session.add(reply)
     _tell_member_after_commit(inquiry)
     db.session.commit()

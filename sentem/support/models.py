@@ -1,9 +1,15 @@
 """Notices, consultation-board inquiries with their answers, and marketing campaigns."""
 from __future__ import annotations
 
+from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import personal
+from ..privacy.registry import Retention
+from ..security.fields import day_key_column, personal
+
+# 3 years from the (latest) answer (전자상거래법 시행령 제6조); the day key of that end seals
+# the inquiry and its answers, so they die on time while the member stays.
+RETENTION = Retention(years=3, starts="answer")
 
 CATEGORIES = ("privacy", "order", "delivery", "other")
 STATUSES = ("open", "answered", "closed")
@@ -26,7 +32,9 @@ class Notice(db.Model):
 class Inquiry(db.Model):
     """A member's private inquiry on the consultation board (a complaint record).
 
-    Title and body may hold personal data, so both are sealed under the member's key.
+    Title and body may hold personal data, so both are sealed under the member's key and
+    a day key: before the answer the ``open`` key of the day it was asked (its end is not
+    known yet), from the answer on the key of its retain-until day (``answers.reseal``).
     """
 
     __tablename__ = "inquiries"
@@ -40,8 +48,9 @@ class Inquiry(db.Model):
     queue = db.Column(db.String(20), nullable=False, default="general")  # general | privacy
     status = db.Column(db.String(20), nullable=False, default="open")
     dispute = db.Column(db.Boolean, nullable=False, default=False)  # 분쟁: blocks withdrawal while open
-    title = personal("inquiry_title", nullable=False)
-    body = personal("inquiry_body", nullable=False)
+    day_key_id = day_key_column()
+    title = personal("inquiry_title", nullable=False, expires=lambda i: _ends(i.answered_at))
+    body = personal("inquiry_body", nullable=False, expires=lambda i: _ends(i.answered_at))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     due_at = db.Column(UTCDateTime, nullable=True)  # privacy queue: RIGHTS_ANSWER_DAYS
     answered_at = db.Column(UTCDateTime, nullable=True)  # retention (3 years) counts from here
@@ -54,7 +63,8 @@ class Inquiry(db.Model):
 
 
 class InquiryAnswer(db.Model):
-    """A staff answer; sealed under the member's key, as it may repeat their data."""
+    """A staff answer; sealed under the member's key and the inquiry's day key, as it may
+    repeat their data (a new answer is written as the inquiry's latest: its time is the end's start)."""
 
     __tablename__ = "inquiry_answers"
 
@@ -63,8 +73,14 @@ class InquiryAnswer(db.Model):
                            index=True)
     data_key_id = db.Column(db.Integer, nullable=False)
     staff_id = db.Column(db.Integer, nullable=True)
-    body = personal("inquiry_answer", nullable=False)
+    day_key_id = day_key_column()
+    body = personal("inquiry_answer", nullable=False, expires=lambda a: _ends(
+        a.inquiry.answered_at if a.inquiry is not None and a.inquiry.answered_at else a.created_at or clock.now()))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+def _ends(answered_at):
+    return RETENTION.until(clock.as_utc(answered_at)) if answered_at else None
 
 
 class Campaign(db.Model):

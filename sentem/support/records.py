@@ -11,13 +11,12 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..privacy.labels import labelled
-from ..privacy.registry import ArchiveItem, Consent, Declarations, Item, RecordClass, Retention
-from .models import Inquiry, InquiryAnswer
+from ..privacy.registry import ArchiveItem, Consent, Declarations, Item, RecordClass
+from .models import RETENTION, Inquiry, InquiryAnswer
 
 DECLARE = Declarations()  # applied by the package's init_app
 
 RECORD_CLASS = "complaint_record"
-RETENTION = Retention(years=3, starts="answer")
 CATEGORY_LABELS = {"privacy": "개인정보", "order": "주문", "delivery": "배송", "other": "기타"}
 STATUS_LABELS = {"open": "답변 대기", "answered": "답변 완료", "closed": "종료"}
 

@@ -2,7 +2,8 @@
 
 ``sweep()`` carries out, in order: withdrawal duties (archive move, destruction,
 crypto-shredding — ``withdrawal.py``), archive expiry and day-key shredding
-(``archive.py``), and the expiry of never-withdrawn members' records (``expiry.py``);
+(``archive.py``), the expiry of never-withdrawn members' records (``expiry.py``) and
+the shredding of their day keys once the day is over (``day_keys.py``);
 then the key hierarchy's turn (``security/reindex.py``: after a member was destroyed,
 a new blind-index key and every live value indexed again; ``security/epochs.py``: buckets that lost a key are
 re-keyed, a new epoch root begins, retired roots that are due are erased), and, if
@@ -19,7 +20,7 @@ from ... import clock
 from ...extensions import db
 from ...notify import outbox
 from ...security import datakeys, reindex
-from . import archive, expiry, lease, ledger, scrub, withdrawal
+from . import archive, day_keys, expiry, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
 DEFAULT_BATCH = 500  # withdrawal duties per batch (each touches every record class of a member)
@@ -54,6 +55,7 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
             _withdrawals(as_of, batch_size, summary, job, progress)
             _archive(as_of, rows, summary, job, progress)
             expiry.run(as_of, rows, summary, job, progress)
+            _day_keys(as_of, summary, job)
         if not dry_run:
             _outbox(as_of, summary, job)
             _keys(as_of, summary, job, deleted)
@@ -135,6 +137,16 @@ def _index_keys(as_of, summary, job) -> None:
     ledger.add(summary, "keys", "index_key_shred", 1, job)
     ledger.add(summary, "keys", "index_rekey", done["rows"], job)
     db.session.commit()
+
+
+def _day_keys(as_of, summary, job) -> None:
+    # After expire(): the day keys of records that ended while their members stay.
+    try:
+        day_keys.close(as_of, summary, job)
+    except Exception as exc:  # loud, and the next run retries (its roots wait for it)
+        db.session.rollback()
+        log.error("retention: day-key step failed: %s: %s", type(exc).__name__, exc)
+        summary.errors.append(f"day_keys: {type(exc).__name__}")
 
 
 def dry_run_or_ok(summary: ledger.Summary) -> bool:

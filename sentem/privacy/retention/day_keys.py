@@ -1,0 +1,78 @@
+"""Day keys (``security/expiring.py``) whose day is over: shredded, so records that ended
+while their member stays are unreadable in every older backup too.
+
+Runs after the classes' ``expire`` in the same sweep, so an ``until`` day's records are
+gone by then. Any still there (held by a dispute, or an ``expire`` that failed) are sealed
+again under a later day first — nothing live is ever lost; a row that cannot be sealed
+again (the append-only access log) keeps its day's key alive, loudly. An ``open`` key
+(records whose end was not yet known when written) is shredded once its day is over and
+no record is left under it. The key step that follows (``datakeys.after_destruction``)
+re-keys the buckets and erases the old root before the deadline: the retain-until day's
+start + 5 days.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+
+from sqlalchemy import func, select
+
+from ... import clock
+from ...extensions import db
+from ...security import datakeys, expiring, fields
+from . import ledger
+
+log = logging.getLogger("sentem.retention")
+RESEAL_BATCH = 500
+
+
+def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
+    """Shred every day key that is due (one commit per key, with its ledger row); returns how many."""
+    shredded = 0
+    for key_id, kind, day in expiring.due(as_of):
+        if kind == expiring.UNTIL and not summary.dry_run:
+            _reseal_leftovers(key_id, as_of)
+        left = rows_under(key_id)
+        if left:
+            if kind == expiring.UNTIL:
+                log.warning("retention: day key of %s kept: %d rows cannot be sealed again", day, left)
+            continue
+        if summary.dry_run:
+            summary.counts[("keys", "expiry_key_shred")] += 1
+            continue
+        datakeys.shred(key_id, deadline=expiring.deadline(kind, day, as_of))
+        db.session.commit()  # the key store's transaction: the day key is gone
+        ledger.add(summary, "keys", "expiry_key_shred", 1, job)
+        db.session.commit()
+        shredded += 1
+    return shredded
+
+
+def rows_under(key_id: int) -> int:
+    """How many records are sealed under this day key, in every day-keyed table."""
+    return sum(db.session.execute(select(func.count()).select_from(model).where(model.day_key_id == key_id))
+               .scalar_one() for model in fields.day_keyed_models())
+
+
+def _reseal_leftovers(key_id: int, as_of: _dt.datetime) -> None:
+    # Records past their day that are still here: sealed under a day not yet over (the
+    # expiry's own day at least), in batches, each committed.
+    for model in fields.day_keyed_models():
+        if not getattr(model, "day_key_reseal", True):
+            continue
+        while True:
+            rows = db.session.execute(select(model).where(model.day_key_id == key_id)
+                                      .limit(RESEAL_BATCH)).scalars().all()
+            if not rows:
+                break
+            for row in rows:
+                fields.reseal(row, not_before=as_of)
+                if row.day_key_id == key_id:  # cannot happen: the day chosen is never over
+                    raise RuntimeError(f"{model.__tablename__} {row.id}: no later day key")
+            db.session.commit()
+            log.info("retention: %d %s rows sealed under a later day key", len(rows), model.__tablename__)
+
+
+def next_due(as_of: _dt.datetime | None = None) -> list[str]:
+    """Labels of the day keys due at ``as_of`` (``retention status``, tests)."""
+    return [f"{kind}:{day.isoformat()}" for _, kind, day in expiring.due(as_of or clock.now())]

@@ -1,0 +1,88 @@
+"""Which day key a record with a retention period is sealed under (``daykeys``).
+
+Two kinds of day key, both data keys of the key store (kind ``expiry``):
+
+* ``until:YYYY-MM-DD`` — the record's retain-until day (KST). The retention run
+  shreds it once that day is over (its records were expired by then; any still
+  there, held by a dispute, are first sealed again under a later day).
+* ``open:YYYY-MM-DD`` — the day a record was written whose retain-until is not known
+  yet (an inquiry before its answer: the 3 years count from the answer). When the
+  end becomes known the record is sealed again under its ``until`` day, and the
+  ``open`` key is shredded once no record is left under it and its day is over — so
+  copies from before the answer die with it.
+
+A record is never sealed under a day already over: the day is at least today.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from . import buckets, datakeys
+from .keystore import DataKey
+
+KIND = "expiry"
+UNTIL, OPEN = "until", "open"
+
+
+def label(kind: str, day: _dt.date) -> str:
+    return f"{kind}:{day.isoformat()}"
+
+
+def parse_label(text: str) -> tuple[str, _dt.date]:
+    """(``until`` or ``open``, day) of a day key's label."""
+    kind, _, day = text.partition(":")
+    return kind, _dt.date.fromisoformat(day)
+
+
+def day_of(until: _dt.datetime | None, not_before: _dt.datetime | None = None) -> tuple[str, _dt.date]:
+    """The (kind, day) of the key a record ending at ``until`` (None: not known yet) is sealed
+    under: never a day before today (or ``not_before``'s day), which may already be closed."""
+    today = max(clock.today(), clock.to_kst(not_before).date() if not_before else clock.today())
+    if until is None:
+        return OPEN, today
+    return UNTIL, max(clock.to_kst(until).date(), today)
+
+
+def key_for(until: _dt.datetime | None, not_before: _dt.datetime | None = None) -> int:
+    """The id of the day key for a record ending at ``until``, made on first use (flushed,
+    in the caller's transaction: a record rolled back takes its new key with it)."""
+    name = label(*day_of(until, not_before))
+    cache = buckets._cache()
+    found = cache.get(("daykey", name))
+    if found is not None:
+        return found
+    query = select(DataKey.id).filter_by(kind=KIND, label=name)
+    key_id = db.session.execute(query).scalar_one_or_none()
+    if key_id is None:
+        try:
+            with db.session.begin_nested():
+                key_id = datakeys.create(kind=KIND, label=name)
+        except IntegrityError:  # another process made it first
+            key_id = db.session.execute(query).scalar_one()
+    cache[("daykey", name)] = key_id
+    return key_id
+
+
+def due(as_of: _dt.datetime) -> list[tuple[int, str, _dt.date]]:
+    """(key id, kind, day) of every day key whose day is over at ``as_of``, oldest first."""
+    today = clock.to_kst(as_of).date()
+    out = []
+    for key_id, name in datakeys.labelled_keys(KIND):
+        kind, day = parse_label(name)
+        if day < today:
+            out.append((key_id, kind, day))
+    return sorted(out, key=lambda k: (k[2], k[0]))
+
+
+def deadline(kind: str, day: _dt.date, as_of: _dt.datetime) -> _dt.datetime:
+    """When every copy under this day key must be unreadable: 5 days after the start of
+    its retain-until day (so never later than retain-until + 5 days); for an ``open`` key,
+    5 days from now (its records live on under their ``until`` keys)."""
+    if kind == UNTIL:
+        return clock.start_of_day(day) + datakeys.DEADLINE
+    return clock.as_utc(as_of) + datakeys.DEADLINE
