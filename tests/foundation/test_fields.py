@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from sentem import clock
 from sentem.accounts.history import LoginEvent
 from sentem.accounts.models import Member
 from sentem.staff.models import Staff
 from sentem.extensions import db
 from sentem.security import aead, datakeys
+from sentem.security.keystore import DataKey
 from sentem.security.fields import Sealed, field, masked, personal, personal_fields
 from tests.builders import make_member
 
@@ -74,11 +76,13 @@ def test_keys_decide_what_seals_a_value(app):
     with pytest.raises(ValueError, match="data_key_id must be set"):
         Member().name = "홍길동"
     anonymous = LoginEvent(kind="failure", member_id=None, data_key_id=None)
-    anonymous.ip = "198.51.100.7"  # a failed login with no member: sealed under the master key
-    assert aead.key_id(anonymous.ip_ct).startswith("m") and anonymous.ip == "198.51.100.7"
+    anonymous.ip = "198.51.100.7"  # a failed login with no member: the master key (and its day key)
+    day = anonymous.day_key_id
+    assert aead.key_id(anonymous.ip_ct) == f"x{day}.m1" and anonymous.ip == "198.51.100.7"
     known = LoginEvent(kind="login", member_id=1, data_key_id=datakeys.create())
-    known.ip = "198.51.100.8"
-    assert aead.key_id(known.ip_ct) == f"k{known.data_key_id}"
+    known.ip = "198.51.100.8"  # a login: the member's key and the day key of its end, 5 years on
+    assert aead.key_id(known.ip_ct) == f"x{day}.k{known.data_key_id}" and known.day_key_id == day
+    assert db.session.get(DataKey, day).label == f"until:{clock.add_years(clock.today(), 5).isoformat()}"
     staff = Staff()
     staff.name = "직원"
     assert aead.key_id(staff.name_ct).startswith("m")

@@ -7,19 +7,20 @@ import re
 import shutil
 import subprocess
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, or_, select
 
 from sentem.extensions import db
 
 
 def member_tokens(key_id: int) -> set[str]:
-    """Every ciphertext token in the main database sealed under data key ``key_id``."""
-    prefix = f"s1$k{key_id}$"
+    """Every ciphertext token in the main database sealed under data key ``key_id`` (alone,
+    or with a day key: ``x<day>.k<id>``)."""
+    patterns = (f"s1$k{key_id}$%", f"s1$x%.k{key_id}$%")
     found = set()
     for table in db.metadatas[None].sorted_tables:
         for col in table.columns:
             if isinstance(col.type, (String, Text)) or getattr(col.type, "impl", None).__class__ in (Text, String):
-                q = select(col).where(col.like(prefix.replace("$", "$") + "%"))
+                q = select(col).where(or_(*(col.like(p) for p in patterns)))
                 found.update(v for v in db.session.execute(q).scalars() if v)
     return found
 
