@@ -9,36 +9,42 @@ again (the append-only access log) keeps its day's key alive, loudly. An ``open`
 no record is left under it. The key step that follows (``datakeys.after_destruction``)
 re-keys the buckets and erases the old root before the deadline: the retain-until day's
 start + 5 days.
+
+Values written before day keys existed (``day_key_id`` empty, tokens under the member's or
+a master key alone) still open; ``backfill`` seals them under their day key, a batch per
+table and run. Backups taken before that keep those older tokens (see README).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ... import clock
 from ...extensions import db
-from ...security import datakeys, expiring, fields
+from ...security import aead, datakeys, expiring, fields
 from . import ledger
 
 log = logging.getLogger("sentem.retention")
 RESEAL_BATCH = 500
+BACKFILL_BATCH = 2000  # rows per table and run: hourly runs catch up without a long transaction
 
 
 def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
     """Shred every day key that is due (one commit per key, with its ledger row); returns how many."""
     shredded = 0
     for key_id, kind, day in expiring.due(as_of):
-        if kind == expiring.UNTIL and not summary.dry_run:
+        if summary.dry_run:  # the run itself expires an until day's records first, or seals them again
+            if kind == expiring.UNTIL or not rows_under(key_id):
+                summary.counts[("keys", "expiry_key_shred")] += 1
+            continue
+        if kind == expiring.UNTIL:
             _reseal_leftovers(key_id, as_of)
         left = rows_under(key_id)
         if left:
             if kind == expiring.UNTIL:
                 log.warning("retention: day key of %s kept: %d rows cannot be sealed again", day, left)
-            continue
-        if summary.dry_run:
-            summary.counts[("keys", "expiry_key_shred")] += 1
             continue
         datakeys.shred(key_id, deadline=expiring.deadline(kind, day, as_of))
         db.session.commit()  # the key store's transaction: the day key is gone
@@ -46,6 +52,30 @@ def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
         db.session.commit()
         shredded += 1
     return shredded
+
+
+def backfill(as_of: _dt.datetime, batch: int = BACKFILL_BATCH) -> int:
+    """Seal rows written before day keys under their day key (up to ``batch`` a table; commits).
+    Rows whose member key is already shredded are left to their destruction."""
+    done = 0
+    for model in fields.day_keyed_models():
+        if not getattr(model, "day_key_reseal", True):
+            continue
+        columns = [getattr(model, f.column_attr) for f in fields.personal_fields(model) if f.expires is not None]
+        rows = db.session.execute(select(model).where(model.day_key_id.is_(None), or_(*(c.is_not(None) for c in columns)))
+                                  .order_by(model.id).limit(batch)).scalars().all()
+        for row in rows:
+            try:
+                with db.session.begin_nested():
+                    fields.reseal(row, not_before=as_of)
+                    db.session.flush()
+                done += 1
+            except aead.KeyDestroyed:  # a withdrawn member's row, destroyed by its own duty
+                continue
+        db.session.commit()
+    if done:
+        log.info("retention: %d rows written before day keys sealed under their day key", done)
+    return done
 
 
 def rows_under(key_id: int) -> int:

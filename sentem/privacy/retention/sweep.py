@@ -142,6 +142,8 @@ def _index_keys(as_of, summary, job) -> None:
 def _day_keys(as_of, summary, job) -> None:
     # After expire(): the day keys of records that ended while their members stay.
     try:
+        if not summary.dry_run:
+            day_keys.backfill(as_of)
         day_keys.close(as_of, summary, job)
     except Exception as exc:  # loud, and the next run retries (its roots wait for it)
         db.session.rollback()
