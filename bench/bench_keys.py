@@ -22,11 +22,17 @@ index key are bulk-inserted; the rotation (a new key, every value decrypted and 
 again, the old key shredded) is timed once. It grows with N: it is the one O(members)
 step, run once per sweep that destroyed a member.
 
+Last, per size, day keys (records that end while their member stays, ``security/daykeys.py``):
+sealing and opening a value under a member key alone and under member key + day key (a
+warm context: the cipher is cached), the first open in a fresh context (key unwraps plus
+the HKDF), and the sweep's day-key step closing one due day with N login rows in the table.
+
     python -m bench keys
     python bench/bench_keys.py --quick
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import statistics
@@ -171,6 +177,63 @@ def measure_index(backend: str, n: int) -> dict:
     return {"backend": backend, "n": n, "rotate_s": rotate_s, "cpu_s": cpu_s, "per_member_us": rotate_s / n * 1e6}
 
 
+def measure_days(backend: str, n: int) -> dict:
+    """Day-key costs (one process): microseconds per value, milliseconds per day closed."""
+    from sqlalchemy import delete
+
+    from sentem import clock, create_app
+    from sentem.accounts.history import LoginEvent
+    from sentem.extensions import db
+    from sentem.privacy.retention import day_keys, ledger
+    from sentem.security import buckets, datakeys, expiring
+
+    instance = tempfile.mkdtemp(prefix="sentem-bench-days-")
+    app = create_app(_config(backend, instance))
+    with app.app_context():
+        _fresh_schema(app)
+        clock.freeze("2026-12-10T00:00:00+00:00")
+        _populate(n)
+        days = [expiring.key_for(clock.now() + _dt.timedelta(days=d)) for d in range(1, 1827)]  # 5 years of days
+        db.session.commit()
+        out = {"backend": backend, "n": n}
+        for name, seal in (("member", lambda v: datakeys.seal(1, v, "login_ip")),
+                           ("day", lambda v: datakeys.seal_until(days[0], 1, v, "login_ip"))):
+            tokens = [seal(f"198.51.100.{i % 250}") for i in range(200)]  # warm the caches
+            t = time.perf_counter()
+            tokens = [seal(f"198.51.100.{i % 250}") for i in range(10_000)]
+            out[f"seal_{name}_us"] = (time.perf_counter() - t) / 10_000 * 1e6
+            t = time.perf_counter()
+            for token in tokens:
+                datakeys.open_token(token, "login_ip")
+            out[f"open_{name}_us"] = (time.perf_counter() - t) / 10_000 * 1e6
+            cold = []
+            for i in range(50):
+                buckets._cache().clear()
+                t = time.perf_counter()
+                datakeys.open_token(tokens[i], "login_ip")
+                cold.append((time.perf_counter() - t) * 1e6)
+            out[f"cold_{name}_us"] = statistics.median(cold)
+        rows, now = [], clock.now()
+        for i in range(n):  # N login rows spread over the 5 years of day keys
+            rows.append({"member_id": 1, "data_key_id": 1, "kind": "login", "at": now, "day_key_id": days[i % len(days)],
+                         "ip_ct": datakeys.seal_until(days[0], 1, "198.51.100.1", "login_ip")})
+            if len(rows) >= 20_000:
+                db.session.execute(LoginEvent.__table__.insert(), rows)
+                rows = []
+        if rows:
+            db.session.execute(LoginEvent.__table__.insert(), rows)
+        db.session.execute(delete(LoginEvent).where(LoginEvent.day_key_id == days[0]))  # its day's rows expired
+        db.session.commit()
+        summary = ledger.Summary(run_id="bench", dry_run=False)
+        t = time.perf_counter()
+        assert day_keys.close(clock.start_of_day(clock.today() + _dt.timedelta(days=2)), summary, "bench") == 1
+        out["close_ms"] = (time.perf_counter() - t) * 1000
+        db.session.remove()
+        for e in db.engines.values():
+            e.dispose()
+    return out
+
+
 def _run(func: str, backend: str, n: int) -> dict | None:
     res = subprocess.run([sys.executable, "-c",
                           f"import json; from bench.bench_keys import {func}; "
@@ -211,6 +274,17 @@ def main(argv: list[str] | None = None) -> None:
             if r is not None:
                 print(f"  {backend:<11}{n:>10,}{r['rotate_s']:>11.2f}s{r['cpu_s']:>11.2f}s"
                       f"{r['per_member_us']:>11.0f}µs", flush=True)
+
+    print("  day keys: a value sealed / opened under the member key alone, and under member key + day key;"
+          " cold = first open in a fresh context; close = one due day's key shredded (rows checked in 5 tables)")
+    print(f"  {'backend':<11}{'rows':>10}{'seal k/x':>16}{'open k/x':>16}{'cold k/x':>18}{'close':>10}")
+    for backend in backends:
+        for n in (1_000, 100_000) if quick else sizes:
+            r = _run("measure_days", backend, n)
+            if r is not None:
+                print(f"  {backend:<11}{n:>10,}{r['seal_member_us']:>8.1f}/{r['seal_day_us']:<5.1f}µs"
+                      f"{r['open_member_us']:>8.1f}/{r['open_day_us']:<5.1f}µs"
+                      f"{r['cold_member_us']:>9.0f}/{r['cold_day_us']:<6.0f}µs{r['close_ms']:>8.1f}ms", flush=True)
 
 
 if __name__ == "__main__":
