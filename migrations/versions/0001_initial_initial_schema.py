@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 14:37:33.228401
+Create Date: 2026-12-01 14:48:59.468390
 
 """
 from alembic import op
@@ -356,6 +356,7 @@ def upgrade_():
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answered_by', sa.Integer(), nullable=True),
     sa.Column('legal_basis', sa.Text(), nullable=True),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('proxy_relation', sa.String(length=40), nullable=True),
     sa.Column('detail_ct', sa.Text(), nullable=True),
     sa.Column('answer_ct', sa.Text(), nullable=True),
@@ -363,6 +364,7 @@ def upgrade_():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_requests'))
     )
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_requests_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rights_requests_member_id'), ['member_id'], unique=False)
 
     op.create_table('staff',
@@ -639,12 +641,14 @@ def upgrade_():
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('media_type', sa.String(length=40), nullable=False),
     sa.Column('size_bytes', sa.Integer(), nullable=False),
-    sa.Column('content_ct', sa.Text(), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('content_ct', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['request_id'], ['rights_requests.id'], name=op.f('fk_rights_proxy_documents_request_id_rights_requests')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_proxy_documents'))
     )
     with op.batch_alter_table('rights_proxy_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_proxy_documents_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rights_proxy_documents_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rights_proxy_documents_request_id'), ['request_id'], unique=False)
 
@@ -916,6 +920,7 @@ def downgrade_():
     with op.batch_alter_table('rights_proxy_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rights_proxy_documents_request_id'))
         batch_op.drop_index(batch_op.f('ix_rights_proxy_documents_member_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_proxy_documents_day_key_id'))
 
     op.drop_table('rights_proxy_documents')
     with op.batch_alter_table('products', schema=None) as batch_op:
@@ -974,6 +979,7 @@ def downgrade_():
     op.drop_table('staff')
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rights_requests_member_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_requests_day_key_id'))
 
     op.drop_table('rights_requests')
     op.drop_table('retention_sweep_lease')

@@ -37,10 +37,6 @@ def read_upload(storage) -> bytes | None:
     return storage.stream.read(MAX_BYTES + 1)
 
 
-def seal(data_key_id: int, data: bytes) -> str:
-    return datakeys.seal(data_key_id, data, CONTEXT)
-
-
 def open_sealed(token: str) -> bytes:
     return datakeys.open_token(token, CONTEXT)
 

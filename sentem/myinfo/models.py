@@ -2,16 +2,21 @@
 
 Free text a member or staff writes (request detail, answer), a legal
 representative's name and their documents are personal data: sealed under the
-member's own data key, so crypto-shredding on withdrawal makes them unreadable.
+member's own data key, so crypto-shredding on withdrawal makes them unreadable, and
+under a day key (``security/daykeys.py``) — the day of asking until the answer, then the
+day the 3 years from the answer end — so they die on time while the member stays.
 """
 from __future__ import annotations
 
 import datetime as _dt
 
+from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..privacy.registry import RIGHTS_ANSWER_DAYS
-from ..security.fields import personal, personal_column
+from ..privacy.registry import RIGHTS_ANSWER_DAYS, Retention
+from ..security.fields import day_key_column, personal
+
+RIGHTS_RETENTION = Retention(years=3, starts="answer")
 
 KINDS = ("access", "correction", "deletion", "suspension", "withdrawal", "other")
 # received: waiting for staff · answered: closed with an outcome · pending: a withdrawal
@@ -40,9 +45,10 @@ class RightsRequest(db.Model):
     answered_by = db.Column(db.Integer, nullable=True)  # staff id; None = answered online at once
     legal_basis = db.Column(db.Text, nullable=True)  # stated when refused or deferred
 
-    detail = personal("rights_request_detail")
-    answer = personal("rights_request_answer")
-    proxy_name = personal("proxy_name", mask="name")
+    day_key_id = day_key_column()
+    detail = personal("rights_request_detail", expires=lambda r: _ends(r.answered_at))
+    answer = personal("rights_request_answer", expires=lambda r: _ends(r.answered_at))
+    proxy_name = personal("proxy_name", mask="name", expires=lambda r: _ends(r.answered_at))
     proxy_relation = db.Column(db.String(40), nullable=True)
 
     documents = db.relationship("ProxyDocument", backref="request", cascade="all, delete-orphan",
@@ -65,8 +71,14 @@ class ProxyDocument(db.Model):
     data_key_id = db.Column(db.Integer, nullable=False)
     media_type = db.Column(db.String(40), nullable=False)  # decided by magic bytes, not by the upload
     size_bytes = db.Column(db.Integer, nullable=False)
-    content_ct = personal_column("proxy_document", nullable=False)
+    day_key_id = day_key_column()
+    content = personal("proxy_document", nullable=False, binary=True,
+                       expires=lambda d: _ends(d.request.answered_at if d.request is not None else None))
     uploaded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+def _ends(answered_at):
+    return RIGHTS_RETENTION.until(clock.as_utc(answered_at)) if answered_at else None
 
 
 class CorrectionEvent(db.Model):

@@ -21,14 +21,13 @@ from .. import clock
 from ..extensions import db
 from ..privacy.labels import labelled
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
-from .models import CorrectionEvent, ExportDownload, ProxyDocument, RightsRequest
+from .models import RIGHTS_RETENTION, CorrectionEvent, ExportDownload, ProxyDocument, RightsRequest
 
 DECLARE = Declarations()  # applied by the package's init_app
 
 RIGHTS = "rights_request"
 CORRECTIONS = "correction_event"
 DOWNLOADS = "export_download"
-RIGHTS_RETENTION = Retention(years=3, starts="answer")
 
 for _item in (
     Item("rights_request_detail", "권리 행사 요청 내용", "Rights request details", ("member_mgmt",),

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import clock
 from ..accounts import services as accounts
 from ..extensions import db
+from ..security import fields
 from . import documents
 from .models import KINDS, ProxyDocument, RightsRequest
 from .records import KIND_LABELS, OUTCOME_LABELS
@@ -50,10 +51,10 @@ def file_request(member, kind: str, detail: str, *, proxy_name: str = "", proxy_
     db.session.add(req)
     db.session.flush()
     if document is not None:
-        db.session.add(ProxyDocument(request_id=req.id, member_id=member.id, data_key_id=member.data_key_id,
-                                     media_type=media_type, size_bytes=len(document),
-                                     content_ct=documents.seal(member.data_key_id, document),
-                                     uploaded_at=now))
+        doc = ProxyDocument(request_id=req.id, member_id=member.id, data_key_id=member.data_key_id,
+                            media_type=media_type, size_bytes=len(document), uploaded_at=now)
+        doc.content = document  # under the member's key and the day key of the asking (not answered yet)
+        db.session.add(doc)
     notify(member, "권리 행사 요청 접수",
            f"{KIND_LABELS[kind][0]} 요청(번호 {req.id})을 접수했습니다. "
            f"{clock.to_kst(req.due_at):%Y-%m-%d}까지 답변드립니다.")
@@ -96,7 +97,10 @@ def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: s
         raise RightsError("이미 답변한 요청입니다.")
     for key, value in values.items():
         set_committed_value(req, key, value)
-    req.answer = answer  # sealed under the member's key; flushed with the winner's transaction
+    # The 3 years count from now: the request and its documents move to that end's day key.
+    for row in (req, *req.documents):
+        fields.reseal(row)
+    req.answer = answer  # sealed under the member's key and that day key; flushed with the winner's transaction
     member = accounts.get(req.member_id)
     if member is not None and member.status != "withdrawn":
         notify(member, "권리 행사 요청 답변",

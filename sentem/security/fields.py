@@ -62,12 +62,13 @@ class Personal:
 
     def __init__(self, item: str, *, index: bool = False, unique: bool = False, nullable: bool = True,
                  mask: str | None = None, key: str = "member",
-                 expires: Callable[[object], object] | None = None):
+                 expires: Callable[[object], object] | None = None, binary: bool = False):
         if mask is not None and mask not in masking.MASKS:
             raise ValueError(f"personal({item!r}): unknown mask {mask!r}")
         if key not in KEYS:
             raise ValueError(f"personal({item!r}): key must be one of {KEYS}")
         self.item, self.mask, self.key, self.expires = item, mask, key, expires
+        self.binary = binary  # bytes in Python (an uploaded document), not text
         # Made here, in declaration order, so that the table keeps its column order.
         self.column = personal_column(item, nullable=nullable)
         self.index_column = None
@@ -92,13 +93,14 @@ class Personal:
         token = getattr(obj, self.column_attr)
         if token is None:
             return None
-        return datakeys.open_token(token, self.item).decode("utf-8")
+        raw = datakeys.open_token(token, self.item)
+        return raw if self.binary else raw.decode("utf-8")
 
     def __set__(self, obj, value):
-        if value is None or value == "":
+        if value is None or value == "" or value == b"":
             setattr(obj, self.column_attr, None)
         else:
-            setattr(obj, self.column_attr, self._seal(obj, str(value)))
+            setattr(obj, self.column_attr, self._seal(obj, value if self.binary else str(value)))
         if self.index_attr is not None:
             setattr(obj, self.index_attr, None if value in (None, "") else self.index_of(str(value)))
 
@@ -109,7 +111,7 @@ class Personal:
             raise ValueError(f"{type(obj).__name__}.data_key_id must be set before {self.name}")
         return key_id
 
-    def _seal(self, obj, text: str) -> str:
+    def _seal(self, obj, text: str | bytes) -> str:
         key_id = self.owner_key(obj)
         if self.expires is not None:
             day = expiring.key_for(self.expires(obj))
