@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 14:48:59.468390
+Create Date: 2026-12-01 14:53:30.993036
 
 """
 from alembic import op
@@ -369,6 +369,7 @@ def upgrade_():
 
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('totp_enrolled_at', sa.DateTime(timezone=True), nullable=True),
@@ -389,6 +390,7 @@ def upgrade_():
     sqlite_autoincrement=True
     )
     with op.batch_alter_table('staff', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_login_id_bidx'), ['login_id_bidx'], unique=True)
 
     op.create_table('staff_access_log',
@@ -975,6 +977,7 @@ def downgrade_():
     op.drop_table('staff_access_log')
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_login_id_bidx'))
+        batch_op.drop_index(batch_op.f('ix_staff_day_key_id'))
 
     op.drop_table('staff')
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:

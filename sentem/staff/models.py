@@ -1,14 +1,20 @@
 """Staff accounts, their role changes, and the internal management plan they acknowledge.
 
 Staff are not members: their personal data (login ID, name, TOTP secret, access IPs)
-belongs to no member, so it is sealed under the master key (``personal(..., key="master")``).
+belongs to no member, so it is sealed under the master key (``personal(..., key="master")``)
+and a day key (``security/daykeys.py``): the day the account was made while it is active,
+then the day its 3 years from deactivation end — so an older backup loses it on time.
 Role grants, changes and revocations are kept as ``RoleChange`` rows for 3 years.
 """
 from __future__ import annotations
 
+from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..security.fields import personal
+from ..privacy.registry import Retention
+from ..security.fields import day_key_column, personal
+
+STAFF_RETENTION = Retention(years=3, starts="resignation")
 
 
 class Staff(db.Model):
@@ -19,11 +25,13 @@ class Staff(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id = db.Column(db.Integer, primary_key=True)
-    login_id = personal("staff_login_id", unique=True, nullable=False, mask="id", key="master")
-    name = personal("staff_name", mask="name", key="master")
+    day_key_id = day_key_column()
+    login_id = personal("staff_login_id", unique=True, nullable=False, mask="id", key="master",
+                        expires=lambda s: _ends(s))
+    name = personal("staff_name", mask="name", key="master", expires=lambda s: _ends(s))
     role = db.Column(db.String(32), nullable=False)
     password_hash = db.Column(db.String(255), nullable=False, info={"personal": "staff_password"})
-    totp_secret = personal("staff_totp_secret", nullable=False, key="master")
+    totp_secret = personal("staff_totp_secret", nullable=False, key="master", expires=lambda s: _ends(s))
     totp_enrolled_at = db.Column(UTCDateTime, nullable=True)  # first successful code
     # The TOTP time step that last completed a sign-in: a code never completes two.
     totp_last_step = db.Column(db.BigInteger, nullable=True)
@@ -42,6 +50,11 @@ class Staff(db.Model):
         """Name for screens: the name if given, else the login ID."""
         return self.name or self.login_id
 
+
+
+def _ends(staff: Staff):
+    # 3 years from deactivation; while active the end is not known (None: the ``open`` day key).
+    return STAFF_RETENTION.until(clock.as_utc(staff.deactivated_at)) if staff.deactivated_at else None
 
 class RoleChange(db.Model):
     """One grant, change or revocation of a staff role (kept 3 years)."""

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..privacy.registry import Declarations, Item, RecordClass, Retention
-from .models import PlanAcknowledgement, RoleChange, Staff
+from .models import STAFF_RETENTION, PlanAcknowledgement, RoleChange, Staff
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -57,7 +57,7 @@ DECLARE.record_class(RecordClass(
     items=("staff_login_id", "staff_name", "staff_password", "staff_totp_secret"),
     legal_basis_ko="안전성 확보조치 기준 제5조(접근 권한의 관리), 제6조(접근통제)",
     legal_basis_en="Safety-measures standard Art. 5 (access rights), Art. 6 (access control)",
-    retention=Retention(years=3, starts="resignation"),
+    retention=STAFF_RETENTION,
     on_withdrawal="keep",
     expire=_expire_staff_accounts,
     models=(Staff,),

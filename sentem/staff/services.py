@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 
 from .. import clock
 from ..extensions import db
-from ..security import password_rules, passwords, throttle
+from ..security import fields, password_rules, passwords, throttle
 from .models import RoleChange, Staff
 from .sessions import end_staff_sessions
 from .permissions import ROLES
@@ -218,6 +218,7 @@ def deactivate(staff: Staff, *, actor_id: int | None, reason: str | None = None)
                         to_role=None, reason=reason, at=clock.now())
     staff.active = False
     staff.deactivated_at = clock.now()
+    fields.reseal(staff)  # now its end is known: sealed under that day's key
     db.session.add(change)
     db.session.commit()
     end_staff_sessions(staff.id)

@@ -84,8 +84,9 @@ def test_keys_decide_what_seals_a_value(app):
     assert aead.key_id(known.ip_ct) == f"x{day}.k{known.data_key_id}" and known.day_key_id == day
     assert db.session.get(DataKey, day).label == f"until:{clock.add_years(clock.today(), 5).isoformat()}"
     staff = Staff()
-    staff.name = "직원"
-    assert aead.key_id(staff.name_ct).startswith("m")
+    staff.name = "직원"  # no member: the master key, with the day key of the account's making
+    assert aead.key_id(staff.name_ct) == f"x{staff.day_key_id}.m1"
+    assert db.session.get(DataKey, staff.day_key_id).label == f"open:{clock.today().isoformat()}"
     db.session.rollback()
 
 

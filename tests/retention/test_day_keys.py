@@ -114,3 +114,25 @@ def test_a_dry_run_counts_day_keys_due_and_shreds_nothing(app):
     summary = sweep(as_of=later, dry_run=True)
     assert summary.counts[("keys", "expiry_key_shred")] >= 1
     assert _label(event.day_key_id) is not None and db.session.get(LoginEvent, event.id).ip == "198.51.100.24"
+
+
+def test_a_deactivated_staff_account_moves_to_the_day_its_3_years_end_and_goes_then(app):
+    from sentem.staff import services as staff_services
+    from sentem.staff.models import Staff
+    from tests.admin.builders import make_staff
+
+    make_staff("privacy_officer")  # the shop keeps an officer
+    staff, _, secret = make_staff("order_staff", name="퇴사직원")
+    open_key, staff_id = staff.day_key_id, staff.id
+    assert expiring.parse_label(_label(open_key)) == ("open", clock.today())
+    staff_services.deactivate(staff, actor_id=None)
+    staff = db.session.get(Staff, staff_id)
+    end = clock.add_years(clock.today(), 3)
+    assert expiring.parse_label(_label(staff.day_key_id)) == ("until", end)
+    assert aead.key_id(staff.name_ct) == f"x{staff.day_key_id}.m1" and staff.totp_secret == secret
+
+    until_key = staff.day_key_id
+    for days in (6, 7, 8):  # the revocation record names it till the same day: it goes a run later
+        summary = sweep(as_of=clock.start_of_day(end + _dt.timedelta(days=days)))
+        assert not summary.errors
+    assert db.session.get(Staff, staff_id) is None and _label(until_key) is None
