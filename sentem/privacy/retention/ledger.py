@@ -18,11 +18,13 @@ from .models import DestructionLedger
 METHODS = {
     "archive_move": "보존기한 일자별 보관키로 재암호화하여 분리보관 DB로 이전",
     "destroy": "운영 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 회원 데이터키 파기로 기한 내 복호 불가",
-    "expire": "보존기간 경과 운영 DB 행 삭제(secure_delete/VACUUM FULL); 이전 백업본 속 사본은 회원 탈퇴 전까지 회원 키로 남음",
+    "expire": ("보존기간 경과 운영 DB 행 삭제(secure_delete/VACUUM FULL); 이전 백업본 속 사본: 로그인·상담·배송·권리 행사·"
+               "직원 기록은 보존기한 일자 키 파기로 기한 내 복호 불가, 주문·결제·취소 기록(비암호화 항목)은 백업 보존기간 동안 남음"),
     "archive_destroy": "분리보관 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 보관일 키 파기로 기한 내 복호 불가",
     "key_shred": "회원 데이터키 파기(암호학적 삭제)",
     "archive_key_shred": "보관일 키 파기(암호학적 삭제)",
     "bucket_rekey": "파기된 키가 속한 버킷키 교체(잔존 사본 무력화)",
+    "expiry_key_shred": "보존기한 일자 키 파기(암호학적 삭제: 이전 백업본 속 만료 기록 사본 복호 불가)",
     "outbox_purge": "발송함 보관기간 경과 파일 삭제",
     "outbox_key_shred": "발송함 일자 키 파기(암호학적 삭제)",
     "root_erase": "이전 에포크 루트키 덮어쓰기 삭제(백업·WAL 속 키 사본 복호 불가)",
@@ -37,6 +39,7 @@ ACTION_LABELS = {
     "key_shred": "회원 데이터키 파기",
     "archive_key_shred": "보관일 키 파기",
     "bucket_rekey": "버킷키 교체",
+    "expiry_key_shred": "보존기한 일자 키 파기",
     "outbox_purge": "발송함 파일 삭제",
     "outbox_key_shred": "발송함 키 파기",
     "root_erase": "루트키 삭제",
