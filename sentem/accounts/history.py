@@ -33,7 +33,7 @@ class LoginEvent(db.Model):
     data_key_id = db.Column(db.Integer, nullable=True)
     kind = db.Column(db.String(16), nullable=False)
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(LOGIN_RETENTION)
     ip = personal("login_ip", key="member_or_master", expires=lambda e: _ends(e))
     user_agent = personal("login_user_agent", key="member_or_master", expires=lambda e: _ends(e))
 

@@ -55,7 +55,7 @@ class DeliveryRequest(db.Model):
     member_id = db.Column(db.Integer, nullable=False, index=True)
     data_key_id = db.Column(db.Integer, nullable=False)
 
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(DELIVERY_RETENTION)
     recipient_name = personal("recipient_name", nullable=False, mask="name", expires=lambda r: _ends(r))
     recipient_phone = personal("recipient_phone", nullable=False, mask="phone", expires=lambda r: _ends(r))
     postcode = personal("delivery_postcode", nullable=False, mask="hidden", expires=lambda r: _ends(r))

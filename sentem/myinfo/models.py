@@ -45,7 +45,7 @@ class RightsRequest(db.Model):
     answered_by = db.Column(db.Integer, nullable=True)  # staff id; None = answered online at once
     legal_basis = db.Column(db.Text, nullable=True)  # stated when refused or deferred
 
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(RIGHTS_RETENTION)
     detail = personal("rights_request_detail", expires=lambda r: _ends(r.answered_at))
     answer = personal("rights_request_answer", expires=lambda r: _ends(r.answered_at))
     proxy_name = personal("proxy_name", mask="name", expires=lambda r: _ends(r.answered_at))
@@ -71,7 +71,7 @@ class ProxyDocument(db.Model):
     data_key_id = db.Column(db.Integer, nullable=False)
     media_type = db.Column(db.String(40), nullable=False)  # decided by magic bytes, not by the upload
     size_bytes = db.Column(db.Integer, nullable=False)
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(RIGHTS_RETENTION)
     content = personal("proxy_document", nullable=False, binary=True,
                        expires=lambda d: _ends(d.request.answered_at if d.request is not None else None))
     uploaded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

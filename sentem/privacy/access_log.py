@@ -47,7 +47,7 @@ class AccessLogEntry(db.Model):
     staff_id = db.Column(db.Integer, nullable=True, index=True)  # None: not a staff session
     at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     # The row hash covers ``ip_ct``, whose key id names the day key: ``day_key_id`` only indexes it.
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(ACCESS_RETENTION)
     ip = personal("staff_access_ip", key="master",
                   expires=lambda e: ACCESS_RETENTION.until(clock.as_utc(e.at) or clock.now()))
     day_key_reseal = False  # append-only: a row still here when its day ends keeps the key alive

@@ -163,13 +163,10 @@ def forget(data_key_id: int) -> None:
     cache.pop(data_key_id, None)
     kid = kid_for(data_key_id)
     cache.pop(kid, None)
-    for name in list(cache):
-        if isinstance(name, str) and daykeys.is_kid(name):
-            day, _, owner = name[len(daykeys.PREFIX):].partition(".")
-            if day == str(data_key_id) or owner == kid:
-                cache.pop(name, None)
-        elif isinstance(name, tuple) and name[0] == "daykey" and cache[name] == data_key_id:
-            cache.pop(name, None)  # the label's key id (``expiring.key_for``)
+    for name in [c for c in cache if isinstance(c, str) and daykeys.is_kid(c)]:
+        day, _, owner = name[len(daykeys.PREFIX):].partition(".")
+        if day == str(data_key_id) or owner == kid:
+            cache.pop(name, None)
 
 
 def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:

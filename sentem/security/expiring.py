@@ -12,6 +12,12 @@ Two kinds of day key, both data keys of the key store (kind ``expiry``):
   copies from before the answer die with it.
 
 A record is never sealed under a day already over: the day is at least today.
+
+The keys of the coming days are made ahead by the sweep (``prepare``), each in a short
+transaction of its own, so that writers only read them: a key made inside a writer's
+transaction would make every other writer of that day wait on it (the key store is
+another database, where PostgreSQL sees no deadlock across the two). A writer still
+makes a missing one itself (a new installation before its first sweep).
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from . import buckets, datakeys
+from . import datakeys
 from .keystore import DataKey
 
 KIND = "expiry"
@@ -49,13 +55,14 @@ def day_of(until: _dt.datetime | None, not_before: _dt.datetime | None = None) -
 
 
 def key_for(until: _dt.datetime | None, not_before: _dt.datetime | None = None) -> int:
-    """The id of the day key for a record ending at ``until``, made on first use (flushed,
-    in the caller's transaction: a record rolled back takes its new key with it)."""
-    name = label(*day_of(until, not_before))
-    cache = buckets._cache()
-    found = cache.get(("daykey", name))
-    if found is not None:
-        return found
+    """The id of the day key for a record ending at ``until``, made on first use."""
+    return key_named(label(*day_of(until, not_before)))
+
+
+def key_named(name: str) -> int:
+    """The id of the day key ``name``, made on first use (flushed, in the caller's
+    transaction: a record rolled back takes its new key with it). Not cached across
+    calls for that reason: a rolled-back key must never be used again."""
     query = select(DataKey.id).filter_by(kind=KIND, label=name)
     key_id = db.session.execute(query).scalar_one_or_none()
     if key_id is None:
@@ -64,8 +71,25 @@ def key_for(until: _dt.datetime | None, not_before: _dt.datetime | None = None) 
                 key_id = datakeys.create(kind=KIND, label=name)
         except IntegrityError:  # another process made it first
             key_id = db.session.execute(query).scalar_one()
-    cache[("daykey", name)] = key_id
     return key_id
+
+
+def prepare(retentions, now: _dt.datetime | None = None, days_ahead: int = 2) -> int:
+    """Make the day keys writers will need from today to ``days_ahead`` days on: each
+    ``open`` day and each retention's end counted from it (commits each); returns how many."""
+    now = clock.as_utc(now) if now else clock.now()
+    names = set()
+    for ahead in range(days_ahead + 1):
+        start = now + _dt.timedelta(days=ahead)
+        names.add(label(OPEN, clock.to_kst(start).date()))
+        names.update(label(UNTIL, clock.to_kst(r.until(start)).date()) for r in retentions if r.bounded)
+    made = 0
+    for name in sorted(names):
+        if db.session.execute(select(DataKey.id).filter_by(kind=KIND, label=name)).scalar_one_or_none() is None:
+            key_named(name)
+            made += 1
+        db.session.commit()
+    return made
 
 
 def due(as_of: _dt.datetime) -> list[tuple[int, str, _dt.date]]:

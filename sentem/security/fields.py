@@ -12,7 +12,8 @@ itself: plaintext in Python, sealed on assignment under the row's data key (``da
 have no member) and opened on access. ``expires=lambda row: <retain-until or None>``
 seals the field under that key AND the key of the row's retain-until day (``daykeys``,
 ``expiring``), so the value dies on its day even while its member stays; such a model
-has a ``day_key_id = day_key_column()`` naming the day key its fields are under. Assigning the plaintext keeps the
+has a ``day_key_id = day_key_column(RETENTION)`` naming the day key its fields are under
+(the retention lets the sweep make the coming days' keys ahead: ``expiring.prepare``). Assigning the plaintext keeps the
 blind index in step; ``Model.mobile.matches(value)`` is the lookup. ``personal_fields(model)``
 lists the declarations (staff masking, the self-audit's plaintext sample and the exports read
 them) and ``masked(obj, name)`` shows a value by its declared rule.
@@ -51,10 +52,16 @@ def personal_column(item: str, nullable: bool = True, **kw):
     return db.Column(Sealed, nullable=nullable, info={"personal": item, "encrypted": True}, **kw)
 
 
-def day_key_column():
+def day_key_column(retention):
     """``day_key_id``: the day key a row's ``expires`` fields are sealed under (the retention
-    run finds rows still under a day key that is about to be shredded by it)."""
-    return db.Column(db.Integer, nullable=True, index=True)
+    run finds rows still under a day key that is about to be shredded by it). ``retention``
+    (a ``Retention`` counted from the moment the end becomes known) names the days ahead."""
+    return db.Column(db.Integer, nullable=True, index=True, info={"day_key_retention": retention})
+
+
+def day_key_retentions() -> list:
+    """The retentions of every day-keyed model (``expiring.prepare``)."""
+    return [model.__table__.c.day_key_id.info["day_key_retention"] for model in day_keyed_models()]
 
 
 class Personal:
@@ -114,7 +121,7 @@ class Personal:
     def _seal(self, obj, text: str | bytes) -> str:
         key_id = self.owner_key(obj)
         if self.expires is not None:
-            day = expiring.key_for(self.expires(obj))
+            day = _day_key(obj, self.expires(obj))
             previous, obj.day_key_id = obj.day_key_id, day
             if previous is not None and previous != day:  # the row's end moved: its other fields follow
                 reseal(obj, day)
@@ -156,6 +163,16 @@ def personal_fields(model) -> tuple[Personal, ...]:
     return tuple(found.values())
 
 
+def _day_key(obj, until, not_before=None) -> int:
+    # Remembered on the row for its other fields (one lookup a row, not one a field).
+    name = expiring.label(*expiring.day_of(until, not_before))
+    memo = obj.__dict__.get("_sentem_day_key")
+    if memo is None or memo[0] != name:
+        memo = (name, expiring.key_named(name))
+        obj.__dict__["_sentem_day_key"] = memo
+    return memo[1]
+
+
 def reseal(obj, day: int | None = None, not_before=None) -> int:
     """Seal ``obj``'s ``expires`` fields again under the day key of its retain-until as it is
     now (or ``day``; never a day before ``not_before``), e.g. once an inquiry is answered;
@@ -164,7 +181,7 @@ def reseal(obj, day: int | None = None, not_before=None) -> int:
     if not fields:
         return 0
     if day is None:
-        day = expiring.key_for(fields[0].expires(obj), not_before)
+        day = _day_key(obj, fields[0].expires(obj), not_before)
     obj.day_key_id, changed = day, 0
     for f in fields:
         token = getattr(obj, f.column_attr)

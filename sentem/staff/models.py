@@ -25,7 +25,7 @@ class Staff(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id = db.Column(db.Integer, primary_key=True)
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(STAFF_RETENTION)
     login_id = personal("staff_login_id", unique=True, nullable=False, mask="id", key="master",
                         expires=lambda s: _ends(s))
     name = personal("staff_name", mask="name", key="master", expires=lambda s: _ends(s))

@@ -48,7 +48,7 @@ class Inquiry(db.Model):
     queue = db.Column(db.String(20), nullable=False, default="general")  # general | privacy
     status = db.Column(db.String(20), nullable=False, default="open")
     dispute = db.Column(db.Boolean, nullable=False, default=False)  # 분쟁: blocks withdrawal while open
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(RETENTION)
     title = personal("inquiry_title", nullable=False, expires=lambda i: _ends(i.answered_at))
     body = personal("inquiry_body", nullable=False, expires=lambda i: _ends(i.answered_at))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
@@ -73,7 +73,7 @@ class InquiryAnswer(db.Model):
                            index=True)
     data_key_id = db.Column(db.Integer, nullable=False)
     staff_id = db.Column(db.Integer, nullable=True)
-    day_key_id = day_key_column()
+    day_key_id = day_key_column(RETENTION)
     body = personal("inquiry_answer", nullable=False, expires=lambda a: _ends(
         a.inquiry.answered_at if a.inquiry is not None and a.inquiry.answered_at else a.created_at or clock.now()))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -54,6 +54,11 @@ def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
     return shredded
 
 
+def prepare(as_of: _dt.datetime) -> int:
+    """The coming days' keys, made ahead (``expiring.prepare``): from ``as_of`` or now, the later."""
+    return expiring.prepare(fields.day_key_retentions(), max(clock.as_utc(as_of), clock.now()))
+
+
 def backfill(as_of: _dt.datetime, batch: int = BACKFILL_BATCH) -> int:
     """Seal rows written before day keys under their day key (up to ``batch`` a table; commits).
     Rows whose member key is already shredded are left to their destruction."""

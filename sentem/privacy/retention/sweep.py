@@ -143,6 +143,7 @@ def _day_keys(as_of, summary, job) -> None:
     # After expire(): the day keys of records that ended while their members stay.
     try:
         if not summary.dry_run:
+            day_keys.prepare(as_of)
             day_keys.backfill(as_of)
         day_keys.close(as_of, summary, job)
     except Exception as exc:  # loud, and the next run retries (its roots wait for it)
