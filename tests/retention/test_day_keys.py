@@ -153,3 +153,9 @@ def test_the_sweep_makes_the_coming_days_keys_so_writers_only_read_them(app):
             inquiry = make_inquiry(member, title="미리 만든 키", body="본문")
             inquiries.answer(inquiry, "답변", staff_id=None)
     assert db.session.execute(day_keys).scalar_one() == made
+
+
+def test_every_ledger_method_fits_its_column():  # PostgreSQL refuses what SQLite stores
+    from sentem.privacy.retention import ledger
+
+    assert max(len(m) for m in ledger.METHODS.values()) <= DestructionLedger.__table__.c.method.type.length

@@ -18,8 +18,8 @@ from .models import DestructionLedger
 METHODS = {
     "archive_move": "보존기한 일자별 보관키로 재암호화하여 분리보관 DB로 이전",
     "destroy": "운영 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 회원 데이터키 파기로 기한 내 복호 불가",
-    "expire": ("보존기간 경과 운영 DB 행 삭제(secure_delete/VACUUM FULL); 이전 백업본 속 사본: 로그인·상담·배송·권리 행사·"
-               "직원 기록은 보존기한 일자 키 파기로 기한 내 복호 불가, 주문·결제·취소 기록(비암호화 항목)은 백업 보존기간 동안 남음"),
+    "expire": ("보존기간 경과 운영 DB 행 삭제(secure_delete/VACUUM FULL); 이전 백업 속 사본은 일자 키 파기로 복호 불가"
+               "(주문·결제·취소 기록은 비암호화로 남음)"),
     "archive_destroy": "분리보관 DB 행 삭제(secure_delete/VACUUM FULL); 백업본 속 사본은 보관일 키 파기로 기한 내 복호 불가",
     "key_shred": "회원 데이터키 파기(암호학적 삭제)",
     "archive_key_shred": "보관일 키 파기(암호학적 삭제)",
