@@ -79,13 +79,16 @@ def demo_group():
 
 
 @demo_group.command("seed")
+@click.option("--shoppers/--no-shoppers", default=True, show_default=True,
+              help="Also sign up demo shoppers with eight weeks of history (never in production).")
 @with_appcontext
-def seed_command():
+def seed_command(shoppers: bool):
     """Add a demo catalog, demo staff accounts (one per role) and demo shoppers; safe to run twice."""
     cats, prods = seed_catalog()
     click.echo(f"catalog: {cats} categories and {prods} products added "
                f"({len(CATEGORIES)} categories, {len(PRODUCTS)} products in the demo set)")
-    _seed_shoppers()
+    if shoppers:
+        _seed_shoppers()
     staff = seed_staff()
     if not staff:
         click.echo("staff: the staff area is not installed in this build; no demo staff created")

@@ -30,3 +30,9 @@ def test_no_demo_shoppers_in_production(app, runner):
     out = runner.invoke(args=["demo", "seed"])
     assert "Refused in production" in out.output
     assert Member.query.count() == 0
+
+
+def test_benches_seed_the_catalog_without_shoppers(runner):
+    out = runner.invoke(args=["demo", "seed", "--no-shoppers"])
+    assert out.exit_code == 0 and "shoppers" not in out.output
+    assert Member.query.count() == 0
