@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
 from . import datakeys
-from .keystore import DataKey
+from .keystore import DataKey, KeyEpoch
 
 KIND = "expiry"
 UNTIL, OPEN = "until", "open"
@@ -65,13 +65,19 @@ def key_named(name: str) -> int:
     calls for that reason: a rolled-back key must never be used again."""
     query = select(DataKey.id).filter_by(kind=KIND, label=name)
     key_id = db.session.execute(query).scalar_one_or_none()
-    if key_id is None:
-        try:
-            with db.session.begin_nested():
-                key_id = datakeys.create(kind=KIND, label=name)
-        except IntegrityError:  # another process made it first
-            key_id = db.session.execute(query).scalar_one()
-    return key_id
+    if key_id is not None:
+        return key_id
+    if db.session.get_bind(mapper=DataKey).dialect.name == "sqlite":
+        # pysqlite opens no transaction for reads, so a SAVEPOINT here would be the outermost
+        # transaction and its RELEASE a commit (a HEAD request's key would stay). Take the key
+        # store's write lock instead (a no-op UPDATE): then nobody inserts this label first.
+        db.session.execute(update(KeyEpoch).where(KeyEpoch.id == 1).values(epoch=KeyEpoch.epoch))
+        return db.session.execute(query).scalar_one_or_none() or datakeys.create(kind=KIND, label=name)
+    try:
+        with db.session.begin_nested():
+            return datakeys.create(kind=KIND, label=name)
+    except IntegrityError:  # another process made it first
+        return db.session.execute(query).scalar_one()
 
 
 def prepare(retentions, now: _dt.datetime | None = None, days_ahead: int = 2) -> int:
