@@ -69,7 +69,9 @@ def index():
 @bp.get("/me/export.json")
 @member_required
 def export_json():
-    return _download("json", access.export_json, "application/json")
+    # Everything is read before the response starts (a failure is an error page, not half a
+    # document); the JSON text is then encoded and sent piece by piece.
+    return _download("json", lambda member_id: access.json_chunks(access.export(member_id)), "application/json")
 
 
 @bp.get("/me/export.zip")
