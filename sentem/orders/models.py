@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from ..labels import PAYMENT_FAILED
 
 STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
             "return_requested", "returned", "refunded")
@@ -26,6 +27,9 @@ STATUS_LABELS = {
     "returned": "반품 도착",
     "refunded": "환불 완료",
 }
+
+# A declined or lapsed payment cancels its order; readers see "결제 실패" instead of "주문 취소".
+PAYMENT_FAILED_LABEL = "결제 실패"
 
 
 class Order(db.Model):
@@ -63,8 +67,18 @@ class Order(db.Model):
                                     cascade="all, delete-orphan")
 
     @property
+    def payment_failed(self) -> bool:
+        """Given up because its payment was declined or lapsed: never paid, nobody cancelled it."""
+        return self.status == "cancelled" and self.paid_at is None and not self.cancellations
+
+    @property
+    def display_status(self) -> str:
+        """The status code a reader sees: ``payment_failed`` (결제 실패) rather than ``cancelled``."""
+        return PAYMENT_FAILED if self.payment_failed else self.status
+
+    @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return PAYMENT_FAILED_LABEL if self.payment_failed else STATUS_LABELS.get(self.status, self.status)
 
     @property
     def vat_amount(self) -> int:
