@@ -47,6 +47,7 @@ TABLE: dict[str, dict[str, object]] = {
         "return_requested": _l("반품 회수 요청"), "return_picked_up": _l("반품 회수 완료"),
         "return_received": _l("반품 입고 완료"),
     },
+    "pickup": {"requested": _l("회수 요청"), "picked_up": _l("회수 완료"), "received": _l("입고 완료")},
     "rights_kind": {
         "access": _l("열람"), "correction": _l("정정"), "deletion": _l("삭제"), "suspension": _l("처리정지"),
         "withdrawal": _l("회원 탈퇴"), "other": _l("기타"),

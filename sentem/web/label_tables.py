@@ -3,6 +3,7 @@ registry in both languages — handed to the ground label table (``sentem.labels
 from __future__ import annotations
 
 from ..i18n import current_lang
+from ..myinfo.services import SUSPENSIONS
 from ..privacy import consent
 from ..privacy.registry import REGISTRY
 
@@ -18,7 +19,8 @@ class Bilingual:
 
 
 def registry_tables() -> dict[str, dict[str, Bilingual]]:
-    """{'consent': ledger kind → label, 'record_class': key → label}."""
+    """{'consent': ledger kind (registry consents, processing suspensions) → label, 'record_class': key → label}."""
     consents = {consent.kind_for(c.key): Bilingual(c.label_ko, c.label_en) for c in REGISTRY.consents.values()}
+    consents.update({kind: Bilingual(ko, en) for kind, (ko, en) in SUSPENSIONS.items()})
     record_classes = {rc.key: Bilingual(rc.label_ko, rc.label_en) for rc in REGISTRY.record_classes.values()}
     return {"consent": consents, "record_class": record_classes}

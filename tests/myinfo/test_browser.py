@@ -71,8 +71,8 @@ def test_withdraw_refused_with_open_order_then_done_after_cancelling(page, app):
     assert "진행 중인 거래" in page.locator("#withdraw-error").inner_text()
 
     page.goto(f"/orders/{order.order_no}")
-    page.once("dialog", lambda d: d.accept())
-    page.click("button.cancel-order")
+    page.click("a.cancel-order")  # the confirmation step, then the cancel itself
+    page.click("button.confirm-cancel")
     page.wait_for_load_state()
 
     page.goto("/me/withdraw")
