@@ -28,7 +28,7 @@ TABLE: dict[str, dict[str, object]] = {
     "payment": {
         "pending": _l("결제 대기"), "approved": _l("승인"), "declined": _l("결제 거절"), "unknown": _l("결과 확인 중"),
         "failed": _l("결제 실패"), "cancelled": _l("승인 취소"), "refunded": _l("환불"),
-        "refund_failed": _l("환불 실패"),
+        "refund_requested": _l("환불 요청"), "refund_failed": _l("환불 실패"),
     },
     "payment_method": {"test": _l("테스트 결제"), "toss": _l("토스페이먼츠 (카드·간편결제)"), "card": _l("신용·체크카드")},
     "gateway": {"test": _l("테스트 결제대행"), "toss": _l("토스페이먼츠")},

@@ -25,7 +25,7 @@ TIME_COLUMNS = ("일시", "접수 일시")
 @bp.app_context_processor
 def _labels():
     return {"rights_kind_labels": KIND_LABELS, "rights_status_labels": STATUS_LABELS,
-            "rights_outcome_labels": OUTCOME_LABELS, "kst": clock.to_kst}
+            "rights_outcome_labels": OUTCOME_LABELS}
 
 
 def _paged(rows: list, key: str) -> tuple[list, int, int]:
