@@ -19,8 +19,8 @@ def _login(page, member, next_url="/me"):
 
 def test_view_my_info_and_download_export(page, app):
     m = full_member("brw")
-    _login(page, m)
-    assert page.locator("h1").inner_text() == "내 정보"
+    _login(page, m, "/me/data")
+    assert page.locator("h1").inner_text() == "내 정보 열람·내려받기"
     assert m.sns_account in page.content()
     with page.expect_download() as info:
         page.click("#export-json")
