@@ -59,8 +59,10 @@ def test_member_pages_show_labels_and_won(client, shopper):
     paths = ["/me", "/me/data", "/orders", "/orders?status=cancelled", f"/orders/{paid.order_no}",
              f"/orders/{paid.order_no}/cancel", f"/orders/{paid.order_no}/receipt", f"/orders/{cancelled.order_no}",
              f"/orders/{declined.order_no}", "/me/consents", "/me/requests", f"/me/requests/{request.id}",
-             "/cart", "/me/edit"]
+             "/cart", "/me/edit", "/me/addresses", "/me/sessions", "/me/withdraw", "/support"]
     assert _scan(client, paths) == {}
+    client.set_cookie("lang", "en")  # English words are codes' namesakes ("paid"): amounts only, as ₩12,300
+    assert {path: found[1] for path, found in _scan(client, paths[:9]).items() if found[1]} == {}
 
 
 def test_staff_pages_show_labels_and_won(client, shopper):
@@ -68,7 +70,8 @@ def test_staff_pages_show_labels_and_won(client, shopper):
     staff_login(client, make_staff("privacy_officer"))
     paths = ["/admin/dashboard", "/admin/orders", "/admin/orders/refunds", f"/admin/orders/{paid.order_no}",
              f"/admin/orders/{cancelled.order_no}", f"/admin/orders/{declined.order_no}", "/admin/rights",
-             f"/admin/rights/{request.id}"]
+             f"/admin/rights/{request.id}", "/admin/shipping", "/admin/members", "/admin/inquiries",
+             "/admin/accesslog", "/admin/retention", "/admin/audit"]
     assert _scan(client, paths) == {}
 
 
