@@ -14,11 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
+
+
+def _l(msgid: str) -> str:
+    """Marks a Korean label (the catalog msgid); ``label`` translates it when shown."""
+    return msgid
+
 
 PAYMENT_FAILED = "payment_failed"  # an order whose payment was declined: never a sale, never "주문 취소"
 
-TABLE: dict[str, dict[str, object]] = {
+TABLE: dict[str, dict[str, str]] = {
     "order": {
         "pending_payment": _l("결제 대기"), "paid": _l("결제 완료"), "preparing": _l("상품 준비 중"),
         "shipped": _l("배송 중"), "delivered": _l("배송 완료"), "completed": _l("구매 확정"),
@@ -98,11 +104,22 @@ def label(code, namespace: str | None = None) -> str:
     known = tables()
     if namespace is not None:
         found = known.get(namespace, {}).get(code)
-        return str(found) if found is not None else str(code)
+        return _shown(found) if found is not None else str(code)
     for table in known.values():
         if code in table:
-            return str(table[code])
+            return _shown(table[code])
     return str(code)
+
+
+def _shown(found) -> str:
+    # A table's Korean msgid through the catalogs; the registry's labels choose their language themselves.
+    return gettext(found) if isinstance(found, str) and has_app_context() else str(found)
+
+
+def korean(namespace: str, code: str) -> str:
+    """The Korean label itself (the catalog msgid), whatever the request's language: for stored
+    texts and messages that are Korean by contract."""
+    return TABLE[namespace][code]
 
 
 def all_codes() -> set[str]:

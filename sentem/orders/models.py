@@ -10,23 +10,14 @@ from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from .. import labels
 from ..labels import PAYMENT_FAILED
 
 STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
             "return_requested", "returned", "refunded")
 
-STATUS_LABELS = {
-    "pending_payment": "결제 대기",
-    "paid": "결제 완료",
-    "preparing": "상품 준비 중",
-    "shipped": "배송 중",
-    "delivered": "배송 완료",
-    "completed": "구매 확정",
-    "cancelled": "주문 취소",
-    "return_requested": "반품(청약철회) 요청",
-    "returned": "반품 도착",
-    "refunded": "환불 완료",
-}
+# Korean labels (msgids) from the one label table; the pages translate them through ``|label``.
+STATUS_LABELS = {status: labels.korean("order", status) for status in STATUSES}
 
 # A declined or lapsed payment cancels its order; readers see "결제 실패" instead of "주문 취소".
 PAYMENT_FAILED_LABEL = "결제 실패"
@@ -168,14 +159,7 @@ class PaymentEvent(db.Model):
     payment = db.relationship(Payment, back_populates="events")
 
 
-CANCEL_REASONS = {
-    "change_of_mind": "단순 변심",
-    "wrong_order": "주문 실수",
-    "defective": "상품 불량·파손",
-    "wrong_item": "다른 상품 배송",
-    "late": "배송 지연",
-    "other": "기타",
-}
+CANCEL_REASONS = {code: labels.korean("cancel_reason", code) for code in labels.TABLE["cancel_reason"]}
 
 
 class Cancellation(db.Model):
