@@ -3,8 +3,9 @@ stores → the words a customer or a staff member reads (Korean; English through
 
 Codes are grouped by namespace because some collide (``cancelled`` is an order, a payment and a
 rights-request outcome; ``requested`` a delivery and a return). Templates use the ``label``
-filter (``order.status|label('order')``); a code no table knows is shown as it is, and the
-rendered-page scan test (tests/myinfo/test_labels_scan.py) fails when that happens.
+filter (``order.status|label('order')``); a code no table knows is shown as it is. The
+rendered-page scan (tests/myinfo/test_labels_scan.py) fails when a page shows a code of these
+tables instead of its label.
 
 The registry's own codes (consents, record classes) are labelled by the registry, in the
 privacy core above this module: the web edge hands them in as ``extra`` tables (``install``).
