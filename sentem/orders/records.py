@@ -52,7 +52,7 @@ def _orders(member_id: int) -> list[Order]:
 
 def _order_row(o: Order) -> dict:
     return {
-        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": STATUS_LABELS.get(o.status, o.status),
+        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": o.status_label,
         "주문 상품": ", ".join(f"{ln.product_title} × {ln.quantity} ({ln.unit_price:,}원)" for ln in o.lines),
         "상품 금액": o.subtotal_amount, "배송비": o.shipping_fee, "결제 금액": o.total_amount,
         "부가세": o.vat_amount, "결제일시": _kst(o.paid_at),
