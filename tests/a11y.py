@@ -47,3 +47,25 @@ def no_horizontal_overflow(page) -> tuple[int, int]:
     """(scrollWidth, innerWidth) of the page: the first must not exceed the second."""
     return tuple(page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"))
 
+
+
+def sign_in_member(page, member, password: str) -> None:
+    """Log ``member`` in through the real login form."""
+    page.goto("/login")
+    page.fill("#login_id", member.login_id)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def sign_in_staff(page, staff_tuple, totp_code) -> None:
+    """Sign a staff member in (password, then TOTP enrolment); ``totp_code(secret)`` gives the code."""
+    staff, password, secret = staff_tuple
+    page.goto("/admin/login")
+    page.fill("#login_id", staff.login_id)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#code")
+    page.fill("#code", totp_code(secret))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/admin/login" not in url)

@@ -38,6 +38,7 @@ def test_customer_pages_have_no_wcag_violations(a11y_context):
         _check(page, path)
     page.goto("/signup")
     page.click("main button[type=submit]")  # a failed submit: errors shown with their fields
+    assert page.title().startswith("오류: ") and page.locator(".field-error").count() > 3
     assert_accessible(page, "/signup (errors)")
 
     _sign_in(page, member)
