@@ -7,6 +7,7 @@ import re
 from tests.a11y import assert_accessible
 from tests.admin.builders import make_staff, totp_now
 from tests.builders import PASSWORD, make_member
+from tests.myinfo.builders import make_rights_request
 from tests.orders.builders import make_paid_order, make_product
 
 ANONYMOUS = ["/", "/products", "/login", "/signup", "/account/find-id", "/account/reset-password",
@@ -33,9 +34,14 @@ def test_customer_pages_have_no_wcag_violations(a11y_context):
     product = make_product(title="접근성 머그", price=12000, stock=5)
     member = make_member(name="김접근")
     order = make_paid_order(member)
+    request = make_rights_request(member)
     page = a11y_context.new_page()
     for path in ANONYMOUS + [f"/products/{product.id}"]:
         _check(page, path)
+    for listing in ("/privacy/versions", "/terms/versions"):  # a published version's own page
+        page.goto(listing)
+        first = page.locator("main a[href*='/versions/']").first.get_attribute("href")
+        _check(page, first)
     page.goto("/signup")
     page.click("main button[type=submit]")  # a failed submit: errors shown with their fields
     assert page.title().startswith("오류: ") and page.locator(".field-error").count() > 3
@@ -45,7 +51,8 @@ def test_customer_pages_have_no_wcag_violations(a11y_context):
     page.goto(f"/products/{product.id}")
     page.click("text=장바구니에 담기")
     page.wait_for_url(re.compile(r"/cart$"))
-    for path in MEMBER + [f"/orders/{order.order_no}", f"/orders/{order.order_no}/receipt"]:
+    for path in MEMBER + [f"/orders/{order.order_no}", f"/orders/{order.order_no}/receipt",
+                          f"/orders/{order.order_no}/address", f"/me/requests/{request.id}"]:
         _check(page, path)
 
 
