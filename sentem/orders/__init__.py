@@ -7,7 +7,7 @@ checkout, returns and the order pages reach it.
 from flask import Blueprint
 
 from ..jobs import schedule
-from ..staff.nav import register_nav
+from ..staff.nav import register_count, register_nav
 
 bp = Blueprint("orders", __name__)
 
@@ -25,3 +25,4 @@ def init_app(app) -> None:
     schedule.add(app, schedule.Recurring("refund-deadlines", jobs.refund_deadline_job, "0 * * * *"))
     app.register_blueprint(bp)
     register_nav(app, "admin.orders", "주문·환불", "orders.view", order=30)
+    register_count(app, "admin.orders", admin.open_refunds_count)
