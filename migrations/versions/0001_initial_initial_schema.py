@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 13:03:24.532493
+Create Date: 2026-12-01 14:35:35.203984
 
 """
 from alembic import op
@@ -151,6 +151,17 @@ def upgrade_():
     )
     with op.batch_alter_table('export_downloads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_export_downloads_member_id'), ['member_id'], unique=False)
+
+    op.create_table('guest_carts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_carts')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_guest_carts_token_hash'))
+    )
+    with op.batch_alter_table('guest_carts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guest_carts_expires_at'), ['expires_at'], unique=False)
 
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -706,6 +717,21 @@ def upgrade_():
     with op.batch_alter_table('delivery_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_delivery_requests_member_id'), ['member_id'], unique=False)
 
+    op.create_table('guest_cart_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cart_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cart_id'], ['guest_carts.id'], name=op.f('fk_guest_cart_items_cart_id_guest_carts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_guest_cart_items_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_cart_items')),
+    sa.UniqueConstraint('cart_id', 'product_id', name='uq_guest_cart_items_cart_product')
+    )
+    with op.batch_alter_table('guest_cart_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guest_cart_items_cart_id'), ['cart_id'], unique=False)
+
     op.create_table('order_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -885,6 +911,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
 
     op.drop_table('order_events')
+    with op.batch_alter_table('guest_cart_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guest_cart_items_cart_id'))
+
+    op.drop_table('guest_cart_items')
     with op.batch_alter_table('delivery_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_requests_member_id'))
 
@@ -1002,6 +1032,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_inquiries_member_id'))
 
     op.drop_table('inquiries')
+    with op.batch_alter_table('guest_carts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guest_carts_expires_at'))
+
+    op.drop_table('guest_carts')
     with op.batch_alter_table('export_downloads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_export_downloads_member_id'))
 
