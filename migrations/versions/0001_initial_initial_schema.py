@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 14:35:35.203984
+Create Date: 2026-12-01 14:40:35.407168
 
 """
 from alembic import op
@@ -591,7 +591,7 @@ def upgrade_():
     op.create_table('orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_no', sa.String(length=32), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('subtotal_amount', sa.Integer(), nullable=False),
@@ -685,7 +685,7 @@ def upgrade_():
     op.create_table('checkout_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
@@ -700,7 +700,7 @@ def upgrade_():
     op.create_table('delivery_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
@@ -732,6 +732,21 @@ def upgrade_():
     with op.batch_alter_table('guest_cart_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guest_cart_items_cart_id'), ['cart_id'], unique=False)
 
+    op.create_table('guest_orders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('consented_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('policy_version', sa.String(length=32), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('orderer_name_ct', sa.Text(), nullable=False),
+    sa.Column('orderer_phone_ct', sa.Text(), nullable=False),
+    sa.Column('orderer_email_ct', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_guest_orders_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_orders')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_guest_orders_order_id'))
+    )
     op.create_table('order_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -764,7 +779,7 @@ def upgrade_():
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('gateway', sa.String(length=20), nullable=False),
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('attempt_key', sa.String(length=48), nullable=False),
@@ -819,7 +834,7 @@ def upgrade_():
     op.create_table('cancellations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('line_id', sa.Integer(), nullable=True),
     sa.Column('reason_code', sa.String(length=20), nullable=False),
@@ -911,6 +926,7 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
 
     op.drop_table('order_events')
+    op.drop_table('guest_orders')
     with op.batch_alter_table('guest_cart_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guest_cart_items_cart_id'))
 

@@ -217,7 +217,7 @@ def bulk(action: str, order_nos, *, actor: str, carrier_code: str | None = None,
 
 def _notify(order, shipment, kind: str) -> None:
     """Queue the member's shipped/delivered notice for after the commit (no address in it)."""
-    contact = accounts.contact_of(order.member_id)
+    contact = accounts.contact_of(order.member_id) if order.member_id is not None else None  # guests: not yet
     if contact is None or contact.status == "withdrawn":  # nobody left to tell
         return
     mobile, email = contact.mobile, contact.email

@@ -38,6 +38,10 @@ DECLARE.cookie(Cookie(COOKIE, "비회원 장바구니 기억(로그인하면 회
                       "remembering a visitor's cart (moved into the member's cart at login)", max_age_days=14))
 
 
+# The owner of no cart at all (a visitor whose cookie names none): every line query finds nothing.
+NOBODY = cart.Owner(GuestCartItem, "cart_id", 0)
+
+
 def lifetime() -> _dt.timedelta:
     """How long a guest cart (and its cookie) lives after its last add: the declared cookie period."""
     return _dt.timedelta(days=REGISTRY.cookies[COOKIE].max_age_days)
