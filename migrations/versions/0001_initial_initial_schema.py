@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 14:40:35.407168
+Create Date: 2026-12-01 14:47:51.110427
 
 """
 from alembic import op
@@ -162,6 +162,22 @@ def upgrade_():
     )
     with op.batch_alter_table('guest_carts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guest_carts_expires_at'), ['expires_at'], unique=False)
+
+    op.create_table('guest_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_no', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('legal_basis', sa.String(length=300), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_requests'))
+    )
+    with op.batch_alter_table('guest_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guest_requests_order_no'), ['order_no'], unique=False)
 
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1048,6 +1064,10 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_inquiries_member_id'))
 
     op.drop_table('inquiries')
+    with op.batch_alter_table('guest_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guest_requests_order_no'))
+
+    op.drop_table('guest_requests')
     with op.batch_alter_table('guest_carts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guest_carts_expires_at'))
 

@@ -15,7 +15,8 @@ bp = Blueprint("orders", __name__)
 def init_app(app) -> None:
     """Routes, tables (the test gateway's ledger too), registry entries, the payment-recovery and
     refund-deadline jobs and the staff's order screens."""
-    from . import admin, guest_models, guest_records, guest_routes, jobs, models, pg_routes, records, routes  # noqa: F401
+    from . import (admin, guest_admin, guest_models, guest_records, guest_routes, jobs, models,  # noqa: F401
+                   pg_routes, records, routes)
     from .gateways import testgateway  # noqa: F401  (the test gateway's ledger table)
 
     records.DECLARE.apply()

@@ -30,3 +30,23 @@ class GuestOrder(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     order = db.relationship("Order", lazy="joined")
+
+
+class GuestRequest(db.Model):
+    """A guest's exercise of a right about their order: a copy (``access``, answered at once) or
+    deletion (``deletion``: done at once where the law allows, else queued for staff within
+    ``RIGHTS_ANSWER_DAYS``). No free text: nothing personal is stored here."""
+
+    __tablename__ = "guest_requests"
+
+    id = db.Column(db.Integer, primary_key=True)
+    # The order number, not a key: the request stays readable after the orderer is destroyed.
+    order_no = db.Column(db.String(32), nullable=False, index=True)
+    kind = db.Column(db.String(20), nullable=False)  # access | deletion
+    status = db.Column(db.String(20), nullable=False, default="received")  # received | answered
+    outcome = db.Column(db.String(20), nullable=True)  # done | refused
+    legal_basis = db.Column(db.String(300), nullable=True)
+    received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    due_at = db.Column(UTCDateTime, nullable=False)
+    answered_at = db.Column(UTCDateTime, nullable=True)
+    answered_by = db.Column(db.Integer, nullable=True)  # staff id; None = answered online at once

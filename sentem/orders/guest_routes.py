@@ -6,7 +6,9 @@ order numbers (``SESSION_KEY``, a few at most), never the password.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -14,7 +16,7 @@ from ..i18n import current_lang
 from ..privacy.registry import REFUND_BUSINESS_DAYS
 from ..security.fields import masked
 from ..shop import cart, cart_guest
-from . import bp, cancellation, checkout, fulfilment, gateways, guest, guest_records
+from . import bp, cancellation, checkout, fulfilment, gateways, guest, guest_records, guest_requests
 from .models import CANCEL_REASONS
 from .services import CANCELLABLE
 from .stock import SoldOut
@@ -132,7 +134,36 @@ def guest_order(order_no: str):
     return render_template("guest/order.html", order=order, orderer=orderer,
                            tracking=fulfilment.port().tracking(order), can_cancel=order.status in CANCELLABLE,
                            can_return=cancellation.can_return(order),
-                           return_deadline=cancellation.return_deadline(order), reasons=CANCEL_REASONS)
+                           return_deadline=cancellation.return_deadline(order), reasons=CANCEL_REASONS,
+                           requests=guest_requests.of_order(order.order_no), kinds=guest_requests.KIND_LABELS,
+                           outcomes=guest_requests.OUTCOME_LABELS)
+
+
+@bp.get("/guest/orders/<order_no>/export.json")
+def guest_export(order_no: str):
+    """The guest's copy of everything held about the order (열람), as a download."""
+    order = _opened(order_no)
+    body = json.dumps(guest_requests.copy(order, guest.orderer_of(order)), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="guest-order-{order.order_no}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/guest/orders/<order_no>/deletion")
+def guest_deletion(order_no: str):
+    """Ask for deletion: done at once where the law allows, else answered by staff in time."""
+    order = _opened(order_no)
+    try:
+        req = guest_requests.request_deletion(order)
+    except guest_requests.RequestError as exc:
+        flash(_(str(exc)), "error")
+    else:
+        if req.outcome == "done":
+            flash(_("주문자 정보를 파기했습니다."), "success")
+        else:
+            flash(_("삭제 요청을 접수했습니다. 거래 기록은 법에 따라 보존해야 할 수 있으며, "
+                    "%(days)s일 안에 답변드립니다.", days=guest_requests.RIGHTS_ANSWER_DAYS), "info")
+    return redirect(url_for("orders.guest_order", order_no=order.order_no))
 
 
 @bp.post("/guest/orders/<order_no>/cancel")
