@@ -35,7 +35,7 @@ def _remember(order_no: str) -> None:
     session[SESSION_KEY] = (seen + [order_no])[-KEEP:]
 
 
-def _opened(order_no: str):
+def opened(order_no: str):
     """The guest order this session placed or unlocked, or 404."""
     order = guest.by_number(order_no) if order_no in session.get(SESSION_KEY, []) else None
     if order is None:
@@ -94,9 +94,7 @@ def checkout_submit():
         return redirect(url_for("shop.cart_view"))
     order = result.order
     if result.outcome == "declined":
-        if owner is not None:  # the goods go back into the visitor's cart for another try
-            cart.restore(owner, {line.product_id: line.quantity for line in order.lines if line.product_id})
-            db.session.commit()
+        restore_cart(order)
         flash(result.message, "error")
         return redirect(url_for("shop.cart_view"))
     _remember(order.order_no)
@@ -109,6 +107,14 @@ def checkout_submit():
     else:
         flash(_("주문과 결제가 완료되었습니다. 주문번호와 주문 비밀번호로 비회원 주문조회를 할 수 있습니다."), "success")
     return redirect(url_for("orders.guest_order", order_no=order.order_no))
+
+
+def restore_cart(order) -> None:
+    """A declined guest order's goods go back into the visitor's cart for another try (commits)."""
+    owner = _guest_cart()
+    if owner is not None and order.status == "cancelled":
+        cart.restore(owner, {line.product_id: line.quantity for line in order.lines if line.product_id})
+        db.session.commit()
 
 
 @bp.route("/guest/orders", methods=["GET", "POST"])
@@ -128,7 +134,7 @@ def guest_lookup():
 
 @bp.get("/guest/orders/<order_no>")
 def guest_order(order_no: str):
-    order = _opened(order_no)
+    order = opened(order_no)
     row = guest.orderer_of(order)
     orderer = f"{masked(row, 'orderer_name')} · {masked(row, 'orderer_phone')}" if row else ""
     return render_template("guest/order.html", order=order, orderer=orderer,
@@ -142,7 +148,7 @@ def guest_order(order_no: str):
 @bp.get("/guest/orders/<order_no>/export.json")
 def guest_export(order_no: str):
     """The guest's copy of everything held about the order (열람), as a download."""
-    order = _opened(order_no)
+    order = opened(order_no)
     body = json.dumps(guest_requests.copy(order, guest.orderer_of(order)), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="guest-order-{order.order_no}.json"',
@@ -152,7 +158,7 @@ def guest_export(order_no: str):
 @bp.post("/guest/orders/<order_no>/deletion")
 def guest_deletion(order_no: str):
     """Ask for deletion: done at once where the law allows, else answered by staff in time."""
-    order = _opened(order_no)
+    order = opened(order_no)
     try:
         req = guest_requests.request_deletion(order)
     except guest_requests.RequestError as exc:
@@ -168,7 +174,7 @@ def guest_deletion(order_no: str):
 
 @bp.post("/guest/orders/<order_no>/cancel")
 def guest_cancel(order_no: str):
-    order = _opened(order_no)
+    order = opened(order_no)
     try:
         record = cancellation.cancel(order, actor=guest.ACTOR, reason_code=request.form.get("reason", "change_of_mind"))
     except cancellation.CancelRefused as exc:
@@ -186,7 +192,7 @@ def guest_cancel(order_no: str):
 
 @bp.post("/guest/orders/<order_no>/return")
 def guest_return(order_no: str):
-    order = _opened(order_no)
+    order = opened(order_no)
     try:
         cancellation.request_return(order, actor=guest.ACTOR, reason_code=request.form.get("reason", "change_of_mind"))
         flash(_("반품(청약철회)을 신청했습니다. 상품이 도착하면 %(days)s영업일 안에 환불합니다.",
