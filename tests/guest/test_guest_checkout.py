@@ -147,3 +147,15 @@ def test_a_members_order_is_never_reachable_as_a_guest_order(client, app):
     result = checkout(member, [(make_product(), 1)])
     resp = client.post("/guest/orders", data={"order_no": result.order.order_no, "order_password": "anything"})
     assert resp.status_code == 401
+
+
+def test_the_guest_pages_speak_english_when_switched(client):
+    client.set_cookie("lang", "en")
+    fill_cart(client, (make_product(), 1))
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "Orderer's name" in page and "Right to refuse" in page and "destroyed within 5 days" in page
+    wrong = client.post("/guest/orders", data={"order_no": "20260101-XXXXXX", "order_password": "whatever"})
+    assert "The order number or order password is not correct." in wrong.get_data(as_text=True)
+    refused = client.post("/checkout", data=guest_form(checkout_token(client), order_password="12345",
+                                                       order_password_confirm="12345"))
+    assert "Use at least 6 characters for the order password." in refused.get_data(as_text=True)
