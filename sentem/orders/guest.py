@@ -16,11 +16,13 @@ import datetime as _dt
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from .. import clock
 from ..accounts import validation
 from ..extensions import db
+from ..notify import outbox
 from ..privacy import policy_versions
 from ..security import passwords, throttle
 from . import checkout, numbers
@@ -93,8 +95,23 @@ def place(cart_owner, orderer: Orderer, *, token: str, delivery: dict, payment_m
         db.session.add(row)
 
     buyer = checkout.Buyer(member_id=None, data_key_id=None, cart=cart_owner, actor=ACTOR)
-    return checkout.place(buyer, token=token, delivery=delivery, payment_method=payment_method,
-                          payment_params=payment_params, on_create=write_orderer)
+    result = checkout.place(buyer, token=token, delivery=delivery, payment_method=payment_method,
+                            payment_params=payment_params, on_create=write_orderer)
+    if result.outcome in ("paid", "unknown", "redirect"):
+        _tell_order_number(result.order, orderer)
+    return result
+
+
+def _tell_order_number(order: Order, orderer: Orderer) -> None:
+    """Mail the order number and where to look it up: a guest has no account to find it in."""
+    shop = current_app.config["SHOP_NAME"]
+    base = current_app.config["SENTEM_BASE_URL"].rstrip("/")
+    body = (f"{orderer.name}님, 주문이 접수되었습니다.\n\n주문번호: {order.order_no}\n"
+            f"결제 금액: {order.total_amount:,}원\n\n비회원 주문조회(주문번호와 주문 비밀번호): {base}/guest/orders\n")
+    try:
+        outbox.send_email(orderer.email, f"[{shop}] 주문 {order.order_no} 접수", body, category="order")
+    except outbox.OutboxError:
+        log.warning("guest order %s: order-number mail could not be sent", order.order_no)
 
 
 class LookupRefused(Exception):

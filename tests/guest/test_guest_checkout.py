@@ -159,3 +159,13 @@ def test_the_guest_pages_speak_english_when_switched(client):
     refused = client.post("/checkout", data=guest_form(checkout_token(client), order_password="12345",
                                                        order_password_confirm="12345"))
     assert "Use at least 6 characters for the order password." in refused.get_data(as_text=True)
+
+
+def test_the_orderer_is_mailed_the_order_number_and_where_to_look_it_up(client):
+    from sentem.notify import outbox
+
+    order_as_guest(client, (make_product(), 1))
+    order = Order.query.one()
+    mails = outbox.messages(to=ORDERER["orderer_email"])
+    assert len(mails) == 1 and order.order_no in mails[0]["body"] and "/guest/orders" in mails[0]["body"]
+    assert ORDER_PASSWORD not in mails[0]["body"]
