@@ -24,7 +24,7 @@ from ..accounts import validation
 from ..extensions import db
 from ..notify import outbox
 from ..privacy import policy_versions
-from ..security import passwords, throttle
+from ..security import aead, passwords, throttle
 from . import checkout, numbers
 from .guest_models import GuestOrder
 from .models import Order
@@ -125,6 +125,26 @@ class LookupRefused(Exception):
 def orderer_of(order: Order) -> GuestOrder | None:
     """The orderer row of a guest order (None for a member's order, or once destroyed)."""
     return db.session.execute(select(GuestOrder).filter_by(order_id=order.id)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where a guest order's notices go (delivery's shipped/delivered notices read it)."""
+
+    status: str
+    email: str
+    mobile: str
+
+
+def contact_of(order: Order) -> Contact | None:
+    """The orderer's contact for a guest order; None once destroyed (or for a member's order)."""
+    row = orderer_of(order) if order.member_id is None else None
+    if row is None:
+        return None
+    try:
+        return Contact("active", row.orderer_email, row.orderer_phone)
+    except aead.KeyDestroyed:
+        return None
 
 
 def by_number(order_no: str) -> Order | None:

@@ -33,3 +33,18 @@ def test_shipping_staff_ship_a_guest_order_with_the_recipient_masked(app, client
     assert DELIVERY["recipient_name"] not in listing and "홍*동" in listing
     page = client.get(f"/admin/shipping/{order.order_no}").get_data(as_text=True)
     assert page.count(order.order_no) >= 1
+
+
+def test_the_guest_is_told_when_the_order_ships(app, client):
+    from sentem.delivery import shipping
+    from sentem.notify import outbox
+
+    order = _guest_order(app)
+    transition(order, "preparing", actor="staff:1")
+    db.session.commit()
+    shipping.mark_shipped(order.order_no, "cj", "123456789012", actor="staff:1")
+    db.session.commit()
+    sms = outbox.messages(channel="sms", to="010-9876-5432")
+    assert any(order.order_no in m["body"] and "123456789012" in m["body"] for m in sms)
+    mails = outbox.messages(to=ORDERER["orderer_email"])
+    assert any("/guest/orders" in m["body"] and "발송" in m["subject"] for m in mails)
