@@ -1,7 +1,9 @@
 """Catalog and cart."""
 from flask import Blueprint
 from flask_login import user_logged_in
+from sqlalchemy import event
 
+from ..db_types import PG_EXTENSIONS_DDL
 from ..extensions import csrf
 from ..jobs import schedule
 
@@ -22,3 +24,8 @@ def init_app(app) -> None:
     csrf.exempt(routes.cart_add)
     app.register_blueprint(bp)
     pagecache.install(app)
+    # create_all (benches, throwaway schemas) needs pg_trgm before the title search index;
+    # migrations create it in migrations/env.py.
+    for ddl in PG_EXTENSIONS_DDL:
+        if not event.contains(models.Product.__table__, "before_create", ddl):  # once, however many apps
+            event.listen(models.Product.__table__, "before_create", ddl)
