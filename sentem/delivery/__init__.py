@@ -27,7 +27,7 @@ def init_app(app) -> None:
     fulfilment.install(app, fulfilment.Fulfilment(
         validate=services.validate_request, request=services.create_request,
         return_pickup=services.create_return_pickup, prefill=services.default_address,
-        tracking=services.tracking_for, forget=records.destroy_for_orders))
+        tracking=services.tracking_for, forget=records.destroy_for_orders, export=records.export_for_order))
     app.register_blueprint(bp)
     register_nav(app, "admin.shipping", "배송", "shipping.view", order=40)
     register_count(app, "admin.shipping", staffview.waiting_count)

@@ -169,7 +169,7 @@ def download_orders():
                                orders_form=form), 400
     orders = db.session.execute(select(Order).order_by(Order.id)).scalars()
     header = ["주문번호", "회원번호", "상태", "상품 금액", "배송비", "결제 금액", "주문 일시", "결제 일시"]
-    rows = ([o.order_no, o.member_id, o.status, o.subtotal_amount, o.shipping_fee, o.total_amount,
+    rows = ([o.order_no, o.member_id if o.member_id is not None else "비회원", o.status, o.subtotal_amount, o.shipping_fee, o.total_amount,
              o.created_at.isoformat() if o.created_at else "", o.paid_at.isoformat() if o.paid_at else ""]
             for o in orders)
     return downloads.csv_response("orders.csv", header, rows, kind="orders", reason=reason)
