@@ -52,7 +52,7 @@ class DeliveryRequest(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"),
                          nullable=False, unique=True)
-    member_id = db.Column(db.Integer, nullable=False, index=True)
+    member_id = db.Column(db.Integer, nullable=True, index=True)  # None: a guest order
     data_key_id = db.Column(db.Integer, nullable=False)
 
     day_key_id = day_key_column(DELIVERY_RETENTION)

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from .. import labels
+from ..labels import PAYMENT_FAILED
 
 STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
             "return_requested", "returned", "refunded")
 
-STATUS_LABELS = {
-    "pending_payment": "결제 대기",
-    "paid": "결제 완료",
-    "preparing": "상품 준비 중",
-    "shipped": "배송 중",
-    "delivered": "배송 완료",
-    "completed": "구매 확정",
-    "cancelled": "주문 취소",
-    "return_requested": "반품(청약철회) 요청",
-    "returned": "반품 도착",
-    "refunded": "환불 완료",
-}
+# Korean labels (msgids) from the one label table; the pages translate them through ``|label``.
+STATUS_LABELS = {status: labels.korean("order", status) for status in STATUSES}
+
+# A declined or lapsed payment cancels its order; readers see "결제 실패" instead of "주문 취소".
+PAYMENT_FAILED_LABEL = "결제 실패"
 
 
 class Order(db.Model):
@@ -36,7 +31,8 @@ class Order(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_no = db.Column(db.String(32), nullable=False, unique=True)  # e.g. 20261128-7K3QX9
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False)
+    # None for a guest order (비회원 주문): its orderer is a ``GuestOrder``, its key its own.
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=True)
     data_key_id = db.Column(db.Integer, nullable=False)
     status = db.Column(db.String(20), nullable=False, default="pending_payment", index=True)
     subtotal_amount = db.Column(db.Integer, nullable=False, default=0)
@@ -63,8 +59,18 @@ class Order(db.Model):
                                     cascade="all, delete-orphan")
 
     @property
+    def payment_failed(self) -> bool:
+        """Given up because its payment was declined or lapsed: never paid, nobody cancelled it."""
+        return self.status == "cancelled" and self.paid_at is None and not self.cancellations
+
+    @property
+    def display_status(self) -> str:
+        """The status code a reader sees: ``payment_failed`` (결제 실패) rather than ``cancelled``."""
+        return PAYMENT_FAILED if self.payment_failed else self.status
+
+    @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return PAYMENT_FAILED_LABEL if self.payment_failed else STATUS_LABELS.get(self.status, self.status)
 
     @property
     def vat_amount(self) -> int:
@@ -119,7 +125,7 @@ class Payment(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=True, index=True)  # None: guest
     gateway = db.Column(db.String(20), nullable=False)
     method = db.Column(db.String(20), nullable=False)
     # Our idempotency key towards the gateway (unique: one charge per attempt).
@@ -154,14 +160,7 @@ class PaymentEvent(db.Model):
     payment = db.relationship(Payment, back_populates="events")
 
 
-CANCEL_REASONS = {
-    "change_of_mind": "단순 변심",
-    "wrong_order": "주문 실수",
-    "defective": "상품 불량·파손",
-    "wrong_item": "다른 상품 배송",
-    "late": "배송 지연",
-    "other": "기타",
-}
+CANCEL_REASONS = {code: labels.korean("cancel_reason", code) for code in labels.TABLE["cancel_reason"]}
 
 
 class Cancellation(db.Model):
@@ -177,7 +176,7 @@ class Cancellation(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=True, index=True)  # None: guest
     kind = db.Column(db.String(10), nullable=False)  # cancel | return | partial (one line refunded)
     # The one line a partial refund gives back (unique: a line is refunded at most once).
     line_id = db.Column(db.Integer, db.ForeignKey("order_lines.id", ondelete="SET NULL"), nullable=True, unique=True)
@@ -208,8 +207,8 @@ class CheckoutToken(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     token = db.Column(db.String(64), nullable=False, unique=True)
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id", ondelete="CASCADE"), nullable=False,
-                          index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id", ondelete="CASCADE"), nullable=True,
+                          index=True)  # None: a guest's form
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
     issued_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     used_at = db.Column(UTCDateTime, nullable=True)
