@@ -34,7 +34,7 @@ PRODUCTS = (
 )
 
 STAFF_ROLES = ("privacy_officer", "privacy_handler", "order_staff", "shipping_staff", "support_staff", "auditor",
-               "marketing_staff")
+               "marketing_staff", "catalog_staff")
 
 
 def seed_catalog() -> tuple[int, int]:

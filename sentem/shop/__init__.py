@@ -1,12 +1,17 @@
 """Catalog and cart."""
 from flask import Blueprint
 
+from ..staff.nav import register_nav
+
 bp = Blueprint("shop", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables, and the catalog's page cache in front of the app (see ``pagecache``)."""
-    from . import models, pagecache, routes  # noqa: F401  (tables, views)
+    """Routes, tables, the catalog's page cache in front of the app (see ``pagecache``) and the
+    staff's catalog screens."""
+    from . import admin, models, pagecache, routes  # noqa: F401  (tables, views)
 
     app.register_blueprint(bp)
     pagecache.install(app)
+    register_nav(app, "admin.catalog_products", "상품 관리", "catalog.manage", order=25)
+    register_nav(app, "admin.catalog_categories", "상품 분류", "catalog.manage", order=26)
