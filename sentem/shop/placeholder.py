@@ -8,8 +8,10 @@ a photo. Pure SVG text; the title is escaped.
 from __future__ import annotations
 
 import hashlib
+import io
 
 from markupsafe import escape
+from PIL import Image, ImageDraw
 
 # (background from, background to, shape colour) families, muted so the title stays readable.
 FAMILIES = (
@@ -55,3 +57,30 @@ def svg(product) -> str:
             f'font-family="Pretendard, \'Noto Sans KR\', \'Apple SD Gothic Neo\', sans-serif">{shown}</text>'
             f'<text x="32" y="{H - 22}" font-size="18" fill="{colour}" '
             f'font-family="Pretendard, \'Noto Sans KR\', \'Apple SD Gothic Neo\', sans-serif">{shelf}</text></svg>')
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def png(product) -> bytes:
+    """The same design as a PNG without the text (the demo seed uploads it as the product's photo)."""
+    d = _digest(product)
+    start, end, colour = (_rgb(c) for c in FAMILIES[d[0] % len(FAMILIES)])
+    img = Image.new("RGB", (W, H))
+    draw = ImageDraw.Draw(img, "RGBA")
+    for y in range(H):
+        t = y / (H - 1)
+        draw.line([(0, y), (W, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(start, end)))
+    for i in range(5):
+        x, y = 60 + d[i] * 480 // 255, 50 + d[i + 5] * 300 // 255
+        r = 30 + d[i + 10] % 70
+        alpha = 40 + d[i + 15] % 60
+        box = [x - r, y - r, x + r, y + r]
+        if d[i + 20] % 3 == 0:
+            draw.rounded_rectangle(box, radius=r // 3, fill=(*colour, alpha))
+        else:
+            draw.ellipse(box, fill=(*colour, alpha))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
