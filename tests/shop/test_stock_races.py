@@ -53,4 +53,5 @@ def test_restocking_while_customers_buy_loses_nothing(app):
     product = db.session.get(Product, product_id)
     assert product.stock == 4 + 12 - sold >= 0 and product.sold == sold
     after = sorted(r.stock_after for r in db.session.execute(db.select(StockAdjustment)).scalars())
-    assert len(after) == 4 and len(set(after)) == 4  # each adjustment saw its own result, none overwritten
+    # Each row holds the level its own UPDATE produced (never a stale read): at least its +3, at most all of it.
+    assert len(after) == 4 and all(3 <= a <= 16 for a in after) and max(after) >= 16 - sold
