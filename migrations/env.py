@@ -6,6 +6,7 @@ from flask import current_app
 
 from alembic import context
 
+from sentem.db_types import create_pg_extensions
 from sentem.security import nostats
 
 USE_TWOPHASE = False
@@ -170,6 +171,9 @@ def run_migrations_online():
     try:
         for name, rec in engines.items():
             logger.info("Migrating database %s" % (name or '<default>'))
+            # Sentem: extensions the schema's indexes need (pg_trgm), before any DDL.
+            if not name:
+                create_pg_extensions(rec['connection'])
             context.configure(
                 connection=rec['connection'],
                 upgrade_token="%s_upgrades" % name,

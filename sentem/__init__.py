@@ -9,7 +9,7 @@ from flask import Flask
 from . import (accounts, admin, cli, delivery, health, i18n, myinfo, orders, policy, privacy, shop, staff, statistics,
                support, web)
 from . import config as _config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 from .jobs import inprocess  # noqa: F401  (the in-process scheduler's job_runs table)
 from .security import datakeys  # noqa: F401  (the key store's data_keys table)
 from .security import keyring
@@ -52,7 +52,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "로그인이 필요합니다."
     login_manager.session_protection = "strong"
-    limiter.init_app(app)
     app.extensions["sentem_keyring"] = keyring.load(app.config["SENTEM_INSTANCE_PATH"],
                                                     app.config["SENTEM_MASTER_KEY"])
     if not app.config["SENTEM_REDIS_URL"]:

@@ -109,11 +109,6 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
                           ("keys", cfg["SENTEM_KEYSTORE_DATABASE_URL"]))
     }
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
-    cfg["RATELIMIT_STORAGE_URI"] = cfg["SENTEM_REDIS_URL"] or "memory://"
-    # Redis away must not take the shop down with it: limits fall back to process
-    # memory until it returns (/healthz reports Redis as down meanwhile).
-    cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     return cfg
 
 

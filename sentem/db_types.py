@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from sqlalchemy import DDL
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from . import clock
@@ -29,3 +30,20 @@ class UTCDateTime(TypeDecorator):
 def utcnow():
     """Column default: the Sentem clock, evaluated per row (never at import)."""
     return clock.now()
+
+
+
+# PostgreSQL extensions the schema uses: pg_trgm for the catalog's title search index
+# (gin_trgm_ops). It is a trusted extension (PostgreSQL 13+): the database owner may create
+# it without superuser rights. SQLite needs nothing (its search is a bounded scan).
+PG_EXTENSIONS = ("pg_trgm",)
+# The same as DDL events for ``create_all`` (shop's init_app attaches them to its table).
+PG_EXTENSIONS_DDL = tuple(DDL(f"CREATE EXTENSION IF NOT EXISTS {name}").execute_if(dialect="postgresql")
+                          for name in PG_EXTENSIONS)
+
+
+def create_pg_extensions(connection) -> None:
+    """Create the extensions the schema needs before a migration (PostgreSQL only)."""
+    if connection.dialect.name == "postgresql":
+        for name in PG_EXTENSIONS:
+            connection.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {name}")

@@ -1,7 +1,5 @@
 """Extension objects, unbound; ``create_app`` binds them."""
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,8 +21,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-# Storage is chosen in create_app: Redis when configured, else process memory.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # A database that does not answer (stopped, restarting, unreachable, pool exhausted), as
 # opposed to a bad query: pages answer 503 with Retry-After, commands one line and status 1.

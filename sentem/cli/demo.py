@@ -1,4 +1,4 @@
-"""``flask demo seed``: a demo catalog and one demo staff account per role (idempotent)."""
+"""``flask demo seed``: a demo catalog, one demo staff account per role and demo shoppers (idempotent)."""
 from __future__ import annotations
 
 import click
@@ -9,6 +9,8 @@ from ..extensions import db
 from ..shop import images, notices, placeholder
 from ..shop.models import Category, Product
 from ..staff.services import create_staff, find_by_login_id
+from ..statistics import build as statistics_build
+from . import demo_shoppers
 
 # (slug, title, 상품정보제공고시 preset of ``shop.notices``)
 CATEGORIES = (
@@ -99,12 +101,16 @@ def demo_group():
 
 
 @demo_group.command("seed")
+@click.option("--shoppers/--no-shoppers", default=True, show_default=True,
+              help="Also sign up demo shoppers with eight weeks of history (never in production).")
 @with_appcontext
-def seed_command():
-    """Add a demo catalog and demo staff accounts (one per role); safe to run twice."""
+def seed_command(shoppers: bool):
+    """Add a demo catalog, demo staff accounts (one per role) and demo shoppers; safe to run twice."""
     cats, prods = seed_catalog()
     click.echo(f"catalog: {cats} categories and {prods} products added "
                f"({len(CATEGORIES)} categories, {len(PRODUCTS)} products in the demo set)")
+    if shoppers:
+        _seed_shoppers()
     staff = seed_staff()
     if not staff:
         click.echo("staff: the staff area is not installed in this build; no demo staff created")
@@ -117,4 +123,18 @@ def seed_command():
             click.echo(f"  {role:16} {login:28} password: {password}  TOTP secret: {secret}")
 
 
+def _seed_shoppers() -> None:
+    if current_app.config.get("SENTEM_ENV") == "production":
+        click.echo(f"shoppers: {demo_shoppers.REFUSED_IN_PRODUCTION}")
+        return
+    added = demo_shoppers.seed_shoppers()
+    click.echo(f"shoppers: {added} demo members added with eight weeks of visits and orders "
+               f"({demo_shoppers.COUNT} in the demo set; logins demoshopper01..{demo_shoppers.COUNT:02d}, "
+               f"password {demo_shoppers.PASSWORD})")
+    if added:  # build the statistics now rather than at night, so the staff charts show the demo
+        row = statistics_build.run()
+        click.echo(f"statistics: built ({row.status if row else 'another run was building'})")
+
+
 COMMANDS = (demo_group,)
+

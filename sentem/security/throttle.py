@@ -74,7 +74,7 @@ _RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d+)?\s*(second|minute|hour|day)s?
 
 
 def parse_rate(text: str) -> tuple[int, _dt.timedelta]:
-    """``"30/minute"``, ``"100 per hour"``, ``"5/10 minutes"`` (Flask-Limiter's syntax) ->
+    """``"30/minute"``, ``"100 per hour"``, ``"5/10 minutes"`` (the common rate syntax) ->
     (attempts, window); raises ValueError naming the setting's expected form."""
     match = _RATE.match(text or "")
     if not match:

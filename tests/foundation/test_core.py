@@ -152,7 +152,7 @@ def test_embedded_defaults(tmp_path, monkeypatch):
     assert cfg["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/sentem.db"
     assert {k: v["url"] for k, v in cfg["SQLALCHEMY_BINDS"].items()} == {
         "archive": f"sqlite:///{tmp_path}/sentem-archive.db", "keys": f"sqlite:///{tmp_path}/sentem-keys.db"}
-    assert cfg["SENTEM_REDIS_URL"] is None and cfg["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert cfg["SENTEM_REDIS_URL"] is None
     assert cfg["SENTEM_TEST_GATEWAY"] is True
     assert cfg["BUSINESS_REPRESENTATIVE"] == "정다진" and cfg["BUSINESS_PHONE"] == "1544-2755"
 

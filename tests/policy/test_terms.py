@@ -107,6 +107,9 @@ def test_admin_publishes_terms_with_the_notice_rule(client):
     staff_login(client, make_staff("privacy_officer"))
     page = client.get("/admin/policy").get_data(as_text=True)
     assert "이용약관" in page and "회원에게 불리한 변경" in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("처리방침·공지 · ") and "<" not in title  # no page section inside the title
+    assert page.count('id="terms-effective"') == 1 and page.count('action="/admin/policy/terms/publish"') == 1
     day10 = (clock.today() + dt.timedelta(days=10)).isoformat()
     refused = client.post("/admin/policy/terms/publish", data={"effective": day10, "disadvantageous": "y"})
     assert refused.status_code == 400 and "30일" in refused.get_data(as_text=True)
