@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 15:17:25.848741
+Create Date: 2026-12-01 15:17:56.831532
 
 """
 from alembic import op
@@ -627,6 +627,8 @@ def upgrade_():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('ix_products_active_category', ['active', 'category_id', 'id'], unique=False)
+        batch_op.create_index('ix_products_active_price', ['active', 'price', 'id'], unique=False)
+        batch_op.create_index('ix_products_active_sold', ['active', 'sold', 'id'], unique=False)
         batch_op.create_index('ix_products_title_trgm', ['title'], unique=False, postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'})
 
     op.create_table('rights_proxy_documents',
@@ -943,6 +945,8 @@ def downgrade_():
     op.drop_table('rights_proxy_documents')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index('ix_products_title_trgm', postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'})
+        batch_op.drop_index('ix_products_active_sold')
+        batch_op.drop_index('ix_products_active_price')
         batch_op.drop_index('ix_products_active_category')
 
     op.drop_table('products')

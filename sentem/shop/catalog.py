@@ -14,10 +14,11 @@ MAX_PAGE = 10_000
 
 
 # The list's sort orders: value → (Korean label, ORDER BY). The id breaks ties so that
-# paging is stable. Anything else in ``?sort=`` falls back to the default (newest).
+# paging is stable, in the same direction as the price so that one index (active, price, id) serves
+# both price orders. Anything else in ``?sort=`` falls back to the default (newest).
 SORTS = {
     "new": (_l("신상품순"), (Product.id.desc(),)),
-    "price_asc": (_l("낮은 가격순"), (Product.price.asc(), Product.id.desc())),
+    "price_asc": (_l("낮은 가격순"), (Product.price.asc(), Product.id.asc())),
     "price_desc": (_l("높은 가격순"), (Product.price.desc(), Product.id.desc())),
     "popular": (_l("판매량순"), (Product.sold.desc(), Product.id.desc())),
 }

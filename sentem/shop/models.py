@@ -50,6 +50,9 @@ class Product(db.Model):
         db.CheckConstraint("stock >= 0", name="stock_nonnegative"),
         # The catalog lists active products newest first, optionally within a category.
         db.Index("ix_products_active_category", "active", "category_id", "id"),
+        # The list's price and best-selling orders (``catalog.SORTS``) page through these, either direction.
+        db.Index("ix_products_active_price", "active", "price", "id"),
+        db.Index("ix_products_active_sold", "active", "sold", "id"),
         # Title search ("contains", ILIKE '%q%') on PostgreSQL: a trigram index serves queries of
         # 3+ characters whatever the catalog size. SQLite gets a plain index it does not use for
         # this; its search stays a scan bounded by the page size.
