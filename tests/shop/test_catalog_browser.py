@@ -1,7 +1,6 @@
 """Browser journeys (Chromium, CSRF on): a catalog editor adds a category and a product, uploads its
 photo and adjusts stock; a shopper sees the product page at 1280 and 390 px. Screenshots go to
 tests/artifacts/."""
-import io
 from pathlib import Path
 
 import pytest
