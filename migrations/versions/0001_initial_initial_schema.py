@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 15:17:56.831532
+Create Date: 2026-12-01 15:51:40.118185
 
 """
 from alembic import op

@@ -40,10 +40,10 @@ def current_hash() -> str | None:
     return store.hash_of(token) if isinstance(token, str) else None
 
 
-def is_current(member_id: int) -> bool:
-    """Whether this request's cookie names a live session of this member (refreshes "last used")."""
-    found = store.get(KIND, session.get(SESSION_KEY))
-    return found is not None and found.owner_id == member_id
+def current_owner(model):
+    """The ``model`` row (a Member) whose live session this request's cookie names, or None:
+    the session check and the member's row in one query (refreshes "last used")."""
+    return store.get_owned(KIND, session.get(SESSION_KEY), model)[1]
 
 
 def end_current() -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 
 from .. import clock
 from ..extensions import db
 from ..myinfo.models import RightsRequest
+from ..orders import summary as order_summary
 from ..orders.models import Order
 from ..policy import services as policy_services
 from ..privacy import suspension
@@ -39,14 +40,16 @@ def _guarded(fn):
 def orders_per_day(days: int = 14) -> BarChart:
     today = clock.today()
     start = clock.start_of_day(today - _dt.timedelta(days=days - 1))
-    counted = Order.member_id.not_in(suspension.suspended_ids(suspension.STATISTICS))
+    # Suspended members are not counted, nor attempts whose payment failed (never a sale).
+    counted = and_(Order.member_id.not_in(suspension.suspended_ids(suspension.STATISTICS)),
+                   not_(order_summary.payment_failed()))
     rows = db.session.execute(select(Order.created_at).where(Order.created_at >= start, counted)).scalars().all()
     counts = {today - _dt.timedelta(days=i): 0 for i in range(days)}
     for created in rows:
         d = clock.to_kst(created).date()
         if d in counts:
             counts[d] += 1
-    return BarChart("최근 14일 주문 수 (통계 처리정지 회원 제외)", [(d.strftime("%m-%d"), counts[d]) for d in sorted(counts)], unit="건")
+    return BarChart("최근 14일 주문 수 (결제 실패·통계 처리정지 회원 제외)", [(d.strftime("%m-%d"), counts[d]) for d in sorted(counts)], unit="건")
 
 
 def shipments_pending() -> BarChart:

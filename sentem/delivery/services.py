@@ -163,7 +163,15 @@ def tracking_for(order) -> dict | None:
                     for e in events],
         "return_pickup": _pickup_dict(pickup) if pickup else None,
         "can_change_address": order.status in ADDRESS_CHANGE_STATUSES,
+        "recipient": _recipient_dict(request_for(order)),  # the owner's own order page shows it in full
     }
+
+
+def _recipient_dict(req: DeliveryRequest | None) -> dict | None:
+    if req is None:
+        return None
+    return {"name": req.recipient_name, "phone": req.recipient_phone, "postcode": req.postcode,
+            "address1": req.address1, "address2": req.address2 or "", "memo": req.memo or ""}
 
 
 def create_return_pickup(order, *, actor: str | None = None) -> ReturnPickup:

@@ -32,10 +32,17 @@ PROFILE = "member_profile"
 FORMAT = "sentem-export/1"
 
 
+_AS_IS = frozenset((str, int, float, bool))  # most exported values: returned without a test each
+
+
 def plain(value):
     """A JSON- and CSV-friendly form of an exported value (times in Korean time)."""
+    if type(value) in _AS_IS:
+        return value
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, _dt.datetime):
         return clock.to_kst(value).isoformat(timespec="seconds")
     if isinstance(value, _dt.date):
@@ -44,8 +51,6 @@ def plain(value):
         return str(value)
     if isinstance(value, bytes):
         return f"({len(value)} bytes)"
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
@@ -118,7 +123,45 @@ def export(member_id: int) -> dict:
 
 
 def export_json(member_id: int) -> str:
-    return json.dumps(export(member_id), ensure_ascii=False, indent=2)
+    """The export as one JSON text (see ``json_chunks``)."""
+    return "".join(json_chunks(export(member_id)))
+
+
+def json_chunks(data: dict, rows_per_chunk: int = 200):
+    """``data`` (an ``export``) as JSON text in pieces, one item or record per line.
+
+    Each line is encoded by the C encoder (``indent`` would switch to the pure-Python one,
+    most of a large export's time); the response is sent piece by piece.
+    """
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    keys = list(data)
+    yield "{"
+    for n, key in enumerate(keys):
+        yield f'{"," if n else ""}\n  {enc(key)}: '
+        value = data[key]
+        if key == "items":
+            yield from _rows(value, "    ", enc, rows_per_chunk)
+        elif key == "record_classes":
+            yield "{"
+            for m, (rc_key, group) in enumerate(value.items()):
+                head = enc({k: v for k, v in group.items() if k != "rows"})
+                yield f'{"," if m else ""}\n    {enc(rc_key)}: {head[:-1]}, "rows": '
+                yield from _rows(group["rows"], "      ", enc, rows_per_chunk)
+                yield "}"
+            yield "\n  }"
+        else:
+            yield enc(value)
+    yield "\n}\n"
+
+
+def _rows(rows: list, pad: str, enc, per_chunk: int):
+    if not rows:
+        yield "[]"
+        return
+    yield "["
+    for start in range(0, len(rows), per_chunk):
+        yield ("," if start else "") + ",".join(f"\n{pad}{enc(r)}" for r in rows[start:start + per_chunk])
+    yield f"\n{pad[:-2]}]"
 
 
 def _csv(rows: list[dict]) -> bytes:

@@ -10,9 +10,10 @@ from .. import clock, inputs
 from ..accounts import services as accounts
 from ..accounts.services import member_required
 from ..extensions import db
+from ..orders import summary as order_summary
 from ..privacy import consent
 from ..privacy.registry import REGISTRY, RIGHTS_ANSWER_DAYS
-from . import access, bp, correction, documents, requests as rq, services, withdrawal
+from . import access, bp, correction, display, documents, requests as rq, services, withdrawal
 from .forms import ActionForm, EditForm, RequestForm, WithdrawForm
 from .records import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from .services import RightsError
@@ -24,7 +25,7 @@ TIME_COLUMNS = ("일시", "접수 일시")
 @bp.app_context_processor
 def _labels():
     return {"rights_kind_labels": KIND_LABELS, "rights_status_labels": STATUS_LABELS,
-            "rights_outcome_labels": OUTCOME_LABELS, "kst": clock.to_kst}
+            "rights_outcome_labels": OUTCOME_LABELS}
 
 
 def _paged(rows: list, key: str) -> tuple[list, int, int]:
@@ -49,6 +50,16 @@ def _newest_first(rows: list[dict]) -> list[dict]:
 @bp.get("/me")
 @member_required
 def index():
+    """마이페이지: a greeting, the orders by status, the latest orders and every my-info page."""
+    member = _me()
+    return render_template("myinfo/hub.html", member=member, counts=order_summary.counts(member.id),
+                           groups=order_summary.GROUPS, latest=order_summary.latest(member.id))
+
+
+@bp.get("/me/data")
+@member_required
+def data():
+    """Everything held about me, by the registry's record classes (the export, readable)."""
     member = _me()
     groups = []
     for rc in REGISTRY.ordered_record_classes():
@@ -56,11 +67,12 @@ def index():
             continue  # classes that keep nothing per member (staff accounts…) stay in the export only
         rows = _newest_first(access.rows_of(rc, member.id))
         shown, page, pages = _paged(rows, rc.key)
+        shown = display.rows(rc.key, shown)
         groups.append({"rc": rc, "rows": shown, "total": len(rows), "page": page, "pages": pages,
                        "columns": list(dict.fromkeys(k for r in shown for k in r))})
     shown_classes = {g["rc"].key for g in groups}
     items = [i for i in access.items_table(member) if i["record_class"] in shown_classes]
-    return render_template("myinfo/index.html", member=member, items=items,
+    return render_template("myinfo/data.html", member=member, items=items,
                            groups=groups, deletable={i.key for i in correction.deletable_items()},
                            consents=consent.current(member.id),
                            suspensions=services.SUSPENSIONS, form=ActionForm())
@@ -69,7 +81,9 @@ def index():
 @bp.get("/me/export.json")
 @member_required
 def export_json():
-    return _download("json", access.export_json, "application/json")
+    # Everything is read before the response starts (a failure is an error page, not half a
+    # document); the JSON text is then encoded and sent piece by piece.
+    return _download("json", lambda member_id: access.json_chunks(access.export(member_id)), "application/json")
 
 
 @bp.get("/me/export.zip")
@@ -132,7 +146,7 @@ def delete_record(key):
         req = correction.ask_delete_record(_me(), key)
     except RightsError as exc:
         flash(_(str(exc)), "error")
-        return redirect(url_for("myinfo.index"))
+        return redirect(url_for("myinfo.data"))
     return redirect(url_for("myinfo.request_detail", request_id=req.id))
 
 

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from .. import labels
+from ..labels import PAYMENT_FAILED
 
 STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
             "return_requested", "returned", "refunded")
 
-STATUS_LABELS = {
-    "pending_payment": "결제 대기",
-    "paid": "결제 완료",
-    "preparing": "상품 준비 중",
-    "shipped": "배송 중",
-    "delivered": "배송 완료",
-    "completed": "구매 확정",
-    "cancelled": "주문 취소",
-    "return_requested": "반품(청약철회) 요청",
-    "returned": "반품 도착",
-    "refunded": "환불 완료",
-}
+# Korean labels (msgids) from the one label table; the pages translate them through ``|label``.
+STATUS_LABELS = {status: labels.korean("order", status) for status in STATUSES}
+
+# A declined or lapsed payment cancels its order; readers see "결제 실패" instead of "주문 취소".
+PAYMENT_FAILED_LABEL = "결제 실패"
 
 
 class Order(db.Model):
@@ -63,8 +58,18 @@ class Order(db.Model):
                                     cascade="all, delete-orphan")
 
     @property
+    def payment_failed(self) -> bool:
+        """Given up because its payment was declined or lapsed: never paid, nobody cancelled it."""
+        return self.status == "cancelled" and self.paid_at is None and not self.cancellations
+
+    @property
+    def display_status(self) -> str:
+        """The status code a reader sees: ``payment_failed`` (결제 실패) rather than ``cancelled``."""
+        return PAYMENT_FAILED if self.payment_failed else self.status
+
+    @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return PAYMENT_FAILED_LABEL if self.payment_failed else STATUS_LABELS.get(self.status, self.status)
 
     @property
     def vat_amount(self) -> int:
@@ -154,14 +159,7 @@ class PaymentEvent(db.Model):
     payment = db.relationship(Payment, back_populates="events")
 
 
-CANCEL_REASONS = {
-    "change_of_mind": "단순 변심",
-    "wrong_order": "주문 실수",
-    "defective": "상품 불량·파손",
-    "wrong_item": "다른 상품 배송",
-    "late": "배송 지연",
-    "other": "기타",
-}
+CANCEL_REASONS = {code: labels.korean("cancel_reason", code) for code in labels.TABLE["cancel_reason"]}
 
 
 class Cancellation(db.Model):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock
 from ..extensions import db
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
-from . import fulfilment
+from . import exports, fulfilment
 from .models import STATUS_LABELS, Cancellation, CheckoutToken, Order, OrderEvent, OrderLine, Payment, PaymentEvent
 
 DECLARE = Declarations()  # applied by the package's init_app
@@ -52,24 +52,12 @@ def _orders(member_id: int) -> list[Order]:
 
 def _order_row(o: Order) -> dict:
     return {
-        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": STATUS_LABELS.get(o.status, o.status),
+        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": o.status_label,
         "주문 상품": ", ".join(f"{ln.product_title} × {ln.quantity} ({ln.unit_price:,}원)" for ln in o.lines),
         "상품 금액": o.subtotal_amount, "배송비": o.shipping_fee, "결제 금액": o.total_amount,
         "부가세": o.vat_amount, "결제일시": _kst(o.paid_at),
         "상태 이력": "; ".join(f"{_kst(e.at)} {STATUS_LABELS.get(e.to_status, e.to_status)}" for e in o.events),
     }
-
-
-def _payment_rows(member_id: int) -> list[dict]:
-    rows = []
-    query = (select(Payment).filter_by(member_id=member_id)
-             .options(joinedload(Payment.order), selectinload(Payment.events)).order_by(Payment.id.desc()))
-    for p in db.session.execute(query).scalars():
-        rows.append({"주문번호": p.order.order_no, "결제 수단": p.method, "결제대행": p.gateway,
-                     "결제 키": p.gateway_ref or "", "승인 번호": p.approval_no or "", "금액": p.amount, "환불 금액": p.refunded_amount,
-                     "상태": p.status, "승인일시": _kst(p.approved_at),
-                     "상태 변경": "; ".join(f"{_kst(e.at)} {e.status}" for e in p.events)})
-    return rows
 
 
 def _cancellation_rows(member_id: int) -> list[dict]:
@@ -201,7 +189,7 @@ def open_obligations(member_id: int) -> list[str]:
 DECLARE.record_class(RecordClass(
     key=ORDERS, label_ko="주문(계약) 기록", label_en="Order (contract) records", items=("purchase_record",),
     legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS, on_withdrawal="archive",
-    export=lambda member_id: [_order_row(o) for o in _orders(member_id)],
+    export=exports.order_rows,
     collect_archive=lambda member_id: _archive(ORDERS, member_id),
     destroy=destroy_orders, expire=expire_orders, models=(Order, OrderLine, OrderEvent, CheckoutToken), order=40,
     # expire_orders deletes these rows with the order, so their holds keep it ("delivery" is
@@ -211,7 +199,7 @@ DECLARE.record_class(RecordClass(
 DECLARE.record_class(RecordClass(
     key=PAYMENTS, label_ko="대금 결제 기록", label_en="Payment records", items=("payment_record",),
     legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS, on_withdrawal="archive",
-    export=_payment_rows, collect_archive=lambda member_id: _archive(PAYMENTS, member_id),
+    export=exports.payment_rows, collect_archive=lambda member_id: _archive(PAYMENTS, member_id),
     destroy=destroy_payments, expire=_expire_none, models=(Payment, PaymentEvent), order=41, holdable=True,
 ))
 DECLARE.record_class(RecordClass(

@@ -7,13 +7,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import clock, inputs
+from .. import formats, inputs
 from ..accounts.services import member_required
 from ..extensions import db
 from ..privacy.registry import REFUND_BUSINESS_DAYS
 from ..shop import cart
-from . import bp, cancellation, checkout, fulfilment, gateways, numbers, payments
-from .models import CANCEL_REASONS, STATUS_LABELS, Order
+from . import bp, cancellation, checkout, fulfilment, gateways, numbers, payments, summary
+from .models import CANCEL_REASONS, Order
 from .services import CANCELLABLE, find_for_member
 from .stock import SoldOut
 
@@ -117,12 +117,19 @@ def checkout_submit():
 @member_required
 def index():
     page = inputs.int_arg(request.args, "page", 1, hi=10_000)
+    group = request.args.get("status", "")
+    if group and group not in summary.GROUPS:  # a hand-made link: say so, list nothing half-filtered
+        return render_template("orders/index.html", orders=[], page=1, has_next=False, group="",
+                               groups=summary.GROUPS, error=_("알 수 없는 주문 상태입니다. 아래에서 골라 주세요.")), 400
+    query = select(Order).filter_by(member_id=current_user.id)
+    if group:
+        query = query.where(summary.in_group(group))
     rows = list(db.session.execute(
-        select(Order).filter_by(member_id=current_user.id).options(selectinload(Order.lines))
+        query.options(selectinload(Order.lines), selectinload(Order.cancellations))
         .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
         .scalars())
-    return render_template("orders/index.html", orders=rows[:PAGE_SIZE], page=page,
-                           has_next=len(rows) > PAGE_SIZE)
+    return render_template("orders/index.html", orders=rows[:PAGE_SIZE], page=page, group=group,
+                           groups=summary.GROUPS, has_next=len(rows) > PAGE_SIZE, error=None)
 
 
 def _tracking(order):
@@ -147,6 +154,31 @@ def receipt(order_no: str):
     return render_template("orders/receipt.html", order=order)
 
 
+@bp.get("/orders/<order_no>/cancel")
+@member_required
+def cancel_confirm(order_no: str):
+    """The confirmation step of a cancel: what goes back, and the reason."""
+    order = _own_order(order_no)
+    if order.status not in CANCELLABLE:
+        flash(_("이 주문은 지금 취소할 수 없습니다."), "error")
+        return redirect(url_for("orders.detail", order_no=order.order_no))
+    return render_template("orders/confirm.html", order=order, action="cancel", reasons=CANCEL_REASONS,
+                           refund=cancellation.refundable_amount(order) if order.paid_at else 0)
+
+
+@bp.get("/orders/<order_no>/return")
+@member_required
+def return_confirm(order_no: str):
+    """The confirmation step of a return (청약철회): the deadline, the refund and the reason."""
+    order = _own_order(order_no)
+    if not cancellation.can_return(order):
+        flash(_("이 주문은 지금 반품(청약철회)을 신청할 수 없습니다."), "error")
+        return redirect(url_for("orders.detail", order_no=order.order_no))
+    return render_template("orders/confirm.html", order=order, action="return", reasons=CANCEL_REASONS,
+                           refund=cancellation.refundable_amount(order),
+                           return_deadline=cancellation.return_deadline(order))
+
+
 @bp.post("/orders/<order_no>/cancel")
 @member_required(next_url=lambda order_no: f"/orders/{order_no}")
 def cancel(order_no: str):
@@ -157,7 +189,7 @@ def cancel(order_no: str):
         flash(exc.message, "error")
     else:
         if record.status == "refunded" and record.refund_amount:
-            flash(_("주문을 취소하고 %(amount)s을 환불했습니다.", amount=f"{record.refund_amount:,}원"), "success")
+            flash(_("주문을 취소하고 %(amount)s을 환불했습니다.", amount=formats.won(record.refund_amount)), "success")
         elif record.status == "refunded":
             flash(_("주문을 취소했습니다."), "success")
         else:
@@ -192,10 +224,3 @@ def check_payment(order_no: str):
         flash(result.message or _("결제 결과를 아직 확인하지 못했습니다."), "error")
     return redirect(url_for("orders.detail", order_no=order.order_no))
 
-
-@bp.app_context_processor
-def _helpers():
-    def kst_time(value):
-        return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-    return {"kst_time": kst_time, "status_labels": STATUS_LABELS}

@@ -1,7 +1,6 @@
 """Policy pages: the version in force, the list of versions, one old version with its diff."""
 from flask import abort, render_template
 
-from .. import clock
 from ..i18n import current_lang
 from ..privacy import policy_versions
 from . import bp, diff, view
@@ -31,10 +30,3 @@ def version(version_id: int):
     changes = diff.between(previous.content if previous else None, found.content)
     return render_template("policy/version.html", version=found, previous=previous, changes=changes, base="/privacy",
                            current=policy_versions.current_version(), p=view.build(found.content, current_lang()))
-
-
-@bp.app_template_filter("kst_day")
-def kst_day(value) -> str:
-    """An instant as its Korean calendar day, ``YYYY-MM-DD``."""
-    local = clock.to_kst(value)
-    return local.date().isoformat() if local else ""

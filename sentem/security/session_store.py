@@ -13,7 +13,6 @@ import datetime as _dt
 import functools
 import hashlib
 import json
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from sqlalchemy import delete, select, update
 from .. import clock
 from ..db_types import UTCDateTime
 from ..extensions import db
+from .devices import device_family  # noqa: F401  (re-exported: the session modules call it here)
 
 # How stale "last used" may get before it is written again (one write a minute, not one per request).
 TOUCH_EVERY = _dt.timedelta(minutes=1)
@@ -116,17 +116,31 @@ def new(kind: str, owner_id: int, *, device: str, absolute: _dt.timedelta,
 
 def get(kind: str, token: str | None) -> Session | None:
     """The live session of this cookie id (its "last used" refreshed), or None; a dead one is removed."""
+    return get_owned(kind, token)[0]
+
+
+def get_owned(kind: str, token: str | None, owner_model=None) -> tuple:
+    """(``get``'s session, its owner's ``owner_model`` row) or (None, None): one query with the
+    database store (the session joined to its owner, ``owner_model.id == owner_id``)."""
     if not token or not isinstance(token, str):
-        return None
+        return None, None
+    h = hash_of(token)
     try:
-        return _get(kind, hash_of(token))
+        if backend() == "redis" or owner_model is None:
+            s = _get(kind, h)
+            return (s, owner_model and db.session.get(owner_model, s.owner_id)) if s else (None, None)
+        row = db.session.execute(select(LoginSession, owner_model).join(
+            owner_model, owner_model.id == LoginSession.owner_id).where(LoginSession.id_hash == h)
+            .execution_options(populate_existing=True)).first()
+        s = row and _get(kind, h, _from_row(row[0]))
+        return (s, row[1]) if s else (None, None)
     except RedisError as exc:  # unreadable for now, not ended: signed out until Redis is back
         current_app.logger.warning("sessions: Redis unreachable (%s)", exc)
-        return None
+        return None, None
 
 
-def _get(kind: str, h: str) -> Session | None:
-    s = _load(h)
+def _get(kind: str, h: str, s: Session | None = None) -> Session | None:
+    s = s or _load(h)
     if s is None or s.kind != kind:
         return None
     now = clock.now()
@@ -203,20 +217,6 @@ def destroy(kind: str, owner_id: int) -> int:
             return 0
     return db.session.execute(delete(LoginSession).where(LoginSession.kind == kind,
                                                          LoginSession.owner_id == int(owner_id))).rowcount
-
-
-_FAMILIES = (("Edg/", "Edge"), ("Whale/", "Whale"), ("SamsungBrowser/", "Samsung Internet"), ("OPR/", "Opera"),
-             ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-_SYSTEMS = (("Windows", "Windows"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Android", "Android"),
-            ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
-
-
-def device_family(user_agent: str | None) -> str:
-    """A coarse device family of a user agent ("Chrome · Windows"); never the string itself."""
-    ua = user_agent or ""
-    browser = next((name for mark, name in _FAMILIES if mark in ua), "")
-    system = next((name for mark, name in _SYSTEMS if re.search(re.escape(mark), ua)), "")
-    return " · ".join(p for p in (browser, system) if p) or "?"
 
 
 # --- storage -------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import inputs
-from ..i18n import current_lang
 from .. import korean
 from . import bp, cart, catalog, images, notices, placeholder as placeholder_image, settings
 from ..accounts.services import member_required
@@ -117,12 +116,6 @@ def cart_remove():
     except cart.CartError as exc:
         flash(_(str(exc)), "error")
     return redirect(url_for("shop.cart_view"))
-
-
-@bp.app_template_filter("won")
-def won(amount) -> str:
-    """12000 → '12,000원' (English: '₩12,000')."""
-    return f"₩{int(amount):,}" if current_lang() == "en" else f"{int(amount):,}원"
 
 
 @bp.app_context_processor

@@ -1,17 +1,8 @@
-"""Template helpers of the staff area: times shown in KST, the current instant."""
+"""Template helpers of the staff area: the current instant, pager links (times: ``sentem.formats``)."""
 from __future__ import annotations
 
 from .. import clock
 from . import bp
-
-
-def kst(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC datetime as Korean time (empty for None)."""
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        return clock.to_kst(value).strftime(fmt)
-    return value.isoformat()
 
 
 def reject_key(mapping: dict, *keys: str) -> dict:
@@ -22,6 +13,5 @@ def reject_key(mapping: dict, *keys: str) -> dict:
 @bp.record_once
 def _install(state):
     env = state.app.jinja_env
-    env.filters.setdefault("kst", kst)
     env.globals.setdefault("now_utc", clock.now)
     env.filters.setdefault("reject_key", reject_key)

@@ -2,9 +2,9 @@
 from flask import Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import health
+from .. import formats, health, labels
 from ..jobs import heartbeat
-from . import converters
+from . import converters, label_tables
 
 bp = Blueprint("web", __name__)
 
@@ -15,6 +15,9 @@ def init_app(app) -> None:
     from . import errors, head, headers, nul, routes  # noqa: F401  (views, error pages, headers, HEAD, NUL)
 
     app.register_blueprint(bp)
+    # One label table, one money and one time format for every page (member and staff).
+    labels.install(app, label_tables.registry_tables)
+    formats.install(app, labels.label)
     proxies = int(app.config.get("SENTEM_TRUSTED_PROXIES") or 0)
     if proxies:
         # The client address is the one the nearest ``proxies`` proxies saw; without any, an

@@ -22,7 +22,8 @@ TOP = "sentem"
 # Lowest first; a package may import its own layer or a lower one, never a higher one.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ground", frozenset({"clock", "config", "extensions", "db_types", "i18n", "safe_next", "inputs", "health",
-                          "init_steps", "security", "pgsandbox", "korean"})),
+                          "init_steps", "security", "pgsandbox",
+                          "labels", "formats", "korean"})),
     ("ground services", frozenset({"jobs", "notify"})),
     ("privacy core", frozenset({"privacy"})),
     ("staff", frozenset({"staff"})),  # the staff guard/permissions: the lowest feature

@@ -219,7 +219,7 @@ def test_pages_for_a_signed_in_member_or_staff_are_never_cached(app, client):
     assert anonymous.headers.get("Cache-Control") != "no-store"
     resp = client.post("/login", data={"login_id": member.login_id, "password": PASSWORD})
     assert resp.status_code == 302
-    for url in ("/me", "/me/edit", "/orders", "/cart", "/"):
+    for url in ("/me", "/me/data", "/me/edit", "/orders", "/cart", "/"):
         resp = client.get(url)
         assert resp.status_code == 200, (url, resp.headers.get("Location"))
         assert resp.headers["Cache-Control"] == "no-store", url

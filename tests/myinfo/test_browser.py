@@ -19,8 +19,8 @@ def _login(page, member, next_url="/me"):
 
 def test_view_my_info_and_download_export(page, app):
     m = full_member("brw")
-    _login(page, m)
-    assert page.locator("h1").inner_text() == "내 정보"
+    _login(page, m, "/me/data")
+    assert page.locator("h1").inner_text() == "내 정보 열람·내려받기"
     assert m.sns_account in page.content()
     with page.expect_download() as info:
         page.click("#export-json")
@@ -71,8 +71,8 @@ def test_withdraw_refused_with_open_order_then_done_after_cancelling(page, app):
     assert "진행 중인 거래" in page.locator("#withdraw-error").inner_text()
 
     page.goto(f"/orders/{order.order_no}")
-    page.once("dialog", lambda d: d.accept())
-    page.click("button.cancel-order")
+    page.click("a.cancel-order")  # the confirmation step, then the cancel itself
+    page.click("button.confirm-cancel")
     page.wait_for_load_state()
 
     page.goto("/me/withdraw")

@@ -119,7 +119,7 @@ def test_zip_has_one_csv_per_record_class_with_bom(client, two_members):
 def test_me_page_lists_items_purposes_retention_and_records(client, two_members):
     alpha, _ = two_members
     login_as(client, alpha)
-    html = client.get("/me").get_data(as_text=True)
+    html = client.get("/me/data").get_data(as_text=True)
     for item in REGISTRY.items.values():
         if REGISTRY.record_classes[item.record_class].export is not None:
             assert item.label_ko in html
@@ -143,10 +143,10 @@ def test_login_history_is_paged(client, app):
         clock.advance(minutes=1)
         login_history(m, ip=f"192.0.2.{n}")
     login_as(client, m)
-    first = client.get("/me").get_data(as_text=True)
+    first = client.get("/me/data").get_data(as_text=True)
     assert "1 / 3" in first
     assert "192.0.2.44<" in first and "192.0.2.0<" not in first  # the most recent first
-    third = client.get("/me?p_login_history=3").get_data(as_text=True)
+    third = client.get("/me/data?p_login_history=3").get_data(as_text=True)
     assert "3 / 3" in third and "192.0.2.0<" in third
 
 
@@ -185,5 +185,5 @@ def test_pages_switch_to_english(client, app):
     client.set_cookie("lang", "en")
     html = client.get("/me/withdraw").get_data(as_text=True)
     assert "I have read the above and withdraw" in html and "View my info" in html
-    html = client.get("/me").get_data(as_text=True)
+    html = client.get("/me/data").get_data(as_text=True)
     assert "Download as JSON" in html and "Personal data items" in html

@@ -32,8 +32,8 @@ def test_suspensions_are_ledger_rows_visible_in_history(client, app):
     assert not services.optional_processing_allowed(m.id)
     kinds = [(row.kind, row.granted) for row in consent.history(m.id)]
     assert ("suspend_statistics", True) in kinds and ("suspend_optional", True) in kinds
-    html = client.get("/me").get_data(as_text=True)
-    assert "suspend_statistics" in html  # consent history section of /me (from the registry walk)
+    html = client.get("/me/data").get_data(as_text=True)
+    assert "이용 통계·맞춤 광고" in html  # consent history section of /me/data (from the registry walk)
     client.post("/me/consents", data={"kind": "suspend_statistics", "value": "off"})
     assert services.statistics_allowed(m.id)
 

@@ -38,7 +38,11 @@ def test_buy_pay_see_cancel_and_decline(page, live_server):
 
     page.goto("/orders")
     page.click(f"a[href='{order_url.split(live_server.url)[1]}']")
-    page.click(".cancel-order")
+    page.click(".cancel-order")  # a confirmation page first: what goes back, and why
+    page.wait_for_url(order_url + "/cancel")
+    assert "52,000원" in page.locator(".confirm-summary").inner_text()
+    page.select_option("#reason", "wrong_order")
+    page.click(".confirm-cancel")
     page.wait_for_url(order_url)
     assert page.locator(".order-status").inner_text() == "주문 취소"
     assert "환불했습니다" in page.content()

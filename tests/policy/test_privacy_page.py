@@ -50,7 +50,7 @@ def test_privacy_page_states_the_seed_facts(client):
     assert "회원 탈퇴 시까지" in text and "sentem" in text
     # rights links and the cookie section the footer links to
     html = resp.get_data(as_text=True)
-    for href in ("/me", "/me/edit", "/me/consents", "/me/requests", "/me/withdraw"):
+    for href in ("/me/data", "/me/edit", "/me/consents", "/me/requests", "/me/withdraw"):
         assert f'href="{href}"' in html
     assert 'id="cookies"' in html
 
