@@ -33,3 +33,12 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def a11y_context(browser, live_server):
+    """A browser context where axe-core may be injected (CSP bypass, tests only)."""
+    context = browser.new_context(base_url=live_server.url, locale="ko-KR", bypass_csp=True)
+    context.set_default_timeout(15000)
+    yield context
+    context.close()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 15:51:40.118185
+Create Date: 2026-12-01 15:55:54.354370
 
 """
 from alembic import op
@@ -152,6 +152,33 @@ def upgrade_():
     )
     with op.batch_alter_table('export_downloads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_export_downloads_member_id'), ['member_id'], unique=False)
+
+    op.create_table('guest_carts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_carts')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_guest_carts_token_hash'))
+    )
+    with op.batch_alter_table('guest_carts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guest_carts_expires_at'), ['expires_at'], unique=False)
+
+    op.create_table('guest_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_no', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('legal_basis', sa.String(length=300), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_requests'))
+    )
+    with op.batch_alter_table('guest_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guest_requests_order_no'), ['order_no'], unique=False)
 
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -581,7 +608,7 @@ def upgrade_():
     op.create_table('orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_no', sa.String(length=32), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('subtotal_amount', sa.Integer(), nullable=False),
@@ -681,7 +708,7 @@ def upgrade_():
     op.create_table('checkout_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
@@ -696,7 +723,7 @@ def upgrade_():
     op.create_table('delivery_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('data_key_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('address_changed_at', sa.DateTime(timezone=True), nullable=True),
@@ -713,6 +740,36 @@ def upgrade_():
     with op.batch_alter_table('delivery_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_delivery_requests_member_id'), ['member_id'], unique=False)
 
+    op.create_table('guest_cart_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cart_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cart_id'], ['guest_carts.id'], name=op.f('fk_guest_cart_items_cart_id_guest_carts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_guest_cart_items_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_cart_items')),
+    sa.UniqueConstraint('cart_id', 'product_id', name='uq_guest_cart_items_cart_product')
+    )
+    with op.batch_alter_table('guest_cart_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guest_cart_items_cart_id'), ['cart_id'], unique=False)
+
+    op.create_table('guest_orders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('consented_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('policy_version', sa.String(length=32), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('orderer_name_ct', sa.Text(), nullable=False),
+    sa.Column('orderer_phone_ct', sa.Text(), nullable=False),
+    sa.Column('orderer_email_ct', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_guest_orders_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guest_orders')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_guest_orders_order_id'))
+    )
     op.create_table('order_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -745,7 +802,7 @@ def upgrade_():
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('gateway', sa.String(length=20), nullable=False),
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('attempt_key', sa.String(length=48), nullable=False),
@@ -824,7 +881,7 @@ def upgrade_():
     op.create_table('cancellations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('line_id', sa.Integer(), nullable=True),
     sa.Column('reason_code', sa.String(length=20), nullable=False),
@@ -921,6 +978,11 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
 
     op.drop_table('order_events')
+    op.drop_table('guest_orders')
+    with op.batch_alter_table('guest_cart_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guest_cart_items_cart_id'))
+
+    op.drop_table('guest_cart_items')
     with op.batch_alter_table('delivery_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_requests_member_id'))
 
@@ -1041,6 +1103,14 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_inquiries_member_id'))
 
     op.drop_table('inquiries')
+    with op.batch_alter_table('guest_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guest_requests_order_no'))
+
+    op.drop_table('guest_requests')
+    with op.batch_alter_table('guest_carts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guest_carts_expires_at'))
+
+    op.drop_table('guest_carts')
     with op.batch_alter_table('export_downloads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_export_downloads_member_id'))
 

@@ -12,7 +12,7 @@ bp = Blueprint("accounts", __name__)
 def init_app(app) -> None:
     """Routes, the member loader, the privacy core's members port, registry entries and the
     staff's member screens."""
-    from . import (admin, consents, history, loader, privacy_port, records, recovery_routes,  # noqa: F401
+    from . import (admin, consents, history, id_check, loader, privacy_port, records, recovery_routes,  # noqa: F401
                    reset_tokens, routes, session_views)  # (tables, views)
 
     for setting in ("SENTEM_LOGIN_RATE_LIMIT", "SENTEM_SIGNUP_RATE_LIMIT"):

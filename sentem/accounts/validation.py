@@ -45,7 +45,7 @@ class Invalid(ValueError):
         return self.args[0] if isinstance(self.args[0], Message) else Message(str(self.args[0]))
 
 
-def clean_text(value, field: str, *, nfkc: bool = True) -> str:
+def clean_text(value, field: str, *, nfkc: bool = True, limit: bool = True) -> str:
     """Trim, NFKC-normalise (full-width letters and digits become ordinary ones) and refuse
     control characters and over-long input."""
     text = "" if value is None else str(value)
@@ -54,9 +54,9 @@ def clean_text(value, field: str, *, nfkc: bool = True) -> str:
     text = text.strip()
     if _CONTROL.search(text):
         raise Invalid("제어 문자나 보이지 않는 문자는 사용할 수 없습니다.")
-    limit = MAX_LENGTHS.get(field)
-    if limit and len(text) > limit:
-        raise Invalid(Message("%(n)s자 이하로 입력해 주세요.", n=limit))
+    most = MAX_LENGTHS.get(field) if limit else None
+    if most and len(text) > most:
+        raise Invalid(Message("%(n)s자 이하로 입력해 주세요.", n=most))
     return text
 
 
@@ -134,7 +134,8 @@ def birth_date(value) -> str:
 
 
 def postcode(value) -> str:
-    text = clean_text(value, "postcode").replace("-", "")
+    """Five digits (the 2015 우편번호); any other shape, however long, gets the same plain message."""
+    text = clean_text(value, "postcode", limit=False).replace("-", "")
     if text and not POSTCODE_RE.match(text):
         raise Invalid("우편번호는 숫자 5자리로 입력해 주세요.")
     return text

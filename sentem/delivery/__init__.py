@@ -12,7 +12,7 @@ on one side, addresses, parcels and carriers on the other.
 from flask import Blueprint
 
 from ..orders import fulfilment
-from ..staff.nav import register_nav
+from ..staff.nav import register_count, register_nav
 
 bp = Blueprint("delivery", __name__)
 
@@ -20,13 +20,14 @@ bp = Blueprint("delivery", __name__)
 def init_app(app) -> None:
     """Routes, tables, registry entries, the self-audit section, the orders' fulfilment port and
     the shipping screens."""
-    from . import admin, audit, models, records, routes, services  # noqa: F401  (tables, views)
+    from . import admin, audit, models, records, routes, services, staffview  # noqa: F401  (tables, views)
 
     records.DECLARE.apply()
     audit.DECLARE.apply()
     fulfilment.install(app, fulfilment.Fulfilment(
         validate=services.validate_request, request=services.create_request,
         return_pickup=services.create_return_pickup, prefill=services.default_address,
-        tracking=services.tracking_for, forget=records.destroy_for_orders))
+        tracking=services.tracking_for, forget=records.destroy_for_orders, export=records.export_for_order))
     app.register_blueprint(bp)
     register_nav(app, "admin.shipping", "배송", "shipping.view", order=40)
+    register_count(app, "admin.shipping", staffview.waiting_count)

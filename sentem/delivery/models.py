@@ -46,7 +46,7 @@ class DeliveryRequest(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"),
                          nullable=False, unique=True)
-    member_id = db.Column(db.Integer, nullable=False, index=True)
+    member_id = db.Column(db.Integer, nullable=True, index=True)  # None: a guest order
     data_key_id = db.Column(db.Integer, nullable=False)
 
     recipient_name = personal("recipient_name", nullable=False, mask="name")

@@ -109,6 +109,12 @@ def export_delivery(member_id: int) -> list[dict]:
     return [row for _req, _no, row in _requests_with_rows(member_id)]
 
 
+def export_for_order(order) -> dict | None:
+    """One order's delivery record as in the export (a guest's copy of their order), or None."""
+    req = db.session.execute(select(DeliveryRequest).filter_by(order_id=order.id)).scalar_one_or_none()
+    return _delivery_row(req, order.order_no, _related([order.id])) if req is not None else None
+
+
 def collect_delivery_archive(member_id: int) -> list[ArchiveItem]:
     """What the law keeps for 5 years after the transaction, for the archive database."""
     return [ArchiveItem(record_class=DELIVERY, order_no=order_no or None,

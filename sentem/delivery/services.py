@@ -87,7 +87,7 @@ def create_request(order, *, recipient_name, recipient_phone, postcode, address1
     _apply(req, values)
     db.session.add(req)
     db.session.add(ShipmentEvent(order_id=order.id, kind="requested", at=clock.now(),
-                                 actor=f"member:{order.member_id}"))
+                                 actor=f"member:{order.member_id}" if order.member_id else "guest"))
     db.session.flush()
     return req
 

@@ -21,6 +21,7 @@ from .. import clock
 from ..accounts import services as accounts
 from ..extensions import db
 from ..notify import outbox
+from ..orders import guest as guest_orders
 from ..orders import services as orders
 from . import carriers
 from .models import Shipment, ShipmentEvent
@@ -217,13 +218,15 @@ def bulk(action: str, order_nos, *, actor: str, carrier_code: str | None = None,
 
 def _notify(order, shipment, kind: str) -> None:
     """Queue the member's shipped/delivered notice for after the commit (no address in it)."""
-    contact = accounts.contact_of(order.member_id)
+    guest = order.member_id is None
+    contact = guest_orders.contact_of(order) if guest else accounts.contact_of(order.member_id)
     if contact is None or contact.status == "withdrawn":  # nobody left to tell
         return
     mobile, email = contact.mobile, contact.email
     shop = current_app.config["SHOP_NAME"]
     carrier = carriers.name_of(shipment.carrier)
-    link = f"{current_app.config['SENTEM_BASE_URL'].rstrip('/')}/orders/{order.order_no}"
+    link = f"{current_app.config['SENTEM_BASE_URL'].rstrip('/')}" + ("/guest/orders" if guest else
+                                                                      f"/orders/{order.order_no}")
     if kind == "shipped":
         subject = f"[{shop}] 주문 {order.order_no} 상품이 발송되었습니다"
         sms = f"[{shop}] 주문 {order.order_no} 발송: {carrier} {shipment.tracking_no}"

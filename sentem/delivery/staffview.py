@@ -31,6 +31,11 @@ def orders_to_ship(statuses=DEFAULT_LIST, limit: int = LIST_LIMIT) -> list:
     return orders.in_statuses(statuses, limit)
 
 
+def waiting_count() -> int:
+    """Orders paid or being prepared: not yet handed to a carrier (shown beside 배송 in the menu)."""
+    return orders.count_in_statuses(("paid", "preparing"))
+
+
 def _requests(order_ids) -> dict[int, DeliveryRequest]:
     if not order_ids:
         return {}

@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from ..jobs import schedule
-from ..staff.nav import register_nav
+from ..staff.nav import register_count, register_nav
 
 bp = Blueprint("myinfo", __name__)
 
@@ -10,7 +10,7 @@ bp = Blueprint("myinfo", __name__)
 def init_app(app) -> None:
     """Routes, tables, registry entries, the rights self-audit section, pending withdrawals and the
     staff's rights-request queue."""
-    from . import admin, audit, jobs, models, records, routes  # noqa: F401  (tables, views)
+    from . import admin, audit, jobs, models, records, requests, routes  # noqa: F401  (tables, views)
 
     records.DECLARE.apply()
     audit.DECLARE.apply()
@@ -19,3 +19,4 @@ def init_app(app) -> None:
                                          "*/15 * * * *"))
     app.register_blueprint(bp)
     register_nav(app, "admin.rights", "권리 행사 요청", "rights.view", order=50)
+    register_count(app, "admin.rights", requests.open_count)

@@ -7,8 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from .. import clock
 from ..accounts.models import Member
 from ..extensions import db
+from ..orders import guest_requests
 from ..privacy import access_log
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
 from ..security.fields import masked
@@ -57,7 +59,8 @@ def rights():
     db.session.commit()
     return render_template("admin/rights/list.html", rows=rows, who={r.id: _who(_member(r.member_id)) for r in rows},
                            overdue={r.id for r in rows if rq.is_overdue(r)}, show_all=show_all,
-                           answer_days=RIGHTS_ANSWER_DAYS)
+                           answer_days=RIGHTS_ANSWER_DAYS,
+                           guest_rows=guest_requests.queue(open_only=not show_all)[:200], now=clock.now())
 
 
 @bp.route("/rights/<int:request_id>", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ two staff answering one request at once leave one answer and send one notice.
 """
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -67,6 +67,12 @@ def queue(*, open_only: bool = True) -> list[RightsRequest]:
     if open_only:
         stmt = stmt.where(RightsRequest.status == "received")
     return list(db.session.execute(stmt.order_by(RightsRequest.due_at, RightsRequest.id)).scalars())
+
+
+def open_count() -> int:
+    """Requests waiting in the staff queue (shown beside 권리 행사 요청 in the menu)."""
+    return db.session.execute(select(func.count(RightsRequest.id)).where(
+        RightsRequest.channel != "online", RightsRequest.status == "received")).scalar_one()
 
 
 def is_overdue(req: RightsRequest) -> bool:

@@ -8,7 +8,7 @@ belong to the shipping screens.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
@@ -48,11 +48,19 @@ def orders():
     return render_template("admin/orders/list.html", orders=rows, status=status, q=q, labels=STATUS_LABELS)
 
 
+_OPEN_REFUND = Cancellation.status != "refunded"
+
+
+def open_refunds_count() -> int:
+    """Refunds still to pay (the staff menu shows it beside 주문·환불)."""
+    return db.session.execute(select(func.count(Cancellation.id)).where(_OPEN_REFUND)).scalar_one()
+
+
 @bp.get("/orders/refunds")
 @guard.require("orders.view")
 def refunds():
     """Open refunds with their due dates; overdue ones first and marked."""
-    rows = db.session.execute(select(Cancellation).where(Cancellation.status != "refunded")
+    rows = db.session.execute(select(Cancellation).where(_OPEN_REFUND)
                               .order_by(Cancellation.refund_due_on.is_(None), Cancellation.refund_due_on,
                                         Cancellation.id)).scalars().all()
     return render_template("admin/orders/refunds.html", rows=rows, today=clock.today())
@@ -161,7 +169,7 @@ def download_orders():
                                orders_form=form), 400
     orders = db.session.execute(select(Order).order_by(Order.id)).scalars()
     header = ["주문번호", "회원번호", "상태", "상품 금액", "배송비", "결제 금액", "주문 일시", "결제 일시"]
-    rows = ([o.order_no, o.member_id, o.status, o.subtotal_amount, o.shipping_fee, o.total_amount,
+    rows = ([o.order_no, o.member_id if o.member_id is not None else "비회원", o.status, o.subtotal_amount, o.shipping_fee, o.total_amount,
              o.created_at.isoformat() if o.created_at else "", o.paid_at.isoformat() if o.paid_at else ""]
             for o in orders)
     return downloads.csv_response("orders.csv", header, rows, kind="orders", reason=reason)

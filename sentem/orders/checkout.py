@@ -23,6 +23,7 @@ from sqlalchemy import update
 
 from .. import clock
 from ..extensions import db
+from ..security import datakeys
 from ..shop import cart as cart_service
 from ..shop.settings import shipping_terms
 from . import fulfilment, gateways, numbers, payments, stock
@@ -53,8 +54,21 @@ class CheckoutResult:
     errors: dict = field(default_factory=dict)
 
 
-def issue_token(member_id: int) -> str:
-    """A fresh one-time checkout token for the member's form (committed)."""
+@dataclass(frozen=True)
+class Buyer:
+    """Who checks out: a member, or a guest (``member_id`` None) whose order gets its own data key.
+
+    ``cart`` is the ``shop.cart`` owner the order is made from; ``actor`` stamps the history.
+    """
+
+    member_id: int | None
+    data_key_id: int | None
+    cart: object
+    actor: str
+
+
+def issue_token(member_id: int | None) -> str:
+    """A fresh one-time checkout token for the form of a member (or of a guest: None); committed."""
     token = secrets.token_urlsafe(24)
     db.session.add(CheckoutToken(token=token, member_id=member_id, issued_at=clock.now()))
     db.session.commit()
@@ -107,19 +121,34 @@ def place_order(member, *, token: str, delivery: dict, payment_method: str,
     refused = refusal(member)
     if refused:
         raise CheckoutError(refused)
+    buyer = Buyer(member_id=member.id, data_key_id=member.data_key_id, cart=member.id, actor=f"member:{member.id}")
+    return place(buyer, token=token, delivery=delivery, payment_method=payment_method,
+                 payment_params=payment_params)
+
+
+def place(buyer: Buyer, *, token: str, delivery: dict, payment_method: str, payment_params: dict | None = None,
+          on_create=None) -> CheckoutResult:
+    """Turn ``buyer``'s cart into an order and pay for it (members and guests alike).
+
+    ``on_create(order)`` writes what else belongs to the order in its transaction (a guest
+    order's orderer). A guest order's data key is made here, in that transaction too.
+    """
     try:
         gateway = gateways.get(payment_method)
     except gateways.UnknownMethod:
         raise CheckoutError("결제 수단을 선택해 주세요.", {"payment_method": "사용할 수 없는 결제 수단입니다."})
-    replay = _claim(member.id, token)
+    replay = _claim(buyer.member_id, token)
     if replay is not None:
         return replay
-    waiting = pending_order(member.id)
+    waiting = pending_order(buyer.member_id) if buyer.member_id is not None else None
     if waiting is not None:
         db.session.rollback()  # the token stays unused: the same form works once that order is settled
         return CheckoutResult(order=waiting, outcome="pending", message=PAYMENT_PENDING)
     try:
-        order = _create_order(member, token, delivery, payment_method, gateway.name)
+        key_id = buyer.data_key_id or datakeys.create(kind="guest_order")
+        order = _create_order(buyer, key_id, token, delivery, payment_method, gateway.name)
+        if on_create is not None:
+            on_create(order)
         stock.take(order)
         db.session.commit()
     except Exception:
@@ -127,29 +156,29 @@ def place_order(member, *, token: str, delivery: dict, payment_method: str,
         raise
     if getattr(gateway, "redirect", False):  # the buyer approves in the PG's window first (pgflow)
         return CheckoutResult(order=order, outcome="redirect")
-    return payments.settle(order, order.latest_payment, payment_params or {}, actor=f"member:{member.id}")
+    return payments.settle(order, order.latest_payment, payment_params or {}, actor=buyer.actor)
 
 
-def _claim(member_id: int, token: str) -> CheckoutResult | None:
+def _claim(member_id: int | None, token: str) -> CheckoutResult | None:
     """Claim the token (row lock until commit), or return the order an earlier submit made."""
     if not token or len(token) > 64:
         raise CheckoutError("주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요.")
+    whose = CheckoutToken.member_id.is_(None) if member_id is None else CheckoutToken.member_id == member_id
     claimed = db.session.execute(
-        update(CheckoutToken).where(CheckoutToken.token == token, CheckoutToken.member_id == member_id,
-                                    CheckoutToken.used_at.is_(None))
+        update(CheckoutToken).where(CheckoutToken.token == token, whose, CheckoutToken.used_at.is_(None))
         .values(used_at=clock.now()).execution_options(synchronize_session=False)).rowcount
     if claimed == 1:
         return None
     db.session.rollback()
-    row = db.session.execute(db.select(CheckoutToken).filter_by(token=token, member_id=member_id)).scalar_one_or_none()
+    row = db.session.execute(db.select(CheckoutToken).where(CheckoutToken.token == token, whose)).scalar_one_or_none()
     if row is None or row.order_id is None:
         raise CheckoutError("주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요.")
     order = db.session.get(Order, row.order_id)
     return CheckoutResult(order=order, outcome="replay", message="이미 접수된 주문입니다.")
 
 
-def _create_order(member, token: str, delivery: dict, method: str, gateway_name: str) -> Order:
-    items = cart_service.items(member.id)
+def _create_order(buyer: Buyer, key_id: int, token: str, delivery: dict, method: str, gateway_name: str) -> Order:
+    items = cart_service.items(buyer.cart)
     if not items:
         raise CheckoutError("장바구니가 비어 있습니다.")
     inactive = [i.product.title for i in items if not i.product.active]
@@ -158,7 +187,7 @@ def _create_order(member, token: str, delivery: dict, method: str, gateway_name:
     short = [i.product.title for i in items if i.product.stock < i.quantity]
     if short:  # an early answer; the conditional UPDATE in stock.take is the real guard
         raise stock.SoldOut(short)
-    order = Order(order_no=numbers.new_order_no(), member_id=member.id, data_key_id=member.data_key_id,
+    order = Order(order_no=numbers.new_order_no(), member_id=buyer.member_id, data_key_id=key_id,
                   status="pending_payment", payment_method=method, created_at=clock.now())
     for item in items:
         p = item.product  # the price comes from the database, never from the form
@@ -167,14 +196,14 @@ def _create_order(member, token: str, delivery: dict, method: str, gateway_name:
     order.subtotal_amount = sum(line.line_total for line in order.lines)
     order.shipping_fee = shipping_fee(order.subtotal_amount)
     order.total_amount = order.subtotal_amount + order.shipping_fee
-    order.payments.append(Payment(member_id=member.id, gateway=gateway_name, method=method,
+    order.payments.append(Payment(member_id=buyer.member_id, gateway=gateway_name, method=method,
                                   attempt_key=f"{order.order_no}-1", amount=order.total_amount,
                                   status="pending", created_at=clock.now()))
-    if not cart_service.take(member.id, {i.product_id: i.quantity for i in items}):
+    if not cart_service.take(buyer.cart, {i.product_id: i.quantity for i in items}):
         raise CheckoutError(CART_CHANGED)
     db.session.add(order)
     db.session.flush()
-    record_creation(order, actor=f"member:{member.id}")
+    record_creation(order, actor=buyer.actor)
     db.session.execute(update(CheckoutToken).where(CheckoutToken.token == token)
                        .values(order_id=order.id).execution_options(synchronize_session=False))
     _delivery_request(order, delivery)

@@ -40,6 +40,7 @@ class Fulfilment:
     ``tracking(order)``: what the order page shows about the delivery, or None.
     ``forget(order_ids)``: delete every delivery row of these orders, which are being
     destroyed (no commit; the foreign keys cascade too, but no setting may leave rows behind).
+    ``export(order)``: the order's delivery record as labelled values (a guest's copy), or None.
     """
 
     validate: Callable[..., dict]
@@ -48,6 +49,7 @@ class Fulfilment:
     prefill: Callable[[int], dict | None]
     tracking: Callable[[object], dict | None]
     forget: Callable[[list[int]], int]
+    export: Callable[[object], dict | None] = lambda _order: None
 
 
 def install(app, fulfilment: Fulfilment) -> None:

@@ -31,7 +31,8 @@ class Order(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_no = db.Column(db.String(32), nullable=False, unique=True)  # e.g. 20261128-7K3QX9
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False)
+    # None for a guest order (비회원 주문): its orderer is a ``GuestOrder``, its key its own.
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=True)
     data_key_id = db.Column(db.Integer, nullable=False)
     status = db.Column(db.String(20), nullable=False, default="pending_payment", index=True)
     subtotal_amount = db.Column(db.Integer, nullable=False, default=0)
@@ -124,7 +125,7 @@ class Payment(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=True, index=True)  # None: guest
     gateway = db.Column(db.String(20), nullable=False)
     method = db.Column(db.String(20), nullable=False)
     # Our idempotency key towards the gateway (unique: one charge per attempt).
@@ -175,7 +176,7 @@ class Cancellation(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=False, index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), nullable=True, index=True)  # None: guest
     kind = db.Column(db.String(10), nullable=False)  # cancel | return | partial (one line refunded)
     # The one line a partial refund gives back (unique: a line is refunded at most once).
     line_id = db.Column(db.Integer, db.ForeignKey("order_lines.id", ondelete="SET NULL"), nullable=True, unique=True)
@@ -206,8 +207,8 @@ class CheckoutToken(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     token = db.Column(db.String(64), nullable=False, unique=True)
-    member_id = db.Column(db.Integer, db.ForeignKey("members.id", ondelete="CASCADE"), nullable=False,
-                          index=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id", ondelete="CASCADE"), nullable=True,
+                          index=True)  # None: a guest's form
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
     issued_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     used_at = db.Column(UTCDateTime, nullable=True)

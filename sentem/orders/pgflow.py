@@ -63,10 +63,12 @@ def window_for(order: Order, *, success_url: str, fail_url: str) -> str | None:
                               success_url=success_url, fail_url=fail_url)
 
 
-def attempt(member_id: int, order_id: str) -> Payment:
-    """The member's payment attempt named by the PG's ``orderId``; FlowError when it is not theirs."""
+def attempt(member_id: int | None, order_id: str) -> Payment:
+    """The member's payment attempt named by the PG's ``orderId`` (``None``: a guest order's, whose
+    caller has checked the order is the visitor's); FlowError when it is not theirs."""
+    whose = Payment.member_id.is_(None) if member_id is None else Payment.member_id == member_id
     payment = db.session.execute(select(Payment).where(Payment.attempt_key == (order_id or "")[:48],
-                                                       Payment.member_id == member_id)).scalar_one_or_none()
+                                                       whose)).scalar_one_or_none()
     if payment is None:
         raise FlowError("결제 정보를 찾을 수 없습니다. 주문 내역을 확인해 주세요.")
     return payment

@@ -193,8 +193,9 @@ DECLARE.record_class(RecordClass(
     collect_archive=lambda member_id: _archive(ORDERS, member_id),
     destroy=destroy_orders, expire=expire_orders, models=(Order, OrderLine, OrderEvent, CheckoutToken), order=40,
     # expire_orders deletes these rows with the order, so their holds keep it ("delivery" is
-    # the delivery feature's class, named here without importing it).
-    holdable=True, cascades=(PAYMENTS, CANCELLATIONS, "delivery"),
+    # the delivery feature's class, named here without importing it; "guest_order" the orderer
+    # of a guest order, see guest_records).
+    holdable=True, cascades=(PAYMENTS, CANCELLATIONS, "delivery", "guest_order"),
 ))
 DECLARE.record_class(RecordClass(
     key=PAYMENTS, label_ko="대금 결제 기록", label_en="Payment records", items=("payment_record",),

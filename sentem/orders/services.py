@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select, text, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -176,6 +176,11 @@ def in_statuses(statuses: Iterable[str], limit: int) -> list[Order]:
                                    .options(selectinload(Order.lines))
                                    .order_by(Order.paid_at.is_(None), Order.paid_at, Order.id)
                                    .limit(limit)).scalars())
+
+
+def count_in_statuses(statuses: Iterable[str]) -> int:
+    """How many orders are in ``statuses``."""
+    return db.session.execute(select(func.count(Order.id)).where(Order.status.in_(list(statuses)))).scalar_one()
 
 
 def numbers_of_member(member_id: int) -> dict[int, str]:

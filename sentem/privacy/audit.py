@@ -25,7 +25,7 @@ from ..extensions import db
 from ..jobs import job
 from . import audit_checks
 from .audit_models import AuditReport
-from .charts import BarChart
+from .charts import HorizontalBarChart
 from .registry import REGISTRY, RIGHTS_ANSWER_DAYS
 
 log = logging.getLogger("sentem.audit")
@@ -45,8 +45,19 @@ FIGURE_LABELS = {
     "open_past_deadline": "기한 지난 미처리", "staff_with_access": "개인정보 접근 권한이 있는 직원",
     "unused_in_quarter": "분기 중 쓰지 않은 직원", "note": "비고", "sampled_values": "검사한 표본 값",
     "cells_scanned": "검사한 칸", "declared_not_stored": "선언했으나 저장하지 않는 항목", "error": "오류",
-    "value": "값",
+    "value": "값", "recipient_views": "수령인 정보 열람", "staff_who_viewed": "수령인 정보를 본 직원",
+    "delivery_records_past_5_years": "보존 기간(5년) 지난 배송 기록", "holds_in_force": "유지 중인 파기 보류",
+    "saved_addresses_of_withdrawn_members": "탈퇴 회원의 저장 배송지", "ledger": "파기 관리대장(분기)",
+    "answered_online_at_once": "온라인으로 즉시 처리", "pending_withdrawals": "주문 정산 대기 중인 탈퇴",
+    "inquiries_received": "접수한 상담 문의", "privacy_inquiries": "개인정보 문의", "campaigns": "광고성 정보 발송 횟수",
+    "privacy_inquiries_late": "기한 넘긴 개인정보 문의", "marketing_sent": "광고성 정보 발송 건수",
 }
+# Korean headings of the columns sections put in their tables (``rows`` and list figures).
+COLUMN_LABELS = {"where": "위치", "count": "건수", "problem": "문제", "record_class": "기록 분류", "action": "처리"}
+SECTION_TITLES.update({"plaintext_scan": "평문 개인정보 검사", "schema": "등록부와 데이터베이스 구조 일치",
+                       "delivery": "배송 정보(수령인 열람·보존 기간)", "monthly_reviews": "월간 접속기록 점검",
+                       "support": "상담 게시판·광고성 정보"})
+
 
 def quarter_bounds(quarter: str) -> tuple[_dt.datetime, _dt.datetime]:
     """UTC instants of the start of ``YYYYQn`` (KST) and of the next quarter."""
@@ -119,12 +130,18 @@ def to_csv(report: dict) -> str:
     return buf.getvalue()
 
 
+def render_context(report: dict) -> dict:
+    """What the report template needs: the report, its charts, Korean labels, KST times."""
+    made = _dt.datetime.fromisoformat(report["generated_at"])
+    return {"report": report, "charts": charts_for(report), "labels": FIGURE_LABELS, "columns": COLUMN_LABELS,
+            "titles": SECTION_TITLES, "generated_kst": clock.to_kst(made).strftime("%Y-%m-%d %H:%M")}
+
+
 def to_html(report: dict) -> str:
     """The report as a stand-alone HTML document (charts as inline SVG, no scripts)."""
     from flask import current_app
 
-    body = current_app.jinja_env.get_template("admin/audit/_report_body.html").render(
-        report=report, charts=charts_for(report), labels=FIGURE_LABELS)
+    body = current_app.jinja_env.get_template("admin/audit/_report_body.html").render(**render_context(report))
     return ("<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
             f"<title>{report['quarter']} 개인정보 자체 감사 보고서</title></head><body>{body}</body></html>")
 
@@ -136,7 +153,7 @@ def charts_for(report: dict) -> dict:
         chart = s.get("chart")
         if isinstance(chart, dict) and chart:
             bars = [(str(k), int(v)) for k, v in chart.items() if isinstance(v, (int, float))]
-            out[s["key"]] = BarChart(s["title"], bars, height=200)
+            out[s["key"]] = HorizontalBarChart(SECTION_TITLES.get(s["key"]) or s["title"], bars)
     return out
 
 

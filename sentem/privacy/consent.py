@@ -235,11 +235,17 @@ DECLARE.record_class(RecordClass(
 ))
 
 
+def _consent_label(kind: str) -> str:
+    """The registry's Korean name of a ledger kind (the kind itself if the registry lost it)."""
+    consent = REGISTRY.consents.get(key_for(kind))
+    return consent.label_ko if consent else kind
+
+
 def audit_section(start, end) -> dict:
     """The self-audit's consent section: consent changes in the quarter, by kind."""
     rows = db.session.execute(select(ConsentEvent.kind, ConsentEvent.granted, func.count()).where(
         ConsentEvent.at >= start, ConsentEvent.at < end).group_by(ConsentEvent.kind, ConsentEvent.granted)).all()
-    chart = {f"{kind} {'동의' if granted else '철회'}": n for kind, granted, n in rows}
+    chart = {f"{_consent_label(kind)} {'동의' if granted else '철회'}": n for kind, granted, n in rows}
     return {"title": "동의 현황", "events": sum(n for *_x, n in rows), "chart": chart}
 
 

@@ -1,4 +1,7 @@
-"""The member's cart, kept in the database (every device sees the same cart).
+"""Carts kept in the database: a member's (every device sees it) and a visitor's (``cart_guest``).
+
+Every function takes the cart's owner: a member id, or an ``Owner`` naming another table
+(the guest cart's lines, keyed by their cart's id) — one set of rules for both.
 
 Each action is one transaction; messages are Korean and name the product. Adding is
 one upsert (``INSERT … ON CONFLICT (member_id, product_id) DO UPDATE SET quantity =
@@ -7,6 +10,8 @@ the same product at once make one line holding both quantities, never a duplicat
 error, and the limits hold however many adds race.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +25,24 @@ MAX_QUANTITY = 99  # per line; a larger number is surely a typo
 
 class CartError(ValueError):
     """A cart change was refused; the message (Korean) says why."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose cart: the lines table and the column that names the owner (unique with product_id)."""
+
+    model: type
+    key: str
+    value: int
+
+    @property
+    def column(self):
+        return getattr(self.model, self.key)
+
+
+def owner_of(owner) -> Owner:
+    """A member id stands for the member's cart; an ``Owner`` for itself."""
+    return owner if isinstance(owner, Owner) else Owner(CartItem, "member_id", owner)
 
 
 def parse_quantity(raw) -> int:
@@ -44,14 +67,15 @@ def parse_product_id(raw) -> int:
     return value
 
 
-def items(member_id: int) -> list[CartItem]:
-    """The member's cart lines with their products (one query)."""
+def items(owner) -> list[CartItem]:
+    """The cart's lines with their products (one query)."""
+    o = owner_of(owner)
     return list(db.session.execute(
-        select(CartItem).filter_by(member_id=member_id).order_by(CartItem.id)).scalars().unique())
+        select(o.model).where(o.column == o.value).order_by(o.model.id)).scalars().unique())
 
 
-def count(member_id: int) -> int:
-    return sum(i.quantity for i in items(member_id))
+def count(owner) -> int:
+    return sum(i.quantity for i in items(owner))
 
 
 def problems(cart_items: list[CartItem]) -> list[str]:
@@ -75,8 +99,9 @@ def _product(product_id: int) -> Product:
     return p
 
 
-def add(member_id: int, product_id, quantity) -> CartItem:
+def add(owner, product_id, quantity) -> CartItem:
     """Add ``quantity`` of a product (adding to a line already there); commits."""
+    o = owner_of(owner)
     pid, qty = parse_product_id(product_id), parse_quantity(quantity)
     product = _product(pid)
     if product.stock <= 0:
@@ -84,18 +109,18 @@ def add(member_id: int, product_id, quantity) -> CartItem:
     limit = min(MAX_QUANTITY, product.stock)
     if qty <= limit:
         now = clock.now()
-        table = CartItem.__table__
-        insert = _dialect_insert()(table).values(member_id=member_id, product_id=pid, quantity=qty,
+        table = o.model.__table__
+        insert = _dialect_insert()(table).values(**{o.key: o.value}, product_id=pid, quantity=qty,
                                                  added_at=now, updated_at=now)
         total = table.c.quantity + insert.excluded.quantity
-        stmt = insert.on_conflict_do_update(index_elements=["member_id", "product_id"],
+        stmt = insert.on_conflict_do_update(index_elements=[o.key, "product_id"],
                                             set_={"quantity": total, "updated_at": now}, where=total <= limit)
         # RETURNING, not the row count: drivers disagree on an upsert's count; no row = limit reached.
         if db.session.execute(stmt.returning(table.c.id)).first() is not None:
             db.session.commit()
-            return _line(member_id, pid)
+            return _line(o, pid)
     db.session.rollback()
-    line = _line(member_id, pid)
+    line = _line(o, pid)
     if qty + (line.quantity if line else 0) > MAX_QUANTITY:
         raise CartError(f"한 상품은 최대 {MAX_QUANTITY}개까지 담을 수 있습니다.")
     raise CartError(f"'{product.title}'의 재고가 {product.stock}개뿐입니다.")
@@ -107,40 +132,41 @@ def _dialect_insert():
     return postgresql.insert if name == "postgresql" else sqlite.insert
 
 
-def _line(member_id: int, product_id: int) -> CartItem | None:
-    """The member's line of a product as the database has it now."""
-    return db.session.execute(select(CartItem).filter_by(member_id=member_id, product_id=product_id)
+def _line(o: Owner, product_id: int) -> CartItem | None:
+    """The cart's line of a product as the database has it now."""
+    return db.session.execute(select(o.model).where(o.column == o.value, o.model.product_id == product_id)
                               .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
-def set_quantity(member_id: int, product_id, quantity) -> CartItem:
+def set_quantity(owner, product_id, quantity) -> CartItem:
     """Change a line's quantity; commits."""
+    o = owner_of(owner)
     pid, qty = parse_product_id(product_id), parse_quantity(quantity)
-    item = _line(member_id, pid)
+    item = _line(o, pid)
     if item is None:
         raise CartError("장바구니에 없는 상품입니다.")
     if qty > item.product.stock:
         raise CartError(f"'{item.product.title}'의 재고가 {item.product.stock}개뿐입니다.")
     changed = db.session.execute(
-        update(CartItem).where(CartItem.member_id == member_id, CartItem.product_id == pid)
+        update(o.model).where(o.column == o.value, o.model.product_id == pid)
         .values(quantity=qty, updated_at=clock.now()).execution_options(synchronize_session=False)).rowcount
     if changed != 1:  # removed meanwhile (another tab, or bought)
         db.session.rollback()
         raise CartError("장바구니에 없는 상품입니다.")
     db.session.commit()
-    return _line(member_id, pid)
+    return _line(o, pid)
 
 
-def remove(member_id: int, product_id) -> bool:
+def remove(owner, product_id) -> bool:
     """Take a product out of the cart; commits. Returns whether it was there."""
+    o = owner_of(owner)
     pid = parse_product_id(product_id)
-    n = db.session.execute(delete(CartItem).where(CartItem.member_id == member_id,
-                                                  CartItem.product_id == pid)).rowcount
+    n = db.session.execute(delete(o.model).where(o.column == o.value, o.model.product_id == pid)).rowcount
     db.session.commit()
     return bool(n)
 
 
-def take(member_id: int, lines: dict[int, int]) -> bool:
+def take(owner, lines: dict[int, int]) -> bool:
     """Empty the cart of exactly ``lines`` (product id → quantity) for an order; no commit.
 
     One ``DELETE … WHERE (product_id, quantity) = …`` whose row count must equal the
@@ -150,27 +176,33 @@ def take(member_id: int, lines: dict[int, int]) -> bool:
     """
     if not lines:
         return False
-    same = or_(*(and_(CartItem.product_id == pid, CartItem.quantity == qty) for pid, qty in lines.items()))
-    taken = db.session.execute(delete(CartItem).where(CartItem.member_id == member_id, same)
+    o = owner_of(owner)
+    same = or_(*(and_(o.model.product_id == pid, o.model.quantity == qty) for pid, qty in lines.items()))
+    taken = db.session.execute(delete(o.model).where(o.column == o.value, same)
                                .execution_options(synchronize_session=False)).rowcount
     return taken == len(lines)
 
 
-def restore(member_id: int, lines: dict[int, int]) -> None:
+def restore(owner, lines: dict[int, int], caps: dict[int, int] | None = None) -> None:
     """Put an unpaid order's lines back in the cart so the member can retry; no commit.
 
-    Adds to a line the member has added meanwhile (up to ``MAX_QUANTITY``); stock and
+    Adds to a line the member has added meanwhile (up to ``MAX_QUANTITY``, or a product's
+    entry in ``caps`` when lower: a guest cart merged at login is capped by stock); stock and
     availability are checked again at the next checkout, as for any cart.
     """
+    o = owner_of(owner)
     now = clock.now()
-    table = CartItem.__table__
+    table = o.model.__table__
     for pid, qty in lines.items():
-        insert = _dialect_insert()(table).values(member_id=member_id, product_id=pid, quantity=min(qty, MAX_QUANTITY),
+        cap = min(MAX_QUANTITY, (caps or {}).get(pid, MAX_QUANTITY))
+        if cap < 1:
+            continue
+        insert = _dialect_insert()(table).values(**{o.key: o.value}, product_id=pid, quantity=min(qty, cap),
                                                  added_at=now, updated_at=now)
         total = table.c.quantity + insert.excluded.quantity
         db.session.execute(insert.on_conflict_do_update(
-            index_elements=["member_id", "product_id"],
-            set_={"quantity": case((total > MAX_QUANTITY, MAX_QUANTITY), else_=total), "updated_at": now}))
+            index_elements=[o.key, "product_id"],
+            set_={"quantity": case((total > cap, cap), else_=total), "updated_at": now}))
 
 
 def total(cart_items: list[CartItem]) -> int:

@@ -1,8 +1,17 @@
-"""Template helpers of the staff area: the current instant, pager links (times: ``sentem.formats``)."""
+"""Template helpers of the staff area: the current instant, pager links, and who did
+something (an actor such as ``staff:4`` shown as that staff member's name). Times: ``sentem.formats``."""
 from __future__ import annotations
+
+from flask import g
 
 from .. import clock
 from . import bp
+from .services import all_staff
+
+# Who acts without being a person at a screen: the automatic jobs and the command line.
+SYSTEM_ACTORS = {"payment-recovery": "결제 확인 작업", "refund-retry": "환불 재시도 작업",
+                 "toss-webhook": "결제사 알림"}
+ACTOR_KINDS = {"cli": "관리 명령(CLI)", "signup": "회원가입 화면", "member": "회원", "system": "자동 처리"}
 
 
 def reject_key(mapping: dict, *keys: str) -> dict:
@@ -10,8 +19,30 @@ def reject_key(mapping: dict, *keys: str) -> dict:
     return {k: v for k, v in mapping.items() if k not in keys}
 
 
+def _staff_names() -> dict[int, str]:
+    if "staff_actor_names" not in g:
+        g.staff_actor_names = {s.id: s.display_name for s in all_staff()}
+    return g.staff_actor_names
+
+
+def actor(value) -> str:
+    """``staff:4`` → the staff member's name, ``member:1`` → 회원 1번, ``system:…`` → the job's
+    Korean name; what is not an actor code is shown as it is."""
+    kind, _, ref = str(value or "").partition(":")
+    if kind == "staff" and ref.isdigit():
+        return _staff_names().get(int(ref)) or f"직원 #{ref}(삭제됨)"
+    if kind == "member" and ref.isdigit():
+        return f"회원 {ref}번"
+    if kind == "system":
+        return f"자동 처리({SYSTEM_ACTORS.get(ref, ref)})" if ref else ACTOR_KINDS["system"]
+    if kind in ACTOR_KINDS and not ref:
+        return ACTOR_KINDS[kind]
+    return str(value or "")
+
+
 @bp.record_once
 def _install(state):
     env = state.app.jinja_env
     env.globals.setdefault("now_utc", clock.now)
     env.filters.setdefault("reject_key", reject_key)
+    env.filters.setdefault("actor", actor)

@@ -4,7 +4,9 @@ Each package adds the menu entries of its own screens from its ``init_app``
 (``register_nav(app, "admin.orders", "주문·환불", "orders.view", order=30)``); an entry
 shows when the role has its permission. ``check(app)`` (from the ``admin`` edge's
 ``init_app``) fails ``create_app`` when an entry names no view. Banners
-(``register_banner``) are one-line warnings at the top of every staff page.
+(``register_banner``) are one-line warnings at the top of every staff page. A work
+queue's entry can show how many items wait (``register_count``: shipping, refunds,
+rights requests), so nobody has to open each screen to see whether work is waiting.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from flask import current_app, url_for
 from .permissions import PERMISSIONS, allowed
 
 NAV_EXTENSION = "sentem_staff_nav"
+COUNT_EXTENSION = "sentem_staff_nav_counts"
 BANNER_EXTENSION = "sentem_staff_banners"
 
 
@@ -46,11 +49,26 @@ def check(app) -> None:
         raise RuntimeError(f"staff navigation names views that do not exist: {', '.join(missing)}")
 
 
+def register_count(app, endpoint: str, fn: Callable[[], int]) -> None:
+    """Show ``fn()`` (items waiting in that queue) beside the menu entry ``endpoint``."""
+    app.extensions.setdefault(COUNT_EXTENSION, {})[endpoint] = fn
+
+
+def _count(endpoint: str) -> int | None:
+    fn = current_app.extensions.get(COUNT_EXTENSION, {}).get(endpoint)
+    if fn is None:
+        return None
+    try:
+        return int(fn())
+    except Exception:  # noqa: BLE001 - a count must never break the menu (the screen itself still tells)
+        return None
+
+
 def nav_for(staff) -> list[dict]:
-    """The menu entries the given staff member may use, in order."""
+    """The menu entries the given staff member may use, in order, with their waiting counts."""
     if staff is None:
         return []
-    return [{"endpoint": e.endpoint, "label": e.label, "url": url_for(e.endpoint)}
+    return [{"endpoint": e.endpoint, "label": e.label, "url": url_for(e.endpoint), "count": _count(e.endpoint)}
             for e in entries(current_app) if allowed(staff.role, e.permission)]
 
 

@@ -105,7 +105,7 @@ def test_in_process_scheduler_runs_each_occurrence_once(app):
 
 def test_schedule_lists_the_recurring_duties(app):
     names = [r.name for r in schedule.entries(app)]
-    assert sorted(names) == ["access-log-review", "marketing-consent-notice", "payment-recovery",
+    assert sorted(names) == ["access-log-review", "guest-cart-expiry", "marketing-consent-notice", "payment-recovery",
                              "pending-withdrawals", "quarterly-audit", "refund-deadlines", "retention-sweep",
                              "statistics-nightly"]
     for entry in schedule.entries(app):

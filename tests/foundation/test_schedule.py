@@ -24,7 +24,7 @@ CADENCE = {
     "quarterly-audit": "once a quarter", "access-log-review": "once a month", "retention-sweep": "at least daily",
     "marketing-consent-notice": "once a day", "pending-withdrawals": "at least hourly",
     "refund-deadlines": "at least hourly", "payment-recovery": "every 5 minutes",
-    "statistics-nightly": "once a day",
+    "statistics-nightly": "once a day", "guest-cart-expiry": "at least hourly",
 }
 
 

@@ -169,9 +169,9 @@ def test_someone_elses_order_is_404(client, member):
     assert db.session.get(Order, other_order.id).status == "paid"
 
 
-def test_anonymous_checkout_and_orders_go_to_login(app):
+def test_anonymous_orders_go_to_login_and_an_empty_visitor_cart_back_to_the_cart(app):
     c = app.test_client()
-    assert c.get("/checkout").headers["Location"] == "/login?next=/checkout"
+    assert c.get("/checkout").headers["Location"] == "/cart"  # with a cart: guest checkout (tests/guest)
     assert c.get("/orders").headers["Location"] == "/login?next=/orders"
     assert c.post("/orders/20261128-AAAAAA/cancel").headers["Location"] == "/login?next=/orders/20261128-AAAAAA"
 

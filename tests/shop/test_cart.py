@@ -14,11 +14,9 @@ def member(client):
     return m
 
 
-def test_anonymous_goes_to_login(client):
-    assert client.get("/cart").headers["Location"] == "/login?next=/cart"
-    p = make_product()
-    resp = client.post("/cart/add", data={"product_id": p.id, "quantity": 1})
-    assert resp.headers["Location"] == f"/login?next=/products/{p.id}"
+def test_anonymous_visitor_has_an_empty_cart_until_adding(client):
+    resp = client.get("/cart")
+    assert resp.status_code == 200 and "장바구니가 비어 있습니다" in resp.get_data(as_text=True)
 
 
 def test_add_change_remove(client, member):

@@ -48,8 +48,7 @@ def _report_or_404(report_id: int) -> AuditReport:
 def audit_report(report_id: int):
     row = _report_or_404(report_id)
     report = json.loads(row.summary_json)
-    return render_template("admin/audit/detail.html", row=row, report=report,
-                           charts=audit_core.charts_for(report), labels=audit_core.FIGURE_LABELS)
+    return render_template("admin/audit/detail.html", row=row, **audit_core.render_context(report))
 
 
 @bp.route("/audit/<int:report_id>/download.<fmt>")
