@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 15:54:19.020053
+Create Date: 2026-12-01 16:02:01.635651
 
 """
 from alembic import op
@@ -66,6 +66,7 @@ def upgrade_():
     sa.Column('slug', sa.String(length=40), nullable=False),
     sa.Column('title', sa.String(length=80), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('notice_fields', sa.JSON(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
     sa.UniqueConstraint('slug', name=op.f('uq_categories_slug'))
@@ -652,6 +653,9 @@ def upgrade_():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('featured', sa.Boolean(), nullable=False),
     sa.Column('image_path', sa.String(length=200), nullable=True),
+    sa.Column('image_rev', sa.Integer(), nullable=True),
+    sa.Column('notice', sa.JSON(), nullable=False),
+    sa.Column('sold', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
@@ -662,6 +666,8 @@ def upgrade_():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('ix_products_active_category', ['active', 'category_id', 'id'], unique=False)
+        batch_op.create_index('ix_products_active_price', ['active', 'price', 'id'], unique=False)
+        batch_op.create_index('ix_products_active_sold', ['active', 'sold', 'id'], unique=False)
         batch_op.create_index('ix_products_title_trgm', ['title'], unique=False, postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'})
 
     op.create_table('rights_proxy_documents',
@@ -833,6 +839,15 @@ def upgrade_():
         batch_op.create_index(batch_op.f('ix_payments_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_order_id'), ['order_id'], unique=False)
 
+    op.create_table('product_images',
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('listing', sa.LargeBinary(), nullable=False),
+    sa.Column('detail', sa.LargeBinary(), nullable=False),
+    sa.Column('mimetype', sa.String(length=20), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_images_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('product_id', name=op.f('pk_product_images'))
+    )
     op.create_table('return_pickups',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -863,6 +878,21 @@ def upgrade_():
     )
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shipments_order_id'), ['order_id'], unique=False)
+
+    op.create_table('stock_adjustments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('delta', sa.Integer(), nullable=False),
+    sa.Column('stock_after', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_stock_adjustments_product_id_products'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_stock_adjustments_staff_id_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_adjustments'))
+    )
+    with op.batch_alter_table('stock_adjustments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_adjustments_product_id'), ['product_id'], unique=False)
 
     op.create_table('cancellations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -941,11 +971,16 @@ def downgrade_():
         batch_op.drop_index('ix_cancellations_due')
 
     op.drop_table('cancellations')
+    with op.batch_alter_table('stock_adjustments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_adjustments_product_id'))
+
+    op.drop_table('stock_adjustments')
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shipments_order_id'))
 
     op.drop_table('shipments')
     op.drop_table('return_pickups')
+    op.drop_table('product_images')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payments_order_id'))
         batch_op.drop_index(batch_op.f('ix_payments_member_id'))
@@ -990,6 +1025,8 @@ def downgrade_():
     op.drop_table('rights_proxy_documents')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index('ix_products_title_trgm', postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'})
+        batch_op.drop_index('ix_products_active_sold')
+        batch_op.drop_index('ix_products_active_price')
         batch_op.drop_index('ix_products_active_category')
 
     op.drop_table('products')

@@ -6,16 +6,18 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..shop import images, notices, placeholder
 from ..shop.models import Category, Product
 from ..staff.services import create_staff, find_by_login_id
 from ..statistics import build as statistics_build
 from . import demo_shoppers
 
+# (slug, title, 상품정보제공고시 preset of ``shop.notices``)
 CATEGORIES = (
-    ("living", "생활용품"),
-    ("kitchen", "주방"),
-    ("stationery", "문구"),
-    ("outdoor", "아웃도어"),
+    ("living", "생활용품", "other"),
+    ("kitchen", "주방", "kitchen"),
+    ("stationery", "문구", "stationery"),
+    ("outdoor", "아웃도어", "sports"),
 )
 
 # (category slug, title, price in won, stock, featured, description)
@@ -37,24 +39,44 @@ PRODUCTS = (
 )
 
 STAFF_ROLES = ("privacy_officer", "privacy_handler", "order_staff", "shipping_staff", "support_staff", "auditor",
-               "marketing_staff")
+               "marketing_staff", "catalog_staff")
+
+
+def _notice(labels: list[str], title: str, phone: str) -> dict:
+    """Demo 고시 values: the model name, origin, maker and after-sales contact; the rest left to the page."""
+    known = {"품명 및 모델명": title, "제조국": "대한민국", "제조국 또는 원산지": "대한민국",
+             "A/S 책임자와 전화번호": f"왓플래닛 고객센터 {phone}"}
+    values = {label: known[label] for label in labels if label in known}
+    values.update({label: "왓플래닛(대한민국)" for label in labels if label.startswith("제조자")})
+    return values
 
 
 def seed_catalog() -> tuple[int, int]:
-    """Add missing demo categories and products (by slug / title). Returns (categories, products) added."""
+    """Add missing demo categories and products (by slug / title), with 고시 items and generated photos.
+
+    Returns (categories, products) added. Categories without 고시 items get their preset's.
+    """
     added_c = added_p = 0
     by_slug = {c.slug: c for c in Category.query.all()}
-    for pos, (slug, title) in enumerate(CATEGORIES, start=1):
+    for pos, (slug, title, preset) in enumerate(CATEGORIES, start=1):
         if slug not in by_slug:
             by_slug[slug] = Category(slug=slug, title=title, position=pos)
             db.session.add(by_slug[slug])
             added_c += 1
+        if not by_slug[slug].notice_fields:
+            by_slug[slug].notice_fields = notices.preset_fields(preset)
     db.session.flush()
     existing = {t for (t,) in db.session.query(Product.title).all()}
+    phone = current_app.config.get("BUSINESS_PHONE", "")
     for slug, title, price, stock, featured, description in PRODUCTS:
         if title not in existing:
-            db.session.add(Product(category_id=by_slug[slug].id, title=title, price=price, stock=stock,
-                                   featured=featured, description=description, active=True))
+            product = Product(category_id=by_slug[slug].id, title=title, price=price, stock=stock, featured=featured,
+                              description=description, active=True,
+                              notice=_notice(by_slug[slug].notice_fields, title, phone))
+            db.session.add(product)
+            db.session.flush()
+            product.category = by_slug[slug]
+            images.store(product, placeholder.png(product))
             added_p += 1
     db.session.commit()
     return added_c, added_p

@@ -18,7 +18,7 @@ def staff_group():
 @staff_group.command("create")
 @click.argument("login")
 @click.option("--role", required=True, help="privacy_officer, privacy_handler, order_staff, shipping_staff, "
-                                            "support_staff, auditor or marketing_staff")
+                                            "support_staff, auditor, marketing_staff or catalog_staff")
 @click.option("--name", default=None, help="Display name.")
 @with_appcontext
 def create_command(login, role, name):

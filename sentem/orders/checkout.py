@@ -19,13 +19,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import update
 
 from .. import clock
 from ..extensions import db
 from ..security import datakeys
 from ..shop import cart as cart_service
+from ..shop.settings import shipping_terms
 from . import fulfilment, gateways, numbers, payments, stock
 from .models import CheckoutToken, Order, OrderLine, Payment
 from .services import record_creation
@@ -86,12 +86,6 @@ def purge_unused_tokens(older_than_hours: int = 24) -> int:
                                                        CheckoutToken.issued_at < cutoff)).rowcount
     db.session.commit()
     return n
-
-
-def shipping_terms() -> tuple[int, int]:
-    """(delivery fee, order total from which delivery is free), in won, as configured."""
-    cfg = current_app.config
-    return int(cfg.get("SENTEM_SHIPPING_FEE", 3000)), int(cfg.get("SENTEM_FREE_SHIPPING_OVER", 50000))
 
 
 def shipping_fee(subtotal: int) -> int:

@@ -6,14 +6,15 @@ from sqlalchemy import event
 from ..db_types import PG_EXTENSIONS_DDL
 from ..extensions import csrf
 from ..jobs import schedule
+from ..staff.nav import register_nav
 
 bp = Blueprint("shop", __name__)
 
 
 def init_app(app) -> None:
-    """Routes, tables, the guest cart's cookie, expiry job and merge at login, and the catalog's
-    page cache in front of the app (see ``pagecache``)."""
-    from . import cart_guest, cart_models, models, pagecache, routes  # noqa: F401  (tables, views)
+    """Routes, tables, the guest cart's cookie, expiry job and merge at login, the catalog's page
+    cache in front of the app (see ``pagecache``) and the staff's catalog screens."""
+    from . import admin, cart_guest, cart_models, models, pagecache, routes  # noqa: F401  (tables, views)
 
     cart_guest.DECLARE.apply()
     # A visitor's cart may be expired by the clock alone; the job only frees the rows.
@@ -24,6 +25,8 @@ def init_app(app) -> None:
     csrf.exempt(routes.cart_add)
     app.register_blueprint(bp)
     pagecache.install(app)
+    register_nav(app, "admin.catalog_products", "상품 관리", "catalog.manage", order=25)
+    register_nav(app, "admin.catalog_categories", "상품 분류", "catalog.manage", order=26)
     # create_all (benches, throwaway schemas) needs pg_trgm before the title search index;
     # migrations create it in migrations/env.py.
     for ddl in PG_EXTENSIONS_DDL:

@@ -1,9 +1,10 @@
-"""Catalog queries: one query per page, no N+1, nothing loaded that the page does not show."""
+"""Catalog queries: a count and one query per page, no N+1, nothing loaded that the page does not show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from .models import Category, Product
@@ -12,12 +13,42 @@ PAGE_SIZE = 24
 MAX_PAGE = 10_000
 
 
+# The list's sort orders: value → (Korean label, ORDER BY). The id breaks ties so that
+# paging is stable, in the same direction as the price so that one index (active, price, id) serves
+# both price orders. Anything else in ``?sort=`` falls back to the default (newest).
+SORTS = {
+    "new": (_l("신상품순"), (Product.id.desc(),)),
+    "price_asc": (_l("낮은 가격순"), (Product.price.asc(), Product.id.asc())),
+    "price_desc": (_l("높은 가격순"), (Product.price.desc(), Product.id.desc())),
+    "popular": (_l("판매량순"), (Product.sold.desc(), Product.id.desc())),
+}
+DEFAULT_SORT = "new"
+
+
+def sort_key(value: str | None) -> str:
+    """A known sort order, else the default."""
+    return value if value in SORTS else DEFAULT_SORT
+
+
 @dataclass
 class Page:
     products: list
     page: int
-    has_prev: bool
-    has_next: bool
+    total: int
+    pages: int
+    sort: str
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def window(self, width: int = 2) -> list[int]:
+        """Page numbers to link around the current one."""
+        return list(range(max(1, self.page - width), min(self.pages, self.page + width) + 1))
 
 
 def categories() -> list[Category]:
@@ -30,23 +61,28 @@ def category_by_slug(slug: str | None) -> Category | None:
     return db.session.execute(select(Category).filter_by(slug=slug[:40])).scalar_one_or_none()
 
 
-def search(q: str = "", category: Category | None = None, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
-    """Active products matching ``q`` (title contains) in ``category``, newest first.
+def search(q: str = "", category: Category | None = None, page: int = 1, per_page: int = PAGE_SIZE,
+           sort: str = DEFAULT_SORT) -> Page:
+    """Active products matching ``q`` (title contains) in ``category``, in ``sort`` order, one page.
 
-    Fetches one row more than the page to know whether a next page exists, instead
-    of a COUNT over the whole catalog on every request.
+    The count uses the same filters (the (active, category, id) index serves both).
+    A page past the last shows the last page.
     """
-    page = min(max(page, 1), MAX_PAGE)
-    stmt = select(Product).where(Product.active.is_(True))
+    sort = sort_key(sort)
+    cond = [Product.active.is_(True)]
     if category is not None:
-        stmt = stmt.where(Product.category_id == category.id)
+        cond.append(Product.category_id == category.id)
     q = (q or "").strip()[:50]
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Product.title.ilike(f"%{escaped}%", escape="\\"))
-    stmt = stmt.order_by(Product.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
+        cond.append(Product.title.ilike(f"%{escaped}%", escape="\\"))
+    total = db.session.execute(select(func.count()).select_from(Product).where(*cond)).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), MAX_PAGE, pages)
+    stmt = (select(Product).where(*cond).order_by(*SORTS[sort][1])
+            .offset((page - 1) * per_page).limit(per_page))
     rows = list(db.session.execute(stmt).scalars().unique())
-    return Page(products=rows[:per_page], page=page, has_prev=page > 1, has_next=len(rows) > per_page)
+    return Page(products=rows, page=page, total=total, pages=pages, sort=sort)
 
 
 def featured(limit: int = 8) -> list[Product]:
@@ -60,21 +96,6 @@ def get_active(product_id: int) -> Product | None:
     """An active product, or None (unknown and inactive look the same: 404)."""
     p = db.session.get(Product, product_id)
     return p if p is not None and p.active else None
-
-
-PALETTE = ("#2b59c3", "#1e8449", "#b9770e", "#8e44ad", "#c0392b", "#117a65", "#5d6d7e", "#a04000")
-
-
-def placeholder_svg(product: Product) -> str:
-    """A generated placeholder image: the product's first letter on a colour from its id."""
-    from markupsafe import escape
-
-    colour = PALETTE[product.id % len(PALETTE)]
-    letter = escape((product.title or "?")[:1])
-    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200" width="300" height="200">'
-            f'<rect width="300" height="200" fill="{colour}"/>'
-            f'<text x="150" y="125" font-size="84" text-anchor="middle" fill="#fff" '
-            f'font-family="sans-serif">{letter}</text></svg>')
 
 
 def product_categories() -> Select:

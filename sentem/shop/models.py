@@ -19,6 +19,8 @@ class Category(db.Model):
     slug = db.Column(db.String(40), nullable=False, unique=True)
     title = db.Column(db.String(80), nullable=False)
     position = db.Column(db.Integer, nullable=False, default=0)
+    # The 상품정보제공고시 items its products state (labels, in order): see ``shop.notices``.
+    notice_fields = db.Column(db.JSON, nullable=False, default=list)
     # Bumped on every change (see ``shop.pagecache``).
     revision = db.Column(db.Integer, nullable=False, default=1)
 
@@ -48,6 +50,9 @@ class Product(db.Model):
         db.CheckConstraint("stock >= 0", name="stock_nonnegative"),
         # The catalog lists active products newest first, optionally within a category.
         db.Index("ix_products_active_category", "active", "category_id", "id"),
+        # The list's price and best-selling orders (``catalog.SORTS``) page through these, either direction.
+        db.Index("ix_products_active_price", "active", "price", "id"),
+        db.Index("ix_products_active_sold", "active", "sold", "id"),
         # Title search ("contains", ILIKE '%q%') on PostgreSQL: a trigram index serves queries of
         # 3+ characters whatever the catalog size. SQLite gets a plain index it does not use for
         # this; its search stays a scan bounded by the page size.
@@ -64,6 +69,12 @@ class Product(db.Model):
     featured = db.Column(db.Boolean, nullable=False, default=False)
     # A path under static/ (e.g. "img/products/cup.svg"); None shows a generated placeholder.
     image_path = db.Column(db.String(200), nullable=True)
+    # Bumped by each upload (``ProductImage``); None: no uploaded image. Part of the image URL.
+    image_rev = db.Column(db.Integer, nullable=True)
+    # The 상품정보제공고시 values, keyed by the category's ``notice_fields`` labels.
+    notice = db.Column(db.JSON, nullable=False, default=dict)
+    # Units sold (taken at checkout, given back on cancel): the list's 판매량순.
+    sold = db.Column(db.Integer, nullable=False, default=0)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     # Bumped on every change (ORM flush and stock UPDATEs): see ``shop.pagecache``.
@@ -71,10 +82,50 @@ class Product(db.Model):
 
     category = db.relationship(Category, lazy="joined")
 
+    def image_url(self, size: str = "listing") -> str:
+        """Where the page finds this product's picture: the upload, a static file, or the generated SVG."""
+        if self.image_rev is not None:
+            return f"/products/{self.id}/image/{size}.webp?v={self.image_rev}"
+        if self.image_path:
+            return f"/static/{self.image_path}"
+        return f"/products/{self.id}/image.svg"
+
     @property
     def name(self) -> str:
         """The product's display name (alias of ``title``)."""
         return self.title
+
+
+class ProductImage(db.Model):
+    """A product's uploaded image, re-encoded (metadata stripped) at the listing and detail sizes.
+
+    Kept in the main database so that every process serves it and a backup holds it.
+    """
+
+    __tablename__ = "product_images"
+
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    listing = db.Column(db.LargeBinary, nullable=False)
+    detail = db.Column(db.LargeBinary, nullable=False)
+    mimetype = db.Column(db.String(20), nullable=False)
+    uploaded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class StockAdjustment(db.Model):
+    """A staff member's change of a product's stock, with the reason (sales are in the orders)."""
+
+    __tablename__ = "stock_adjustments"
+
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False,
+                           index=True)
+    delta = db.Column(db.Integer, nullable=False)
+    stock_after = db.Column(db.Integer, nullable=False)
+    reason = db.Column(db.String(200), nullable=False)
+    staff_id = db.Column(db.Integer, db.ForeignKey("staff.id"), nullable=True)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    staff = db.relationship("Staff", lazy="joined")
 
 
 class CartItem(db.Model):

@@ -10,10 +10,12 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .. import inputs
+from .. import korean
 from ..extensions import csrf
-from . import bp, cart, cart_guest, catalog
+from . import bp, cart, cart_guest, catalog, images, notices, placeholder as placeholder_image, settings
 from .pagecache import anonymous_cached
 
+LOW_STOCK = 5  # at or below this many, the page says 재고 n개 이하 (one line: a shopper decides sooner)
 
 @bp.get("/")
 @anonymous_cached
@@ -26,9 +28,10 @@ def home():
 def products():
     q = (request.args.get("q") or "").strip()[:50]
     category = catalog.category_by_slug(request.args.get("category"))
-    page = catalog.search(q, category, inputs.int_arg(request.args, "page", 1))
+    page = catalog.search(q, category, inputs.int_arg(request.args, "page", 1),
+                          sort=catalog.sort_key(request.args.get("sort")))
     return render_template("shop/products.html", page=page, q=q, category=category,
-                           categories=catalog.categories())
+                           categories=catalog.categories(), sorts=catalog.SORTS)
 
 
 @bp.get("/products/<int:product_id>")
@@ -37,7 +40,10 @@ def product(product_id: int):
     p = catalog.get_active(product_id)
     if p is None:
         abort(404)
-    return render_template("shop/product.html", product=p)
+    fee, free_over = settings.shipping_terms()
+    return render_template("shop/product.html", product=p, fee=fee, free_over=free_over,
+                           returns=settings.return_terms(), notice_rows=notices.rows(p.category, p),
+                           low_stock=LOW_STOCK)
 
 
 @bp.get("/products/<int:product_id>/image.svg")
@@ -45,9 +51,24 @@ def placeholder(product_id: int):
     p = catalog.get_active(product_id)
     if p is None:
         abort(404)
-    resp = make_response(catalog.placeholder_svg(p))
+    resp = make_response(placeholder_image.svg(p))
     resp.headers["Content-Type"] = "image/svg+xml"
     resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp
+
+
+@bp.get("/products/<int:product_id>/image/<size>.webp")
+def image(product_id: int, size: str):
+    """An uploaded image at ``listing`` or ``detail`` size; the URL carries its revision (``?v=``)."""
+    if size not in images.SIZES or catalog.get_active(product_id) is None:
+        abort(404)
+    found = images.load(product_id, size)
+    if found is None:
+        abort(404)
+    data, mimetype = found
+    resp = make_response(data)
+    resp.headers["Content-Type"] = mimetype
+    resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return resp
 
 
@@ -107,7 +128,8 @@ def cart_add():
     except cart.CartError as exc:
         flash(_(str(exc)), "error")
         return redirect(_back_to_product() if catalog.get_active(inputs.parse_int(product_id, lo=1) or 0) else "/cart")
-    flash(_("'%(title)s'을(를) 장바구니에 담았습니다.", title=item.product.title), "success")
+    flash(_("'%(title)s'%(particle)s 장바구니에 담았습니다.", title=item.product.title,
+            particle=korean.particle(item.product.title, "을/를")), "success")
     response = redirect(url_for("shop.cart_view"))
     return _set_cart_cookie(response, token) if token else response
 

@@ -14,6 +14,7 @@ ROLES = {
     "support_staff": ("상담 담당", "Support staff"),
     "auditor": ("감사(읽기 전용)", "Auditor (read-only)"),
     "marketing_staff": ("마케팅 담당", "Marketing staff"),
+    "catalog_staff": ("상품 담당", "Catalog staff"),
 }
 
 PERMISSIONS = {
@@ -36,6 +37,7 @@ PERMISSIONS = {
     "policy.publish": "처리방침 게시",
     "registers.edit": "위탁·제3자 제공 등록부 수정",
     "marketing.send": "광고성 정보 발송",
+    "catalog.manage": "상품·분류·재고·이미지 관리",
     "statistics.view": "이용 통계 보기(가명·5명 미만 비공개)",
     "statistics.download": "이용 통계 내려받기",
     "statistics.run": "이용 통계 즉시 집계",
@@ -70,6 +72,8 @@ GRANTS: dict[str, frozenset[str]] = {
     # Statistics and campaigns only: aggregates under the k = 5 floor, never a member's data.
     "marketing_staff": frozenset({"dashboard.view", "statistics.view", "statistics.download", "marketing.send",
                                   "plan.view"}),
+    # Products, categories, stock and images: shop data only, never a member's.
+    "catalog_staff": frozenset({"dashboard.view", "catalog.manage", "plan.view"}),
     # Read-only: sees the controls and their records, never personal data unmasked.
     "auditor": _READ_ONLY - {"members.view", "shipping.view"},
 }

@@ -23,7 +23,7 @@ TOP = "sentem"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ground", frozenset({"clock", "config", "extensions", "db_types", "i18n", "safe_next", "inputs", "health",
                           "init_steps", "security", "pgsandbox",
-                          "labels", "formats"})),
+                          "labels", "formats", "korean"})),
     ("ground services", frozenset({"jobs", "notify"})),
     ("privacy core", frozenset({"privacy"})),
     ("staff", frozenset({"staff"})),  # the staff guard/permissions: the lowest feature

@@ -111,7 +111,7 @@ def test_a_sale_invalidates_only_the_pages_showing_that_products_stock(client, a
     db.session.commit()
     assert pagecache.catalog_version() == listing and pagecache.catalog_version(other.id) == other_page
     assert pagecache.catalog_version(sold.id) != sold_page
-    assert "재고 1개" in client.get(f"/products/{sold.id}").get_data(as_text=True)
+    assert "남은 수량 1개" in client.get(f"/products/{sold.id}").get_data(as_text=True)
     assert "품절" not in card()
 
     assert inventory.take(sold.id, 1)  # sold out: the listings show 품절 at once

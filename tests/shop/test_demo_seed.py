@@ -15,3 +15,17 @@ def test_demo_seed_is_idempotent(runner, client):
     assert Product.query.count() == 14
     home = client.get("/").get_data(as_text=True)
     assert "왓플래닛 머그컵" in home
+    assert "catalog_staff" in first.output
+
+
+def test_demo_catalog_has_notice_items_and_photos(runner, client):
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    kitchen = Category.query.filter_by(slug="kitchen").one()
+    assert "재질" in kitchen.notice_fields
+    tumbler = Product.query.filter_by(title="스테인리스 텀블러").one()
+    assert tumbler.notice["품명 및 모델명"] == "스테인리스 텀블러" and tumbler.image_rev is not None
+    page = client.get(f"/products/{tumbler.id}").get_data(as_text=True)
+    assert "상품정보제공고시" in page and "왓플래닛 고객센터" in page
+    photo = client.get(tumbler.image_url("listing"))
+    assert photo.status_code == 200 and photo.mimetype == "image/webp"
+    assert Product.query.filter(Product.image_rev.is_(None)).count() == 0
