@@ -12,7 +12,7 @@ from tests.builders import login_as, make_member
 SENTEM = Path(__file__).resolve().parents[2] / "sentem"
 
 
-@pytest.mark.parametrize("path", ["/me/addresses", "/support/new", "/notices/alerts", "/signup/welcome", "/cart",
+@pytest.mark.parametrize("path", ["/me/addresses", "/support/new", "/notices/alerts", "/signup/welcome",
                                   "/orders", "/me"])
 def test_every_member_page_sends_visitors_to_login_with_next(client, path):
     resp = client.get(path)
@@ -26,8 +26,9 @@ def test_query_string_comes_back(client):
 def test_posts_come_back_to_a_page_that_answers_get(client):
     # The same address has a page: back to it.
     assert client.post("/me/edit", data={}).headers["Location"] == "/login?next=/me/edit"
-    # The view names where to come back to.
-    assert client.post("/cart/update", data={}).headers["Location"] == "/login?next=/cart"
+    # The view names where to come back to (the order, not its confirmation step).
+    assert client.post("/orders/20261201-ABC123/return", data={}).headers["Location"] == \
+        "/login?next=/orders/20261201-ABC123"
     # A POST-only address and no choice: the front page, never a URL that would answer 405.
     assert client.post("/me/items/company_name/delete").headers["Location"] == "/login?next=/"
 
