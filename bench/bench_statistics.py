@@ -112,11 +112,11 @@ def _records(n: int) -> None:
     from sentem.extensions import db
 
     sql = [
-        "INSERT INTO categories (id, slug, title, position, revision) "
-        "SELECT c, 'c' || c, '분류 ' || c, c, 1 FROM generate_series(1, 6) c",
+        "INSERT INTO categories (id, slug, title, position, revision, notice_fields) "
+        "SELECT c, 'c' || c, '분류 ' || c, c, 1, '[]' FROM generate_series(1, 6) c",
         "INSERT INTO products (id, category_id, title, description, price, stock, active, featured, created_at, "
-        "updated_at, revision) SELECT p, 1 + p % 6, '상품 ' || p, '', 10000, 100, true, false, now(), now(), 1 "
-        "FROM generate_series(1, 30) p",
+        "updated_at, revision, notice, sold) SELECT p, 1 + p % 6, '상품 ' || p, '', 10000, 100, true, false, now(), "
+        "now(), 1, '{}', 0 FROM generate_series(1, 30) p",
         "INSERT INTO consent_events (member_id, data_key_id, kind, granted, at, screen) "
         "SELECT g, g, 'marketing_email', true, now() - interval '300 days', 'bench' FROM generate_series(1, :n) g "
         "WHERE g % 10 < 7",
