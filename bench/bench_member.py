@@ -64,7 +64,7 @@ def log_in(url: str) -> dict:
     form = {**Browser.hidden(html), "login_id": LOGIN_ID, "password": PASSWORD}
     status, location, _ = browser.post("/login", form)
     assert status == 302 and location == "/", (status, location)
-    status, _, html = browser.get("/me")
+    status, _, html = browser.get("/me/data")  # the hub greets by name; the data page shows the ID
     assert status == 200 and LOGIN_ID in html, status  # the session really is a member's
     browser.close()
     return {"User-Agent": USER_AGENT, "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())}
