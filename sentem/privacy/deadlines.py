@@ -26,6 +26,10 @@ REFUND_BUSINESS_DAYS = 3
 # 청약철회 (return) window from delivery: 7 days (전자상거래법 제17조), the default and the
 # legal minimum; an operator may lengthen it with SENTEM_RETURN_WINDOW_DAYS.
 RETURN_WINDOW_DAYS = 7
+# 전자상거래법 §17③: goods not as shown or ordered may be returned within 3 months of receipt,
+# or within 30 days of the day the buyer knew (or could have known) it.
+DEFECT_RETURN_MONTHS = 3
+DEFECT_KNOWN_DAYS = 30
 # Consenting members are told their marketing-consent status every 2 years (정보통신망법 제50조⑧).
 MARKETING_NOTICE_YEARS = 2
 

@@ -21,6 +21,8 @@ class Periods:
     policy_notice_days = deadlines.POLICY_NOTICE_DAYS
     refund_business_days = deadlines.REFUND_BUSINESS_DAYS
     marketing_notice_years = deadlines.MARKETING_NOTICE_YEARS
+    defect_return_months = deadlines.DEFECT_RETURN_MONTHS
+    defect_known_days = deadlines.DEFECT_KNOWN_DAYS
 
     @property
     def return_window_days(self) -> int:
