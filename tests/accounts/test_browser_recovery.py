@@ -63,7 +63,7 @@ def test_change_password_from_my_info(page):
     db.session.commit()
     _login(page, member.login_id, "sentem-pass-1")
     page.goto("/me")
-    page.click("nav.myinfo-nav a:has-text('비밀번호 변경')")
+    page.click(".hub-menu a:has-text('비밀번호 변경')")  # the 마이페이지 hub's links
     page.wait_for_url("**/me/password")
     page.fill("#current_password", "sentem-pass-1")
     page.fill("#new_password", "changed-in-browser-1")
