@@ -14,6 +14,9 @@ BUYERS, UNITS = 200, 50
 
 
 def test_200_buyers_for_50_units_through_the_pg(app, toss):
+    # The suite's 2-second PG timeout tests lost answers elsewhere; here 200 confirms queue at one
+    # sandbox on a shared CI machine, and a slow answer is not what this test is about.
+    app.config["SENTEM_TOSS_TIMEOUT"] = 60
     product = make_product(title="한정판 토스 머그", stock=UNITS, price=60000)  # free delivery: 60,000 each
     buyers = buyers_with_one_in_cart(product, BUYERS)
     product_id = product.id
