@@ -1,7 +1,7 @@
 """Health checks: each returns (ok, detail). Packages add theirs with ``add(app, …)``.
 
 The databases and Redis are checked for every app; the retention engine adds its
-"no duty past its deadline" check from the privacy core's ``init_app``.
+"no duty past its deadline" check, which the web shell hands over from ``privacy.HEALTH_CHECKS``.
 """
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
 """The privacy core: the registry of what the policy promises, and what keeps it.
 
 ``init_app`` brings the core's own tables, registry declarations (the policy's
-facts, the consent ledger), self-audit sections, health check, recurring duties and
-``flask init`` steps. Features add theirs from their own ``init_app``; the core
-imports none of them.
+facts, the consent ledger), self-audit sections and recurring duties. Its health check
+and ``flask init`` steps are listed in ``HEALTH_CHECKS`` and ``INIT_STEPS``: the web
+shell, which owns ``/healthz`` and the init registry, hands them over, so the core imports
+neither. Features add theirs from their own ``init_app``; the core imports none of them.
 """
 from __future__ import annotations
 
-from .. import health, init_steps
 from ..jobs import schedule
 from ..security import reindex
 from ..jobs.schedule import Recurring
@@ -18,6 +18,12 @@ from .retention import jobs as retention_jobs
 from .retention import models as retention_models  # noqa: F401  (tables)
 from .retention import services as retention_services
 
+# What the shell runs for the core: "no duty past its deadline" on /healthz, and the
+# idempotent steps of ``flask init`` (the access log's head row, the first policy version,
+# the blind-index key), in this order.
+HEALTH_CHECKS = (("retention", retention_services.health_check),)
+INIT_STEPS = (access_log.ensure_head, policy_versions.ensure_first_version, reindex.ensure_key)
+
 
 def init_app(app) -> None:
     policy_facts.DECLARE.apply()  # purposes first: items name them
@@ -25,9 +31,7 @@ def init_app(app) -> None:
     access_records.DECLARE.apply()
     access_review.DECLARE.apply()
     retention_audit.DECLARE.apply()
-    health.add(app, "retention", retention_services.health_check)
     periods.init_app(app)  # templates read periods and deadlines from the registry
-    init_steps.add(app, access_log.ensure_head, policy_versions.ensure_first_version, reindex.ensure_key)
     schedule.add(
         app,
         # Retention sweep: hourly, so that waiting duties never slip a day.

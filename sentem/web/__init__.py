@@ -2,7 +2,7 @@
 from flask import Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import formats, health, labels
+from .. import formats, health, init_steps, labels, privacy
 from ..jobs import heartbeat
 from . import converters, label_tables
 
@@ -10,6 +10,11 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app) -> None:
+    # The privacy core's health check and ``flask init`` steps, first in line (the core was
+    # just initialised and imports neither registry); features add theirs after.
+    for name, check in privacy.HEALTH_CHECKS:
+        health.add(app, name, check)
+    init_steps.add(app, *privacy.INIT_STEPS)
     # Before any feature adds a rule: their ``<int:…>`` parts are bounded (see converters).
     converters.install(app)
     from . import errors, head, headers, nul, routes  # noqa: F401  (views, error pages, headers, HEAD, NUL)
