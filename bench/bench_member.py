@@ -18,14 +18,15 @@ USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrom
 LOGIN_ID, PASSWORD = "benchmember", "bench-pass-1"
 
 
-def _app(instance: str):
+def member_app(instance: str, **overrides):
+    """The app of a prepared instance as gunicorn would build it (``overrides``: extra settings)."""
     from sentem import create_app
 
     return create_app({"SENTEM_INSTANCE_PATH": instance, "SENTEM_INPROCESS_SCHEDULER": False,
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/sentem.db",
                        "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance}/sentem-archive.db",
                        "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance}/sentem-keys.db",
-                       "SENTEM_TEST_GATEWAY": True})
+                       "SENTEM_TEST_GATEWAY": True, **overrides})
 
 
 def seed_member(app) -> int:
@@ -72,7 +73,7 @@ def log_in(url: str) -> dict:
 
 def main() -> dict:
     with prepared_instance(seed=True) as instance:
-        product = seed_member(_app(instance))
+        product = seed_member(member_app(instance))
         pages = ("/", "/products", f"/products/{product}", "/cart", "/orders", "/me")
         rows, ratios = [], {}
         with gunicorn("bench.foundation_wsgi:app", embedded_env(instance), workers=2) as url:

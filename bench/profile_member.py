@@ -19,47 +19,10 @@ import time
 
 from sqlalchemy import event
 
+from bench.bench_member import LOGIN_ID, PASSWORD, member_app, seed_member
 from bench.common import prepared_instance
 
 PAGES = ("/", "/products", "/products/{product}", "/cart", "/orders", "/me")
-
-
-def member_app(instance: str):
-    """The app of a prepared instance as gunicorn would build it (CSRF off: the bench posts forms)."""
-    from sentem import create_app
-
-    return create_app({"SENTEM_INSTANCE_PATH": instance, "SENTEM_INPROCESS_SCHEDULER": False,
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/sentem.db",
-                       "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance}/sentem-archive.db",
-                       "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance}/sentem-keys.db",
-                       "SENTEM_TEST_GATEWAY": True, "RATELIMIT_ENABLED": False})
-
-
-def seed_member(app, login_id: str = "benchmember", password: str = "bench-pass-1") -> int:
-    """A member with one paid order and one product in the cart; returns a product id."""
-    from sentem.accounts import services
-    from sentem.extensions import db
-    from sentem.orders import checkout as co
-    from sentem.shop import cart
-    from sentem.shop.models import Product
-
-    with app.app_context():
-        member = services.register(
-            {"login_id": login_id, "password": password, "name": "김벤치", "email": f"{login_id}@example.com",
-             "mobile": "010-5555-1234", "address1": "서울특별시 중구 세종대로 110"},
-            {"terms": True, "privacy": True}, ip="203.0.113.9", user_agent="bench")
-        product = db.session.query(Product).filter_by(active=True).order_by(Product.id).first()
-        product_id = product.id
-        cart.add(member.id, product_id, 1)
-        delivery = {"recipient_name": "홍길동", "recipient_phone": "010-1234-5678", "postcode": "06236",
-                    "address1": "서울특별시 강남구 테헤란로 123", "address2": "4층", "delivery_memo": ""}
-        result = co.place_order(member, token=co.issue_token(member.id), delivery=delivery,
-                                payment_method="test", payment_params={"test_outcome": "approve"})
-        assert result.outcome == "paid", result.message
-        cart.add(member.id, product_id, 1)
-        db.session.commit()
-        db.session.remove()
-    return product_id
 
 
 def _count_queries(app) -> list[int]:
@@ -74,11 +37,11 @@ def _count_queries(app) -> list[int]:
 
 def main(n: int = 200) -> None:
     with prepared_instance(seed=True) as instance:
-        app = member_app(instance)
+        app = member_app(instance, RATELIMIT_ENABLED=False)  # CSRF off below: the bench posts forms
         app.config["WTF_CSRF_ENABLED"] = False
         product = seed_member(app)
         client = app.test_client()
-        resp = client.post("/login", data={"login_id": "benchmember", "password": "bench-pass-1"})
+        resp = client.post("/login", data={"login_id": LOGIN_ID, "password": PASSWORD})
         assert resp.status_code == 302, resp.status_code
         counter = _count_queries(app)
         for template in PAGES:
