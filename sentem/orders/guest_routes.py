@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import current_lang
-from ..privacy.registry import REFUND_BUSINESS_DAYS
 from ..security.fields import masked
 from ..shop import cart, cart_guest
-from . import bp, cancellation, checkout, fulfilment, gateways, guest, guest_records, guest_requests
+from . import bp, cancel_views, cancellation, checkout, fulfilment, gateways, guest, guest_records, guest_requests
 from .models import CANCEL_REASONS
 from .services import CANCELLABLE
 from .stock import SoldOut
@@ -175,28 +174,12 @@ def guest_deletion(order_no: str):
 @bp.post("/guest/orders/<order_no>/cancel")
 def guest_cancel(order_no: str):
     order = opened(order_no)
-    try:
-        record = cancellation.cancel(order, actor=guest.ACTOR, reason_code=request.form.get("reason", "change_of_mind"))
-    except cancellation.CancelRefused as exc:
-        flash(exc.message, "error")
-    else:
-        if record.status == "refunded" and record.refund_amount:
-            flash(_("주문을 취소하고 %(amount)s을 환불했습니다.", amount=f"{record.refund_amount:,}원"), "success")
-        elif record.status == "refunded":
-            flash(_("주문을 취소했습니다."), "success")
-        else:
-            flash(_("주문을 취소했습니다. 환불은 결제대행사 응답을 기다리는 중이며 %(days)s영업일 안에 처리됩니다.",
-                    days=REFUND_BUSINESS_DAYS), "info")
+    cancel_views.cancel_and_tell(order, guest.ACTOR)
     return redirect(url_for("orders.guest_order", order_no=order.order_no))
 
 
 @bp.post("/guest/orders/<order_no>/return")
 def guest_return(order_no: str):
     order = opened(order_no)
-    try:
-        cancellation.request_return(order, actor=guest.ACTOR, reason_code=request.form.get("reason", "change_of_mind"))
-        flash(_("반품(청약철회)을 신청했습니다. 상품이 도착하면 %(days)s영업일 안에 환불합니다.",
-                days=REFUND_BUSINESS_DAYS), "success")
-    except cancellation.CancelRefused as exc:
-        flash(exc.message, "error")
+    cancel_views.return_and_tell(order, guest.ACTOR)
     return redirect(url_for("orders.guest_order", order_no=order.order_no))

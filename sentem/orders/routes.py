@@ -7,12 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import formats, inputs
+from .. import inputs
 from ..accounts.services import member_required
 from ..extensions import db
-from ..privacy.registry import REFUND_BUSINESS_DAYS
 from ..shop import cart
-from . import bp, cancellation, checkout, fulfilment, gateways, guest_routes, numbers, payments, summary
+from . import bp, cancel_views, cancellation, checkout, fulfilment, gateways, guest_routes, numbers, payments, summary
 from .models import CANCEL_REASONS, Order
 from .services import CANCELLABLE, find_for_member
 from .stock import SoldOut
@@ -185,18 +184,7 @@ def return_confirm(order_no: str):
 @member_required(next_url=lambda order_no: f"/orders/{order_no}")
 def cancel(order_no: str):
     order = _own_order(order_no)
-    try:
-        record = cancellation.cancel(order, actor=_actor(), reason_code=request.form.get("reason", "change_of_mind"))
-    except cancellation.CancelRefused as exc:
-        flash(exc.message, "error")
-    else:
-        if record.status == "refunded" and record.refund_amount:
-            flash(_("주문을 취소하고 %(amount)s을 환불했습니다.", amount=formats.won(record.refund_amount)), "success")
-        elif record.status == "refunded":
-            flash(_("주문을 취소했습니다."), "success")
-        else:
-            flash(_("주문을 취소했습니다. 환불은 결제대행사 응답을 기다리는 중이며 %(days)s영업일 안에 처리됩니다.",
-                    days=REFUND_BUSINESS_DAYS), "info")
+    cancel_views.cancel_and_tell(order, _actor())
     return redirect(url_for("orders.detail", order_no=order.order_no))
 
 
@@ -204,12 +192,7 @@ def cancel(order_no: str):
 @member_required(next_url=lambda order_no: f"/orders/{order_no}")
 def request_return(order_no: str):
     order = _own_order(order_no)
-    try:
-        cancellation.request_return(order, actor=_actor(), reason_code=request.form.get("reason", "change_of_mind"))
-        flash(_("반품(청약철회)을 신청했습니다. 상품이 도착하면 %(days)s영업일 안에 환불합니다.",
-                days=REFUND_BUSINESS_DAYS), "success")
-    except cancellation.CancelRefused as exc:
-        flash(exc.message, "error")
+    cancel_views.return_and_tell(order, _actor())
     return redirect(url_for("orders.detail", order_no=order.order_no))
 
 
