@@ -144,18 +144,10 @@ def catalog_categories():
     errors, status, data = {}, 200, {}
     if request.method == "POST":
         data = request.form
-        if not FlaskForm().validate():
-            errors, status = EXPIRED, 400
-        else:
-            try:
-                category = catalog_admin.save_category(None, request.form, guard.current_staff().id)
-            except catalog_admin.CatalogError as exc:
-                db.session.rollback()
-                errors, status = exc.errors, 400
-            else:
-                db.session.commit()
-                flash(f"분류 '{category.title}'{korean.particle(category.title, '을/를')} 추가했습니다.", "success")
-                return redirect(url_for("admin.catalog_categories"))
+        errors = _save_category(None, "추가했습니다")
+        if not errors:
+            return redirect(url_for("admin.catalog_categories"))
+        status = 400
     return render_template("admin/catalog/categories.html", categories=catalog.categories(), data=data,
                            errors=errors, presets=notices.PRESETS, csrf=FlaskForm()), status
 
@@ -170,18 +162,24 @@ def catalog_category_edit(category_id: int):
             "notice_fields": "\n".join(category.notice_fields or [])}
     if request.method == "POST":
         data = request.form
-        if not FlaskForm().validate():
-            errors, status = EXPIRED, 400
-        else:
-            try:
-                catalog_admin.save_category(category, request.form, guard.current_staff().id)
-            except catalog_admin.CatalogError as exc:
-                db.session.rollback()
-                category = _category_or_404(category_id)
-                errors, status = exc.errors, 400
-            else:
-                db.session.commit()
-                flash(f"분류 '{category.title}'{korean.particle(category.title, '을/를')} 저장했습니다.", "success")
-                return redirect(url_for("admin.catalog_categories"))
+        errors = _save_category(category, "저장했습니다")
+        if not errors:
+            return redirect(url_for("admin.catalog_categories"))
+        category, status = _category_or_404(category_id), 400  # as stored: the failed change was rolled back
     return render_template("admin/catalog/category.html", category=category, data=data, errors=errors,
                            presets=notices.PRESETS, csrf=FlaskForm()), status
+
+
+def _save_category(category, done: str) -> dict:
+    """Save the posted category form (a new one when ``category`` is None): committed and
+    flashed ("분류 '…'를 ``done``"), or rolled back with the field errors it returns."""
+    if not FlaskForm().validate():
+        return EXPIRED
+    try:
+        saved = catalog_admin.save_category(category, request.form, guard.current_staff().id)
+    except catalog_admin.CatalogError as exc:
+        db.session.rollback()
+        return exc.errors
+    db.session.commit()
+    flash(f"분류 '{saved.title}'{korean.particle(saved.title, '을/를')} {done}.", "success")
+    return {}
