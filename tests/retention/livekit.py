@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sentem import clock
 from sentem.extensions import db
 from sentem.security import aead, expiring
-from tests.retention import proofkit
+from tests.retention import attacker, proofkit
 
 LIVER = {"login_id": "proofstays99", "name": "남아있는회원", "email": "proof-stays-99@example.com",
          "mobile": "010-7777-9753"}
@@ -74,3 +74,26 @@ def readable() -> list[str]:
 def member_reads(plaintexts) -> bool:
     """The staying member's profile still opens (the keys the proof kills are only the days')."""
     return LIVER["name"] in plaintexts and LIVER["email"] in plaintexts
+
+
+def assert_only_day_keys_dead(tokens, day_keys, member_key, roots, masters) -> None:
+    """No day key comes back from the harvested ``tokens`` with the shop's secrets of today,
+    while the staying member's own key still does (only the days' keys were killed)."""
+    for key_id in day_keys:
+        assert attacker.recover(tokens, key_id, roots, masters) is None
+    assert attacker.recover(tokens, member_key, roots, masters)
+
+
+def read_copy(open_copy, needles) -> list[str]:
+    """One restored copy, opened with its own key store and then with today's
+    (``open_copy(keys_today)`` gives the context): none of ``needles`` reads either way, the
+    member's profile reads with today's keys. Returns what it read with today's keys."""
+    still = []
+    for keys_today in (False, True):
+        with open_copy(keys_today):
+            plaintexts = readable()
+            assert proofkit.hits(plaintexts, needles) == []
+            if keys_today:
+                assert member_reads(plaintexts)
+                still.extend(plaintexts)
+    return still

@@ -27,18 +27,10 @@ def _check_gone(app, instance: str, copies: dict, needles: list, day_keys: list,
     files = tree_files(instance) + [f for paths in copies.values() for f in paths]
     assert proofkit.scan_files(files, livekit.INQUIRY_NEEDLES + livekit.LOGIN_NEEDLES) == []
     tokens = attacker.harvest(files)
-    for key_id in day_keys:
-        assert attacker.recover(tokens, key_id, roots, masters) is None
-    assert attacker.recover(tokens, facts["key_id"], roots, masters)  # the member's own key still opens
+    livekit.assert_only_day_keys_dead(tokens, day_keys, facts["key_id"], roots, masters)
     still = []
     for copy_dir in copies:
-        for keys_today in (False, True):
-            with _opened(instance, copy_dir, keys_today):
-                plaintexts = livekit.readable()
-                assert proofkit.hits(plaintexts, needles) == []
-                if keys_today:
-                    assert livekit.member_reads(plaintexts)
-                    still.extend(plaintexts)
+        still += livekit.read_copy(lambda keys_today, d=copy_dir: _opened(instance, d, keys_today), needles)
     return still
 
 
