@@ -15,7 +15,7 @@ import os
 import random
 import threading
 
-from bench.common import embedded_env, gunicorn, load, prepared_instance
+from bench.common import embedded_env, gunicorn, load, prepared_instance, print_loads, print_ratios
 
 SIZES = tuple(int(x) for x in os.environ.get(
     "BENCH_CATALOG_SIZES", os.environ.get("BENCH_CATALOG_PRODUCTS", "500,50000,500000")).split(","))
@@ -110,12 +110,8 @@ def main() -> dict:
         with prepared_instance(seed=True) as instance:
             rows, ratios, sold = _measure(instance, size)
         print(f"  catalog: demo + {size:,} products; {sold:,} units sold in the background meanwhile")
-        for label, r in rows:
-            extra = f", {r['errors']} non-2xx" if r["errors"] else ""
-            print(f"    {label:<22} {r['rps']:>8.0f} req/s   p99 {r['p99_ms']:>7.1f} ms   ({r['tool']}{extra})")
-        for label, ratio in ratios.items():
-            verdict = "ok" if ratio >= TARGET else f"BELOW goal {TARGET}"
-            print(f"    {label} / bare: {ratio:.2f}x   (goal >= {TARGET}x: {verdict})")
+        print_loads(rows)
+        print_ratios(ratios, TARGET)
         results[size] = ratios
     return results
 

@@ -15,7 +15,7 @@ import random
 import tempfile
 import time
 
-from bench.common import embedded_env, gunicorn, load, prepared_instance, timeit
+from bench.common import embedded_env, gunicorn, load, prepared_instance, print_loads, timeit
 
 VALUE = "홍길동 010-1234-5678 seoul@example.com"  # about 40 bytes, like one personal item
 
@@ -29,9 +29,7 @@ def http_figures() -> dict:
             # A visitor with a session cookie goes past the shop's WSGI page cache into Flask.
             session = load(url + "/", headers={"Cookie": "session=bench"})
     rows = (("bare Flask route", bare), ("home page /", home), ("home, with cookie", session))
-    for label, r in rows:
-        extra = f", {r['errors']} non-2xx" if r["errors"] else ""
-        print(f"  {label:<18} {r['rps']:>8.0f} req/s   p99 {r['p99_ms']:>7.1f} ms   ({r['tool']}{extra})")
+    print_loads(rows, indent="  ", width=18)
     ratio = home["rps"] / bare["rps"]
     print(f"  home / bare throughput ratio: {ratio:.2f}x   p99 ratio: {home['p99_ms'] / bare['p99_ms']:.1f}x")
     print(f"  home with cookie / bare:      {session['rps'] / bare['rps']:.2f}x   "

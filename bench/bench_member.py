@@ -10,7 +10,7 @@ Target: each page at least 0.6x the bare route's requests/s (issue 19).
 """
 from __future__ import annotations
 
-from bench.common import embedded_env, gunicorn, load, prepared_instance
+from bench.common import embedded_env, gunicorn, load, prepared_instance, print_loads, print_ratios
 from bench.httpflow import Browser
 
 TARGET = 0.6
@@ -89,12 +89,8 @@ def main() -> dict:
                 ratios[path] = page["rps"] / ((bare["rps"] + after["rps"]) / 2)
                 bare = after
     print("  logged-in member (server-side session), demo catalog, gunicorn sync x2, SQLite")
-    for label, r in rows:
-        extra = f", {r['errors']} non-2xx" if r["errors"] else ""
-        print(f"    {label:<22} {r['rps']:>8.0f} req/s   p99 {r['p99_ms']:>7.1f} ms   ({r['tool']}{extra})")
-    for path, ratio in ratios.items():
-        verdict = "ok" if ratio >= TARGET else f"BELOW goal {TARGET}"
-        print(f"    member {path} / bare: {ratio:.2f}x   (goal >= {TARGET}x: {verdict})")
+    print_loads(rows)
+    print_ratios(ratios, TARGET, "member {} / bare")
     return ratios
 
 

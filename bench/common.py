@@ -111,6 +111,20 @@ def load(url: str, seconds: float = SECONDS, connections: int = CONNECTIONS,
     return _threaded(url, seconds, min(connections, 16), headers)
 
 
+def print_loads(rows, indent: str = "    ", width: int = 22) -> None:
+    """One line per ``(label, load() result)``: throughput, p99, the load tool, non-2xx answers."""
+    for label, r in rows:
+        extra = f", {r['errors']} non-2xx" if r["errors"] else ""
+        print(f"{indent}{label:<{width}} {r['rps']:>8.0f} req/s   p99 {r['p99_ms']:>7.1f} ms   ({r['tool']}{extra})")
+
+
+def print_ratios(ratios: dict, target: float, template: str = "{} / bare", indent: str = "    ") -> None:
+    """One line per ratio, next to its goal (``template`` names it from the key)."""
+    for key, ratio in ratios.items():
+        verdict = "ok" if ratio >= target else f"BELOW goal {target}"
+        print(f"{indent}{template.format(key)}: {ratio:.2f}x   (goal >= {target}x: {verdict})")
+
+
 def warm(url: str, n: int = 20, headers: dict | None = None) -> None:
     """A few requests first, so that lazy imports and first-request work are not measured;
     fails loudly when the page does not answer 200."""
