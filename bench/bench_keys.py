@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_retention import PG_ENV, _config, _fresh_schema  # noqa: E402
+from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
 
 SAMPLES = 20
 
@@ -96,9 +96,9 @@ def measure(backend: str, n: int) -> dict:
     from sentem.security.keystore import BUCKET_SIZE
 
     instance = tempfile.mkdtemp(prefix="sentem-bench-keys-")
-    app = create_app(_config(backend, instance))
+    app = create_app(in_process_config(backend, instance))
     with app.app_context():
-        _fresh_schema(app)
+        fresh_schema()
         clock.freeze("2031-12-10T00:00:00+00:00")
         t0 = time.perf_counter()
         _populate(n)
@@ -141,9 +141,9 @@ def measure_index(backend: str, n: int) -> dict:
     from sentem.security import aead, blind_index, reindex
 
     instance = tempfile.mkdtemp(prefix="sentem-bench-index-")
-    app = create_app(_config(backend, instance))
+    app = create_app(in_process_config(backend, instance))
     with app.app_context():
-        _fresh_schema(app)
+        fresh_schema()
         clock.freeze("2031-12-10T00:00:00+00:00")
         raws: list[bytes] = []
         _populate(n, raws)
@@ -188,9 +188,9 @@ def measure_days(backend: str, n: int) -> dict:
     from sentem.security import buckets, datakeys, expiring
 
     instance = tempfile.mkdtemp(prefix="sentem-bench-days-")
-    app = create_app(_config(backend, instance))
+    app = create_app(in_process_config(backend, instance))
     with app.app_context():
-        _fresh_schema(app)
+        fresh_schema()
         clock.freeze("2026-12-10T00:00:00+00:00")
         _populate(n)
         days = [expiring.key_for(clock.now() + _dt.timedelta(days=d)) for d in range(1, 1827)]  # 5 years of days

@@ -39,36 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
 from sentem.privacy.retention.sweep import ROW_BATCH as BATCH  # noqa: E402
-PG_ENV = ("SENTEM_BENCH_PG_DATABASE_URL", "SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL",
-          "SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL")
-
-
-def _config(backend: str, instance: str) -> dict:
-    cfg = {"SENTEM_INSTANCE_PATH": instance, "TESTING": True, "SENTEM_REDIS_URL": None,
-           "SENTEM_MASTER_KEY": None, "SENTEM_INPROCESS_SCHEDULER": False}
-    if backend == "postgresql":
-        cfg.update({"SQLALCHEMY_DATABASE_URI": os.environ[PG_ENV[0]],
-                    "SENTEM_ARCHIVE_DATABASE_URL": os.environ[PG_ENV[1]],
-                    "SENTEM_KEYSTORE_DATABASE_URL": os.environ[PG_ENV[2]]})
-    else:
-        cfg.update({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/sentem.db",
-                    "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance}/sentem-archive.db",
-                    "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance}/sentem-keys.db"})
-    return cfg
-
-
-def _fresh_schema(app) -> None:
-    from sqlalchemy import text
-
-    from sentem.extensions import db
-
-    for engine in db.engines.values():
-        if engine.dialect.name == "postgresql":
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-    db.create_all()
 
 
 def _populate(n: int, key_id: int, token: str, due_at, later) -> None:
@@ -113,9 +85,9 @@ def measure(backend: str, n: int) -> dict:
     from sentem.security import datakeys
 
     instance = tempfile.mkdtemp(prefix="sentem-bench-retention-")
-    app = create_app(_config(backend, instance))
+    app = create_app(in_process_config(backend, instance))
     with app.app_context():
-        _fresh_schema(app)
+        fresh_schema()
         clock.freeze("2031-12-10T00:00:00+00:00")
         due_at = clock.now() - _dt.timedelta(days=3)
         later = clock.now() + _dt.timedelta(days=400)

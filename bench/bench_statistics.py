@@ -34,29 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PG_ENV = ("SENTEM_BENCH_PG_DATABASE_URL", "SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL",
-          "SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL")
+from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
+
 TARGET_S = 120.0
 _CHUNK = 20_000
-
-
-def _config(instance: str) -> dict:
-    return {"SENTEM_INSTANCE_PATH": instance, "TESTING": True, "SENTEM_REDIS_URL": None,
-            "SENTEM_MASTER_KEY": None, "SENTEM_INPROCESS_SCHEDULER": False,
-            "SQLALCHEMY_DATABASE_URI": os.environ[PG_ENV[0]], "SENTEM_ARCHIVE_DATABASE_URL": os.environ[PG_ENV[1]],
-            "SENTEM_KEYSTORE_DATABASE_URL": os.environ[PG_ENV[2]]}
-
-
-def _fresh_schema() -> None:
-    from sqlalchemy import text
-
-    from sentem.extensions import db
-
-    for engine in db.engines.values():
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    db.create_all()
 
 
 def _keys_and_members(n: int) -> None:
@@ -146,9 +127,9 @@ def measure(n: int) -> dict:
     from sentem import clock, create_app
     from sentem.statistics import build
 
-    app = create_app(_config(tempfile.mkdtemp(prefix="sentem-bench-statistics-")))
+    app = create_app(in_process_config("postgresql", tempfile.mkdtemp(prefix="sentem-bench-statistics-")))
     with app.app_context():
-        _fresh_schema()
+        fresh_schema()
         clock.unfreeze()
         started = time.perf_counter()
         _keys_and_members(n)

@@ -25,6 +25,40 @@ ENV_CLEAR = ("SENTEM_DATABASE_URL", "SENTEM_ARCHIVE_DATABASE_URL", "SENTEM_KEYST
              "SENTEM_REDIS_URL", "SENTEM_MASTER_KEY", "SENTEM_SECRET_KEY", "SENTEM_ENV")
 
 
+# The PostgreSQL databases the in-process benches use (their ``public`` schema is dropped!).
+PG_ENV = ("SENTEM_BENCH_PG_DATABASE_URL", "SENTEM_BENCH_PG_ARCHIVE_DATABASE_URL",
+          "SENTEM_BENCH_PG_KEYSTORE_DATABASE_URL")
+
+
+def in_process_config(backend: str, instance: str) -> dict:
+    """Settings of an in-process bench app: SQLite files in ``instance``, or the PG_ENV databases."""
+    cfg = {"SENTEM_INSTANCE_PATH": instance, "TESTING": True, "SENTEM_REDIS_URL": None,
+           "SENTEM_MASTER_KEY": None, "SENTEM_INPROCESS_SCHEDULER": False}
+    if backend == "postgresql":
+        cfg.update({"SQLALCHEMY_DATABASE_URI": os.environ[PG_ENV[0]],
+                    "SENTEM_ARCHIVE_DATABASE_URL": os.environ[PG_ENV[1]],
+                    "SENTEM_KEYSTORE_DATABASE_URL": os.environ[PG_ENV[2]]})
+    else:
+        cfg.update({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/sentem.db",
+                    "SENTEM_ARCHIVE_DATABASE_URL": f"sqlite:///{instance}/sentem-archive.db",
+                    "SENTEM_KEYSTORE_DATABASE_URL": f"sqlite:///{instance}/sentem-keys.db"})
+    return cfg
+
+
+def fresh_schema() -> None:
+    """Empty PostgreSQL schemas (SQLite files are new anyway), then every table (app context)."""
+    from sqlalchemy import text
+
+    from sentem.extensions import db
+
+    for engine in db.engines.values():
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+    db.create_all()
+
+
 def embedded_env(instance: str) -> dict:
     """Environment for a Sentem process on the embedded default in ``instance``."""
     env = {k: v for k, v in os.environ.items() if k not in ENV_CLEAR}
