@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 16:02:01.635651
+Create Date: 2026-12-01 18:28:28.833462
 
 """
 from alembic import op
@@ -822,20 +822,23 @@ def upgrade_():
     sa.Column('gateway', sa.String(length=20), nullable=False),
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('attempt_key', sa.String(length=48), nullable=False),
-    sa.Column('gateway_ref', sa.String(length=100), nullable=True),
-    sa.Column('approval_no', sa.String(length=20), nullable=True),
+    sa.Column('data_key_id', sa.Integer(), nullable=False),
+    sa.Column('day_key_id', sa.Integer(), nullable=True),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('refunded_amount', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('gateway_ref_ct', sa.Text(), nullable=True),
+    sa.Column('approval_no_ct', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_payments_member_id_members')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_payments_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
     sa.UniqueConstraint('attempt_key', name=op.f('uq_payments_attempt_key'))
     )
     with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payments_day_key_id'), ['day_key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_order_id'), ['order_id'], unique=False)
 
@@ -984,6 +987,7 @@ def downgrade_():
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payments_order_id'))
         batch_op.drop_index(batch_op.f('ix_payments_member_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_day_key_id'))
 
     op.drop_table('payments')
     with op.batch_alter_table('order_lines', schema=None) as batch_op:

@@ -197,6 +197,7 @@ def _create_order(buyer: Buyer, key_id: int, token: str, delivery: dict, method:
     order.shipping_fee = shipping_fee(order.subtotal_amount)
     order.total_amount = order.subtotal_amount + order.shipping_fee
     order.payments.append(Payment(member_id=buyer.member_id, gateway=gateway_name, method=method,
+                                  data_key_id=key_id,
                                   attempt_key=f"{order.order_no}-1", amount=order.total_amount,
                                   status="pending", created_at=clock.now()))
     if not cart_service.take(buyer.cart, {i.product_id: i.quantity for i in items}):

@@ -52,16 +52,16 @@ def order_rows(member_id: int) -> list[dict]:
 
 def payment_rows(member_id: int) -> list[dict]:
     """One row per payment of the member, newest first."""
+    # The whole row: the payment key and approval number are sealed and open through the model.
     payments = db.session.execute(
-        select(Payment.id, Order.order_no, Payment.method, Payment.gateway, Payment.gateway_ref, Payment.approval_no,
-               Payment.amount, Payment.refunded_amount, Payment.status, Payment.approved_at)
+        select(Payment, Order.order_no)
         .join(Order, Order.id == Payment.order_id).where(Payment.member_id == member_id)
         .order_by(Payment.id.desc())).all()
     events = _grouped(select(PaymentEvent.payment_id, PaymentEvent.at, PaymentEvent.status)
                       .where(PaymentEvent.payment_id.in_(select(Payment.id).where(Payment.member_id == member_id)))
                       .order_by(PaymentEvent.id))
-    return [{"주문번호": p.order_no, "결제 수단": p.method, "결제대행": p.gateway, "결제 키": p.gateway_ref or "",
+    return [{"주문번호": order_no, "결제 수단": p.method, "결제대행": p.gateway, "결제 키": p.gateway_ref or "",
              "승인 번호": p.approval_no or "", "금액": p.amount, "환불 금액": p.refunded_amount, "상태": p.status,
              "승인일시": _kst(p.approved_at),
              "상태 변경": "; ".join(f"{_kst(e.at)} {e.status}" for e in events.get(p.id, ()))}
-            for p in payments]
+            for p, order_no in payments]

@@ -8,10 +8,12 @@ from the lines, each status change a ``PaymentEvent``. Amounts are integer won.
 """
 from __future__ import annotations
 
+from .. import clock, labels
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from .. import labels
 from ..labels import PAYMENT_FAILED
+from ..privacy.registry import Retention
+from ..security.fields import day_key_column, personal
 
 STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
             "return_requested", "returned", "refunded")
@@ -116,6 +118,11 @@ class OrderEvent(db.Model):
 
 
 PAYMENT_STATUSES = ("pending", "approved", "declined", "unknown", "failed", "cancelled", "refunded")
+# 5 years from the transaction (전자상거래법 시행령 제6조). The gateway's payment key and the
+# approval number lead back to the buyer at the PG and the card company: they are sealed
+# under the order's data key and the day key of that end, so they die on time whether the
+# member withdraws or stays.
+PAYMENT_RETENTION = Retention(years=5, starts="transaction")
 
 
 class Payment(db.Model):
@@ -130,8 +137,11 @@ class Payment(db.Model):
     method = db.Column(db.String(20), nullable=False)
     # Our idempotency key towards the gateway (unique: one charge per attempt).
     attempt_key = db.Column(db.String(48), nullable=False, unique=True)
-    gateway_ref = db.Column(db.String(100), nullable=True)  # the gateway's transaction id (Toss paymentKey)
-    approval_no = db.Column(db.String(20), nullable=True)  # the card company's approval number (승인 번호)
+    data_key_id = db.Column(db.Integer, nullable=False)  # the order's: the member's key, or a guest order's own
+    day_key_id = day_key_column(PAYMENT_RETENTION)
+    # the gateway's transaction id (Toss paymentKey), and the card company's approval number (승인 번호)
+    gateway_ref = personal("payment_key", mask="hidden", expires=lambda p: _payment_ends(p))
+    approval_no = personal("payment_approval_no", mask="hidden", expires=lambda p: _payment_ends(p))
     amount = db.Column(db.Integer, nullable=False)
     refunded_amount = db.Column(db.Integer, nullable=False, default=0)
     status = db.Column(db.String(20), nullable=False, default="pending")
@@ -142,6 +152,11 @@ class Payment(db.Model):
     order = db.relationship(Order, back_populates="payments")
     events = db.relationship("PaymentEvent", back_populates="payment", order_by="PaymentEvent.id",
                              cascade="all, delete-orphan")
+
+
+def _payment_ends(payment: Payment):
+    # ``created_at`` is filled at flush; until then the payment is being made now.
+    return PAYMENT_RETENTION.until(clock.as_utc(payment.created_at) or clock.now())
 
 
 class PaymentEvent(db.Model):

@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
+from ..security.fields import personal_fields
 from ..shop import cart
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
@@ -67,7 +68,7 @@ def apply_answer(order: Order, payment: Payment, result, *, actor: str):
 def _record_answer(payment: Payment, status: str, *, amount: int | None = None, detail: str | None = None,
                    **values) -> bool:
     """Compare-and-set an open payment to ``status`` (no commit). False: someone recorded an answer first."""
-    values = {"status": status, "updated_at": clock.now(), **values}
+    values = {"status": status, "updated_at": clock.now(), **_sealed(payment, values)}
     won = db.session.execute(
         update(Payment).where(Payment.id == payment.id, Payment.status.in_(OPEN_STATUSES)).values(**values)
         .execution_options(synchronize_session=False)).rowcount
@@ -78,6 +79,17 @@ def _record_answer(payment: Payment, status: str, *, amount: int | None = None, 
     db.session.add(PaymentEvent(payment=payment, status=status, amount=amount,
                                 detail=(detail or None) and detail[:200], at=clock.now()))
     return True
+
+
+def _sealed(payment: Payment, values: dict) -> dict:
+    """``values`` with the payment's personal fields (payment key, approval number) as the
+    sealed column values an UPDATE writes, and the day key they are under."""
+    out = dict(values)
+    for field in personal_fields(Payment):
+        if field.name in out:
+            out[field.column_attr] = field.sealed(payment, out.pop(field.name))
+            out["day_key_id"] = payment.day_key_id
+    return out
 
 
 def _apply(order: Order, payment: Payment, result, *, actor: str):

@@ -31,8 +31,12 @@ SETTLED = ("completed", "cancelled", "refunded")
 for _item in (
     Item("purchase_record", "구매·계약 기록(주문 상품, 금액, 상태 이력)", "Purchase and contract records",
          ("contract", "supply"), encrypted=False, collected_via="automatic", record_class=ORDERS),
-    Item("payment_record", "결제 기록(결제 수단, 금액, 승인 번호)", "Payment records", ("payment",),
-         encrypted=False, collected_via="automatic", record_class=PAYMENTS),
+    Item("payment_record", "결제 기록(결제 수단, 금액, 결제 일시)", "Payment records (method, amount, time)",
+         ("payment",), encrypted=False, collected_via="automatic", record_class=PAYMENTS),
+    Item("payment_key", "결제대행사 결제 키", "Payment gateway's payment key", ("payment",), required=True,
+         collected_via="automatic", record_class=PAYMENTS),
+    Item("payment_approval_no", "카드 승인 번호", "Card approval number", ("payment",), required=True,
+         collected_via="automatic", record_class=PAYMENTS),
     Item("cancellation_record", "취소·청약철회·환불 기록", "Cancellation, withdrawal and refund records",
          ("contract", "payment"), encrypted=False, collected_via="automatic", record_class=CANCELLATIONS),
 ):
@@ -198,7 +202,8 @@ DECLARE.record_class(RecordClass(
     holdable=True, cascades=(PAYMENTS, CANCELLATIONS, "delivery", "guest_order"),
 ))
 DECLARE.record_class(RecordClass(
-    key=PAYMENTS, label_ko="대금 결제 기록", label_en="Payment records", items=("payment_record",),
+    key=PAYMENTS, label_ko="대금 결제 기록", label_en="Payment records",
+    items=("payment_record", "payment_key", "payment_approval_no"),
     legal_basis_ko=LEGAL_KO, legal_basis_en=LEGAL_EN, retention=FIVE_YEARS, on_withdrawal="archive",
     export=exports.payment_rows, collect_archive=lambda member_id: _archive(PAYMENTS, member_id),
     destroy=destroy_payments, expire=_expire_none, models=(Payment, PaymentEvent), order=41, holdable=True,

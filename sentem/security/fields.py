@@ -111,6 +111,13 @@ class Personal:
         if self.index_attr is not None:
             setattr(obj, self.index_attr, None if value in (None, "") else self.index_of(str(value)))
 
+    def sealed(self, obj, value) -> str | None:
+        """The token ``value`` gets in this field of ``obj`` (for a compare-and-set UPDATE that
+        writes the column itself); moves ``obj.day_key_id`` like an assignment would."""
+        if value is None or value == "" or value == b"":
+            return None
+        return self._seal(obj, value if self.binary else str(value))
+
     def owner_key(self, obj) -> int | None:
         """The data key of the row's member, or None for the master key."""
         key_id = None if self.key == "master" else obj.data_key_id

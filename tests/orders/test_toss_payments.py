@@ -7,6 +7,7 @@ import pytest
 
 from sentem import clock
 from sentem.extensions import db
+from sentem.security import aead
 from sentem.orders import cancellation, jobs, pgflow
 from sentem.orders.models import Order, Payment
 from sentem.shop import cart
@@ -39,6 +40,11 @@ def test_window_approve_then_confirm_pays_once_and_keeps_the_payment_record(app,
     pg = toss.ledger.get_by_order(payment.attempt_key)
     assert order.status == "paid" and pg.status == "DONE" and toss.ledger.confirm_calls == 1
     assert payment.gateway_ref == pg.payment_key and payment.approval_no == pg.approve_no
+    stored = db.session.execute(db.text("SELECT gateway_ref_ct, approval_no_ct FROM payments WHERE id = :id"),
+                                {"id": payment.id}).one()  # both lead back to the buyer: sealed
+    assert pg.payment_key not in stored[0] and pg.approve_no not in stored[1]
+    # under the day key of its end (and the member's key): ``x<day key>.k<member key>``
+    assert aead.key_id(stored[0]).startswith("x") and aead.key_id(stored[1]).startswith("x")
     assert cart.items(member.id) == []
 
 
