@@ -71,6 +71,7 @@ def classify(raw_key: bytes, changed_since: _dt.datetime | None) -> dict[str, in
             ["member_id", "pseudonym", "reason", "signup_month", "changed"],
             select(m.c.id, pseudonym_of(m.c.id), reason, sqlfns.kst_month(m.c.created_at), changed)
             .select_from(m.outerjoin(agreed, agreed.c.id == m.c.id).outerjoin(stopped, stopped.c.id == m.c.id))))
+    staging.describe()
     counts = dict(db.session.execute(select(staging.LINK.c.reason, func.count()).group_by(staging.LINK.c.reason)).all())
     return {r: counts.get(r, 0) for r in REASONS}
 
