@@ -112,3 +112,21 @@ def test_consent_withdrawn_then_given_again_is_read_afresh(app):
     row = run()
     assert (row.counted, row.decrypted) == (5, 1)
     assert cells("region") == {"서울": 4, "광주": 1}
+
+
+def test_scattered_members_are_read_by_their_ids_not_by_the_whole_range(app):
+    from sentem.accounts.models import Member
+    from sentem.extensions import db
+    from sentem.privacy import members as port
+    from sentem.security import buckets
+
+    people = [subscriber(address1=f"인천광역시 {i}구") for i in range(30)]
+    wanted = [people[i].id for i in (0, 9, 17, 29)]
+    conditions = buckets.id_filters(Member.id, wanted)
+    assert [str(c.compile()).split()[1] for c in conditions] == ["IN"]  # not one BETWEEN over 30 rows
+    read = {i for c in conditions for i in db.session.execute(db.select(Member.id).where(c)).scalars()}
+    assert read == set(wanted)
+    values = port.profile_values(wanted, ("address1",))
+    assert sorted(values) == sorted(wanted) and values[wanted[1]]["address1"] == "인천광역시 9구"
+    dense = [p.id for p in people[:20]]
+    assert [str(c.compile()).split()[1] for c in buckets.id_filters(Member.id, dense)] == ["BETWEEN"]
