@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 18:28:28.833462
+Create Date: 2026-12-01 19:37:48.255085
 
 """
 from alembic import op
@@ -258,6 +258,7 @@ def upgrade_():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('session_epoch', sa.Integer(), nullable=False),
+    sa.Column('profile_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('login_id_ct', sa.Text(), nullable=False),
     sa.Column('login_id_bidx', sa.String(length=64), nullable=False),
     sa.Column('email_ct', sa.Text(), nullable=False),
@@ -485,6 +486,7 @@ def upgrade_():
     sa.Column('pseudonym', sa.String(length=32), nullable=False),
     sa.Column('key_year', sa.Integer(), nullable=False),
     sa.Column('age_band', sa.String(length=12), nullable=False),
+    sa.Column('band_recheck', sa.String(length=7), nullable=True),
     sa.Column('region', sa.String(length=12), nullable=False),
     sa.Column('signup_month', sa.String(length=7), nullable=False),
     sa.Column('last_visit_on', sa.Date(), nullable=True),
@@ -498,6 +500,7 @@ def upgrade_():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('key_year', sa.Integer(), nullable=True),
     sa.Column('counted', sa.Integer(), nullable=False),
+    sa.Column('decrypted', sa.Integer(), nullable=False),
     sa.Column('excluded_inactive', sa.Integer(), nullable=False),
     sa.Column('excluded_no_consent', sa.Integer(), nullable=False),
     sa.Column('excluded_suspended', sa.Integer(), nullable=False),
@@ -506,6 +509,7 @@ def upgrade_():
     sa.Column('left_suspended', sa.Integer(), nullable=False),
     sa.Column('left_gone', sa.Integer(), nullable=False),
     sa.Column('error', sa.String(length=300), nullable=True),
+    sa.Column('timings', sa.String(length=400), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_runs'))
     )
     op.create_table('stat_sales_daily',

@@ -71,8 +71,8 @@ def withdrawn_ids(ids: list[int]) -> set[int]:
 
 def profile_values(ids: list[int], items: tuple[str, ...]) -> dict[int, dict]:
     """{id: {item: value}} of the active members among ``ids``: the sealed columns of ``items``
-    and the data keys are read per chunk of ids (by id range, not IN lists), nothing else is
-    decrypted (statistics job)."""
+    and the data keys are read per chunk of ids (by id range, or IN lists where the ids are
+    scattered), nothing else is decrypted (statistics job)."""
     declared = {f.item: f for f in personal_fields(Member)}
     fields = [declared[item] for item in items]  # KeyError: not a member item
     cols = [getattr(Member, f.column_attr) for f in fields]
@@ -81,10 +81,10 @@ def profile_values(ids: list[int], items: tuple[str, ...]) -> dict[int, dict]:
     for start in range(0, len(ids), _BULK):
         chunk = ids[start:start + _BULK]
         wanted, rows = set(chunk), []
-        for lo, hi in buckets.id_runs(chunk):
+        for condition in buckets.id_filters(Member.id, chunk):
             rows.extend(row for row in db.session.execute(
                 select(Member.id, Member.data_key_id, *cols)
-                .where(Member.id.between(lo, hi), Member.status == "active")).all() if row[0] in wanted)
+                .where(condition, Member.status == "active")).all() if row[0] in wanted)
         keys = datakeys.raw_keys(row[1] for row in rows)
         for member_id, key_id, *tokens in rows:
             raw = keys.get(key_id)

@@ -241,8 +241,9 @@ def ids_with_status(status: str) -> Select:
 
 
 def statistics_members() -> Select:
-    """A SELECT of (id, status, created_at) of every member, decrypting nothing (statistics job)."""
-    return select(Member.id, Member.status, Member.created_at)
+    """A SELECT of (id, status, created_at, profile_changed_at) of every member, decrypting
+    nothing (statistics job: who may be counted, and whose birth date or address changed)."""
+    return select(Member.id, Member.status, Member.created_at, Member.profile_changed_at)
 
 
 def statistics_logins() -> Select:

@@ -92,9 +92,9 @@ def unwrap_many(data_key_ids, legacy_ring) -> dict[int, bytes]:
     if not ids:
         return {}
     wanted, keys = set(ids), []
-    for lo, hi in id_runs(ids):
+    for condition in id_filters(DataKey.id, ids):
         keys.extend(row for row in db.session.execute(
-            select(DataKey.id, DataKey.wrapped).where(DataKey.id.between(lo, hi))).all() if row[0] in wanted)
+            select(DataKey.id, DataKey.wrapped).where(condition)).all() if row[0] in wanted)
     found = {}
     for lo, hi in id_runs(sorted({bucket_of(key_id) for key_id, _ in keys})):
         found.update({b: (gen, w) for b, gen, w in db.session.execute(
@@ -126,6 +126,24 @@ def id_runs(ids: list[int], gap: int = 1000) -> list[tuple[int, int]]:
         else:
             runs.append((i, i))
     return runs
+
+
+def id_filters(column, ids: list[int], gap: int = 1000, batch: int = 1000) -> list:
+    """Conditions on ``column`` that together select sorted ``ids``, one query each: a dense run
+    (at least a quarter of its range wanted) as one ``BETWEEN``, scattered ids in ``IN`` lists
+    of ``batch`` — so 1% of a million ids is not read as the whole million."""
+    out, scattered, start = [], [], 0
+    for lo, hi in id_runs(ids, gap):
+        end = start
+        while end < len(ids) and ids[end] <= hi:
+            end += 1
+        if (hi - lo + 1) <= 4 * (end - start):
+            out.append(column.between(lo, hi))
+        else:
+            scattered.extend(ids[start:end])
+        start = end
+    out.extend(column.in_(scattered[i:i + batch]) for i in range(0, len(scattered), batch))
+    return out
 
 
 def mark_shredded(data_key_id: int, deadline) -> None:

@@ -8,8 +8,10 @@ from here, additively, so the declarations other packages own stay theirs:
   marketing consents (email, SMS), which are its legal basis: the consent screen then
   names the purpose and the items;
 - the record class ``usage_statistics`` describes the pseudonymised profiles the
-  nightly job keeps, with their one item, the keyed pseudonym (one-way, like a
-  password hash); the member's export shows their own profile.
+  nightly job keeps, with their items: the keyed pseudonym (one-way, like a password
+  hash) and the month in which the member's age band next changes (derived from the
+  birth date, so that a night need not decrypt every birth date); the member's export
+  shows their own profile.
 """
 from __future__ import annotations
 
@@ -33,6 +35,9 @@ CHANNELS = ("email", "sms")
 DECLARE.item(Item("stat_pseudonym", "통계용 가명(회원별 키 해시, 매년 교체)",
                   "Statistics pseudonym (keyed hash per member, replaced yearly)", (PURPOSE, "marketing"),
                   encrypted=False, hashed=True, collected_via="automatic", record_class=RECORD_CLASS))
+DECLARE.item(Item("stat_band_recheck", "연령대가 바뀌는 달(생년월일에서 파생, 가명 처리)",
+                  "Month the age band changes next (derived from the birth date, pseudonymised)", (PURPOSE,),
+                  encrypted=False, collected_via="automatic", record_class=RECORD_CLASS))
 
 
 def export(member_id: int) -> list[dict]:
@@ -43,7 +48,7 @@ def export(member_id: int) -> list[dict]:
     row = db.session.get(StatProfile, pseudonym)
     if row is None:
         return []
-    return [{"연령대": row.age_band, "지역(시/도)": row.region, "가입 월": row.signup_month,
+    return [{"연령대": row.age_band, "연령대가 바뀌는 달": row.band_recheck or "", "지역(시/도)": row.region, "가입 월": row.signup_month,
              "최근 방문일": row.last_visit_on.isoformat() if row.last_visit_on else "",
              "구매 건수": row.orders_count, "구매 분류 수": _categories(pseudonym)}]
 
@@ -66,7 +71,7 @@ DECLARE.record_class(RecordClass(
     key=RECORD_CLASS,
     label_ko="이용 통계·맞춤 광고(가명정보)",
     label_en="Usage statistics and tailored advertising (pseudonymised)",
-    items=("stat_pseudonym",),
+    items=("stat_pseudonym", "stat_band_recheck"),
     legal_basis_ko=("광고성 정보 수신 동의(이메일 또는 문자, 선택) — 개인정보 보호법 제15조 제1항 제1호, "
                     "정보통신망법 제50조. 생년월일은 10세 단위 연령대로, 주소는 시/도로만 바꾸고 이름·연락처는 "
                     "쓰지 않으며, 회원별 키 해시 가명(매년 교체)으로 처리합니다. 동의 철회·처리정지·탈퇴 시 "

@@ -1,14 +1,18 @@
 """The little SQL the job needs that PostgreSQL and SQLite spell differently.
 
-KST calendar days and months of UTC timestamp columns, and bulk loading: ``COPY`` on
-PostgreSQL (a million staging rows in seconds, where row-by-row inserts take minutes),
-a plain ``executemany`` on SQLite, which is fast there anyway.
+KST calendar days and months of UTC timestamp columns; the keyed pseudonym of an id column
+(HMAC-SHA256, ``pseudonyms``) computed inside the database; bulk loading: ``COPY`` on
+PostgreSQL (a million staging rows in seconds, where row-by-row inserts take minutes), a
+plain ``executemany`` on SQLite, which is fast there anyway; and the job's working memory.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, insert
+from sqlalchemy import LargeBinary, Text, cast, func, insert, literal, text
 
 from ..extensions import db
 
@@ -53,3 +57,46 @@ def bulk_insert(table, columns: Sequence[str], rows: Iterable[Sequence]) -> None
             batch = []
     if batch:
         conn.execute(insert(table), batch)
+
+
+WORK_MEM = "256MB"  # the job's sorts and hashes over millions of rows stay in memory (PostgreSQL)
+
+
+def tune() -> None:
+    """Give this transaction's big GROUP BYs and joins room (PostgreSQL; SQLite needs nothing)."""
+    if _pg():
+        db.session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+
+
+@contextlib.contextmanager
+def pseudonym_sql(raw_key: bytes):
+    """Yields ``of(id_column)``: SQL for ``pseudonyms.pseudonym(raw_key, id)`` of each row.
+
+    PostgreSQL (11+) has SHA-256 built in, so HMAC is spelled out from it (RFC 2104: the key
+    padded to the 64-byte block, XORed with the inner and outer pads); the pads travel as bound
+    parameters of the one statement, never in its text and never into a table. SQLite gets
+    the Python function on this connection for the duration.
+    """
+    if len(raw_key) > 64:
+        raise ValueError("an HMAC-SHA256 key longer than the block would be hashed first")
+    if _pg():
+        padded = raw_key.ljust(64, b"\0")
+        ipad = literal(bytes(b ^ 0x36 for b in padded), LargeBinary)
+        opad = literal(bytes(b ^ 0x5C for b in padded), LargeBinary)
+
+        def of(col):
+            inner = func.sha256(ipad.op("||")(func.convert_to(cast(col, Text), "UTF8")))
+            return func.substr(func.encode(func.sha256(opad.op("||")(inner)), "hex"), 1, 32)
+
+        yield of
+        return
+    dbapi = db.session.connection().connection.dbapi_connection
+
+    def pseudonym(member_id):
+        return hmac.new(raw_key, str(int(member_id)).encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+    dbapi.create_function("stat_pseudonym", 1, pseudonym, deterministic=True)
+    try:
+        yield lambda col: func.stat_pseudonym(col)
+    finally:
+        dbapi.create_function("stat_pseudonym", 1, None)  # the key leaves the connection

@@ -4,23 +4,25 @@ Counted are the members who are active (not withdrawn, not withdrawing), whose
 marketing consent (email or SMS, the legal basis the registry declares) is current in
 the consent ledger, and who have not suspended processing for statistics
 (``privacy.suspension``). Everyone else is left out with the first reason that applies:
-``inactive``, ``no_consent``, ``suspended``. Birth date and address are decrypted only
-for counted members, through the privacy core's members port, and leave this module
-as an age band and a 시/도 — never as a date or an address.
+``inactive``, ``no_consent``, ``suspended``; all of it is decided in SQL. Birth date and
+address are decrypted only for counted members (and, by the job, only for those whose
+profile is new, changed or due for a birthday), through the privacy core's members port,
+and leave this module as an age band (with the month it changes next) and a 시/도 — never
+as a date or an address.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import re
 
-from sqlalchemy import select, union_all
+from sqlalchemy import case, func, insert, literal, null, select, union_all
 
 from .. import clock
 from ..accounts import services as accounts
 from ..extensions import db
 from ..privacy import consent, members, suspension
 from ..privacy.registry import REGISTRY
-from . import pseudonyms, sqlfns
+from . import sqlfns, staging
 
 REASONS = ("inactive", "no_consent", "suspended")
 CHANNELS = ("email", "sms")  # the marketing consents that are the statistics' legal basis
@@ -44,10 +46,13 @@ def marketing_kinds() -> list[str]:
     return [consent.kind_for(c.key) for c in REGISTRY.consents.values() if c.channel in CHANNELS]
 
 
-def classify(raw_key: bytes) -> list[tuple[int, str, str | None, str]]:
-    """(member id, pseudonym, reason left out or None, signup month) of every member.
+def classify(raw_key: bytes, changed_since: _dt.datetime | None) -> dict[str, int]:
+    """Stage every member in ``staging.LINK`` with their pseudonym, the reason they are left out
+    (None: counted), their signup month and whether their birth date or address changed at or
+    after ``changed_since``; returns how many were left out for each reason.
 
-    One query: the ledger's and the suspension module's own SELECTs decide, in SQL.
+    One INSERT … SELECT: the ledger's and the suspension module's own SELECTs decide, and the
+    pseudonyms are computed, inside the database — no member passes through Python.
     """
     kinds = marketing_kinds()
     granted = union_all(*(consent.granted_ids(k) for k in kinds)) if len(kinds) > 1 else consent.granted_ids(kinds[0])
@@ -57,23 +62,18 @@ def classify(raw_key: bytes) -> list[tuple[int, str, str | None, str]]:
     # finish in 15 minutes); a join is hashed in batches whatever the size.
     agreed = _distinct_ids(granted, "agreed")
     stopped = _distinct_ids(suspension.suspended_ids(suspension.STATISTICS), "stopped")
-    rows = db.session.execute(
-        select(m.c.id, m.c.status, sqlfns.kst_month(m.c.created_at), agreed.c.id.is_not(None),
-               stopped.c.id.is_not(None))
-        .select_from(m.outerjoin(agreed, agreed.c.id == m.c.id).outerjoin(stopped, stopped.c.id == m.c.id)))
-    pseudonym = pseudonyms.pseudonym
-    out = []
-    for member_id, status, month, agreed, suspended in rows:
-        if status != "active":
-            reason = "inactive"
-        elif not agreed:
-            reason = "no_consent"
-        elif suspended:
-            reason = "suspended"
-        else:
-            reason = None
-        out.append((member_id, pseudonym(raw_key, member_id), reason, month))
-    return out
+    reason = case((m.c.status != "active", literal("inactive")), (agreed.c.id.is_(None), literal("no_consent")),
+                  (stopped.c.id.is_not(None), literal("suspended")), else_=null())
+    changed = literal(False) if changed_since is None else \
+        case((m.c.profile_changed_at >= changed_since, True), else_=False)
+    with sqlfns.pseudonym_sql(raw_key) as pseudonym_of:
+        db.session.execute(insert(staging.LINK).from_select(
+            ["member_id", "pseudonym", "reason", "signup_month", "changed"],
+            select(m.c.id, pseudonym_of(m.c.id), reason, sqlfns.kst_month(m.c.created_at), changed)
+            .select_from(m.outerjoin(agreed, agreed.c.id == m.c.id).outerjoin(stopped, stopped.c.id == m.c.id))))
+    staging.describe()
+    counts = dict(db.session.execute(select(staging.LINK.c.reason, func.count()).group_by(staging.LINK.c.reason)).all())
+    return {r: counts.get(r, 0) for r in REASONS}
 
 
 def _distinct_ids(ids_select, name: str):
@@ -82,30 +82,47 @@ def _distinct_ids(ids_select, name: str):
     return select(inner.c[0].label("id")).distinct().subquery(name)
 
 
-def demographics(member_ids: list[int], today: _dt.date | None = None) -> dict[int, tuple[str, str]]:
-    """{member id: (age band, region)} of counted members, decrypted through the members port."""
+def demographics(member_ids: list[int], today: _dt.date | None = None) -> dict[int, tuple[str, str | None, str]]:
+    """{member id: (age band, month it changes next, region)} of the active members among
+    ``member_ids``, decrypted through the members port."""
     today = today or clock.today()
     values = members.profile_values(member_ids, ("birth_date", "address1"))
-    return {mid: (age_band(v.get("birth_date"), today), region(v.get("address1"))) for mid, v in values.items()}
+    return {mid: (*band_and_recheck(v.get("birth_date"), today), region(v.get("address1")))
+            for mid, v in values.items()}
+
+
+def _born(birth_date: str | None) -> _dt.date | None:
+    m = _DATE.match((birth_date or "").strip())
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
 
 
 def age_band(birth_date: str | None, today: _dt.date) -> str:
     """The 10-year band of the age on ``today`` ("30대"); ``UNKNOWN`` when absent or malformed."""
-    m = _DATE.match((birth_date or "").strip())
-    if not m:
-        return UNKNOWN
-    try:
-        born = _dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return UNKNOWN
+    return band_and_recheck(birth_date, today)[0]
+
+
+def band_and_recheck(birth_date: str | None, today: _dt.date) -> tuple[str, str | None]:
+    """(age band on ``today``, 'YYYY-MM' of the birthday that changes it next, or None if none will).
+
+    Only the month is kept: the job decrypts the member again every night of that month until
+    the birthday has passed, so the band turns on the day without the day being stored.
+    """
+    born = _born(birth_date)
+    if born is None:
+        return UNKNOWN, None
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age < 0:
-        return UNKNOWN
-    if age < 10:
-        return AGE_BANDS[0]
+        return UNKNOWN, f"{born.year:04d}-{born.month:02d}"
     if age >= 70:
-        return AGE_BANDS[7]
-    return f"{age // 10 * 10}대"
+        return AGE_BANDS[7], None
+    turns = age // 10 * 10 + 10
+    band = AGE_BANDS[0] if age < 10 else f"{age // 10 * 10}대"
+    return band, f"{born.year + turns:04d}-{born.month:02d}"
 
 
 def region(address: str | None) -> str:
