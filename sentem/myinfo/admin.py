@@ -89,7 +89,7 @@ def rights_detail(request_id: int):
                 return redirect(url_for("admin.rights_detail", request_id=req.id))
     access_log.record("rights.view", staff_id=staff.id, member_id=req.member_id, detail=f"request={req.id}")
     db.session.commit()
-    return render_template("admin/rights/detail.html", req=req, form=form, error=error, relations=rq.RELATIONS,
+    return render_template("admin/rights/detail.html", req=req, form=form, error=error,
                            who=_who(_member(req.member_id)), overdue=rq.is_overdue(req),
                            can_answer=guard.has_permission("rights.answer")), (400 if error else 200)
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..staff import bp, downloads, guard
 from ..staff.forms import ReasonForm
 from . import cancellation
-from .models import STATUS_LABELS, Cancellation, Order
+from .models import STATUSES, Cancellation, Order
 from .services import CANCELLABLE, InvalidTransition, find, transition
 
 PAGE_SIZE = 50
@@ -40,12 +40,12 @@ def orders():
     status = request.args.get("status") or ""
     q = (request.args.get("q") or "").strip()[:32]
     stmt = select(Order).options(selectinload(Order.lines)).order_by(Order.created_at.desc(), Order.id.desc())
-    if status in STATUS_LABELS:
+    if status in STATUSES:
         stmt = stmt.where(Order.status == status)
     if q:
         stmt = stmt.where(Order.order_no.contains(q, autoescape=True))
     rows = db.session.execute(stmt.limit(PAGE_SIZE)).scalars().all()
-    return render_template("admin/orders/list.html", orders=rows, status=status, q=q, labels=STATUS_LABELS)
+    return render_template("admin/orders/list.html", orders=rows, status=status, q=q, statuses=STATUSES)
 
 
 _OPEN_REFUND = Cancellation.status != "refunded"
@@ -70,7 +70,7 @@ def refunds():
 @guard.require("orders.view")
 def order_detail(order_no: str):
     order = _order_or_404(order_no)
-    return render_template("admin/orders/detail.html", order=order, labels=STATUS_LABELS,
+    return render_template("admin/orders/detail.html", order=order,
                            can_cancel=order.status in CANCELLABLE,
                            open_return=cancellation.open_return(order), today=clock.today(),
                            refunded_lines={c.line_id for c in order.cancellations if c.line_id})

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import g
 
-from .. import clock
+from .. import clock, labels
 from . import bp
 from .services import all_staff
 
 # Who acts without being a person at a screen: the automatic jobs and the command line.
-SYSTEM_ACTORS = {"payment-recovery": "결제 확인 작업", "refund-retry": "환불 재시도 작업",
-                 "toss-webhook": "결제사 알림"}
-ACTOR_KINDS = {"cli": "관리 명령(CLI)", "signup": "회원가입 화면", "member": "회원", "system": "자동 처리"}
+# (Staff screens are Korean: these labels have no English catalog entries.)
+DECLARE_LABELS = labels.Declarations()  # applied by the package's init_app
+DECLARE_LABELS.domain("system_actor", {"payment-recovery": "결제 확인 작업", "refund-retry": "환불 재시도 작업",
+                                       "toss-webhook": "결제사 알림"})
+DECLARE_LABELS.domain("actor_kind", {"cli": "관리 명령(CLI)", "signup": "회원가입 화면", "member": "회원", "system": "자동 처리"})
 
 
 def reject_key(mapping: dict, *keys: str) -> dict:
@@ -34,9 +36,9 @@ def actor(value) -> str:
     if kind == "member" and ref.isdigit():
         return f"회원 {ref}번"
     if kind == "system":
-        return f"자동 처리({SYSTEM_ACTORS.get(ref, ref)})" if ref else ACTOR_KINDS["system"]
-    if kind in ACTOR_KINDS and not ref:
-        return ACTOR_KINDS[kind]
+        return f"자동 처리({labels.korean('system_actor', ref)})" if ref else labels.korean("actor_kind", "system")
+    if kind in labels.codes("actor_kind") and not ref:
+        return labels.korean("actor_kind", kind)
     return str(value or "")
 
 
