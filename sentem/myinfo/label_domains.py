@@ -11,6 +11,8 @@ DECLARE_LABELS.domain("rights_kind", {
     "withdrawal": _l("회원 탈퇴"), "other": _l("기타"),
 })
 DECLARE_LABELS.domain("rights_status", {"received": _l("접수"), "pending": _l("대기(미결 거래)"), "answered": _l("답변 완료")})
+# How a request reached the shop (staff record requests made by phone, mail or a proxy).
+DECLARE_LABELS.domain("rights_channel", {"online": _l("온라인"), "staff": _l("회원(직원 접수)"), "proxy": _l("법정대리인")})
 DECLARE_LABELS.domain("rights_relation", {"parent": _l("법정대리인(부모)"), "guardian": _l("후견인"),
                                          "delegate": _l("위임받은 대리인")})
 DECLARE_LABELS.domain("rights_outcome", {

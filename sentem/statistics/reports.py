@@ -23,6 +23,7 @@ DAYS = 30  # the daily tables on screen
 WEEKS = 12
 DIMENSIONS = ("age_band", "region", "signup_month")
 DECLARE_LABELS = labels.Declarations()  # applied by the package's init_app
+DECLARE_LABELS.domain("stat_run_status", {"done": "완료", "running": "진행 중", "failed": "실패"})
 DECLARE_LABELS.domain("stat_dimension", {"age_band": "연령대", "region": "지역(시/도)", "signup_month": "가입 월"})
 
 

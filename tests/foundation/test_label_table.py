@@ -92,6 +92,18 @@ def test_no_module_keeps_its_own_code_label_dict():
     assert ALLOWED <= own_label_dicts(), "an allowed dict is gone: drop it from ALLOWED"
 
 
+TEMPLATES = SENTEM.parent / "templates"
+_TEMPLATE_DICT = re.compile(r"\{\s*'[a-z_]+'\s*:\s*'[^']*[가-힣]")
+
+
+def test_no_template_keeps_its_own_code_label_dict():
+    # ``{'done': '완료', …}.get(x)`` in a template is a label table of its own: use ``x|label('…')``.
+    found = {path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*.html")
+             if _TEMPLATE_DICT.search(path.read_text(encoding="utf-8"))}
+    assert found == set()
+    assert _TEMPLATE_DICT.search("{{ {'grant': '부여', 'revoke': '말소'}[c.kind] }}")
+
+
 def test_the_scan_catches_a_feature_label_dict(tmp_path):
     (tmp_path / "feature.py").write_text(
         'EVENT_LABELS = {"shipped": "발송"}\n'
@@ -105,10 +117,10 @@ def test_features_declare_their_domains_in_the_one_table(app):
     with app.app_context():
         known = labels.tables()
         for namespace in (*MEMBER_DOMAINS, "access_action", "retention_action", "duty_status", "duty_kind",
-                          "retention_start", "retention_on_withdrawal", "review_finding", "rights_relation",
-                          "marketing_outcome", "audit_section",
-                          "audit_figure", "audit_column", "stat_dimension", "actor_kind", "system_actor",
-                          "marketing_skip", "consent", "record_class"):
+                          "retention_start", "retention_on_withdrawal", "review_finding", "audit_section",
+                          "audit_figure", "audit_column", "stat_dimension", "stat_run_status", "actor_kind",
+                          "system_actor", "role_change", "marketing_skip", "marketing_outcome", "rights_channel",
+                          "consent", "record_class"):
             assert known.get(namespace), namespace
         assert labels.label("return_picked_up", "delivery") == "반품 회수 완료"
         assert labels.label("absent", "delivery_failure") == "수취인 부재"
