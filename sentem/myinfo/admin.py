@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from .. import clock, labels
 from ..accounts.models import Member
@@ -23,7 +24,9 @@ from .services import RightsError
 class AnswerForm(FlaskForm):
     """Outcome, answer text, and the legal basis whenever the answer is not a plain yes."""
 
-    outcome = SelectField("처리 결과", choices=lambda: [c for c in labels.choices("rights_outcome") if c[0] != "cancelled"])
+    # The table's outcomes but ``cancelled``, which only the member chooses (by withdrawing the request).
+    outcome = SelectField("처리 결과", choices=lambda: [SelectChoice(code, text) for code, text in
+                                                    labels.choices("rights_outcome") if code != "cancelled"])
     answer = TextAreaField("답변 (회원에게 보이는 내용)")
     legal_basis = StringField("법적 근거 (거절·일부 처리·보류 시 필수)")
 

@@ -13,7 +13,7 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
-from ..staff import bp, guard
+from ..staff import bp, guard, people
 from ..support import inquiries as inquiry_services
 from ..support import notices as notice_services
 from ..support.models import Inquiry
@@ -45,11 +45,13 @@ def _may_see(inquiry: Inquiry) -> bool:
 def inquiries():
     """Open inquiries per queue; the privacy queue only for those allowed to handle it."""
     show_privacy = guard.has_permission("inquiries.privacy")
-    return render_template("admin/support/inquiries.html",
-                           general=inquiry_services.queue("general"),
-                           privacy=inquiry_services.queue("privacy") if show_privacy else None,
+    general = inquiry_services.queue("general")
+    privacy = inquiry_services.queue("privacy") if show_privacy else None
+    answered = [i for i in _recent_answered() if _may_see(i)]
+    people.load(i.member_id for i in (*general, *(privacy or ()), *answered))  # every name of the page at once
+    return render_template("admin/support/inquiries.html", general=general, privacy=privacy,
                            overdue={i.id for i in inquiry_services.overdue()} if show_privacy else set(),
-                           answered=[i for i in _recent_answered() if _may_see(i)], now=clock.now())
+                           answered=answered, now=clock.now())
 
 
 def _recent_answered() -> list[Inquiry]:

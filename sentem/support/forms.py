@@ -2,13 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from .. import labels
 
 
-def _categories() -> list[tuple[str, str]]:
+def _categories() -> list[SelectChoice]:
     # The label table's inquiry categories, in the visitor's language (called per form).
-    return labels.choices("inquiry_category")
+    return [SelectChoice(code, text) for code, text in labels.choices("inquiry_category")]
 
 
 class InquiryForm(FlaskForm):
