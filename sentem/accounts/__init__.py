@@ -12,13 +12,14 @@ bp = Blueprint("accounts", __name__)
 def init_app(app) -> None:
     """Routes, the member loader, the privacy core's members port, registry entries and the
     staff's member screens."""
-    from . import (admin, consents, history, id_check, loader, privacy_port, records, recovery_routes,  # noqa: F401
+    from . import (admin, consents, history, id_check, label_domains, loader, privacy_port, records, recovery_routes,  # noqa: F401
                    reset_tokens, routes, session_views)  # (tables, views)
 
     for setting in ("SENTEM_LOGIN_RATE_LIMIT", "SENTEM_SIGNUP_RATE_LIMIT"):
         throttle.parse_rate(app.config.get(setting) or "30/minute")  # a bad value fails at start, not per request
     consents.DECLARE.apply()
     records.DECLARE.apply()
+    label_domains.DECLARE_LABELS.apply(app)
     login_manager.user_loader(loader.load_member)
     members.install(app, privacy_port.PORT)
     app.register_blueprint(bp)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from .. import inputs
+from .. import inputs, labels
 from ..extensions import db
 from ..privacy import access_log
 from ..staff import bp, downloads, guard
@@ -19,7 +19,6 @@ from .admin_rows import PAGE_SIZE, detail_fields, masked_row, plain_row, withhol
 from .models import Member
 
 SEARCH_KINDS = [("login_id", "로그인 ID"), ("email", "이메일"), ("mobile", "휴대전화")]
-STATUS_KO = {"active": "이용 중", "withdrawal_pending": "탈퇴 대기", "withdrawn": "탈퇴"}
 
 
 class SearchForm(FlaskForm):
@@ -56,7 +55,7 @@ def members():
     return render_template("admin/members/list.html", rows=shown, form=form, search=handle if found else None,
                            page=page, total=total, page_size=PAGE_SIZE, searched=bool(found),
                            kind_label=dict(SEARCH_KINDS).get(found[0]) if found else None,
-                           download_form=ReasonForm(), status_ko=STATUS_KO)
+                           download_form=ReasonForm())
 
 
 def _search(form: SearchForm, staff):
@@ -90,8 +89,7 @@ def member_detail(member_id: int):
     staff = guard.current_staff()
     access_log.record("members.view", staff_id=staff.id, member_id=member.id, detail="마스킹")
     return render_template("admin/members/detail.html", m=_shown(masked_row(member, full=True)), member=member,
-                           fields=detail_fields(type(member)), unmasked=False, form=ReasonForm(),
-                           status_ko=STATUS_KO)
+                           fields=detail_fields(type(member)), unmasked=False, form=ReasonForm())
 
 
 @bp.route("/members/<int:member_id>/unmask", methods=["POST"])
@@ -104,15 +102,14 @@ def member_unmask(member_id: int):
     reason = downloads.reason_or_none(form)
     if reason is None:
         return render_template("admin/members/detail.html", m=_shown(masked_row(member, full=True)),
-                               member=member, fields=detail_fields(type(member)), unmasked=False, form=form,
-                               status_ko=STATUS_KO), 400
+                               member=member, fields=detail_fields(type(member)), unmasked=False, form=form), 400
     row = _shown(plain_row(member))
     staff = guard.current_staff()
     access_log.record("unmask", staff_id=staff.id, member_id=member.id, reason=reason,
                       detail="회원 정보" + (" (선택 항목은 처리정지로 제외)" if row["suspended_optional"] else ""))
     db.session.commit()
     resp = render_template("admin/members/detail.html", m=row, member=member, fields=detail_fields(type(member)),
-                           unmasked=True, form=ReasonForm(), status_ko=STATUS_KO, reason=reason)
+                           unmasked=True, form=ReasonForm(), reason=reason)
     return resp, 200, {"Cache-Control": "no-store"}
 
 
@@ -125,10 +122,9 @@ def members_download():
     reason = downloads.reason_or_none(form)
     if reason is None:
         return render_template("admin/members/list.html", rows=[], form=SearchForm(), page=1, total=0,
-                               page_size=PAGE_SIZE, searched=False, download_form=form,
-                               status_ko=STATUS_KO), 400
+                               page_size=PAGE_SIZE, searched=False, download_form=form), 400
     members = db.session.execute(select(Member).order_by(Member.id)).scalars()
     header = ["회원번호", "로그인 ID", "이름", "이메일", "휴대전화", "상태", "가입일시"]
-    rows = ([m.id, m.login_id, m.name, m.email, m.mobile, STATUS_KO.get(m.status, m.status),
+    rows = ([m.id, m.login_id, m.name, m.email, m.mobile, labels.korean("member_status", m.status),
              m.created_at.isoformat() if m.created_at else ""] for m in members if m.status != "withdrawn")
     return downloads.csv_response("members.csv", header, rows, kind="members", reason=reason)

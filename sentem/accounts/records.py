@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..notify import outbox
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
@@ -86,13 +86,11 @@ DECLARE.item(Item("login_ip", "접속 IP 정보", "IP address", ("security", "st
                    collected_via="automatic", record_class=_LOGINS))
 DECLARE.item(Item("login_user_agent", "접속 브라우저 정보", "Browser (user agent)", ("security", "statistics"),
                    collected_via="automatic", record_class=_LOGINS))
-LOGIN_KINDS_KO = {"login": "로그인", "failure": "로그인 실패", "locked": "잠금 중 로그인 시도", "logout": "로그아웃",
-                  "reset_request": "비밀번호 찾기 요청", "reset_done": "비밀번호 재설정", "password_change": "비밀번호 변경"}
 
 
 def export_logins(member_id: int) -> list[dict]:
     """The member's login history, decrypted and labelled."""
-    return [{"구분": LOGIN_KINDS_KO.get(e.kind, e.kind),
+    return [{"구분": labels.korean("login_event", e.kind),
              "일시": clock.to_kst(e.at).strftime("%Y-%m-%d %H:%M:%S"),
              "접속 IP 정보": e.ip or "", "접속 브라우저 정보": e.user_agent or ""}
             for e in _logins_of(member_id)]

@@ -10,9 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import clock
+from .. import clock, labels
 from ..privacy.retention import services
-from ..privacy.retention.ledger import ACTION_LABELS
 from ..privacy.retention.sweep import SweepBusy, pending_work, sweep
 
 REFUSED = ("운영 환경(SENTEM_ENV=production)에서는 --as-of에 오늘({today}) 이후의 날짜({day})를 쓸 수 없습니다: "
@@ -82,7 +81,7 @@ def run_command(as_of, dry_run, batch_size):
     if not summary.counts:
         click.echo("nothing was due.")
     for (rc, action), n in sorted(summary.counts.items()):
-        click.echo(f"  {rc:<24} {action:<18} {n:>8}  {ACTION_LABELS.get(action, '')}")
+        click.echo(f"  {rc:<24} {action:<18} {n:>8}  {labels.korean('retention_action', action) if action in labels.codes('retention_action') else ''}")
     click.echo(f"duties done: {summary.duties_done}, held: {summary.duties_held}")
     for line in summary.scrubbed:
         click.echo(f"scrub: {line}")

@@ -20,9 +20,10 @@ bp = Blueprint("delivery", __name__)
 def init_app(app) -> None:
     """Routes, tables, registry entries, the self-audit section, the orders' fulfilment port and
     the shipping screens."""
-    from . import admin, audit, models, records, routes, services, staffview  # noqa: F401  (tables, views)
+    from . import admin, audit, label_domains, models, records, routes, services, staffview  # noqa: F401  (tables, views)
 
     records.DECLARE.apply()
+    label_domains.DECLARE_LABELS.apply(app)
     audit.DECLARE.apply()
     fulfilment.install(app, fulfilment.Fulfilment(
         validate=services.validate_request, request=services.create_request,

@@ -15,7 +15,7 @@ from ..delivery.services import FAILURE_REASONS, unmask_days
 from ..extensions import db
 from ..orders.services import find
 from ..privacy import access_log
-from ..staff import bp, guard
+from ..staff import bp, guard, people
 
 ACTIONS = ("preparing", "shipped", "delivered", "failed", "resend", "return_picked_up")
 SLIP_LIMIT = 100
@@ -47,6 +47,7 @@ def shipping():
     wanted = [s for s in request.args.getlist("status") if s in staffview.LIST_STATUSES]
     statuses = wanted or list(staffview.DEFAULT_LIST)
     rows = staffview.list_rows(staffview.orders_to_ship(statuses))
+    people.load(r["order"].member_id for r in rows)  # the orderers' names in one read
     return render_template("admin/shipping/list.html", rows=rows, statuses=statuses,
                            all_statuses=staffview.LIST_STATUSES, carriers=carriers.carriers(),
                            can_manage=guard.has_permission("shipping.manage"), limit=staffview.LIST_LIMIT)

@@ -16,10 +16,9 @@ import datetime as _dt
 import os
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..accounts import services as accounts
 from ..extensions import db
 from ..orders import fulfilment
@@ -34,26 +33,8 @@ ADDRESS_CHANGE_STATUSES = ("pending_payment", "paid")
 SHIPPING_STATUSES = ("paid", "preparing", "shipped")
 DEFAULT_UNMASK_DAYS = 7
 
-EVENT_LABELS = {
-    "requested": _l("배송 요청 접수"),
-    "address_changed": _l("배송지 변경"),
-    "preparing": _l("상품 준비 중"),
-    "shipped": _l("발송 완료"),
-    "failed": _l("배송 실패"),
-    "resent": _l("재발송"),
-    "delivered": _l("배송 완료"),
-    "return_requested": _l("반품 회수 요청"),
-    "return_picked_up": _l("반품 회수 완료"),
-    "return_received": _l("반품 입고 완료"),
-}
-SHIPMENT_STATUS_LABELS = {"shipped": _l("배송 중"), "delivered": _l("배송 완료"), "failed": _l("배송 실패")}
-FAILURE_REASONS = {
-    "absent": _l("수취인 부재"),
-    "wrong_address": _l("주소 불명"),
-    "refused": _l("수취 거부"),
-    "damaged": _l("파손·분실"),
-    "other": _l("기타"),
-}
+# Why a delivery failed (ShipmentEvent.code; labels: the ``delivery_failure`` domain).
+FAILURE_REASONS = ("absent", "wrong_address", "refused", "damaged", "other")
 
 
 class DeliveryInputError(fulfilment.FulfilmentInputError):
@@ -155,11 +136,11 @@ def tracking_for(order) -> dict | None:
         "tracking_no": current.tracking_no if current else None,
         "tracking_url": _url(current) if current else None,
         "status": current.status if current else None,
-        "status_label": SHIPMENT_STATUS_LABELS.get(current.status) if current else None,
+        "status_label": labels.label(current.status, "shipment_status") if current else None,
         "shipments": [_shipment_dict(s) for s in shipments],
-        "history": [{"kind": e.kind, "label": EVENT_LABELS.get(e.kind, e.kind), "at": e.at,
+        "history": [{"kind": e.kind, "label": labels.label(e.kind, "delivery"), "at": e.at,
                      "at_kst": clock.to_kst(e.at).strftime("%Y-%m-%d %H:%M"),
-                     "reason": FAILURE_REASONS.get(e.code) if e.kind == "failed" else None}
+                     "reason": labels.label(e.code, "delivery_failure") if e.kind == "failed" else None}
                     for e in events],
         "return_pickup": _pickup_dict(pickup) if pickup else None,
         "can_change_address": order.status in ADDRESS_CHANGE_STATUSES,
@@ -224,9 +205,9 @@ def _url(shipment) -> str | None:
 def _shipment_dict(s: Shipment) -> dict:
     return {"id": s.id, "carrier": s.carrier, "carrier_name": carriers.name_of(s.carrier),
             "tracking_no": s.tracking_no, "tracking_url": _url(s), "status": s.status,
-            "status_label": SHIPMENT_STATUS_LABELS.get(s.status, s.status), "shipped_at": s.shipped_at,
+            "status_label": labels.label(s.status, "shipment_status"), "shipped_at": s.shipped_at,
             "delivered_at": s.delivered_at, "failed_at": s.failed_at,
-            "failure_reason": FAILURE_REASONS.get(s.failure_reason) if s.failure_reason else None}
+            "failure_reason": labels.label(s.failure_reason, "delivery_failure") or None}
 
 
 def _pickup_dict(p: ReturnPickup) -> dict:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..orders import services as orders
 from ..security.fields import masked
 from . import carriers
 from .models import DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
-from .services import EVENT_LABELS, FAILURE_REASONS, SHIPMENT_STATUS_LABELS, recipient_visible
+from .services import recipient_visible
 
 LIST_STATUSES = ("paid", "preparing", "shipped", "delivered", "return_requested")
 DEFAULT_LIST = ("paid", "preparing", "shipped")
@@ -81,11 +81,11 @@ def _kst(value) -> str:
 def _shipment(s: Shipment) -> dict:
     carrier = carriers.get(s.carrier)
     return {"carrier_name": carriers.name_of(s.carrier), "tracking_no": s.tracking_no, "status": s.status,
-            "status_label": SHIPMENT_STATUS_LABELS.get(s.status, s.status),
+            "status_label": labels.label(s.status, "shipment_status"),
             "tracking_url": carrier.tracking_url(s.tracking_no) if carrier else None,
             "shipped_at": _kst(s.shipped_at), "delivered_at": _kst(s.delivered_at),
             "failed_at": _kst(s.failed_at),
-            "failure_reason": FAILURE_REASONS.get(s.failure_reason) if s.failure_reason else None}
+            "failure_reason": labels.label(s.failure_reason, "delivery_failure") or None}
 
 
 def may_reveal(order) -> bool:
@@ -122,8 +122,8 @@ def detail(order) -> dict:
         "shipments": [_shipment(s) for s in shipments],
         "current": _shipment(current) if current else None,
         "current_status": current.status if current else None,
-        "events": [{"at": _kst(e.at), "label": EVENT_LABELS.get(e.kind, e.kind), "actor": e.actor,
-                    "reason": FAILURE_REASONS.get(e.code) if e.code else None} for e in events],
+        "events": [{"at": _kst(e.at), "label": labels.label(e.kind, "delivery"), "actor": e.actor,
+                    "reason": labels.label(e.code, "delivery_failure") or None} for e in events],
         "pickup": ({"status": pickup.status, "carrier_name": carriers.name_of(pickup.carrier),
                     "tracking_no": pickup.tracking_no, "created_at": _kst(pickup.created_at)} if pickup else None),
         "delivered_at": _kst(order.delivered_at),

@@ -10,9 +10,10 @@ bp = Blueprint("myinfo", __name__)
 def init_app(app) -> None:
     """Routes, tables, registry entries, the rights self-audit section, pending withdrawals and the
     staff's rights-request queue."""
-    from . import admin, audit, jobs, models, records, requests, routes  # noqa: F401  (tables, views)
+    from . import admin, audit, jobs, label_domains, models, records, requests, routes  # noqa: F401  (tables, views)
 
     records.DECLARE.apply()
+    label_domains.DECLARE_LABELS.apply(app)
     audit.DECLARE.apply()
     # Withdrawals that waited on an open order complete once it settles.
     schedule.add(app, schedule.Recurring("pending-withdrawals", jobs.complete_pending_withdrawals_job,

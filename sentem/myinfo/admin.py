@@ -7,14 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from .. import clock
+from .. import clock, labels
 from ..accounts.models import Member
 from ..extensions import db
 from ..orders import guest_requests
 from ..privacy import access_log
 from ..privacy.registry import RIGHTS_ANSWER_DAYS
 from ..security.fields import masked
-from ..staff import bp, guard
+from ..staff import bp, guard, people
 from . import documents
 from . import requests as rq
 from .models import RightsRequest
@@ -24,9 +24,9 @@ from .services import RightsError
 class AnswerForm(FlaskForm):
     """Outcome, answer text, and the legal basis whenever the answer is not a plain yes."""
 
-    outcome = SelectField("처리 결과", choices=[
-        SelectChoice("done", "처리 완료"), SelectChoice("partly_done", "일부 처리"), SelectChoice("refused", "거절"),
-        SelectChoice("deferred", "보류")])
+    # The table's outcomes but ``cancelled``, which only the member chooses (by withdrawing the request).
+    outcome = SelectField("처리 결과", choices=lambda: [SelectChoice(code, text) for code, text in
+                                                    labels.choices("rights_outcome") if code != "cancelled"])
     answer = TextAreaField("답변 (회원에게 보이는 내용)")
     legal_basis = StringField("법적 근거 (거절·일부 처리·보류 시 필수)")
 
@@ -42,10 +42,11 @@ def _request_or_404(request_id: int):
     return req
 
 
-def _who(member) -> str:
+def _email(member) -> str:
+    # The detail page adds the masked email to the member's name and number (staff reply by mail).
     if member is None or member.status == "withdrawn":
-        return "(탈퇴 회원)"
-    return f"{masked(member, 'name')} · {masked(member, 'email')}"
+        return ""
+    return masked(member, "email")
 
 
 @bp.route("/rights")
@@ -57,7 +58,8 @@ def rights():
     staff = guard.current_staff()
     access_log.record("rights.list", staff_id=staff.id, detail=f"rows={len(rows)}")
     db.session.commit()
-    return render_template("admin/rights/list.html", rows=rows, who={r.id: _who(_member(r.member_id)) for r in rows},
+    people.load(r.member_id for r in rows)  # every name of the page in one read
+    return render_template("admin/rights/list.html", rows=rows,
                            overdue={r.id for r in rows if rq.is_overdue(r)}, show_all=show_all,
                            answer_days=RIGHTS_ANSWER_DAYS,
                            guest_rows=guest_requests.queue(open_only=not show_all)[:200], now=clock.now())
@@ -89,8 +91,8 @@ def rights_detail(request_id: int):
                 return redirect(url_for("admin.rights_detail", request_id=req.id))
     access_log.record("rights.view", staff_id=staff.id, member_id=req.member_id, detail=f"request={req.id}")
     db.session.commit()
-    return render_template("admin/rights/detail.html", req=req, form=form, error=error, relations=rq.RELATIONS,
-                           who=_who(_member(req.member_id)), overdue=rq.is_overdue(req),
+    return render_template("admin/rights/detail.html", req=req, form=form, error=error,
+                           email=_email(_member(req.member_id)), overdue=rq.is_overdue(req),
                            can_answer=guard.has_permission("rights.answer")), (400 if error else 200)
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..privacy.registry import RIGHTS_ANSWER_DAYS, Declarations
 from .models import RightsRequest
-from .records import KIND_LABELS
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -21,7 +20,7 @@ def rights_section(start, end) -> dict:
     on_time = late = open_overdue = pending = online = 0
     by_kind: dict[str, int] = {}
     for kind, status, channel, due, answered in rows:
-        label = KIND_LABELS.get(kind, (kind,))[0]
+        label = labels.korean("rights_kind", kind)
         by_kind[label] = by_kind.get(label, 0) + 1
         online += channel == "online"
         if status == "pending":  # a withdrawal answered "deferred" at once, waiting on an order

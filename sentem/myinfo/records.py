@@ -17,7 +17,7 @@ import datetime as _dt
 
 from sqlalchemy import delete, select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..privacy.labels import labelled
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
@@ -41,17 +41,6 @@ for _item in (
 ):
     DECLARE.item(_item)
 
-KIND_LABELS = {
-    "access": ("열람", "Access"), "correction": ("정정", "Correction"), "deletion": ("삭제", "Deletion"),
-    "suspension": ("처리정지", "Suspension"), "withdrawal": ("회원 탈퇴", "Withdrawal"),
-    "other": ("기타", "Other"),
-}
-STATUS_LABELS = {"received": ("접수", "Received"), "pending": ("대기(미결 거래)", "Pending (open order)"),
-                 "answered": ("답변 완료", "Answered")}
-OUTCOME_LABELS = {
-    "done": ("처리 완료", "Done"), "partly_done": ("일부 처리", "Partly done"), "refused": ("거절", "Refused"),
-    "deferred": ("보류", "Deferred"), "cancelled": ("취소", "Cancelled"),
-}
 
 
 def _iso(value: _dt.datetime | None) -> str:
@@ -66,10 +55,10 @@ def export_requests(member_id: int) -> list[dict]:
     for r in rows:
         out.append({
             "요청 번호": r.id,
-            "종류": KIND_LABELS.get(r.kind, (r.kind,))[0],
+            "종류": labels.korean("rights_kind", r.kind),
             "대상": r.subject or "",
-            "상태": STATUS_LABELS.get(r.status, (r.status,))[0],
-            "결과": OUTCOME_LABELS.get(r.outcome, (r.outcome or "",))[0],
+            "상태": labels.korean("rights_status", r.status),
+            "결과": labels.korean("rights_outcome", r.outcome),
             "접수 일시": _iso(r.received_at),
             "답변 기한": _iso(r.due_at),
             "답변 일시": _iso(r.answered_at),
@@ -195,7 +184,7 @@ def open_requests(member_id: int) -> list[str]:
     rows = db.session.execute(select(RightsRequest.kind, RightsRequest.due_at).where(
         RightsRequest.member_id == member_id, RightsRequest.status == "received",
         RightsRequest.kind != "withdrawal").order_by(RightsRequest.due_at)).all()
-    return [f"답변을 기다리는 {KIND_LABELS.get(kind, (kind,))[0]} 요청이 있습니다(답변 기한 "
+    return [f"답변을 기다리는 {labels.korean('rights_kind', kind)} 요청이 있습니다(답변 기한 "
             f"{clock.to_kst(due_at):%Y-%m-%d}). 답변이 끝나면 탈퇴가 완료됩니다." for kind, due_at in rows]
 
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import clock
+from .. import clock, labels
 from ..accounts import services as accounts
 from ..extensions import db
 from ..security import fields
 from . import documents
-from .models import KINDS, ProxyDocument, RightsRequest
-from .records import KIND_LABELS, OUTCOME_LABELS
+from .models import KINDS, OUTCOMES, ProxyDocument, RightsRequest
 from .services import RightsError, notify
 
 MAX_DETAIL = 2000
-RELATIONS = {"parent": "법정대리인(부모)", "guardian": "후견인", "delegate": "위임받은 대리인"}
+RELATIONS = ("parent", "guardian", "delegate")  # who may ask for a member (labels: ``rights_relation``)
 
 
 def file_request(member, kind: str, detail: str, *, proxy_name: str = "", proxy_relation: str = "",
@@ -56,7 +55,7 @@ def file_request(member, kind: str, detail: str, *, proxy_name: str = "", proxy_
         doc.content = document  # under the member's key and the day key of the asking (not answered yet)
         db.session.add(doc)
     notify(member, "권리 행사 요청 접수",
-           f"{KIND_LABELS[kind][0]} 요청(번호 {req.id})을 접수했습니다. "
+           f"{labels.korean('rights_kind', kind)} 요청(번호 {req.id})을 접수했습니다. "
            f"{clock.to_kst(req.due_at):%Y-%m-%d}까지 답변드립니다.")
     db.session.commit()
     return req
@@ -87,7 +86,7 @@ def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: s
     answer, legal_basis = (answer or "").strip(), (legal_basis or "").strip()
     if req.status == "answered":
         raise RightsError("이미 답변한 요청입니다.")
-    if outcome not in OUTCOME_LABELS or outcome == "cancelled":
+    if outcome not in OUTCOMES or outcome == "cancelled":
         raise RightsError("처리 결과를 선택해 주세요.")
     if not answer:
         raise RightsError("답변 내용을 입력해 주세요.")
@@ -110,7 +109,7 @@ def answer_request(req: RightsRequest, *, staff_id: int, outcome: str, answer: s
     member = accounts.get(req.member_id)
     if member is not None and member.status != "withdrawn":
         notify(member, "권리 행사 요청 답변",
-               f"요청(번호 {req.id})에 답변했습니다: {OUTCOME_LABELS[outcome][0]}. "
+               f"요청(번호 {req.id})에 답변했습니다: {labels.korean('rights_outcome', outcome)}. "
                "자세한 내용은 내 정보 > 권리 행사 요청에서 확인해 주세요.")
     db.session.commit()
     return req

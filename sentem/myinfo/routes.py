@@ -15,17 +15,10 @@ from ..privacy import consent
 from ..privacy.registry import REGISTRY, RIGHTS_ANSWER_DAYS
 from . import access, bp, correction, display, documents, requests as rq, services, withdrawal
 from .forms import ActionForm, EditForm, RequestForm, WithdrawForm
-from .records import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from .services import RightsError
 
 PAGE_SIZE = 20
 TIME_COLUMNS = ("일시", "접수 일시")
-
-
-@bp.app_context_processor
-def _labels():
-    return {"rights_kind_labels": KIND_LABELS, "rights_status_labels": STATUS_LABELS,
-            "rights_outcome_labels": OUTCOME_LABELS}
 
 
 def _paged(rows: list, key: str) -> tuple[list, int, int]:
@@ -205,7 +198,7 @@ def request_detail(request_id):
     req = services.request_of(current_user.id, request_id)
     if req is None:
         abort(404)
-    return render_template("myinfo/request_detail.html", req=req, relations=rq.RELATIONS)
+    return render_template("myinfo/request_detail.html", req=req)
 
 
 @bp.route("/me/withdraw", methods=["GET", "POST"])

@@ -15,11 +15,12 @@ bp = Blueprint("orders", __name__)
 def init_app(app) -> None:
     """Routes, tables (the test gateway's ledger too), registry entries, the payment-recovery and
     refund-deadline jobs and the staff's order screens."""
-    from . import (admin, guest_admin, guest_models, guest_records, guest_routes, jobs, models,  # noqa: F401
+    from . import (admin, guest_admin, label_domains, guest_models, guest_records, guest_routes, jobs, models,  # noqa: F401
                    pg_routes, records, routes)
     from .gateways import testgateway  # noqa: F401  (the test gateway's ledger table)
 
     records.DECLARE.apply()
+    label_domains.DECLARE_LABELS.apply(app)
     guest_records.DECLARE.apply()
     # A lost payment answer holds stock and the member's goods: settle it within minutes.
     schedule.add(app, schedule.Recurring("payment-recovery", jobs.payment_recovery_job, "*/5 * * * *"))

@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
-from ..staff import bp, downloads, guard
+from ..staff import bp, downloads, guard, people
 from ..staff.forms import ReasonForm
-from . import cancellation
-from .models import STATUS_LABELS, Cancellation, Order
+from . import cancellation, guest
+from .models import STATUSES, Cancellation, Order
 from .services import CANCELLABLE, InvalidTransition, find, transition
 
 PAGE_SIZE = 50
@@ -40,12 +40,15 @@ def orders():
     status = request.args.get("status") or ""
     q = (request.args.get("q") or "").strip()[:32]
     stmt = select(Order).options(selectinload(Order.lines)).order_by(Order.created_at.desc(), Order.id.desc())
-    if status in STATUS_LABELS:
+    if status in STATUSES:
         stmt = stmt.where(Order.status == status)
     if q:
         stmt = stmt.where(Order.order_no.contains(q, autoescape=True))
     rows = db.session.execute(stmt.limit(PAGE_SIZE)).scalars().all()
-    return render_template("admin/orders/list.html", orders=rows, status=status, q=q, labels=STATUS_LABELS)
+    people.load(o.member_id for o in rows)  # the page's names in one read, not one per row
+    guests = guest.orderer_names(o.id for o in rows if o.member_id is None)
+    return render_template("admin/orders/list.html", orders=rows, status=status, q=q, statuses=STATUSES,
+                           guests=guests)
 
 
 _OPEN_REFUND = Cancellation.status != "refunded"
@@ -61,16 +64,20 @@ def open_refunds_count() -> int:
 def refunds():
     """Open refunds with their due dates; overdue ones first and marked."""
     rows = db.session.execute(select(Cancellation).where(_OPEN_REFUND)
+                              .options(selectinload(Cancellation.order))
                               .order_by(Cancellation.refund_due_on.is_(None), Cancellation.refund_due_on,
                                         Cancellation.id)).scalars().all()
-    return render_template("admin/orders/refunds.html", rows=rows, today=clock.today())
+    people.load(c.order.member_id for c in rows)
+    guests = guest.orderer_names(c.order.id for c in rows if c.order.member_id is None)
+    return render_template("admin/orders/refunds.html", rows=rows, today=clock.today(), guests=guests)
 
 
 @bp.get("/orders/<order_no>")
 @guard.require("orders.view")
 def order_detail(order_no: str):
     order = _order_or_404(order_no)
-    return render_template("admin/orders/detail.html", order=order, labels=STATUS_LABELS,
+    return render_template("admin/orders/detail.html", order=order,
+                           guests=guest.orderer_names([order.id] if order.member_id is None else []),
                            can_cancel=order.status in CANCELLABLE,
                            open_return=cancellation.open_return(order), today=clock.today(),
                            refunded_lines={c.line_id for c in order.cancellations if c.line_id})

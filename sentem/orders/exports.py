@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
-from .models import STATUS_LABELS, Order, OrderEvent, OrderLine, Payment, PaymentEvent
+from .models import Order, OrderEvent, OrderLine, Payment, PaymentEvent
 
 
 # The model's own VAT rule, applied to a row that has ``total_amount`` like an Order.
@@ -41,11 +41,11 @@ def order_rows(member_id: int) -> list[dict]:
     events = _grouped(select(OrderEvent.order_id, OrderEvent.at, OrderEvent.to_status)
                       .where(OrderEvent.order_id.in_(mine)).order_by(OrderEvent.id))
     return [{
-        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": STATUS_LABELS.get(o.status, o.status),
+        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": labels.korean("order", o.status),
         "주문 상품": ", ".join(f"{ln.product_title} × {ln.quantity} ({ln.unit_price:,}원)" for ln in lines.get(o.id, ())),
         "상품 금액": o.subtotal_amount, "배송비": o.shipping_fee, "결제 금액": o.total_amount,
         "부가세": _VAT(o), "결제일시": _kst(o.paid_at),
-        "상태 이력": "; ".join(f"{_kst(e.at)} {STATUS_LABELS.get(e.to_status, e.to_status)}"
+        "상태 이력": "; ".join(f"{_kst(e.at)} {labels.korean('order', e.to_status)}"
                            for e in events.get(o.id, ())),
     } for o in orders]
 

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..notify import outbox
 from ..privacy import policy_versions
 from ..security import aead, passwords, throttle
+from ..security.fields import masked_many
 from . import checkout, numbers
 from .guest_models import GuestOrder
 from .models import Order
@@ -125,6 +126,17 @@ class LookupRefused(Exception):
 def orderer_of(order: Order) -> GuestOrder | None:
     """The orderer row of a guest order (None for a member's order, or once destroyed)."""
     return db.session.execute(select(GuestOrder).filter_by(order_id=order.id)).scalar_one_or_none()
+
+
+def orderer_names(order_ids) -> dict[int, str]:
+    """{order id: the orderer's name masked by its declared rule} of the guest orders among
+    ``order_ids`` whose orderer is still kept: one query and one bulk key read for a staff page."""
+    ids = sorted({int(i) for i in order_ids})
+    if not ids:
+        return {}
+    rows = db.session.execute(select(GuestOrder.order_id, GuestOrder.data_key_id, GuestOrder.orderer_name_ct)
+                              .where(GuestOrder.order_id.in_(ids))).all()
+    return masked_many(GuestOrder, "orderer_name", rows)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,5 @@ def guest_request(request_id: int):
             return redirect(url_for("admin.guest_request", request_id=req.id))
     access_log.record("rights.view", staff_id=staff.id, detail=f"guest_request={req.id}")
     db.session.commit()
-    return render_template("admin/rights/guest.html", req=req, error=error, kinds=guest_requests.KIND_LABELS,
-                           outcomes=guest_requests.OUTCOME_LABELS, keep_basis=guest_requests.KEEP_BASIS,
+    return render_template("admin/rights/guest.html", req=req, error=error, keep_basis=guest_requests.KEEP_BASIS,
                            can_answer=guard.has_permission("rights.answer")), (400 if error else 200)

@@ -24,8 +24,8 @@ from .guest_models import GuestOrder, GuestRequest
 from .guest_records import GUEST_ORDER
 from .models import Order
 
-KIND_LABELS = {"access": "열람(사본 받기)", "deletion": "삭제"}
-OUTCOME_LABELS = {"done": "처리 완료", "refused": "거절"}
+# How staff may answer a deletion request (labels: the ``guest_request_outcome`` domain).
+OUTCOMES = ("done", "refused")
 KEEP_BASIS = "전자상거래 등에서의 소비자보호에 관한 법률 제6조 및 같은 법 시행령 제6조(거래 기록 5년 보존)"
 
 
@@ -114,7 +114,7 @@ def get(request_id: int) -> GuestRequest | None:
 def answer(req: GuestRequest, *, staff_id: int, outcome: str, legal_basis: str = "") -> GuestRequest:
     """Close a deletion request: ``done`` destroys the orderer now, ``refused`` names its legal basis; commits."""
     legal_basis = (legal_basis or "").strip()[:300]
-    if outcome not in OUTCOME_LABELS:
+    if outcome not in OUTCOMES:
         raise RequestError("처리 결과를 선택해 주세요.")
     if outcome == "refused" and not legal_basis:
         raise RequestError("거절에는 법적 근거를 적어야 합니다.")

@@ -140,8 +140,7 @@ def guest_order(order_no: str):
                            tracking=fulfilment.port().tracking(order), can_cancel=order.status in CANCELLABLE,
                            can_return=cancellation.can_return(order),
                            return_deadline=cancellation.return_deadline(order), reasons=CANCEL_REASONS,
-                           requests=guest_requests.of_order(order.order_no), kinds=guest_requests.KIND_LABELS,
-                           outcomes=guest_requests.OUTCOME_LABELS)
+                           requests=guest_requests.of_order(order.order_no))
 
 
 @bp.get("/guest/orders/<order_no>/export.json")

@@ -11,18 +11,15 @@ from __future__ import annotations
 from .. import clock, labels
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from ..labels import PAYMENT_FAILED
 from ..privacy.registry import Retention
 from ..security.fields import day_key_column, personal
 
 STATUSES = ("pending_payment", "paid", "preparing", "shipped", "delivered", "completed", "cancelled",
             "return_requested", "returned", "refunded")
 
-# Korean labels (msgids) from the one label table; the pages translate them through ``|label``.
-STATUS_LABELS = {status: labels.korean("order", status) for status in STATUSES}
-
-# A declined or lapsed payment cancels its order; readers see "결제 실패" instead of "주문 취소".
-PAYMENT_FAILED_LABEL = "결제 실패"
+# A declined or lapsed payment cancels its order; readers see "결제 실패" instead of "주문 취소":
+# the label table's ``order`` domain (label_domains) knows this display code besides STATUSES.
+PAYMENT_FAILED = "payment_failed"
 
 
 class Order(db.Model):
@@ -72,7 +69,8 @@ class Order(db.Model):
 
     @property
     def status_label(self) -> str:
-        return PAYMENT_FAILED_LABEL if self.payment_failed else STATUS_LABELS.get(self.status, self.status)
+        """The status's Korean label (the catalog msgid; pages translate it through ``|label``)."""
+        return labels.korean("order", self.display_status)
 
     @property
     def vat_amount(self) -> int:
@@ -175,7 +173,8 @@ class PaymentEvent(db.Model):
     payment = db.relationship(Payment, back_populates="events")
 
 
-CANCEL_REASONS = {code: labels.korean("cancel_reason", code) for code in labels.TABLE["cancel_reason"]}
+# Why a member cancels or returns (labels: the ``cancel_reason`` domain); unknown reasons are "other".
+CANCEL_REASONS = ("change_of_mind", "wrong_order", "defective", "wrong_item", "late", "other")
 
 
 class Cancellation(db.Model):
@@ -212,7 +211,7 @@ class Cancellation(db.Model):
 
     @property
     def reason_label(self) -> str:
-        return CANCEL_REASONS.get(self.reason_code, self.reason_code)
+        return labels.korean("cancel_reason", self.reason_code)
 
 
 class CheckoutToken(db.Model):

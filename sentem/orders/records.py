@@ -13,11 +13,11 @@ import datetime as _dt
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import exports, fulfilment
-from .models import STATUS_LABELS, Cancellation, CheckoutToken, Order, OrderEvent, OrderLine, Payment, PaymentEvent
+from .models import Cancellation, CheckoutToken, Order, OrderEvent, OrderLine, Payment, PaymentEvent
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -60,7 +60,7 @@ def _order_row(o: Order) -> dict:
         "주문 상품": ", ".join(f"{ln.product_title} × {ln.quantity} ({ln.unit_price:,}원)" for ln in o.lines),
         "상품 금액": o.subtotal_amount, "배송비": o.shipping_fee, "결제 금액": o.total_amount,
         "부가세": o.vat_amount, "결제일시": _kst(o.paid_at),
-        "상태 이력": "; ".join(f"{_kst(e.at)} {STATUS_LABELS.get(e.to_status, e.to_status)}" for e in o.events),
+        "상태 이력": "; ".join(f"{_kst(e.at)} {labels.korean('order', e.to_status)}" for e in o.events),
     }
 
 
@@ -180,9 +180,9 @@ def open_obligations(member_id: int) -> list[str]:
         if status == "pending_payment":
             reasons.append(f"주문 {order_no}의 결제가 아직 확정되지 않았습니다.")
         elif status in ("paid", "preparing", "shipped"):
-            reasons.append(f"주문 {order_no}의 배송이 끝나지 않았습니다({STATUS_LABELS[status]}).")
+            reasons.append(f"주문 {order_no}의 배송이 끝나지 않았습니다({labels.korean('order', status)}).")
         else:
-            reasons.append(f"주문 {order_no}의 반품·환불이 진행 중입니다({STATUS_LABELS[status]}).")
+            reasons.append(f"주문 {order_no}의 반품·환불이 진행 중입니다({labels.korean('order', status)}).")
     pending_refunds = db.session.execute(select(Order.order_no).join(Cancellation).where(
         Cancellation.member_id == member_id, Cancellation.status.in_(("requested", "received", "failed", "refunding")),
         Order.status.notin_(("return_requested", "returned")))).scalars().all()

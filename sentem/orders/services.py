@@ -18,9 +18,9 @@ from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
-from .models import STATUS_LABELS, Order, OrderEvent, OrderLine
+from .models import STATUSES, Order, OrderEvent, OrderLine
 
 # from → the statuses it may move to. Anything else raises InvalidTransition.
 ALLOWED: dict[str, frozenset[str]] = {
@@ -52,8 +52,8 @@ class InvalidTransition(ValueError):
         self.order_no = order.order_no
         self.from_status = order.status
         self.to_status = to_status
-        super().__init__(f"주문 {order.order_no}: '{STATUS_LABELS.get(order.status, order.status)}'에서 "
-                         f"'{STATUS_LABELS.get(to_status, to_status)}'(으)로 바꿀 수 없습니다.")
+        super().__init__(f"주문 {order.order_no}: '{labels.korean('order', order.status)}'에서 "
+                         f"'{labels.korean('order', to_status)}'(으)로 바꿀 수 없습니다.")
 
 
 class OrderChanged(InvalidTransition):
@@ -83,7 +83,7 @@ def transition(order: Order, to_status: str, *, actor: str, note: str | None = N
     ``actor`` names who did it: ``member:<id>``, ``staff:<id>``, ``system`` or a job name.
     Flushes, does not commit: the caller's transaction decides (and rolls back on a loss).
     """
-    if to_status not in STATUS_LABELS:
+    if to_status not in STATUSES:
         raise InvalidTransition(order, to_status)
     if not can_transition(order, to_status):
         raise InvalidTransition(order, to_status)

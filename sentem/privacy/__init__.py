@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..jobs import schedule
 from ..security import reindex
 from ..jobs.schedule import Recurring
-from . import (access_log, access_records, access_review, audit, audit_models, consent,  # noqa: F401  (tables)
+from . import (access_log, access_records, access_review, audit, audit_models, consent, label_domains,  # noqa: F401  (tables)
                periods, policy_facts, policy_versions, registers)
 from .retention import audit as retention_audit
 from .retention import jobs as retention_jobs
@@ -27,6 +27,7 @@ INIT_STEPS = (access_log.ensure_head, policy_versions.ensure_first_version, rein
 
 def init_app(app) -> None:
     policy_facts.DECLARE.apply()  # purposes first: items name them
+    label_domains.DECLARE_LABELS.apply(app)
     consent.DECLARE.apply()
     access_records.DECLARE.apply()
     access_review.DECLARE.apply()

@@ -29,20 +29,6 @@ from ..extensions import db
 from ..security.fields import day_key_column, personal
 from .deadlines import Retention
 
-# What each action means, in Korean (the staff screens and the self-audit show these).
-ACTION_LABELS = {
-    "login": "로그인", "login_failed": "로그인 실패", "logout": "로그아웃", "reauth": "재인증",
-    "reauth_failed": "재인증 실패", "forbidden": "권한 없음(거부)", "unmask": "마스킹 해제", "download": "내려받기",
-    "members.list": "회원 목록 조회", "members.view": "회원 상세 조회", "accesslog.view": "접속기록 조회",
-    "staff.create": "직원 생성", "staff.role": "역할 변경", "staff.revoke": "권한 말소", "staff.unlock": "잠금 해제", "staff.reset": "인증 수단 재설정",
-    "review.signoff": "월간 점검 승인", "audit.run": "자체 감사 실행", "audit.download": "감사 보고서 내려받기",
-    "plan.ack": "내부관리계획 확인", "plan.publish": "내부관리계획 개정",
-    "shipping.view": "배송 정보 조회", "rights.list": "권리 요청 목록 조회", "rights.view": "권리 요청 조회",
-    "rights.answer": "권리 요청 처리", "rights.document": "위임 서류 열람", "inquiry.view": "문의 조회",
-    "inquiry.answer": "문의 답변", "policy.publish": "처리방침 게시", "registers.edit": "등록부 수정",
-    "marketing.send": "광고성 정보 발송", "archive.view": "분리보관 기록 열람", "retention.hold": "파기 보류",
-    "retention.release": "파기 보류 해제", "orders.view": "주문 조회", "orders.manage": "주문 처리",
-}
 
 GENESIS = "0" * 64
 TAIL_MISSING = -1  # verify(): rows after the last remaining one were removed

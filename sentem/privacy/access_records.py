@@ -6,6 +6,7 @@ import datetime as _dt
 
 from sqlalchemy import func, select
 
+from .. import labels
 from ..extensions import db
 from . import access_log
 from .access_log import ACCESS_RETENTION, AccessLogEntry, AccessLogHead
@@ -45,7 +46,7 @@ def access_log_section(start, end) -> dict:
     by_action = dict(db.session.execute(select(AccessLogEntry.action, func.count())
                                         .where(AccessLogEntry.at >= start, AccessLogEntry.at < end)
                                         .group_by(AccessLogEntry.action)).all())
-    top = {access_log.ACTION_LABELS.get(action, action): n
+    top = {labels.korean("access_action", action): n
            for action, n in sorted(by_action.items(), key=lambda kv: -kv[1])[:10]}
     return {"title": "접속기록 무결성", "ok": broken is None, "entries_in_quarter": total,
             "chain": "이상 없음" if broken is None else (f"기록 {broken[0]}에서 끊김: {broken[1]}" if broken[0] > 0

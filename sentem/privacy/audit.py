@@ -20,43 +20,18 @@ import json
 import logging
 import re
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..jobs import job
 from . import audit_checks
 from .audit_models import AuditReport
 from .charts import HorizontalBarChart
-from .registry import REGISTRY, RIGHTS_ANSWER_DAYS
+from .registry import REGISTRY
 
 log = logging.getLogger("sentem.audit")
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
-SECTION_TITLES = {"retention": "보존·파기 이행", "rights": f"권리 행사 요청 처리({RIGHTS_ANSWER_DAYS}일 이내)",
-                  "consent": "동의 현황", "staff_access": "개인정보 취급 직원과 마지막 사용",
-                  "role_changes": "권한 부여·변경·말소", "access_log": "접속기록 무결성"}
 
 
-# Korean labels of the figures sections report (unknown keys are shown as they are).
-FIGURE_LABELS = {
-    "entries_in_quarter": "분기 중 접속기록 수", "chain": "해시 체인", "downloads": "내려받기",
-    "unmasks": "마스킹 해제", "forbidden": "권한 없음(거부)", "events": "동의 변경 건수", "reviews": "점검 수",
-    "unsigned": "미승인 점검", "duties_done": "완료한 보존·파기 의무", "done_on_time": "기한 내 완료",
-    "done_late": "기한 후 완료", "overdue_now": "현재 기한 초과", "received": "접수", "count": "건수",
-    "answered_within_10_days": f"{RIGHTS_ANSWER_DAYS}일 이내 답변", "answered_late": "기한 후 답변",
-    "open_past_deadline": "기한 지난 미처리", "staff_with_access": "개인정보 접근 권한이 있는 직원",
-    "unused_in_quarter": "분기 중 쓰지 않은 직원", "note": "비고", "sampled_values": "검사한 표본 값",
-    "cells_scanned": "검사한 칸", "declared_not_stored": "선언했으나 저장하지 않는 항목", "error": "오류",
-    "value": "값", "recipient_views": "수령인 정보 열람", "staff_who_viewed": "수령인 정보를 본 직원",
-    "delivery_records_past_5_years": "보존 기간(5년) 지난 배송 기록", "holds_in_force": "유지 중인 파기 보류",
-    "saved_addresses_of_withdrawn_members": "탈퇴 회원의 저장 배송지", "ledger": "파기 관리대장(분기)",
-    "answered_online_at_once": "온라인으로 즉시 처리", "pending_withdrawals": "주문 정산 대기 중인 탈퇴",
-    "inquiries_received": "접수한 상담 문의", "privacy_inquiries": "개인정보 문의", "campaigns": "광고성 정보 발송 횟수",
-    "privacy_inquiries_late": "기한 넘긴 개인정보 문의", "marketing_sent": "광고성 정보 발송 건수",
-}
-# Korean headings of the columns sections put in their tables (``rows`` and list figures).
-COLUMN_LABELS = {"where": "위치", "count": "건수", "problem": "문제", "record_class": "기록 분류", "action": "처리"}
-SECTION_TITLES.update({"plaintext_scan": "평문 개인정보 검사", "schema": "등록부와 데이터베이스 구조 일치",
-                       "delivery": "배송 정보(수령인 열람·보존 기간)", "monthly_reviews": "월간 접속기록 점검",
-                       "support": "상담 게시판·광고성 정보"})
 
 
 def quarter_bounds(quarter: str) -> tuple[_dt.datetime, _dt.datetime]:
@@ -88,7 +63,7 @@ def _run_section(name: str, fn, start, end) -> dict:
         db.session.rollback()
         log.exception("audit section %s failed", name)
         data = {"ok": False, "error": f"{type(exc).__name__}: 이 항목을 계산하지 못했습니다"}
-    data.setdefault("title", SECTION_TITLES.get(name, name))
+    data.setdefault("title", labels.korean("audit_section", name))
     return {"key": name, **data}
 
 
@@ -133,8 +108,8 @@ def to_csv(report: dict) -> str:
 def render_context(report: dict) -> dict:
     """What the report template needs: the report, its charts, Korean labels, KST times."""
     made = _dt.datetime.fromisoformat(report["generated_at"])
-    return {"report": report, "charts": charts_for(report), "labels": FIGURE_LABELS, "columns": COLUMN_LABELS,
-            "titles": SECTION_TITLES, "generated_kst": clock.to_kst(made).strftime("%Y-%m-%d %H:%M")}
+    return {"report": report, "charts": charts_for(report), "labels": labels.tables().get("audit_figure", {}),
+            "columns": labels.tables().get("audit_column", {}), "titles": labels.tables().get("audit_section", {}), "generated_kst": clock.to_kst(made).strftime("%Y-%m-%d %H:%M")}
 
 
 def to_html(report: dict) -> str:
@@ -153,7 +128,7 @@ def charts_for(report: dict) -> dict:
         chart = s.get("chart")
         if isinstance(chart, dict) and chart:
             bars = [(str(k), int(v)) for k, v in chart.items() if isinstance(v, (int, float))]
-            out[s["key"]] = HorizontalBarChart(SECTION_TITLES.get(s["key"]) or s["title"], bars)
+            out[s["key"]] = HorizontalBarChart(labels.tables().get("audit_section", {}).get(s["key"]) or s["title"], bars)
     return out
 
 

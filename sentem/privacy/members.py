@@ -43,6 +43,8 @@ class MembersPort:
     ``profile_values(ids, items)``: {id: {item: decrypted value or None}} for those of
     ``ids`` that are active members, in a few queries per chunk (the statistics job
     reads birth date and address only this way, only for members it may count).
+    ``masked_names(ids)``: {id: masked name} of those of ``ids`` still members (not withdrawn,
+    key not shredded), in a few queries for the whole list (staff screens name members so).
     """
 
     contact: Callable[[int], MemberContact | None]
@@ -51,6 +53,7 @@ class MembersPort:
     sample_values: Callable[[int], list[str]]
     withdrawn_ids: Callable[[list[int]], set[int]]
     profile_values: Callable[[list[int], tuple[str, ...]], dict[int, dict]] | None = None
+    masked_names: Callable[[list[int]], dict[int, str]] | None = None
 
 
 def install(app, port: MembersPort) -> None:
@@ -100,3 +103,11 @@ def profile_values(member_ids: Iterable[int], items: tuple[str, ...]) -> dict[in
 
 def sample_values(limit: int) -> list[str]:
     return list(port().sample_values(limit))
+
+
+def masked_names(ids) -> dict[int, str]:
+    """{id: name masked by its declaration} for the members among ``ids`` still here."""
+    found = port().masked_names
+    if found is None:
+        raise RuntimeError("the members port does not give masked names")
+    return found(list(ids))

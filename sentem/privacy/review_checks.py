@@ -24,8 +24,6 @@ VOLUME_FACTOR = 3  # unusual: more than 3 × the median of all staff
 BURST_COUNT = 10  # unmasks by one staff member…
 BURST_WINDOW = _dt.timedelta(minutes=60)  # …within an hour
 OFF_HOURS = (22, 7)  # KST 22:00–07:00, and all of Saturday and Sunday
-KIND_KO = {"volume": "비정상적으로 많은 조회", "off_hours": "업무시간 외 접속", "download": "내려받기",
-           "unmask_burst": "마스킹 해제 집중", "withdrawn_access": "탈퇴·분리보관 회원 기록 접근"}
 
 
 def month_bounds(month: str) -> tuple[_dt.datetime, _dt.datetime]:

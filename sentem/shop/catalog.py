@@ -1,16 +1,27 @@
-"""Catalog queries: a count and one query per page, no N+1, nothing loaded that the page does not show."""
+"""Catalog queries: one query per page, no N+1, nothing loaded that the page does not show.
+
+The result count of a (category, search) pair is kept in-process per catalog version
+(``pagecache.catalog_version``, one primary-key read): it is counted again only after
+the catalog changed, so a member's listing request costs no COUNT(*) of its own.
+"""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from ..extensions import db
+from . import pagecache
 from .models import Category, Product
 
 PAGE_SIZE = 24
 MAX_PAGE = 10_000
+MAX_COUNTS = 4096  # (category, search) pairs kept per app; the least recently used go first
+_counts_lock = threading.Lock()
 
 
 # The list's sort orders: value → (Korean label, ORDER BY). The id breaks ties so that
@@ -76,13 +87,36 @@ def search(q: str = "", category: Category | None = None, page: int = 1, per_pag
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         cond.append(Product.title.ilike(f"%{escaped}%", escape="\\"))
-    total = db.session.execute(select(func.count()).select_from(Product).where(*cond)).scalar_one()
+    total = _count(cond, (category.id if category is not None else None, q))
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), MAX_PAGE, pages)
     stmt = (select(Product).where(*cond).order_by(*SORTS[sort][1])
             .offset((page - 1) * per_page).limit(per_page))
     rows = list(db.session.execute(stmt).scalars().unique())
     return Page(products=rows, page=page, total=total, pages=pages, sort=sort)
+
+
+def _count(cond: list, key: tuple) -> int:
+    """The number of products matching ``cond``, counted once per catalog version and ``key``."""
+    # The version is read before counting: a change committed in between is then counted
+    # already and stored under the older version, which the next request no longer asks for.
+    version = pagecache.catalog_version()
+    store = current_app.extensions.setdefault("sentem_catalog_counts", {"version": None, "counts": OrderedDict()})
+    with _counts_lock:
+        if store["version"] != version:
+            store["version"], store["counts"] = version, OrderedDict()
+        counts = store["counts"]
+        total = counts.get(key)
+        if total is not None:
+            counts.move_to_end(key)
+            return total
+    total = db.session.execute(select(func.count()).select_from(Product).where(*cond)).scalar_one()
+    with _counts_lock:
+        if store["version"] == version:
+            counts[key] = total
+            while len(counts) > MAX_COUNTS:
+                counts.popitem(last=False)
+    return total
 
 
 def featured(limit: int = 8) -> list[Product]:

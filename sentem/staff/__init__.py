@@ -26,4 +26,5 @@ def init_app(app) -> None:
     from . import audit, filters, models, records  # noqa: F401  (tables, filters on bp)
 
     records.DECLARE.apply()
+    filters.DECLARE_LABELS.apply(app)
     audit.DECLARE.apply()

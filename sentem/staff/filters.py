@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask import g
 
-from .. import clock
-from . import bp
+from .. import clock, labels
+from . import bp, people
 from .services import all_staff
 
 # Who acts without being a person at a screen: the automatic jobs and the command line.
-SYSTEM_ACTORS = {"payment-recovery": "결제 확인 작업", "refund-retry": "환불 재시도 작업",
-                 "toss-webhook": "결제사 알림"}
-ACTOR_KINDS = {"cli": "관리 명령(CLI)", "signup": "회원가입 화면", "member": "회원", "system": "자동 처리"}
+# (Staff screens are Korean: these labels have no English catalog entries.)
+DECLARE_LABELS = labels.Declarations()  # applied by the package's init_app
+DECLARE_LABELS.domain("system_actor", {"payment-recovery": "결제 확인 작업", "refund-retry": "환불 재시도 작업",
+                                       "toss-webhook": "결제사 알림"})
+DECLARE_LABELS.domain("role_change", {"grant": "부여", "change": "변경", "revoke": "말소"})
+DECLARE_LABELS.domain("actor_kind", {"cli": "관리 명령(CLI)", "signup": "회원가입 화면", "member": "회원", "system": "자동 처리"})
 
 
 def reject_key(mapping: dict, *keys: str) -> dict:
@@ -26,17 +29,17 @@ def _staff_names() -> dict[int, str]:
 
 
 def actor(value) -> str:
-    """``staff:4`` → the staff member's name, ``member:1`` → 회원 1번, ``system:…`` → the job's
+    """``staff:4`` → the staff member's name, ``member:1`` → 김*수 (회원 1번), ``system:…`` → the job's
     Korean name; what is not an actor code is shown as it is."""
     kind, _, ref = str(value or "").partition(":")
     if kind == "staff" and ref.isdigit():
         return _staff_names().get(int(ref)) or f"직원 #{ref}(삭제됨)"
     if kind == "member" and ref.isdigit():
-        return f"회원 {ref}번"
+        return people.member_text(int(ref))
     if kind == "system":
-        return f"자동 처리({SYSTEM_ACTORS.get(ref, ref)})" if ref else ACTOR_KINDS["system"]
-    if kind in ACTOR_KINDS and not ref:
-        return ACTOR_KINDS[kind]
+        return f"자동 처리({labels.korean('system_actor', ref)})" if ref else labels.korean("actor_kind", "system")
+    if kind in labels.codes("actor_kind") and not ref:
+        return labels.korean("actor_kind", kind)
     return str(value or "")
 
 
@@ -46,3 +49,5 @@ def _install(state):
     env.globals.setdefault("now_utc", clock.now)
     env.filters.setdefault("reject_key", reject_key)
     env.filters.setdefault("actor", actor)
+    env.globals.setdefault("member_ref", people.member_ref)
+    env.globals.setdefault("guest_ref", people.guest_text)

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..privacy.charts import BarChart
 from ..shop import catalog
@@ -21,7 +21,10 @@ from .suppression import Cell
 
 DAYS = 30  # the daily tables on screen
 WEEKS = 12
-DIMENSION_LABELS = {"age_band": "연령대", "region": "지역(시/도)", "signup_month": "가입 월"}
+DIMENSIONS = ("age_band", "region", "signup_month")
+DECLARE_LABELS = labels.Declarations()  # applied by the package's init_app
+DECLARE_LABELS.domain("stat_run_status", {"done": "완료", "running": "진행 중", "failed": "실패"})
+DECLARE_LABELS.domain("stat_dimension", {"age_band": "연령대", "region": "지역(시/도)", "signup_month": "가입 월"})
 
 
 def latest_run() -> StatRun | None:
@@ -119,17 +122,17 @@ def page() -> dict:
     """Everything the statistics screen shows."""
     daily, weekly, by_cat = sales_by_day(), sales_by_week(), sales_by_category()
     visit_rows = visits()
-    dims = {dim: dimension(dim) for dim in DIMENSION_LABELS}
+    dims = {dim: dimension(dim) for dim in DIMENSIONS}
     charts = {
         "sales_day": BarChart("일별 매출(원)", [(r["label"][5:], r["amount"]) for r in daily]),
         "sales_week": BarChart("주별 매출(원)", [(r["label"][5:], r["amount"]) for r in weekly]),
         "sales_category": BarChart("분류별 매출(원)", [(r["label"], r["amount"]) for r in by_cat]),
         "visits": chart("일별 방문 회원", [r["members"] for r in visit_rows]),
-        **{dim: chart(DIMENSION_LABELS[dim], cells, "명") for dim, (cells, _t) in dims.items()},
+        **{dim: chart(labels.korean("stat_dimension", dim), cells, "명") for dim, (cells, _t) in dims.items()},
     }
     return {"run": latest_run(), "good": last_good_run(), "daily": daily, "weekly": weekly,
             "by_category": by_cat, "visits": visit_rows, "dims": dims, "figures": figures(),
-            "charts": charts, "labels": DIMENSION_LABELS, "days": DAYS, "weeks": WEEKS}
+            "charts": charts, "dimensions": DIMENSIONS, "days": DAYS, "weeks": WEEKS}
 
 
 def csv_rows() -> list[tuple]:
@@ -144,7 +147,8 @@ def csv_rows() -> list[tuple]:
     for r in visits():
         rows.append(("일별 방문 회원", r["label"], r["members"].text))
         rows.append(("일별 로그인", r["label"], r["visits"].text))
-    for dim, label in DIMENSION_LABELS.items():
+    for dim in DIMENSIONS:
+        label = labels.korean("stat_dimension", dim)
         cells, total = dimension(dim)
         rows.extend((label, c.label, c.text) for c in cells)
         rows.append((label, total.label, total.text))

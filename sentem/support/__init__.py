@@ -10,10 +10,11 @@ bp = Blueprint("support", __name__)
 def init_app(app) -> None:
     """Routes, tables, registry entries, the support audit section, the 2-yearly consent notice and
     the staff's inquiry, notice and campaign screens."""
-    from . import (admin, admin_marketing, consent_notice, marketing, marketing_records, models,  # noqa: F401
+    from . import (admin, admin_marketing, consent_notice, label_domains, marketing, marketing_records, models,  # noqa: F401
                    records, routes)
 
     records.DECLARE.apply()
+    label_domains.DECLARE_LABELS.apply(app)
     marketing_records.DECLARE.apply()
     # Network Act Art. 50⑧: every 2 years from consent, tell each consenting member (10:00 KST daily).
     schedule.add(app, schedule.Recurring("marketing-consent-notice", consent_notice.biennial_notice_job,

@@ -13,11 +13,10 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from .. import clock
 from ..extensions import db
 from ..privacy import access_log
-from ..staff import bp, guard
+from ..staff import bp, guard, people
 from ..support import inquiries as inquiry_services
 from ..support import notices as notice_services
 from ..support.models import Inquiry
-from ..support.records import CATEGORY_LABELS, STATUS_LABELS
 
 
 class AnswerForm(FlaskForm):
@@ -46,12 +45,13 @@ def _may_see(inquiry: Inquiry) -> bool:
 def inquiries():
     """Open inquiries per queue; the privacy queue only for those allowed to handle it."""
     show_privacy = guard.has_permission("inquiries.privacy")
-    return render_template("admin/support/inquiries.html",
-                           general=inquiry_services.queue("general"),
-                           privacy=inquiry_services.queue("privacy") if show_privacy else None,
+    general = inquiry_services.queue("general")
+    privacy = inquiry_services.queue("privacy") if show_privacy else None
+    answered = [i for i in _recent_answered() if _may_see(i)]
+    people.load(i.member_id for i in (*general, *(privacy or ()), *answered))  # every name of the page at once
+    return render_template("admin/support/inquiries.html", general=general, privacy=privacy,
                            overdue={i.id for i in inquiry_services.overdue()} if show_privacy else set(),
-                           answered=[i for i in _recent_answered() if _may_see(i)],
-                           labels=CATEGORY_LABELS, statuses=STATUS_LABELS, now=clock.now())
+                           answered=answered, now=clock.now())
 
 
 def _recent_answered() -> list[Inquiry]:
@@ -77,7 +77,7 @@ def inquiry_detail(inquiry_id: int):
                       detail=f"상담 {inquiry.id} 열람")
     db.session.commit()
     return render_template("admin/support/inquiry.html", inquiry=inquiry, form=AnswerForm(seen=inquiry.answer_count),
-                           errors={}, labels=CATEGORY_LABELS, statuses=STATUS_LABELS)
+                           errors={})
 
 
 @bp.route("/inquiries/<int:inquiry_id>/answer", methods=["POST"])
@@ -104,8 +104,7 @@ def inquiry_answer(inquiry_id: int):
             flash("답변을 등록했습니다.", "success")
             return redirect(url_for("admin.inquiry_detail", inquiry_id=inquiry.id))
     form.seen.data = str(inquiry.answer_count)  # the page now shows every answer recorded
-    return render_template("admin/support/inquiry.html", inquiry=inquiry, form=form, errors=errors,
-                           labels=CATEGORY_LABELS, statuses=STATUS_LABELS), status
+    return render_template("admin/support/inquiry.html", inquiry=inquiry, form=form, errors=errors), status
 
 
 @bp.route("/inquiries/<int:inquiry_id>/dispute", methods=["POST"])

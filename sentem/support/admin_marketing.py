@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from .. import labels
 from ..extensions import db
 from ..jobs import enqueue
 from ..privacy import access_log
@@ -22,8 +23,6 @@ from ..staff import bp, guard
 from ..statistics import segments, subjects
 from ..support import marketing as services
 
-REASONS = {"inactive": "탈퇴·탈퇴 대기", "suspended": "처리정지", "email_unverified": "이메일 미인증",
-           "no_mobile": "휴대전화 번호 없음", "night_no_consent": "야간 수신 미동의", "send_failed": "발송 실패"}
 
 
 class CampaignForm(FlaskForm):
@@ -57,7 +56,7 @@ def _summary() -> dict:
     out = {}
     for channel in services.CHANNELS:
         reasons = Counter(reason for _, reason in services.audience(channel))
-        out[channel] = {"reach": reasons.pop(None, 0), "skipped": {REASONS.get(k, k): v for k, v in reasons.items()}}
+        out[channel] = {"reach": reasons.pop(None, 0), "skipped": {labels.korean("marketing_skip", k): v for k, v in reasons.items()}}
     return out
 
 
@@ -78,7 +77,7 @@ def marketing():
                     preview = _segment_size(channel, segment)
                     return render_template("admin/marketing/index.html", form=form, errors={}, preview=preview,
                                            summary=_summary(), campaigns=services.campaigns(),
-                                           night=services.is_night(), reasons=REASONS)
+                                           night=services.is_night())
                 campaign = services.create_campaign(form.channel.data, form.subject.data, form.body.data,
                                                     staff_id=guard.current_staff().id, segment=segment)
             except (services.CampaignError, segments.SegmentError) as exc:
@@ -91,5 +90,4 @@ def marketing():
                 flash("발송을 요청했습니다. 수신 동의·처리정지·야간 규칙에 맞는 회원에게만 보냅니다.", "success")
                 return redirect(url_for("admin.marketing"))
     return render_template("admin/marketing/index.html", form=form, errors=errors, preview=preview, summary=_summary(),
-                           campaigns=services.campaigns(), night=services.is_night(),
-                           reasons=REASONS), (400 if errors else 200)
+                           campaigns=services.campaigns(), night=services.is_night()), (400 if errors else 200)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..privacy.registry import Declarations, RecordClass, Retention
 from .models import Campaign, CampaignSend, ConsentStatusNotice, Inquiry
@@ -16,7 +16,6 @@ from .models import Campaign, CampaignSend, ConsentStatusNotice, Inquiry
 DECLARE = Declarations()  # applied by the package's init_app
 
 RECORD_CLASS = "marketing_record"
-OUTCOMES = {"sent": "발송", "skipped": "제외"}
 
 
 def export(member_id: int) -> list[dict]:
@@ -27,7 +26,8 @@ def export(member_id: int) -> list[dict]:
     for send, channel in sends:
         rows.append({"구분": "광고성 정보", "캠페인 번호": send.campaign_id,
                      "수단": "이메일" if channel == "email" else "문자",
-                     "결과": OUTCOMES.get(send.outcome, send.outcome), "사유": send.reason or "",
+                     "결과": labels.korean("marketing_outcome", send.outcome),
+                     "사유": labels.korean("marketing_skip", send.reason),
                      "일시": clock.to_kst(send.at).strftime("%Y-%m-%d %H:%M")})
     for n in db.session.execute(select(ConsentStatusNotice).where(ConsentStatusNotice.member_id == member_id)
                                 .order_by(ConsentStatusNotice.id)).scalars():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, labels
 from ..extensions import db
 from ..privacy.labels import labelled
 from ..privacy.registry import ArchiveItem, Consent, Declarations, Item, RecordClass
@@ -17,8 +17,6 @@ from .models import RETENTION, Inquiry, InquiryAnswer
 DECLARE = Declarations()  # applied by the package's init_app
 
 RECORD_CLASS = "complaint_record"
-CATEGORY_LABELS = {"privacy": "개인정보", "order": "주문", "delivery": "배송", "other": "기타"}
-STATUS_LABELS = {"open": "답변 대기", "answered": "답변 완료", "closed": "종료"}
 
 for _item in (
     Item("inquiry_title", "상담 제목", "Inquiry title", ("member_mgmt",), collected_via="consultation",
@@ -54,8 +52,8 @@ def member_inquiries(member_id: int) -> list[Inquiry]:
 def _row(inq: Inquiry) -> dict:
     return {
         "상담 번호": inq.id,
-        "분류": CATEGORY_LABELS.get(inq.category, inq.category),
-        "상태": STATUS_LABELS.get(inq.status, inq.status),
+        "분류": labels.korean("inquiry_category", inq.category),
+        "상태": labels.korean("inquiry_status", inq.status),
         **labelled(inq),
         "접수 일시": clock.to_kst(inq.created_at).strftime("%Y-%m-%d %H:%M"),
         "상담 답변": "\n\n".join(a.body for a in inq.answers),

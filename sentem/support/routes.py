@@ -48,8 +48,7 @@ def support_home():
 
     if not current_user.is_authenticated:
         return render_template("support/contacts.html", officer=REGISTRY.officer)
-    return render_template("support/inquiries.html", inquiries=inquiries.for_member(current_user.id),
-                           labels=records.CATEGORY_LABELS, statuses=records.STATUS_LABELS)
+    return render_template("support/inquiries.html", inquiries=inquiries.for_member(current_user.id))
 
 
 @bp.route("/support/new", methods=["GET", "POST"])
@@ -83,8 +82,7 @@ def support_detail(inquiry_id: int):
     inquiry = inquiries.get_for_member(current_user.id, inquiry_id)
     if inquiry is None:
         abort(404)
-    return render_template("support/inquiry.html", inquiry=inquiry, labels=records.CATEGORY_LABELS,
-                           statuses=records.STATUS_LABELS)
+    return render_template("support/inquiry.html", inquiry=inquiry)
 
 
 @bp.route("/marketing/opt-out/<token>", methods=["GET", "POST"])

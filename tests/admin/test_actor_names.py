@@ -1,5 +1,5 @@
 """Staff screens name people, not ids: who changed an order or a shipment is shown by
-name (or as 회원 n번 / an automatic job), never as ``staff:4`` or ``member:1``."""
+name (a member as 김*수 (회원 n번), a job by its name), never as ``staff:4`` or ``member:1``."""
 from __future__ import annotations
 
 import re
@@ -33,6 +33,8 @@ def test_actor_labels(app):
     with app.test_request_context():
         assert filters.actor(f"staff:{staff.id}") == "이주문"
         assert filters.actor("staff:999") == "직원 #999(삭제됨)"
-        assert filters.actor("member:12") == "회원 12번"
+        assert filters.actor("member:999999") == "탈퇴 회원 (회원 999999번)"  # gone: no name left
+        member = make_member(name="김철수")
+        assert filters.actor(f"member:{member.id}") == f"김*수 (회원 {member.id}번)"
         assert filters.actor("system:refund-retry") == "자동 처리(환불 재시도 작업)"
         assert filters.actor("cli") == "관리 명령(CLI)"

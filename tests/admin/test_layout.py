@@ -13,7 +13,7 @@ from sentem.staff import nav
 
 SENTEM = Path(__file__).resolve().parents[2] / "sentem"
 GROUND = {"clock", "config", "extensions", "db_types", "security", "jobs", "notify", "init_steps", "health",
-          "i18n", "safe_next"}
+          "i18n", "safe_next", "inputs", "labels", "formats", "korean"}  # as tests/foundation/import_graph.py
 
 
 def _imported_packages(path: Path) -> set[str]:

@@ -38,9 +38,20 @@ def _amounts() -> set[int]:
     return {a for a in amounts if a}
 
 
+# Domains features declare in the one table (besides the order, payment and rights codes above):
+# their codes are in the scan's list, so a page printing one raw fails.
+MOVED = {"delivery": "return_picked_up", "shipment_status": "delivered", "delivery_failure": "wrong_address",
+         "rights_relation": "guardian", "rights_channel": "proxy", "inquiry_category": "privacy",
+         "inquiry_status": "answered", "login_event": "password_change", "access_action": "members.view",
+         "retention_action": "archive_move", "duty_status": "held", "duty_kind": "archive_expiry",
+         "review_finding": "off_hours", "role_change": "revoke", "stat_run_status": "running",
+         "guest_request_kind": "deletion", "marketing_skip": "night_no_consent"}
+
+
 def _scan(client, paths: list[str]) -> dict[str, tuple[set, set]]:
     with client.application.app_context():
         codes = labels.all_codes()
+        assert {ns: code for ns, code in MOVED.items() if code not in labels.codes(ns)} == {}
     problems = {}
     amounts = _amounts()
     for path in paths:
@@ -71,7 +82,8 @@ def test_staff_pages_show_labels_and_won(client, shopper):
     paths = ["/admin/dashboard", "/admin/orders", "/admin/orders/refunds", f"/admin/orders/{paid.order_no}",
              f"/admin/orders/{cancelled.order_no}", f"/admin/orders/{declined.order_no}", "/admin/rights",
              f"/admin/rights/{request.id}", "/admin/shipping", "/admin/members", "/admin/inquiries",
-             "/admin/accesslog", "/admin/retention", "/admin/audit"]
+             "/admin/accesslog", "/admin/retention", "/admin/audit", f"/admin/shipping/{paid.order_no}",
+             "/admin/staff", "/admin/statistics", "/admin/reviews"]
     assert _scan(client, paths) == {}
 
 

@@ -6,15 +6,14 @@ import datetime as _dt
 from flask import render_template, request
 from sqlalchemy import func, select
 
-from ... import clock, inputs
+from ... import clock, inputs, labels
 from ...extensions import db
 from ...privacy import access_log
 from ...privacy.access_log import AccessLogEntry
-from ...staff import bp, guard
+from ...staff import bp, guard, people
 from ...staff import services as staff_services
 
 PAGE_SIZE = 100
-ACTION_KO = access_log.ACTION_LABELS
 
 
 @bp.route("/accesslog")
@@ -42,8 +41,9 @@ def accesslog():
                               .offset((page - 1) * PAGE_SIZE)).scalars().all()
     broken = access_log.verify_detail() if args.get("verify") else None
     names = {s.id: s.display_name for s in staff_services.all_staff()}
+    people.load(e.member_id for e in rows)  # the page's members in one read
     access_log.record("accesslog.view", staff_id=guard.current_staff().id,
                       detail=f"page={page} filters={','.join(k for k in ('staff_id', 'member_id', 'action') if args.get(k))}")
     return render_template("admin/accesslog.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
-                           names=names, action_ko=ACTION_KO, verified=bool(args.get("verify")), broken=broken,
-                           args=args, actions=sorted(ACTION_KO.items()))
+                           names=names, verified=bool(args.get("verify")), broken=broken,
+                           args=args, actions=sorted(labels.choices("access_action")))

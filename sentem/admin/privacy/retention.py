@@ -11,18 +11,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from ... import labels
 from ...extensions import db
 from ...privacy import access_log
 from ...privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY
 from ...privacy.retention import archive, ledger, services
 from ...staff import bp, guard
 
-ON_WITHDRAWAL_KO = {"destroy": "탈퇴 시 파기", "archive": "분리보관 후 기간 만료 시 파기", "keep": "계정과 무관(보존기간 만료 시 파기)"}
-STARTS_KO = {"transaction": "거래일", "withdrawal": "탈퇴", "event": "발생일", "answer": "답변일",
-             "delivery": "배송일", "resignation": "퇴직", "consent": "동의일"}
-STATUS_KO = {"pending": "대기", "held": "보류", "done": "완료"}
-KIND_KO = {"withdrawal": "탈퇴 회원 파기", "archive_expiry": "분리보관 만료", "expire_sweep": "보존기간 만료 점검",
-           "scrub": "삭제 공간 정리"}
 
 
 class ArchiveLookupForm(FlaskForm):
@@ -48,8 +43,8 @@ def _hold_form(data=None) -> HoldForm:
 
 def _schedule() -> list[dict]:
     return [{"key": rc.key, "label": rc.label_ko, "basis": rc.legal_basis_ko,
-             "period": rc.retention.describe("ko"), "starts": STARTS_KO.get(rc.retention.starts, rc.retention.starts),
-             "end": ON_WITHDRAWAL_KO.get(rc.on_withdrawal, rc.on_withdrawal)}
+             "period": rc.retention.describe("ko"), "starts": labels.korean("retention_start", rc.retention.starts),
+             "end": labels.korean("retention_on_withdrawal", rc.on_withdrawal)}
             for rc in REGISTRY.ordered_record_classes()]
 
 
@@ -67,7 +62,7 @@ def retention():
     return render_template(
         "admin/retention/index.html", overdue=services.overdue(limit=200), upcoming=services.upcoming(200),
         held=services.held(200), holds=services.active_holds(), schedule=_schedule(),
-        ledger_rows=ledger.recent(300), action_ko=ledger.ACTION_LABELS, status_ko=STATUS_KO, kind_ko=KIND_KO,
+        ledger_rows=ledger.recent(300),
         deadline_days=DESTRUCTION_DEADLINE_DAYS, hold_form=_hold_form(),
         can_archive=guard.has_permission("archive.view"))
 

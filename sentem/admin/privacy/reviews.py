@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...privacy.access_review import MonthlyReview, open_review, sign_off
-from ...privacy.review_checks import KIND_KO
 from ...staff import bp, guard
 from ...staff import services as staff_services
 from ..forms import SignoffForm
@@ -42,7 +41,7 @@ def _review_or_404(review_id: int) -> MonthlyReview:
 def _render(review: MonthlyReview, form: SignoffForm, status: int = 200):
     names = {s.id: s.display_name for s in staff_services.all_staff()}
     return render_template("admin/reviews/detail.html", review=review, form=form, names=names,
-                           findings=json.loads(review.findings_json), kind_ko=KIND_KO), status
+                           findings=json.loads(review.findings_json)), status
 
 
 @bp.route("/reviews/<int:review_id>")

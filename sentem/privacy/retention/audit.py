@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ... import clock
+from ... import clock, labels
 from ...extensions import db
 from ..registry import DESTRUCTION_DEADLINE_DAYS, Declarations
-from .ledger import ACTION_LABELS
 from .models import DestructionLedger, Duty, RetentionHold
 
 DECLARE = Declarations()  # applied by the package's init_app
@@ -28,12 +27,12 @@ def retention_section(start, end) -> dict:
         RetentionHold.released_at.is_(None))).scalar_one()
     chart: dict[str, int] = {}
     for _rc, action, n in rows:
-        label = ACTION_LABELS.get(action, action)
+        label = labels.korean("retention_action", action)
         chart[label] = chart.get(label, 0) + int(n or 0)
     return {"title": f"보존·파기 이행({DESTRUCTION_DEADLINE_DAYS}일 이내)", "ok": late == 0 and overdue == 0,
             "duties_done": len(done), "done_on_time": len(done) - late, "done_late": late,
             "overdue_now": overdue, "holds_in_force": holds,
-            "ledger": [{"record_class": rc, "action": ACTION_LABELS.get(a, a), "count": int(n or 0)}
+            "ledger": [{"record_class": rc, "action": labels.korean("retention_action", a), "count": int(n or 0)}
                        for rc, a, n in sorted(rows)],
             "chart": chart}
 

@@ -31,21 +31,6 @@ METHODS = {
     "index_key_shred": "블라인드 인덱스 키 교체, 이전 키 파기(이전 백업 속 인덱스 대조 불가)",
     "index_rekey": "남는 회원의 블라인드 인덱스를 새 키로 재계산",
 }
-ACTION_LABELS = {
-    "archive_move": "분리보관 이전",
-    "destroy": "파기(탈퇴)",
-    "expire": "파기(보존기간 만료)",
-    "archive_destroy": "분리보관 기록 파기",
-    "key_shred": "회원 데이터키 파기",
-    "archive_key_shred": "보관일 키 파기",
-    "bucket_rekey": "버킷키 교체",
-    "expiry_key_shred": "보존기한 일자 키 파기",
-    "outbox_purge": "발송함 파일 삭제",
-    "outbox_key_shred": "발송함 키 파기",
-    "root_erase": "루트키 삭제",
-    "index_key_shred": "인덱스 키 파기",
-    "index_rekey": "인덱스 재계산",
-}
 
 
 def new_run_id() -> str:
