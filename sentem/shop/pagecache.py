@@ -8,10 +8,14 @@ is seen by all at once, the check costs the same at 500 or 500,000 products, and
 sale that leaves a product in stock invalidates only that product's page. Nothing
 here is state another process needs, only a copy it can rebuild.
 
-Members are never served from the cache (their pages carry a CSRF token and their
-cart), nor is anyone with flashed messages waiting.
+Members get the same pages from a second variant of each entry: the page as any member
+sees it (the signed-in header), stored with the request's CSRF token cut out and put
+back per request from ``generate_csrf`` — the session's own valid token, so no member
+ever sees another's. The pages show nothing else of the member (no name, no cart
+count); the entry holds no personal data. Nobody with flashed messages waiting is
+served from the cache.
 
-Two layers share the store: ``anonymous_cached`` (inside Flask, for anonymous
+Two layers share the store: ``cached_page`` (inside Flask, for members and for
 visitors that have a session cookie) and ``CatalogMiddleware`` (in front of Flask,
 for visitors without any session or remember cookie — most catalog traffic): it
 answers a hit with the exact status line, headers and body Flask produced for the
@@ -24,8 +28,9 @@ import re
 import threading
 from collections import OrderedDict
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import exc as sa_exc
 
 from ..extensions import db
@@ -34,6 +39,9 @@ from ..i18n import current_lang
 MAX_ENTRIES = 512
 CATALOG_PATH = re.compile(r"^/(products(/[0-9]{1,10})?)?$")
 CACHEABLE_FLAG = "sentem.page_cacheable"
+# Stands for the member's CSRF token in a stored member page (never a valid token's text:
+# Flask-WTF tokens are URL-safe base64 and dots).
+CSRF_MARK = b"<!--sentem:csrf-->"
 _lock = threading.Lock()
 
 _CATALOG_SQL = "SELECT coalesce((SELECT n FROM catalog_version WHERE id = 1), 0)"
@@ -102,25 +110,54 @@ def clear() -> None:
 
 def _cacheable() -> bool:
     return (request.method == "GET" and current_app.config.get("SENTEM_PAGE_CACHE", True)
-            and not current_user.is_authenticated and not session.get("_flashes"))
+            and not session.get("_flashes"))
 
 
-def anonymous_cached(view):
-    """Serve ``view`` from the cache for anonymous visitors when the catalog has not changed."""
+def _csrf_field() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _member_body(response, before: dict) -> bytes | None:
+    """The member page to store with its CSRF token cut out, or None when it cannot be shared:
+    a cookie set by the view, or a session change other than Flask-WTF's token."""
+    token = g.get(_csrf_field())
+    body = response.get_data()
+    field = _csrf_field()
+    after = {k: v for k, v in session.items() if k != field}
+    if (not token or token.encode() not in body or CSRF_MARK in body or "Set-Cookie" in response.headers
+            or after != {k: v for k, v in before.items() if k != field}):
+        return None
+    return body.replace(token.encode(), CSRF_MARK)
+
+
+def cached_page(view):
+    """Serve ``view`` from the cache when the catalog has not changed: the anonymous page to
+    visitors, the member page (with the session's own CSRF token put in) to members."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if not _cacheable():
             return view(*args, **kwargs)
+        member = current_user.is_authenticated
         key = (catalog_version(_product_id((request.view_args or {}).get("product_id"))),
-               current_lang(), request.full_path)
-        hit = _get(_store(), key)
+               current_lang(), request.full_path, member)
+        store = _store()
+        hit = _get(store, key)
         if hit is not None:
             body, mimetype = hit
+            if member:
+                body = body.replace(CSRF_MARK, generate_csrf().encode())
             return Response(body, mimetype=mimetype)
+        before = dict(session) if member else None
         response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and "Set-Cookie" not in response.headers and not session.modified:
-            _put(_store(), key, (response.get_data(), response.mimetype))
+        if response.status_code != 200:
+            return response
+        if member:
+            body = _member_body(response, before)
+            if body is not None:
+                _put(store, key, (body, response.mimetype))
+        elif "Set-Cookie" not in response.headers and not session.modified:
+            _put(store, key, (response.get_data(), response.mimetype))
             request.environ[CACHEABLE_FLAG] = True  # the middleware may keep the whole response
         return response
 
