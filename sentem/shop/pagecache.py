@@ -39,6 +39,8 @@ from ..i18n import current_lang
 MAX_ENTRIES = 512
 CATALOG_PATH = re.compile(r"^/(products(/[0-9]{1,10})?)?$")
 CACHEABLE_FLAG = "sentem.page_cacheable"
+# The member page (token cut out) this request showed, for a WSGI layer in front (``web.member_pages``).
+MEMBER_PAGE = "sentem.member_page"
 # Stands for the member's CSRF token in a stored member page (never a valid token's text:
 # Flask-WTF tokens are URL-safe base64 and dots).
 CSRF_MARK = b"<!--sentem:csrf-->"
@@ -55,10 +57,11 @@ def catalog_version(product_id: int | None = None) -> tuple:
     Read on a pooled DBAPI connection directly: this runs on every catalog request,
     and the ORM session machinery would cost ten times the query itself.
     """
-    return _version_on(db.engine, product_id)
+    return version_on(db.engine, product_id)
 
 
-def _version_on(engine, product_id: int | None = None) -> tuple:
+def version_on(engine, product_id: int | None = None) -> tuple:
+    """``catalog_version`` read through ``engine`` (the WSGI layers run outside any app context)."""
     # The id is an int formatted as such (``{:d}``), never text from the request.
     sql = _CATALOG_SQL if product_id is None else _PRODUCT_SQL.format(product_id)
     dbapi = engine.dialect.loaded_dbapi
@@ -78,7 +81,8 @@ def _version_on(engine, product_id: int | None = None) -> tuple:
     return tuple(row)
 
 
-def _product_id(value) -> int | None:
+def product_id_of(value) -> int | None:
+    """The product id a page URL names, or None (a listing, or an id no product can have)."""
     # Ids beyond the column's range name no product: the page is a 404, keyed like a listing.
     return value if isinstance(value, int) and 0 < value < 2**31 else None
 
@@ -86,6 +90,16 @@ def _product_id(value) -> int | None:
 def _store(app=None) -> OrderedDict:
     # One store per app object: two apps in a process (tests) never share pages.
     return (app or current_app).extensions.setdefault("sentem_page_cache", OrderedDict())
+
+
+def get(app, key):
+    """The entry stored under ``key`` in ``app``'s cache, or None (for the WSGI layers)."""
+    return _get(_store(app), key)
+
+
+def put(app, key, value) -> None:
+    """Store ``value`` under ``key`` in ``app``'s cache (bounded, least recently used out)."""
+    _put(_store(app), key, value)
 
 
 def _get(store: OrderedDict, key):
@@ -139,13 +153,14 @@ def cached_page(view):
         if not _cacheable():
             return view(*args, **kwargs)
         member = current_user.is_authenticated
-        key = (catalog_version(_product_id((request.view_args or {}).get("product_id"))),
+        key = (catalog_version(product_id_of((request.view_args or {}).get("product_id"))),
                current_lang(), request.full_path, member)
         store = _store()
         hit = _get(store, key)
         if hit is not None:
             body, mimetype = hit
             if member:
+                request.environ[MEMBER_PAGE] = body
                 body = body.replace(CSRF_MARK, generate_csrf().encode())
             return Response(body, mimetype=mimetype)
         before = dict(session) if member else None
@@ -156,6 +171,7 @@ def cached_page(view):
             body = _member_body(response, before)
             if body is not None:
                 _put(store, key, (body, response.mimetype))
+                request.environ[MEMBER_PAGE] = body
         elif "Set-Cookie" not in response.headers and not session.modified:
             _put(store, key, (response.get_data(), response.mimetype))
             request.environ[CACHEABLE_FLAG] = True  # the middleware may keep the whole response
@@ -189,9 +205,9 @@ class CatalogMiddleware:
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-        product = _product_id(int(match.group(2)[1:])) if match.group(2) else None
+        product = product_id_of(int(match.group(2)[1:])) if match.group(2) else None
         try:
-            version = _version_on(self._engine, product)
+            version = version_on(self._engine, product)
         except sa_exc.OperationalError:
             return None  # the database is down: Flask answers (its 503 page), nothing is cached
         return ("wsgi", version, lang, environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
