@@ -1,5 +1,6 @@
 """Catalog pages for members from the page cache: each member gets the page with the signed-in
 header and the session's own CSRF token; changes, flashed messages and logout show at once."""
+import datetime
 import re
 
 import pytest
@@ -106,3 +107,59 @@ def test_member_pages_keep_the_signed_in_headers(app):
     for name in ("Content-Security-Policy", "X-Frame-Options", "Cache-Control", "Content-Type"):
         assert again.headers[name] == first.headers[name]
     assert again.headers["Cache-Control"] == "no-store"
+
+
+def _wsgi_entries(app):
+    return [key for key in pagecache._store(app) if key[0] == "wsgi-member"]
+
+
+def test_member_pages_before_flask_follow_logout_elsewhere_withdrawal_and_stolen_cookies(app):
+    """The layer in front of Flask (``web.member_pages``) serves members' pages only while the
+    session check passes: ended elsewhere, another browser with the cookie, a withdrawn member
+    — each sees the visitor's page at once."""
+    from sentem.accounts import sessions
+    from sentem.extensions import db
+
+    p = make_product(title="앞단 머그")
+    member = make_member()
+    client = _logged_in(app, member)
+    for _ in range(3):
+        status, html = _get(app, client, f"/products/{p.id}")
+        assert status == 200 and 'action="/logout"' in html
+    assert _wsgi_entries(app), "served before Flask"
+    # The same cookie from another browser (Flask-Login's strong protection): not the member's page.
+    thief = app.test_client()
+    for cookie in client._cookies.values():
+        thief.set_cookie(cookie.key, cookie.value)
+    with app.app_context():
+        stolen = thief.get(f"/products/{p.id}", headers={"User-Agent": "Other/1.0"}).get_data(as_text=True)
+    assert 'action="/logout"' not in stolen and 'name="csrf_token"' not in stolen
+    # Ended from another device (or by staff, a password change, a withdrawal): gone at once.
+    client = _logged_in(app, member)
+    assert 'action="/logout"' in _get(app, client, "/products")[1]
+    assert 'action="/logout"' in _get(app, client, "/products")[1]
+    sessions.end_member_sessions(member.id)
+    db.session.commit()
+    assert 'action="/logout"' not in _get(app, client, "/products")[1]
+    # A withdrawn member's live session shows nothing of a member either.
+    client = _logged_in(app, member)
+    assert 'action="/logout"' in _get(app, client, "/")[1]
+    assert 'action="/logout"' in _get(app, client, "/")[1]
+    member.status = "withdrawn"
+    db.session.commit()
+    assert 'action="/logout"' not in _get(app, client, "/")[1]
+
+
+def test_member_pages_before_flask_after_a_quiet_minute_let_flask_write_last_used(app):
+    from sentem import clock
+    from sentem.accounts import sessions
+
+    p = make_product(title="시간 머그")
+    member = make_member()
+    client = _logged_in(app, member)
+    for _ in range(2):
+        _get(app, client, f"/products/{p.id}")
+    before = sessions.active(member.id)[0].last_seen_at
+    clock.freeze(clock.now() + datetime.timedelta(minutes=5))
+    assert 'action="/logout"' in _get(app, client, f"/products/{p.id}")[1]
+    assert sessions.active(member.id)[0].last_seen_at > before  # the page went through Flask
