@@ -41,13 +41,14 @@ CATALOG_PATH = re.compile(r"^/(products(/[0-9]{1,10})?)?$")
 CACHEABLE_FLAG = "sentem.page_cacheable"
 # The member page (token cut out) this request showed, for a WSGI layer in front (``web.member_pages``).
 MEMBER_PAGE = "sentem.member_page"
+COOKIES = "sentem.cookies"  # the request's parsed cookies, for the layer behind
 # Stands for the member's CSRF token in a stored member page (never a valid token's text:
 # Flask-WTF tokens are URL-safe base64 and dots).
 CSRF_MARK = b"<!--sentem:csrf-->"
 _lock = threading.Lock()
 
-_CATALOG_SQL = "SELECT coalesce((SELECT n FROM catalog_version WHERE id = 1), 0)"
-_PRODUCT_SQL = _CATALOG_SQL + ", (SELECT revision FROM products WHERE id = {:d})"
+_CATALOG_VERSION = "coalesce((SELECT n FROM catalog_version WHERE id = 1), 0)"
+_PRODUCT_REVISION = ", (SELECT revision FROM products WHERE id = {:d})"
 
 
 def catalog_version(product_id: int | None = None) -> tuple:
@@ -60,10 +61,19 @@ def catalog_version(product_id: int | None = None) -> tuple:
     return version_on(db.engine, product_id)
 
 
+def version_columns(product_id: int | None = None) -> str:
+    """The SELECT list reading ``catalog_version``'s tuple (a caller may add it to its own query)."""
+    # The id is an int formatted as such (``{:d}``), never text from the request.
+    return _CATALOG_VERSION if product_id is None else _CATALOG_VERSION + _PRODUCT_REVISION.format(product_id)
+
+
 def version_on(engine, product_id: int | None = None) -> tuple:
     """``catalog_version`` read through ``engine`` (the WSGI layers run outside any app context)."""
-    # The id is an int formatted as such (``{:d}``), never text from the request.
-    sql = _CATALOG_SQL if product_id is None else _PRODUCT_SQL.format(product_id)
+    return tuple(fetch_one(engine, "SELECT " + version_columns(product_id)))
+
+
+def fetch_one(engine, sql: str):
+    """The first row of ``sql`` (no parameters: callers format only ints and hex digests)."""
     dbapi = engine.dialect.loaded_dbapi
     try:
         conn = engine.raw_connection()
@@ -78,7 +88,7 @@ def version_on(engine, product_id: int | None = None) -> tuple:
         # The raw connection raises the driver's own error: SQLAlchemy's class lets the
         # shop answer its 503 page (``web.errors``) when the database is down.
         raise sa_exc.OperationalError(sql, None, exc) from exc
-    return tuple(row)
+    return row
 
 
 def product_id_of(value) -> int | None:
@@ -196,7 +206,7 @@ class CatalogMiddleware:
             return None
         from werkzeug.http import parse_cookie
 
-        cookies = parse_cookie(environ)
+        cookies = environ[COOKIES] = parse_cookie(environ)
         if self.app.config.get("SESSION_COOKIE_NAME", "session") in cookies or "remember_token" in cookies:
             return None
         lang = cookies.get("lang")

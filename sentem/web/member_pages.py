@@ -14,40 +14,79 @@ never sees another's. The copy holds no personal data; headers are those Flask s
 """
 from __future__ import annotations
 
+import datetime as _dt
+import re
+import threading
+import time
+from collections import OrderedDict
 from hashlib import sha512
 
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
 from werkzeug.http import parse_cookie
-from werkzeug.wrappers import Request
 
 from .. import clock
 from ..accounts import loader, sessions
-from ..accounts.models import Member
 from ..extensions import db
 from ..security import session_store
 from ..shop import pagecache
 
 # The session keys of a signed-in member between requests; any other key may need Flask.
+_HEX = re.compile(r"[0-9a-f]{64}")
 _KEYS = frozenset({"_user_id", "_fresh", "_id", sessions.SESSION_KEY, loader.EPOCH_KEY, "csrf_token"})
 
 
-def _check_statement():
-    ls, m = session_store.LoginSession.__table__, Member.__table__
-    return (select(ls.c.kind, ls.c.owner_id, ls.c.created_at, ls.c.last_seen_at, ls.c.expires_at,
-                   ls.c.idle_seconds, m.c.status, m.c.session_epoch)
-            .join_from(ls, m, m.c.id == ls.c.owner_id).where(ls.c.id_hash == bindparam("h")))
+def _check_sql(id_hash: str, product: int | None) -> str:
+    # One round trip: the session joined to its member, and the page's catalog version. The
+    # hash is a hex digest computed here (checked), the product id an int: no request text.
+    if not _HEX.fullmatch(id_hash):
+        raise ValueError("not a session hash")
+    return ("SELECT ls.kind, ls.owner_id, ls.last_seen_at, ls.expires_at, ls.idle_seconds, m.status, "
+            f"m.session_epoch, {pagecache.version_columns(product)} FROM login_sessions ls "
+            f"JOIN members m ON m.id = ls.owner_id WHERE ls.id_hash = '{id_hash}'")
 
 
-def _identifier(req: Request) -> str:
-    # Flask-Login's ``_create_identifier`` ("strong" session protection), on the same request.
-    address = req.headers.get("X-Forwarded-For", req.remote_addr)
+def _utc(value) -> _dt.datetime:
+    # SQLite hands the stored text back (the column type is not applied to a raw query).
+    return clock.as_utc(_dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _identifier(environ) -> str:
+    # Flask-Login's ``_create_identifier`` ("strong" session protection) on the same values
+    # (Werkzeug's request headers and ``remote_addr`` read these environ keys as they are).
+    address = environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR"))
     if address is not None:
         address = address.encode("utf-8").split(b",")[0].strip()
-    agent = req.headers.get("User-Agent")
+    agent = environ.get("HTTP_USER_AGENT")
     if agent is not None:
         agent = agent.encode("utf-8")
     return sha512(f"{address}|{agent}".encode("utf8")).hexdigest()
+
+
+class _Cookies:
+    """Verified session cookies, decoded once: cookie text -> (session data, signed at, CSRF token).
+
+    Bounded and in memory only; an entry is dropped when its session fails the check (ended,
+    logged out), and it never outlives the cookie's own signature age limit."""
+
+    def __init__(self, size: int = 4096):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, value: str):
+        with self.lock:
+            found = self.entries.get(value)
+            if found is not None:
+                self.entries.move_to_end(value)
+            return found
+
+    def put(self, value: str, entry) -> None:
+        with self.lock:
+            self.entries[value] = entry
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def drop(self, value: str) -> None:
+        with self.lock:
+            self.entries.pop(value, None)
 
 
 class MemberPages:
@@ -57,80 +96,90 @@ class MemberPages:
         self.wsgi_app = wsgi_app
         self.app = app
         self._engine = None
-        self._statement = _check_statement()
-        self._signer = None
+        self._cookies = _Cookies()
 
-    def _session(self, cookies) -> dict | None:
-        value = cookies.get(self.app.config.get("SESSION_COOKIE_NAME", "session"))
+    def _session(self, value: str | None) -> tuple | None:
+        """(session data, CSRF token) of a verified cookie holding only a member's login keys."""
         if not value:
             return None
-        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        max_age = int(self.app.permanent_session_lifetime.total_seconds())
+        found = self._cookies.get(value)
+        if found is not None and time.time() - found[1] <= max_age:
+            return found[0], found[2]
+        interface = self.app.session_interface
         try:
-            data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+            data, signed = interface.get_signing_serializer(self.app).loads(
+                value, max_age=max_age, return_timestamp=True)
         except Exception:  # noqa: BLE001  (a bad or old cookie: Flask decides what it means)
             return None
-        return data if isinstance(data, dict) and _KEYS.issuperset(data) else None
+        if not (isinstance(data, dict) and _KEYS.issuperset(data) and isinstance(data.get("csrf_token"), str)):
+            return None
+        token = self._token(data["csrf_token"])
+        self._cookies.put(value, (data, signed.timestamp(), token))
+        return data, token
 
-    def _member_ok(self, data: dict, req: Request) -> bool:
-        """The check Flask-Login and ``accounts.loader`` make, on the database store, read-only."""
+    def _token(self, secret: str) -> bytes:
+        # Flask-WTF's ``generate_csrf`` for this session's secret (same key, salt and format);
+        # with no time limit (``WTF_CSRF_TIME_LIMIT`` None) a token stays valid with its session.
+        key = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        return URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(secret).encode()
+
+    def _check(self, data: dict, environ, product: int | None) -> tuple | None:
+        """The page's catalog version when the member check passes (the one Flask-Login and
+        ``accounts.loader`` make, on the database store, read-only), else None."""
         user_id, token = data.get("_user_id"), data.get(sessions.SESSION_KEY)
         if not (isinstance(user_id, str) and user_id.isdigit() and isinstance(token, str)
-                and isinstance(data.get("csrf_token"), str) and data.get("_id") == _identifier(req)):
-            return False
-        row = self._run(session_store.hash_of(token))
+                and data.get("_id") == _identifier(environ)):
+            return None
+        row = pagecache.fetch_one(self._engine, _check_sql(session_store.hash_of(token), product))
         if row is None:
-            return False
-        kind, owner_id, created, seen, expires, idle, status, epoch = row
-        now = clock.now()
-        live = session_store.Session("", kind, owner_id, created, seen, expires, idle, "").alive(now)
-        return (live and kind == sessions.KIND and owner_id == int(user_id) and status != "withdrawn"
-                and data.get(loader.EPOCH_KEY, 0) == epoch and now - seen < session_store.TOUCH_EVERY)
-
-    def _run(self, id_hash: str):
-        with self._engine.connect() as conn:
-            return conn.execute(self._statement, {"h": id_hash}).first()
+            return None
+        kind, owner_id, seen, expires, idle, status, epoch = row[:7]
+        seen, now = _utc(seen), clock.now()
+        live = session_store.Session("", kind, owner_id, seen, seen, _utc(expires), idle, "").alive(now)
+        ok = (live and kind == sessions.KIND and owner_id == int(user_id) and status != "withdrawn"
+              and data.get(loader.EPOCH_KEY, 0) == epoch and now - seen < session_store.TOUCH_EVERY)
+        return tuple(row[7:]) if ok else None
 
     def _key(self, environ):
-        if environ.get("REQUEST_METHOD") != "GET" or self.app.config.get("SENTEM_REDIS_URL"):
-            return None, None  # sessions in Redis: Flask's own check
+        if (environ.get("REQUEST_METHOD") != "GET" or self.app.config.get("SENTEM_REDIS_URL")
+                or not self.app.config.get("SENTEM_PAGE_CACHE", True)
+                or self.app.config.get("WTF_CSRF_TIME_LIMIT") is not None):
+            return None, None  # sessions in Redis, or tokens that age: Flask's own way
         match = pagecache.CATALOG_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None or not self.app.config.get("SENTEM_PAGE_CACHE", True):
+        if match is None:
             return None, None
-        cookies = parse_cookie(environ)
-        data = self._session(cookies)
-        if data is None:
+        cookies = environ.get(pagecache.COOKIES) or parse_cookie(environ)
+        value = cookies.get(self.app.config.get("SESSION_COOKIE_NAME", "session"))
+        found = self._session(value)
+        if found is None:
             return None, None
+        data, token = found
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
         product = pagecache.product_id_of(int(match.group(2)[1:])) if match.group(2) else None
         try:
-            if not self._member_ok(data, Request(environ)):
-                return None, None
-            version = pagecache.version_on(self._engine, product)
+            version = self._check(data, environ, product)
         except Exception:  # noqa: BLE001  (the database is away: Flask answers with its 503 page)
+            return None, None
+        if version is None:
+            self._cookies.drop(value)
             return None, None
         lang = cookies.get("lang")
         if lang not in self.app.config["LANGUAGES"]:
             lang = self.app.config["BABEL_DEFAULT_LOCALE"]
         path = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
-        return ("wsgi-member", version, lang, path), data
-
-    def _token(self, data: dict) -> bytes:
-        # Flask-WTF's ``generate_csrf`` for this session's secret (same key, salt and format).
-        if self._signer is None:
-            secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
-            self._signer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
-        return self._signer.dumps(data["csrf_token"]).encode()
+        return ("wsgi-member", version, lang, path), token
 
     def __call__(self, environ, start_response):
-        key, data = self._key(environ)
+        key, token = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
         hit = pagecache.get(self.app, key)
         if hit is not None:
             status, headers, body = hit
-            body = body.replace(pagecache.CSRF_MARK, self._token(data))
+            body = body.replace(pagecache.CSRF_MARK, token)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
         captured = {}

@@ -163,3 +163,19 @@ def test_member_pages_before_flask_after_a_quiet_minute_let_flask_write_last_use
     clock.freeze(clock.now() + datetime.timedelta(minutes=5))
     assert 'action="/logout"' in _get(app, client, f"/products/{p.id}")[1]
     assert sessions.active(member.id)[0].last_seen_at > before  # the page went through Flask
+
+
+@pytest.mark.parametrize("headers,remote", [
+    ({"User-Agent": "Mozilla/5.0 (한글 브라우저)"}, "203.0.113.7"),
+    ({"User-Agent": "A", "X-Forwarded-For": "198.51.100.1, 10.0.0.1"}, "10.0.0.2"),
+    ({}, "127.0.0.1"),
+])
+def test_the_layer_computes_flask_logins_identifier(app, headers, remote):
+    """The "strong" session protection check before Flask uses Flask-Login's own value."""
+    from flask import request
+    from flask_login.utils import _create_identifier
+
+    from sentem.web.member_pages import _identifier
+
+    with app.test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": remote}):
+        assert _identifier(request.environ) == _create_identifier()
