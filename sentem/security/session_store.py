@@ -114,6 +114,12 @@ def new(kind: str, owner_id: int, *, device: str, absolute: _dt.timedelta,
     return token
 
 
+def peek(id_hash: str) -> Session | None:
+    """The stored session of this hash as it is, alive or not (nothing touched, nothing removed);
+    for a read-only check in front of the app (``web.member_pages``). Needs an app context."""
+    return _load(id_hash)
+
+
 def get(kind: str, token: str | None) -> Session | None:
     """The live session of this cookie id (its "last used" refreshed), or None; a dead one is removed."""
     return get_owned(kind, token)[0]

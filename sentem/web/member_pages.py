@@ -7,7 +7,7 @@ exactly it: the signed session cookie verifies (Flask's own serializer), holds n
 the login keys and the CSRF secret (no flashed message, nothing staff, nothing to save),
 Flask-Login's "strong" identifier matches, and one query finds the server-side session
 live and owned by that member (not withdrawn, same session epoch) with no "last used"
-write due. Anything else — a miss, Redis sessions, a write due, an unknown key, the
+write due (with Redis sessions: one Redis read and one query). Anything else — a miss, a write due, an unknown key, the
 database down — goes to Flask unchanged, which answers (and fills the copy). The token
 put in is the session's own (Flask-WTF's signing of the session's secret), so a member
 never sees another's. The copy holds no personal data; headers are those Flask sent.
@@ -36,8 +36,7 @@ _KEYS = frozenset({"_user_id", "_fresh", "_id", sessions.SESSION_KEY, loader.EPO
 
 
 def _check_sql(id_hash: str, product: int | None) -> str:
-    # One round trip: the session joined to its member, and the page's catalog version. The
-    # hash is a hex digest computed here (checked), the product id an int: no request text.
+    # The hash is a hex digest computed here (checked), the product id an int: no request text.
     if not _HEX.fullmatch(id_hash):
         raise ValueError("not a session hash")
     return ("SELECT ls.kind, ls.owner_id, ls.last_seen_at, ls.expires_at, ls.idle_seconds, m.status, "
@@ -126,26 +125,43 @@ class MemberPages:
 
     def _check(self, data: dict, environ, product: int | None) -> tuple | None:
         """The page's catalog version when the member check passes (the one Flask-Login and
-        ``accounts.loader`` make, on the database store, read-only), else None."""
+        ``accounts.loader`` make, read-only), else None."""
         user_id, token = data.get("_user_id"), data.get(sessions.SESSION_KEY)
         if not (isinstance(user_id, str) and user_id.isdigit() and isinstance(token, str)
                 and data.get("_id") == _identifier(environ)):
             return None
+        s, row = self._redis_check(token, product) if self.app.config.get("SENTEM_REDIS_URL") else \
+            self._database_check(token, product)
+        if s is None or row is None:
+            return None
+        status, epoch, version = row[0], row[1], tuple(row[2:])
+        now = clock.now()
+        ok = (s.alive(now) and s.kind == sessions.KIND and s.owner_id == int(user_id) and status != "withdrawn"
+              and data.get(loader.EPOCH_KEY, 0) == epoch and now - s.last_seen_at < session_store.TOUCH_EVERY)
+        return version if ok else None
+
+    def _database_check(self, token: str, product: int | None) -> tuple:
+        # One round trip: the session joined to its member, and the page's catalog version.
         row = pagecache.fetch_one(self._engine, _check_sql(session_store.hash_of(token), product))
         if row is None:
-            return None
-        kind, owner_id, seen, expires, idle, status, epoch = row[:7]
-        seen, now = _utc(seen), clock.now()
-        live = session_store.Session("", kind, owner_id, seen, seen, _utc(expires), idle, "").alive(now)
-        ok = (live and kind == sessions.KIND and owner_id == int(user_id) and status != "withdrawn"
-              and data.get(loader.EPOCH_KEY, 0) == epoch and now - seen < session_store.TOUCH_EVERY)
-        return tuple(row[7:]) if ok else None
+            return None, None
+        kind, owner_id, seen, expires, idle = row[:5]
+        seen = _utc(seen)
+        return session_store.Session("", kind, owner_id, seen, seen, _utc(expires), idle, ""), row[5:]
+
+    def _redis_check(self, token: str, product: int | None) -> tuple:
+        # The session from Redis (read only), then the member and the version in one query.
+        with self.app.app_context():
+            s = session_store.peek(session_store.hash_of(token))
+        if s is None:
+            return None, None
+        return s, pagecache.fetch_one(self._engine, f"SELECT m.status, m.session_epoch, "
+                                      f"{pagecache.version_columns(product)} FROM members m WHERE m.id = {s.owner_id:d}")
 
     def _key(self, environ):
-        if (environ.get("REQUEST_METHOD") != "GET" or self.app.config.get("SENTEM_REDIS_URL")
-                or not self.app.config.get("SENTEM_PAGE_CACHE", True)
+        if (environ.get("REQUEST_METHOD") != "GET" or not self.app.config.get("SENTEM_PAGE_CACHE", True)
                 or self.app.config.get("WTF_CSRF_TIME_LIMIT") is not None):
-            return None, None  # sessions in Redis, or tokens that age: Flask's own way
+            return None, None  # tokens that age: Flask's own way
         match = pagecache.CATALOG_PATH.match(environ.get("PATH_INFO", ""))
         if match is None:
             return None, None
