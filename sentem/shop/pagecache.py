@@ -1,4 +1,4 @@
-"""A small page cache for anonymous catalog views (home, listing, product pages).
+"""A small page cache for the catalog views (home, listing, product pages).
 
 Each process keeps up to ``MAX_ENTRIES`` rendered pages, keyed by the catalog's
 version, the language and the URL. The version is read from the database on every
@@ -20,6 +20,7 @@ visitors that have a session cookie) and ``CatalogMiddleware`` (in front of Flas
 for visitors without any session or remember cookie — most catalog traffic): it
 answers a hit with the exact status line, headers and body Flask produced for the
 same URL, language and catalog version, without running the request machinery.
+``web.member_pages`` does the same for members, after its own session check.
 """
 from __future__ import annotations
 
