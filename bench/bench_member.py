@@ -6,7 +6,9 @@ cart, logged in through ``POST /login`` with its CSRF token) by the same gunicor
 (sync workers x2, ``bench.foundation_wsgi``) that serves the bare route ``/_bare/``,
 on the demo catalog in embedded SQLite; wrk when installed, else Python threads. Every
 request carries the member's cookies and the same User-Agent, bare route included.
-Target: each page at least 0.6x the bare route's requests/s (issue 19).
+Target: each page at least 0.6x the bare route's requests/s (issue 19). The first three
+pages come from the page cache (``web.member_pages`` in front of Flask); the last three
+are rendered by Flask on every request.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from werkzeug.exceptions import ServiceUnavailable
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from .. import clock
 from ..db_types import UTCDateTime
@@ -114,6 +114,12 @@ def new(kind: str, owner_id: int, *, device: str, absolute: _dt.timedelta,
     return token
 
 
+def peek(id_hash: str) -> Session | None:
+    """The stored session of this hash as it is, alive or not (nothing touched, nothing removed);
+    for a read-only check in front of the app (``web.member_pages``). Needs an app context."""
+    return _load(id_hash)
+
+
 def get(kind: str, token: str | None) -> Session | None:
     """The live session of this cookie id (its "last used" refreshed), or None; a dead one is removed."""
     return get_owned(kind, token)[0]
@@ -129,14 +135,19 @@ def get_owned(kind: str, token: str | None, owner_model=None) -> tuple:
         if backend() == "redis" or owner_model is None:
             s = _get(kind, h)
             return (s, owner_model and db.session.get(owner_model, s.owner_id)) if s else (None, None)
-        row = db.session.execute(select(LoginSession, owner_model).join(
-            owner_model, owner_model.id == LoginSession.owner_id).where(LoginSession.id_hash == h)
-            .execution_options(populate_existing=True)).first()
+        row = db.session.execute(_owned_query(owner_model), {"h": h}).first()
         s = row and _get(kind, h, _from_row(row[0]))
         return (s, row[1]) if s else (None, None)
     except RedisError as exc:  # unreadable for now, not ended: signed out until Redis is back
         current_app.logger.warning("sessions: Redis unreachable (%s)", exc)
         return None, None
+
+
+@functools.lru_cache(maxsize=4)
+def _owned_query(owner_model):
+    # Built once per owner model: the statement runs on every request of a signed-in member.
+    return (select(LoginSession, owner_model).join(owner_model, owner_model.id == LoginSession.owner_id)
+            .where(LoginSession.id_hash == bindparam("h")).execution_options(populate_existing=True))
 
 
 def _get(kind: str, h: str, s: Session | None = None) -> Session | None:

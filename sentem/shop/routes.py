@@ -13,18 +13,18 @@ from .. import inputs
 from .. import korean
 from ..extensions import csrf
 from . import bp, cart, cart_guest, catalog, images, notices, placeholder as placeholder_image, settings
-from .pagecache import anonymous_cached
+from .pagecache import cached_page
 
 LOW_STOCK = 5  # at or below this many, the page says 재고 n개 이하 (one line: a shopper decides sooner)
 
 @bp.get("/")
-@anonymous_cached
+@cached_page
 def home():
     return render_template("shop/home.html", products=catalog.featured(), categories=catalog.categories())
 
 
 @bp.get("/products")
-@anonymous_cached
+@cached_page
 def products():
     q = (request.args.get("q") or "").strip()[:50]
     category = catalog.category_by_slug(request.args.get("category"))
@@ -35,7 +35,7 @@ def products():
 
 
 @bp.get("/products/<int:product_id>")
-@anonymous_cached
+@cached_page
 def product(product_id: int):
     p = catalog.get_active(product_id)
     if p is None:

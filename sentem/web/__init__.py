@@ -4,7 +4,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import formats, health, init_steps, labels, privacy
 from ..jobs import heartbeat
-from . import converters, label_tables
+from . import converters, gettext, label_tables, member_pages
 
 bp = Blueprint("web", __name__)
 
@@ -23,6 +23,10 @@ def init_app(app) -> None:
     # One label table, one money and one time format for every page (member and staff).
     labels.install(app, label_tables.registry_tables)
     formats.install(app, labels.label)
+    gettext.install(app)  # one catalog lookup per page, not one per string
+    # Members' catalog pages from the page cache, before Flask runs (inside any proxy fix,
+    # which must have set the client address Flask-Login's identifier is checked against).
+    member_pages.install(app)
     proxies = int(app.config.get("SENTEM_TRUSTED_PROXIES") or 0)
     if proxies:
         # The client address is the one the nearest ``proxies`` proxies saw; without any, an

@@ -1,0 +1,225 @@
+"""Catalog pages for signed-in members without running Flask: a WSGI layer.
+
+The page cache (``shop.pagecache``) keeps the member variant of the home page, the listing
+and product pages with the CSRF token cut out. This layer answers a member's GET of those
+URLs from that copy when — and only when — one cheap check proves Flask would have shown
+exactly it: the signed session cookie verifies (Flask's own serializer), holds nothing but
+the login keys and the CSRF secret (no flashed message, nothing staff, nothing to save),
+Flask-Login's "strong" identifier matches, and one query finds the server-side session
+live and owned by that member (not withdrawn, same session epoch) with no "last used"
+write due (with Redis sessions: one Redis read and one query). Anything else — a miss, a write due, an unknown key, the
+database down — goes to Flask unchanged, which answers (and fills the copy). The token
+put in is the session's own (Flask-WTF's signing of the session's secret), so a member
+never sees another's. The copy holds no personal data; headers are those Flask sent.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import threading
+import time
+from collections import OrderedDict
+from hashlib import sha512
+
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.http import parse_cookie
+
+from .. import clock
+from ..accounts import loader, sessions
+from ..extensions import db
+from ..security import session_store
+from ..shop import pagecache
+
+# The session keys of a signed-in member between requests; any other key may need Flask.
+_HEX = re.compile(r"[0-9a-f]{64}")
+_KEYS = frozenset({"_user_id", "_fresh", "_id", sessions.SESSION_KEY, loader.EPOCH_KEY, "csrf_token"})
+
+
+def _check_sql(id_hash: str, product: int | None) -> str:
+    # The hash is a hex digest computed here (checked), the product id an int: no request text.
+    if not _HEX.fullmatch(id_hash):
+        raise ValueError("not a session hash")
+    return ("SELECT ls.kind, ls.owner_id, ls.last_seen_at, ls.expires_at, ls.idle_seconds, m.status, "
+            f"m.session_epoch, {pagecache.version_columns(product)} FROM login_sessions ls "
+            f"JOIN members m ON m.id = ls.owner_id WHERE ls.id_hash = '{id_hash}'")
+
+
+def _utc(value) -> _dt.datetime:
+    # SQLite hands the stored text back (the column type is not applied to a raw query).
+    return clock.as_utc(_dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _identifier(environ) -> str:
+    # Flask-Login's ``_create_identifier`` ("strong" session protection) on the same values
+    # (Werkzeug's request headers and ``remote_addr`` read these environ keys as they are).
+    address = environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR"))
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    agent = environ.get("HTTP_USER_AGENT")
+    if agent is not None:
+        agent = agent.encode("utf-8")
+    return sha512(f"{address}|{agent}".encode("utf8")).hexdigest()
+
+
+class _Cookies:
+    """Verified session cookies, decoded once: cookie text -> (session data, signed at, CSRF token).
+
+    Bounded and in memory only; an entry is dropped when its session fails the check (ended,
+    logged out), and it never outlives the cookie's own signature age limit."""
+
+    def __init__(self, size: int = 4096):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, value: str):
+        with self.lock:
+            found = self.entries.get(value)
+            if found is not None:
+                self.entries.move_to_end(value)
+            return found
+
+    def put(self, value: str, entry) -> None:
+        with self.lock:
+            self.entries[value] = entry
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def drop(self, value: str) -> None:
+        with self.lock:
+            self.entries.pop(value, None)
+
+
+class MemberPages:
+    """WSGI layer: members' GETs of ``/``, ``/products`` and ``/products/<id>`` from the page cache."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self._engine = None
+        self._cookies = _Cookies()
+
+    def _session(self, value: str | None) -> tuple | None:
+        """(session data, CSRF token) of a verified cookie holding only a member's login keys."""
+        if not value:
+            return None
+        max_age = int(self.app.permanent_session_lifetime.total_seconds())
+        found = self._cookies.get(value)
+        if found is not None and time.time() - found[1] <= max_age:
+            return found[0], found[2]
+        interface = self.app.session_interface
+        try:
+            data, signed = interface.get_signing_serializer(self.app).loads(
+                value, max_age=max_age, return_timestamp=True)
+        except Exception:  # noqa: BLE001  (a bad or old cookie: Flask decides what it means)
+            return None
+        if not (isinstance(data, dict) and _KEYS.issuperset(data) and isinstance(data.get("csrf_token"), str)):
+            return None
+        token = self._token(data["csrf_token"])
+        self._cookies.put(value, (data, signed.timestamp(), token))
+        return data, token
+
+    def _token(self, secret: str) -> bytes:
+        # Flask-WTF's ``generate_csrf`` for this session's secret (same key, salt and format);
+        # with no time limit (``WTF_CSRF_TIME_LIMIT`` None) a token stays valid with its session.
+        key = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        return URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(secret).encode()
+
+    def _check(self, data: dict, environ, product: int | None) -> tuple | None:
+        """The page's catalog version when the member check passes (the one Flask-Login and
+        ``accounts.loader`` make, read-only), else None."""
+        user_id, token = data.get("_user_id"), data.get(sessions.SESSION_KEY)
+        if not (isinstance(user_id, str) and user_id.isdigit() and isinstance(token, str)
+                and data.get("_id") == _identifier(environ)):
+            return None
+        s, row = self._redis_check(token, product) if self.app.config.get("SENTEM_REDIS_URL") else \
+            self._database_check(token, product)
+        if s is None or row is None:
+            return None
+        status, epoch, version = row[0], row[1], tuple(row[2:])
+        now = clock.now()
+        ok = (s.alive(now) and s.kind == sessions.KIND and s.owner_id == int(user_id) and status != "withdrawn"
+              and data.get(loader.EPOCH_KEY, 0) == epoch and now - s.last_seen_at < session_store.TOUCH_EVERY)
+        return version if ok else None
+
+    def _database_check(self, token: str, product: int | None) -> tuple:
+        # One round trip: the session joined to its member, and the page's catalog version.
+        row = pagecache.fetch_one(self._engine, _check_sql(session_store.hash_of(token), product))
+        if row is None:
+            return None, None
+        kind, owner_id, seen, expires, idle = row[:5]
+        seen = _utc(seen)
+        return session_store.Session("", kind, owner_id, seen, seen, _utc(expires), idle, ""), row[5:]
+
+    def _redis_check(self, token: str, product: int | None) -> tuple:
+        # The session from Redis (read only), then the member and the version in one query.
+        with self.app.app_context():
+            s = session_store.peek(session_store.hash_of(token))
+        if s is None:
+            return None, None
+        return s, pagecache.fetch_one(self._engine, f"SELECT m.status, m.session_epoch, "
+                                      f"{pagecache.version_columns(product)} FROM members m WHERE m.id = {s.owner_id:d}")
+
+    def _key(self, environ):
+        if (environ.get("REQUEST_METHOD") != "GET" or not self.app.config.get("SENTEM_PAGE_CACHE", True)
+                or self.app.config.get("WTF_CSRF_TIME_LIMIT") is not None):
+            return None, None  # tokens that age: Flask's own way
+        match = pagecache.CATALOG_PATH.match(environ.get("PATH_INFO", ""))
+        if match is None:
+            return None, None
+        cookies = environ.get(pagecache.COOKIES) or parse_cookie(environ)
+        value = cookies.get(self.app.config.get("SESSION_COOKIE_NAME", "session"))
+        found = self._session(value)
+        if found is None:
+            return None, None
+        data, token = found
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        product = pagecache.product_id_of(int(match.group(2)[1:])) if match.group(2) else None
+        try:
+            version = self._check(data, environ, product)
+        except Exception:  # noqa: BLE001  (the database is away: Flask answers with its 503 page)
+            return None, None
+        if version is None:
+            self._cookies.drop(value)
+            return None, None
+        lang = cookies.get("lang")
+        if lang not in self.app.config["LANGUAGES"]:
+            lang = self.app.config["BABEL_DEFAULT_LOCALE"]
+        path = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+        return ("wsgi-member", version, lang, path), token
+
+    def __call__(self, environ, start_response):
+        key, token = self._key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        hit = pagecache.get(self.app, key)
+        if hit is not None:
+            status, headers, body = hit
+            body = body.replace(pagecache.CSRF_MARK, token)
+            start_response(status, [*headers, ("Content-Length", str(len(body)))])
+            return [body]
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = captured.get("headers") or []
+        page = environ.get(pagecache.MEMBER_PAGE)
+        if (page is not None and captured.get("status", "").startswith("200")
+                and not any(k.lower() == "set-cookie" for k, _ in headers)):
+            kept = tuple((k, v) for k, v in headers if k.lower() != "content-length")
+            pagecache.put(self.app, key, (captured["status"], kept, page))
+        return [body]
+
+
+def install(app) -> None:
+    """Put the member layer in front of ``app``'s Flask (once; before any proxy fix wraps it)."""
+    if not isinstance(app.wsgi_app, MemberPages):
+        app.wsgi_app = MemberPages(app.wsgi_app, app)
