@@ -45,27 +45,18 @@ def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary
                                             .where(expired).group_by(ArchivedRecord.record_class)).all():
             summary.counts[(rc_key, "archive_destroy")] += n
         return 0
-    engine = db.engines["archive"]
-    table = ArchivedRecord.__table__
-    returning_is_cheap = engine.dialect.name == "postgresql"
     total = 0
-    for span in _spans(engine, as_of, batch_size):
+    for span in _spans(db.engines["archive"], as_of, batch_size):
         in_span = expired & span
-        if returning_is_cheap:  # PostgreSQL: delete and count per class in one statement
-            # (measured: a read of the span then a plain DELETE costs a fifth more)
-            gone_rows = delete(table).where(in_span).returning(table.c.record_class).cte("gone")
-            gone = Counter(dict(db.session.execute(
-                select(gone_rows.c.record_class, func.count()).group_by(gone_rows.c.record_class),
-                bind_arguments={"bind": engine}).all()))
-            removed = sum(gone.values())
-        else:
-            # SQLite: DELETE … RETURNING costs twice the delete itself, so ledger counts per
-            # class come from a read of the span, then one DELETE of the span.
-            gone = Counter(dict(db.session.execute(
-                select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
-                .where(in_span).group_by(ArchivedRecord.record_class)).all()))
-            removed = db.session.execute(delete(ArchivedRecord).where(in_span)
-                                         .execution_options(synchronize_session=False)).rowcount
+        # Ledger counts per class from a read of the span, then one DELETE of the span.
+        # ``DELETE … RETURNING`` counts in one statement but fetches every deleted row again:
+        # on SQLite it costs twice the delete; on PostgreSQL the sweep ran at 0.26-0.47x a
+        # raw DELETE with it, 0.56-0.57x with the read (100k rows, same run, busy machine).
+        gone = Counter(dict(db.session.execute(
+            select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
+            .where(in_span).group_by(ArchivedRecord.record_class)).all()))
+        removed = db.session.execute(delete(ArchivedRecord).where(in_span)
+                                     .execution_options(synchronize_session=False)).rowcount
         # Should a hold land between the read and the delete, the two disagree: redo the span by class.
         if removed != sum(gone.values()):
             db.session.rollback()
