@@ -5,7 +5,7 @@ comes from the registry and the registers.
 """
 from __future__ import annotations
 
-CHANNELS = ("signup", "consultation", "delivery", "automatic")
+CHANNELS = ("signup", "guest_order", "consultation", "delivery", "automatic")
 
 
 def _pick(d: dict, field: str, lang: str) -> str:

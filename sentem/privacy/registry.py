@@ -70,7 +70,8 @@ class RecordClass:
     - ``expire(cutoff, held, batch_size) -> int``: records of members who never withdrew.
       The engine computes ``cutoff = retention.cutoff(as_of)`` for this class (features
       never count periods themselves) and passes ``held``, the refs of the holds in force
-      on this class and on the classes in ``cascades`` (a frozenset of order numbers).
+      on any class of the same order — this class and those joined to it by ``cascades``,
+      either way (a frozenset of order numbers).
       ``expire`` deletes at most ``batch_size`` records whose start event (``retention.starts``)
       was strictly before ``cutoff`` and that no ref in ``held`` names, and returns how many
       it deleted; the engine calls it again until it returns fewer than ``batch_size``.

@@ -21,7 +21,7 @@ def _count(model):
     return db.session.execute(db.select(db.func.count()).select_from(model)).scalar()
 
 
-def test_declared_in_the_registry():
+def test_declared_in_the_registry(app):
     delivery = REGISTRY.record_class("delivery")
     assert delivery.retention.years == 5 and delivery.on_withdrawal == "archive"
     assert "제6조" in delivery.legal_basis_ko
@@ -146,3 +146,18 @@ def test_audit_section(app):
     clock.advance(days=5 * 366)
     section = REGISTRY.audit_sections["delivery"](clock.now() - _dt.timedelta(days=1), clock.now())
     assert not section["ok"] and section["delivery_records_past_5_years"] == 1
+
+
+def test_a_hold_on_the_order_keeps_its_delivery_record(app):
+    """A dispute named on the order (or a guest order) keeps the order's delivery record too."""
+    from sentem.privacy.retention.services import place_hold
+
+    member = make_member()
+    on_order, on_guest, _free = make_paid_order(member), make_paid_order(member), make_paid_order(member)
+    place_hold("orders", on_order.order_no, "소비자 분쟁 조정 중")
+    place_hold("guest_order", on_guest.order_no, "소비자 분쟁 조정 중")
+    cutoff = clock.now() + _dt.timedelta(days=5 * 366)
+    assert expire_batch(REGISTRY.record_class("delivery"), cutoff, 100) == 1
+    db.session.commit()
+    kept = db.session.execute(db.select(DeliveryRequest.order_id).order_by(DeliveryRequest.order_id)).scalars().all()
+    assert kept == sorted([on_order.id, on_guest.id])

@@ -86,11 +86,15 @@ def test_held_order_past_its_period_at_withdrawal_is_archived_not_destroyed(app)
     (kept,) = [r for r in archive.lookup(order_no) if r.record_class == "orders"]
     assert kept.hold_reason == "소비자 분쟁 조정 중"
     assert archive.read_payload(kept)["주문번호"] == order_no
+    # the dispute names the order: its delivery record, archived beside it, is held too
+    (shipped,) = [r for r in archive.lookup(order_no) if r.record_class == "delivery"]
+    assert shipped.hold_reason == "소비자 분쟁 조정 중"
 
     services.release_hold(services.active_holds("orders")[0].id)
     clock.advance(hours=1)
     summary = sweep()
     assert summary.counts[("orders", "archive_destroy")] == 1
+    assert summary.counts[("delivery", "archive_destroy")] == 1
     assert db.session.execute(select(ArchivedRecord).filter_by(order_no=order_no)).first() is None
 
 

@@ -91,3 +91,15 @@ def test_english_policy_page_uses_the_catalog(client):
     assert "within 5 days" in text and "7 days before" in text
     assert "Management Support Team" in text and "1544-7058" in text
     assert "Items stored encrypted" in text and "Email" in text and "Company name" in text
+
+
+def test_the_policy_says_what_a_guest_order_collects(client):
+    """A guest checkout collects its own items: the policy names the screen and lists them."""
+    text = _text(client.get("/privacy").get_data(as_text=True))
+    assert "(비회원 주문 화면 포함)" in text
+    guest = [i.label_ko for i in REGISTRY.items.values() if i.collected_via == "guest_order"]
+    assert guest, "the guest order declares its items"
+    line = re.search(r"비회원 주문: ([^\n]+)", text)
+    assert line is not None
+    for label in guest:
+        assert label in line.group(1)

@@ -31,7 +31,8 @@ def sync_holds() -> None:
     holds = db.session.execute(select(RetentionHold).where(RetentionHold.released_at.is_(None))).scalars().all()
     for hold in holds:
         db.session.execute(ArchivedRecord.__table__.update().where(
-            ArchivedRecord.record_class == hold.record_class, ArchivedRecord.order_no == hold.ref,
+            ArchivedRecord.record_class.in_(sorted(services.order_family(hold.record_class))),
+            ArchivedRecord.order_no == hold.ref,
             ArchivedRecord.hold_reason.is_(None)).values(hold_reason=hold.reason))
     db.session.commit()
 

@@ -2,7 +2,7 @@
 
 The engine owns time: for each record class it computes the class's own cut-off from
 the registry (``Retention.cutoff(as_of)``) and the order numbers held under a dispute
-(holds on the class and on the classes its ``expire`` cascades to), and calls
+(holds on any record class of the same order: the classes joined by ``cascades``), and calls
 ``expire(cutoff, held, batch_size)`` — the contract is in ``registry.RecordClass``.
 
 Each record class with a period and an ``expire`` function has one standing duty
@@ -28,11 +28,16 @@ def expirable() -> list[RecordClass]:
 
 
 def held_refs(rc: RecordClass) -> frozenset[str]:
-    """Order numbers under a hold on ``rc`` or on a class whose rows ``rc``'s expire deletes."""
+    """Order numbers under a hold on any record class of the same order as ``rc``.
+
+    A dispute is about an order, whichever of its records staff named: a hold on the
+    order keeps its delivery record as well as a hold on the delivery keeps the order.
+    The classes of one order are those joined by ``cascades``, in either direction."""
     refs: set[str] = set()
-    for key in (rc.key, *rc.cascades):
+    for key in services.order_family(rc.key):
         refs.update(h.ref for h in services.active_holds(key))
     return frozenset(refs)
+
 
 
 def expire_batch(rc: RecordClass, as_of: _dt.datetime, batch_size: int) -> int:

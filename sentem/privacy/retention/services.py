@@ -89,10 +89,27 @@ def active_holds(record_class: str | None = None) -> list[RetentionHold]:
 
 
 def is_held(record_class: str, ref: str) -> str | None:
-    """The hold reason when ``ref`` of ``record_class`` is held, else None."""
+    """The hold reason when ``ref`` is held on ``record_class`` or another class of its order
+    (``order_family``), else None."""
     return db.session.execute(select(RetentionHold.reason).where(
-        RetentionHold.record_class == record_class, RetentionHold.ref == str(ref),
+        RetentionHold.record_class.in_(sorted(order_family(record_class))), RetentionHold.ref == str(ref),
         RetentionHold.released_at.is_(None))).scalars().first()
+
+
+def order_family(key: str) -> set[str]:
+    """``key`` and every record class linked to it through ``cascades`` (either way)."""
+    links: dict[str, set[str]] = {}
+    for rc in REGISTRY.ordered_record_classes():
+        for other in rc.cascades:
+            links.setdefault(rc.key, set()).add(other)
+            links.setdefault(other, set()).add(rc.key)
+    family, todo = {key}, [key]
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in family:
+                family.add(other)
+                todo.append(other)
+    return family
 
 
 def place_hold(record_class: str, ref: str, reason: str, *, staff_id: int | None = None) -> RetentionHold:
@@ -100,8 +117,8 @@ def place_hold(record_class: str, ref: str, reason: str, *, staff_id: int | None
 
     ``ref`` is an order number for a ``holdable`` record class (see ``registry.RecordClass``),
     or a member id for ``record_class="member"`` (the withdrawal duty). Records of that
-    class with that order number stop expiring, in the main database and in the archive;
-    a matching duty shows as held.
+    class with that order number, and of every class of the same order (``order_family``),
+    stop expiring, in the main database and in the archive; a matching duty shows as held.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -142,7 +159,8 @@ def release_hold(hold_id: int, *, staff_id: int | None = None) -> RetentionHold 
 
 def _apply_to_archive(record_class: str, ref: str, reason: str | None) -> None:
     db.session.execute(ArchivedRecord.__table__.update()
-                       .where(ArchivedRecord.record_class == record_class, ArchivedRecord.order_no == ref)
+                       .where(ArchivedRecord.record_class.in_(sorted(order_family(record_class))),
+                              ArchivedRecord.order_no == ref)
                        .values(hold_reason=reason))
 
 
