@@ -55,21 +55,13 @@ def _bench_app(instance: str):
 
 
 def crypto_figures() -> dict:
-    """Per-value cost of a sealed field vs bare AES-256-GCM."""
+    """Per-value cost of a sealed field vs bare AES-256-GCM, timed in alternating rounds (the
+    machine is shared: both sides see the same load), best round of each."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from sentem.security import datakeys
 
     n = int(os.environ.get("BENCH_CRYPTO_N", "20000"))
-    with tempfile.TemporaryDirectory() as instance:
-        app = _bench_app(instance)
-        with app.app_context():
-            kid = datakeys.create()
-
-            def field():
-                datakeys.open_token(datakeys.seal(kid, VALUE, "name"), "name")
-
-            sealed = timeit(field, n)
     key = AESGCM.generate_key(bit_length=256)
     aes = AESGCM(key)
     data = VALUE.encode()
@@ -78,10 +70,23 @@ def crypto_figures() -> dict:
         nonce = os.urandom(12)
         aes.decrypt(nonce, aes.encrypt(nonce, data, None), None)
 
-    bare = timeit(plain, n)
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as instance:
+        app = _bench_app(instance)
+        with app.app_context():
+            kid = datakeys.create()
+
+            def field():
+                datakeys.open_token(datakeys.seal(kid, VALUE, "name"), "name")
+
+            sealed = bare = float("inf")
+            for _ in range(5):
+                sealed = min(sealed, timeit(field, n))
+                bare = min(bare, timeit(plain, n))
     print(f"  field encrypt+decrypt (data key, token, context): {sealed * 1e6:6.1f} µs/value")
     print(f"  plain AES-256-GCM encrypt+decrypt:                 {bare * 1e6:6.1f} µs/value")
-    print(f"  ratio: {sealed / bare:.1f}x   ({n} values, best of 3)")
+    print(f"  ratio: {sealed / bare:.1f}x   (goal <= 2x; {n} values, 5 alternating rounds of 3, best; "
+          f"load {load:.1f})")
     return {"field_us": sealed * 1e6, "aesgcm_us": bare * 1e6, "ratio": sealed / bare}
 
 

@@ -92,6 +92,22 @@ def to_kst(value: _dt.datetime | None) -> _dt.datetime | None:
     return value.astimezone(KST) if value else None
 
 
+_KST_FIXED_FROM = _dt.datetime(1988, 10, 9, 15, 0)  # UTC, naive: Korea's last summer time ended
+_KST_OFFSET = _dt.timedelta(hours=9)
+
+
+def kst_minutes(value: _dt.datetime | None) -> str:
+    """``YYYY-MM-DD HH:MM`` in Korean time ('' for None): the exports' and records' timestamp,
+    without ``strftime`` (it cost a tenth of a 1,000-order export)."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    if value < _KST_FIXED_FROM:
+        return to_kst(value).strftime("%Y-%m-%d %H:%M")
+    return (value + _KST_OFFSET).isoformat(" ", "minutes")
+
+
 def add_years(when: _dt.date | _dt.datetime, years: int):
     """``when`` moved by ``years`` calendar years (negative: back); 29 February becomes 28 February.
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from .. import clock
 from ..extensions import db
 from ..orders import services as orders
-from ..privacy.labels import labelled
+from ..privacy.labels import labelled, labelled_rows
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import carriers
 from .models import DELIVERY_RETENTION, AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent
@@ -56,7 +56,7 @@ for _item in (
 
 
 def _kst(value) -> str | None:
-    return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else None
+    return clock.kst_minutes(value) if value else None
 
 
 def _orders_of(member_id: int) -> dict[int, str]:
@@ -80,14 +80,16 @@ def _related(order_ids: list[int]) -> tuple[dict, dict, dict]:
     return shipments, events, pickups
 
 
-def _delivery_row(req: DeliveryRequest, order_no: str, related: tuple[dict, dict, dict]) -> dict:
-    """Everything about one order's delivery, labelled in Korean, decrypted."""
+def _delivery_row(req: DeliveryRequest, order_no: str, related: tuple[dict, dict, dict],
+                  personal: dict | None = None) -> dict:
+    """Everything about one order's delivery, labelled in Korean, decrypted (``personal``:
+    ``labelled(req)`` already opened with other rows')."""
     shipments = related[0].get(req.order_id, [])
     events = related[1].get(req.order_id, [])
     pickup = related[2].get(req.order_id)
     return {
         "주문번호": order_no,
-        **labelled(req),
+        **(labelled(req) if personal is None else personal),
         "배송 요청 일시": _kst(req.created_at),
         "발송": "; ".join(f"{carriers.name_of(s.carrier)} {s.tracking_no} ({s.status})" for s in shipments),
         "배송 상태 이력": "; ".join(f"{_kst(e.at)} {e.kind}" for e in events),
@@ -100,7 +102,8 @@ def _requests_with_rows(member_id: int) -> list[tuple[DeliveryRequest, str, dict
     reqs = db.session.execute(select(DeliveryRequest).filter_by(member_id=member_id)
                               .order_by(DeliveryRequest.id)).scalars().all()
     related = _related([r.order_id for r in reqs])
-    return [(r, numbers.get(r.order_id, ""), _delivery_row(r, numbers.get(r.order_id, ""), related)) for r in reqs]
+    return [(r, numbers.get(r.order_id, ""), _delivery_row(r, numbers.get(r.order_id, ""), related, personal))
+            for r, personal in zip(reqs, labelled_rows(reqs))]
 
 
 def export_delivery(member_id: int) -> list[dict]:

@@ -19,7 +19,7 @@ _VAT = Order.vat_amount.fget
 
 
 def _kst(value) -> str:
-    return clock.to_kst(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return clock.kst_minutes(value) if value else ""
 
 
 def _grouped(query) -> dict[int, list]:

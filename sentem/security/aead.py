@@ -4,17 +4,26 @@ A token is ``s1$<key id>$<base64url(nonce || ciphertext+tag)>``. The key id and 
 context string (which field the value belongs to) are authenticated as associated
 data, so a token moved to another field or relabelled with another key fails to
 open instead of decrypting to something misleading.
+
+``Sealer`` is one key ready for use: its AES-GCM object, its token prefix and the
+associated data of each field it has served are built once, since on a ~40-byte
+field each of them costs about as much as the cipher itself (``bench foundation``).
 """
 from __future__ import annotations
 
-import binascii
 import os
+from binascii import Error as _B64Error
+from binascii import a2b_base64 as _a2b
+from binascii import b2a_base64 as _b2a
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX = "s1"
 NONCE_BYTES = 12
+_MIN_RAW = NONCE_BYTES + 16  # nonce and tag: anything shorter was cut
+_AAD_MEMO = 256  # contexts remembered per key (field items are a few dozen; ``datakey:<id>`` are not)
+_urandom = os.urandom
 # base64url by hand: the stdlib helpers cost more than the cipher on a short field.
 _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
@@ -33,26 +42,69 @@ def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
-def cipher(key: bytes) -> AESGCM:
-    """The AES-GCM object for ``key``: building it costs more than sealing a field, so
-    callers that seal or open many values keep it (``datakeys`` does, per app context)."""
-    return AESGCM(key)
+class Sealer:
+    """One key and its key id, ready to seal and open tokens (see the module docstring).
+
+    Callers that seal or open many values keep one per key (``datakeys`` does, per app
+    context; the key ring per master key).
+    """
+
+    __slots__ = ("kid", "_aes", "_prefix", "_aad")
+
+    def __init__(self, key: bytes, kid: str):
+        if "$" in kid:
+            raise ValueError("key ids cannot contain '$'")
+        self.kid = kid
+        self._aes = AESGCM(key)
+        self._prefix = f"{PREFIX}${kid}$"
+        self._aad: dict[str, bytes] = {}
+
+    def aad(self, context: str) -> bytes:
+        """The associated data binding this key id and ``context`` (memoised)."""
+        aad = self._aad.get(context)
+        if aad is None:
+            if len(self._aad) >= _AAD_MEMO:
+                self._aad.clear()
+            aad = self._aad[context] = f"{self.kid}|{context}".encode("utf-8")
+        return aad
+
+    def seal(self, plaintext: bytes | str, context: str = "") -> str:
+        """Encrypt ``plaintext`` into a token naming this key."""
+        # One expression, no temporaries: on a short field each step costs as much as a
+        # tenth of the cipher (``bench foundation`` measures the sum against bare AES-GCM).
+        nonce = _urandom(NONCE_BYTES)
+        return self._prefix + _b2a(nonce + self._aes.encrypt(
+            nonce, plaintext.encode() if isinstance(plaintext, str) else plaintext,
+            self._aad.get(context) or self.aad(context)), newline=False).translate(_TO_URLSAFE).decode()
+
+    def open_body(self, body: str, context: str = "", aad: bytes | None = None) -> bytes:
+        """Open the body (third part) of a token that names this key (``aad``: already
+        built for ``context``, by bulk readers whose contexts are all different)."""
+        if aad is None:
+            aad = self._aad.get(context) or self.aad(context)
+        try:
+            raw = _a2b(body.encode("ascii").translate(_FROM_URLSAFE))
+        except (_B64Error, UnicodeEncodeError) as exc:
+            raise DecryptionError("malformed ciphertext") from exc
+        if len(raw) < _MIN_RAW:
+            raise DecryptionError("truncated ciphertext")
+        try:
+            return self._aes.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+        except InvalidTag as exc:
+            raise DecryptionError("ciphertext failed authentication") from exc
+
+    def open(self, token: str, context: str = "") -> bytes:
+        """Open a whole token; it must name this key."""
+        kid, body = split(token)
+        if kid != self.kid:
+            raise DecryptionError(f"token names {kid}, not {self.kid}")
+        return self.open_body(body, context)
 
 
 def seal(key: bytes, kid: str, plaintext: bytes | str, context: str = "") -> str:
-    """Encrypt ``plaintext`` under ``key`` and return a token naming ``kid``."""
-    return seal_with(AESGCM(key), kid, plaintext, context)
-
-
-def seal_with(aes: AESGCM, kid: str, plaintext: bytes | str, context: str = "") -> str:
-    """``seal`` with a prepared ``cipher(key)``."""
-    if "$" in kid:
-        raise ValueError("key ids cannot contain '$'")
-    data = plaintext.encode("utf-8") if isinstance(plaintext, str) else plaintext
-    nonce = os.urandom(NONCE_BYTES)
-    body = aes.encrypt(nonce, data, f"{kid}|{context}".encode("utf-8"))
-    encoded = binascii.b2a_base64(nonce + body, newline=False).translate(_TO_URLSAFE)
-    return f"{PREFIX}${kid}${encoded.decode('ascii')}"
+    """Encrypt ``plaintext`` under ``key`` and return a token naming ``kid`` (one-off:
+    callers sealing many values keep a ``Sealer``)."""
+    return Sealer(key, kid).seal(plaintext, context)
 
 
 def key_id(token: str) -> str:
@@ -62,27 +114,8 @@ def key_id(token: str) -> str:
 
 def open_bytes(key: bytes, token: str, context: str = "") -> bytes:
     """Decrypt a token to bytes; raises DecryptionError if anything is off."""
-    return open_with(AESGCM(key), token, context)
-
-
-def open_with(aes: AESGCM, token: str, context: str = "") -> bytes:
-    """``open_bytes`` with a prepared ``cipher(key)``."""
     kid, body = split(token)
-    return open_parts(aes, kid, body, context)
-
-
-def open_parts(aes: AESGCM, kid: str, body: str, context: str = "") -> bytes:
-    """Open a token already ``split`` into its key id and body."""
-    try:
-        raw = binascii.a2b_base64(body.encode("ascii").translate(_FROM_URLSAFE))
-    except (ValueError, UnicodeEncodeError) as exc:
-        raise DecryptionError("malformed ciphertext") from exc
-    if len(raw) < NONCE_BYTES + 16:
-        raise DecryptionError("truncated ciphertext")
-    try:
-        return aes.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], f"{kid}|{context}".encode("utf-8"))
-    except InvalidTag as exc:
-        raise DecryptionError("ciphertext failed authentication") from exc
+    return Sealer(key, kid).open_body(body, context)
 
 
 def split(token: str) -> tuple[str, str]:
@@ -101,8 +134,19 @@ def open_text(key: bytes, token: str, context: str = "") -> str:
 def open_all(key: bytes, tokens: list[tuple[str | None, str]]) -> list[bytes | None]:
     """Decrypt several ``(token, context)`` sealed under the same ``key`` (None stays None),
     with one cipher object: bulk readers (the statistics job) open millions."""
-    aes = AESGCM(key)
-    return [None if token is None else open_with(aes, token, context) for token, context in tokens]
+    sealers: dict[str, Sealer] = {}
+    out: list[bytes | None] = []
+    for token, context in tokens:
+        if token is None:
+            out.append(None)
+            continue
+        kid, body = split(token)
+        sealer = sealers.get(kid)
+        if sealer is None:
+            sealer = sealers[kid] = Sealer(key, kid)
+        # Not through the sealer's memo: bulk contexts (``datakey:<id>``) are all different.
+        out.append(sealer.open_body(body, aad=f"{kid}|{context}".encode("utf-8")))
+    return out
 
 
 def is_token(value) -> bool:

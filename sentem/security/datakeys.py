@@ -106,26 +106,27 @@ def unload(data_key_ids) -> None:
         cache.pop(kid_for(key_id), None)
 
 
-def _cipher(data_key_id: int, kid: str):
-    # The AES-GCM object, kept beside the raw key for the same app context under the key
-    # id string: building it costs more than sealing a field.
+def _sealer(data_key_id: int, kid: str) -> aead.Sealer:
+    # The key ready for use (``aead.Sealer``), kept beside the raw key for the same app
+    # context under the key id string: building it costs more than sealing a field.
     cache = buckets._cache()
-    aes = cache.get(kid)
-    if aes is None:
-        aes = cache[kid] = aead.cipher(raw_key(data_key_id))
-    return aes
+    sealer = cache.get(kid)
+    if sealer is None:
+        sealer = cache[kid] = aead.Sealer(raw_key(data_key_id), kid)
+    return sealer
 
 
 def seal(data_key_id: int, plaintext: str | bytes, context: str) -> str:
+    """Seal under a member's (or a labelled) data key; the token names ``k<id>``."""
     kid = f"k{data_key_id}"
-    return aead.seal_with(_cipher(data_key_id, kid), kid, plaintext, context)
+    return (buckets._cache().get(kid) or _sealer(data_key_id, kid)).seal(plaintext, context)
 
 
 def seal_until(day_key_id: int, owner_key_id: int | None, plaintext: str | bytes, context: str) -> str:
     """Seal under the day key AND the owner's data key (None: the current master key);
     see ``daykeys``. Either destroyed, the token never opens again."""
     kid = daykey_kid(day_key_id, owner_key_id)
-    return aead.seal_with(_day_cipher(kid), kid, plaintext, context)
+    return _day_sealer(kid).seal(plaintext, context)
 
 
 def daykey_kid(day_key_id: int, owner_key_id: int | None) -> str:
@@ -133,28 +134,57 @@ def daykey_kid(day_key_id: int, owner_key_id: int | None) -> str:
     return daykeys.kid(day_key_id, kid_for(owner_key_id) if owner_key_id is not None else keyring().current_kid)
 
 
-def _day_cipher(kid: str):
+def _day_sealer(kid: str) -> aead.Sealer:
     # Cached beside the data keys (same context, same life): deriving costs an HKDF.
     cache = buckets._cache()
-    aes = cache.get(kid)
-    if aes is None:
+    sealer = cache.get(kid)
+    if sealer is None:
         day_key_id, kind, owner_id = daykeys.parse(kid)
         owner_raw = raw_key(owner_id) if kind == "k" else keyring().key(owner_id)
-        aes = cache[kid] = aead.cipher(daykeys.derive(owner_raw, raw_key(day_key_id), kid))
-    return aes
+        sealer = cache[kid] = aead.Sealer(daykeys.derive(owner_raw, raw_key(day_key_id), kid), kid)
+    return sealer
 
 
 def open_token(token: str, context: str) -> bytes:
     """Open a token sealed under a data key (``k…``), a master key (``m…``) or a day key
     with either (``x…``)."""
-    kid, body = aead.split(token)
-    if kid[0] == "k" and kid[1:].isdigit():
-        return aead.open_parts(_cipher(int(kid[1:]), kid), kid, body, context)
-    if kid[0] == "m":
-        return keyring().open_bytes(token, context)
-    if daykeys.is_kid(kid):
-        return aead.open_parts(_day_cipher(kid), kid, body, context)
-    raise aead.DecryptionError(f"unknown key id {kid}")
+    parts = token.split("$")
+    if len(parts) != 3 or parts[0] != aead.PREFIX or not parts[1]:
+        raise aead.DecryptionError("not a Sentem ciphertext token")
+    kid = parts[1]
+    # A sealer in the cache was made for exactly this key id, which was checked then.
+    sealer = buckets._cache().get(kid)
+    if sealer is None:
+        if kid[0] == "k" and kid[1:].isdigit():
+            sealer = _sealer(int(kid[1:]), kid)
+        elif kid[0] == "m":
+            sealer = keyring().sealer(_master_version(kid))
+        elif daykeys.is_kid(kid):
+            sealer = _day_sealer(kid)
+        else:
+            raise aead.DecryptionError(f"unknown key id {kid}")
+    return sealer.open_body(parts[2], context)
+
+
+def open_many(tokens, context: str) -> list[bytes | None]:
+    """``open_token`` for many tokens of one field (None stays None): one cache lookup per
+    token and no per-value call chain, for readers of many rows (the access-right export)."""
+    cache = buckets._cache()
+    out: list[bytes | None] = []
+    for token in tokens:
+        if token is None:
+            out.append(None)
+            continue
+        parts = token.split("$")
+        sealer = cache.get(parts[1]) if len(parts) == 3 and parts[0] == aead.PREFIX else None
+        out.append(open_token(token, context) if sealer is None else sealer.open_body(parts[2], context))
+    return out
+
+
+def _master_version(kid: str) -> int:
+    if not kid[1:].isdigit():
+        raise aead.DecryptionError(f"{kid} is not a master key id")
+    return int(kid[1:])
 
 
 def forget(data_key_id: int) -> None:

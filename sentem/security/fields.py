@@ -118,6 +118,13 @@ class Personal:
             return None
         return self._seal(obj, value if self.binary else str(value))
 
+    def values(self, rows) -> list:
+        """This field of many rows, opened together (``datakeys.open_many``); as ``__get__`` each."""
+        raws = datakeys.open_many([getattr(r, self.column_attr) for r in rows], self.item)
+        if self.binary:
+            return raws
+        return [None if raw is None else raw.decode("utf-8") for raw in raws]
+
     def owner_key(self, obj) -> int | None:
         """The data key of the row's member, or None for the master key."""
         key_id = None if self.key == "master" else obj.data_key_id

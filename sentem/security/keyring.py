@@ -29,6 +29,7 @@ class KeyRing:
         self.source = source  # "env" or "file"
         self.path = path
         self._mtime = _mtime(path)
+        self._sealers: dict[int, aead.Sealer] = {}  # a version's key never changes
 
     @property
     def current_version(self) -> int:
@@ -54,14 +55,21 @@ class KeyRing:
 
     def seal(self, plaintext: bytes | str, context: str) -> str:
         """Seal with the current master key."""
-        return aead.seal(self.keys[self.current_version], self.current_kid, plaintext, context)
+        return self.sealer(self.current_version).seal(plaintext, context)
+
+    def sealer(self, version: int) -> aead.Sealer:
+        """The ``aead.Sealer`` of master key ``version`` (kept: building one costs more than a seal)."""
+        found = self._sealers.get(version)
+        if found is None:
+            found = self._sealers[version] = aead.Sealer(self.key(version), f"m{version}")
+        return found
 
     def open_bytes(self, token: str, context: str) -> bytes:
         """Open a token sealed by any master key in the ring."""
-        kid = aead.key_id(token)
+        kid, body = aead.split(token)
         if not kid.startswith("m") or not kid[1:].isdigit():
             raise aead.DecryptionError(f"{kid} is not a master key id")
-        return aead.open_bytes(self.key(int(kid[1:])), token, context)
+        return self.sealer(int(kid[1:])).open_body(body, context)
 
     def rotate(self) -> int:
         """Add a new current master key to the instance file; returns its version."""

@@ -36,6 +36,28 @@ def test_aead_round_trip_and_token_shape():
     assert aead.seal(key, "k7", "x", "name") != aead.seal(key, "k7", "x", "name")
 
 
+def test_tokens_in_the_stored_format_open_and_the_context_still_binds():
+    """A token written by hand to the documented format (as every stored token was) opens;
+    the per-key memo of associated data never lets a token open under another field."""
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key, nonce = bytes(range(32)), bytes(12)
+    body = nonce + AESGCM(key).encrypt(nonce, "김철수".encode(), b"k7|name")
+    stored = "s1$k7$" + base64.urlsafe_b64encode(body).decode()
+    sealer = aead.Sealer(key, "k7")
+    assert sealer.open(stored, "name").decode() == "김철수"
+    assert aead.open_text(key, stored, "name") == "김철수"
+    with pytest.raises(aead.DecryptionError):  # the memo holds "name" now: "email" is still refused
+        sealer.open(stored, "email")
+    for i in range(300):  # many contexts (bulk readers): the memo stays bounded and correct
+        assert sealer.open(sealer.seal(f"v{i}", f"datakey:{i}"), f"datakey:{i}") == f"v{i}".encode()
+    assert len(sealer._aad) <= 256
+    with pytest.raises(aead.DecryptionError):  # another key's token, even with the right body
+        sealer.open(stored.replace("$k7$", "$k8$"), "name")
+
+
 def test_member_fields_round_trip_through_the_database(app):
     m = make_member(name="김철수", email="kim@example.com", address1="서울특별시 중구 세종대로 1")
     db.session.expire_all()

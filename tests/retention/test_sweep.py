@@ -223,3 +223,35 @@ def test_a_destroyed_members_id_is_never_given_again_so_the_next_withdrawal_is_d
     assert not sweep().errors
     db.session.expire_all()
     assert db.session.get(Member, second_id) is None and db.session.get(DataKey, second_key) is None
+
+
+def test_archive_expiry_in_many_batches_takes_exactly_the_due_unheld_rows(app):
+    """Archive expiry in batches far smaller than the table (id spans on SQLite, heap-page
+    spans on PostgreSQL): every due, unheld row goes, each once, counted per class in the
+    ledger; rows not yet due and held rows stay."""
+    from sentem.privacy.retention import ledger
+
+    now = clock.now()
+    key_id = datakeys.archive_key("2031-01-01")
+    token = datakeys.seal(key_id, "{}", "archive:bench")
+    wide = "보관 근거 " * 20  # wide rows: a few dozen a page, so the table spans several pages
+    for i in range(150):
+        due = i % 3 != 0
+        db.session.add(ArchivedRecord(
+            record_class=f"class{i % 4}", order_no=f"B-{i}", source="test", seq=i, key_id=key_id,
+            payload_ct=token, legal_basis_ko=wide, legal_basis_en=wide, occurred_at=now,
+            retain_until=now - _dt.timedelta(days=1) if due else now + _dt.timedelta(days=30),
+            hold_reason="분쟁" if due and i % 10 == 1 else None))
+    db.session.commit()
+    expected: dict[str, int] = {}
+    for i in range(150):
+        if i % 3 != 0 and i % 10 != 1:
+            expected[f"class{i % 4}"] = expected.get(f"class{i % 4}", 0) + 1
+    summary = ledger.Summary(run_id="many-batches")
+    gone = archive.expire_records(now, 4, summary, "test")
+    db.session.expire_all()
+    assert gone == sum(expected.values())
+    assert {rc: n for (rc, _), n in summary.counts.items()} == expected
+    assert {rc: n for (rc, action), n in _ledger().items() if action == "archive_destroy"} == expected
+    left = db.session.execute(select(ArchivedRecord.seq)).scalars().all()
+    assert sorted(left) == [i for i in range(150) if i % 3 == 0 or i % 10 == 1]

@@ -14,7 +14,7 @@ import datetime as _dt
 import json
 from collections import Counter
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from ... import clock
 from ...extensions import db
@@ -22,6 +22,8 @@ from ...security import datakeys
 from ...security.datakeys import DataKey
 from . import faults, ledger, services
 from .models import ARCHIVE_EXPIRY, ArchivedRecord, Duty, RetentionHold
+
+_ROWS_PER_PAGE = 30  # a never-analysed table: an archived record takes about 250 bytes of an 8 kB page
 
 
 def sync_holds() -> None:
@@ -37,47 +39,25 @@ def sync_holds() -> None:
 
 def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary, job: str,
                    progress=None) -> int:
-    """Delete archived records past retain-until (not held), in id-range batches."""
+    """Delete archived records past retain-until (not held), in batches of about ``batch_size`` (``_spans``)."""
     expired = (ArchivedRecord.retain_until <= as_of) & ArchivedRecord.hold_reason.is_(None)
     if summary.dry_run:
         for rc_key, n in db.session.execute(select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
                                             .where(expired).group_by(ArchivedRecord.record_class)).all():
             summary.counts[(rc_key, "archive_destroy")] += n
         return 0
-    # Keyset by id spans between the lowest and highest expired id: each batch deletes one
-    # span — no OFFSET scans, no rescans of earlier batches.
-    # The id bounds, then one id span per batch between them. SQLite finds the bounds of the
-    # expired rows in the retain-until index (it holds the rowid); PostgreSQL would read the
-    # whole table for that, so it spans the table's own bounds (two primary-key probes) and
-    # lets each span's DELETE do the only read.
-    bounds = select(func.min(ArchivedRecord.id), func.max(ArchivedRecord.id))
-    if db.engines["archive"].dialect.name != "postgresql":
-        bounds = bounds.where(ArchivedRecord.retain_until <= as_of)
-    low, high = db.session.execute(bounds).one()
     total = 0
-    if low is None:
-        return 0
-    engine = db.engines["archive"]
-    table = ArchivedRecord.__table__
-    returning_is_cheap = engine.dialect.name == "postgresql"
-    start = low - 1
-    while start < high:
-        end = start + batch_size
-        in_span = expired & (ArchivedRecord.id > start) & (ArchivedRecord.id <= end)
-        if returning_is_cheap:  # PostgreSQL: delete and count per class in one statement
-            gone_rows = delete(table).where(in_span).returning(table.c.record_class).cte("gone")
-            gone = Counter(dict(db.session.execute(
-                select(gone_rows.c.record_class, func.count()).group_by(gone_rows.c.record_class),
-                bind_arguments={"bind": engine}).all()))
-            removed = sum(gone.values())
-        else:
-            # SQLite: DELETE … RETURNING costs twice the delete itself, so ledger counts per
-            # class come from a read of the span, then one DELETE of the span.
-            gone = Counter(dict(db.session.execute(
-                select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
-                .where(in_span).group_by(ArchivedRecord.record_class)).all()))
-            removed = db.session.execute(delete(ArchivedRecord).where(in_span)
-                                         .execution_options(synchronize_session=False)).rowcount
+    for span in _spans(db.engines["archive"], as_of, batch_size):
+        in_span = expired & span
+        # Ledger counts per class from a read of the span, then one DELETE of the span.
+        # ``DELETE … RETURNING`` counts in one statement but fetches every deleted row again:
+        # on SQLite it costs twice the delete; on PostgreSQL the sweep ran at 0.26-0.47x a
+        # raw DELETE with it, 0.56-0.57x with the read (100k rows, same run, busy machine).
+        gone = Counter(dict(db.session.execute(
+            select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
+            .where(in_span).group_by(ArchivedRecord.record_class)).all()))
+        removed = db.session.execute(delete(ArchivedRecord).where(in_span)
+                                     .execution_options(synchronize_session=False)).rowcount
         # Should a hold land between the read and the delete, the two disagree: redo the span by class.
         if removed != sum(gone.values()):
             db.session.rollback()
@@ -89,15 +69,44 @@ def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary
                     .execution_options(synchronize_session=False)).rowcount
         db.session.commit()  # the archive transaction of this batch
         faults.point("after_archive_expiry_commit")
-        for rc_key, n in gone.items():
-            ledger.add(summary, rc_key, "archive_destroy", n, job)
+        ledger.add_counts(summary, gone, "archive_destroy", job)
         db.session.commit()
         n = sum(gone.values())
         total += n
         if progress and n:
             progress(n)
-        start = end
     return total
+
+
+def _spans(engine, as_of: _dt.datetime, batch_size: int):
+    """Conditions, one per batch, that split the table into spans of about ``batch_size`` rows.
+
+    SQLite: id spans between the lowest and highest expired id (found in the retain-until
+    index, which holds the rowid) — keyset, no OFFSET scans, no rescans of earlier batches.
+    PostgreSQL: spans of heap pages (``ctid`` ranges, a TID range scan): each batch reads
+    its own pages in order, as the one raw ``DELETE`` reads the table, where an id span
+    fetched row by row through the primary key cost half as much again. Pages per batch
+    come from the table's statistics (rows per page); the page count is taken once, so
+    rows written during the run (never due yet) wait for the next one. Nothing else moves
+    an archived row while the sweep holds its lease (``sync_holds`` runs before, the scrub after).
+    """
+    if engine.dialect.name != "postgresql":
+        low, high = db.session.execute(select(func.min(ArchivedRecord.id), func.max(ArchivedRecord.id))
+                                       .where(ArchivedRecord.retain_until <= as_of)).one()
+        if low is None:
+            return
+        for start in range(low - 1, high, batch_size):
+            yield (ArchivedRecord.id > start) & (ArchivedRecord.id <= start + batch_size)
+        return
+    pages, tuples, stat_pages = db.session.execute(text(
+        "SELECT pg_relation_size(c.oid) / current_setting('block_size')::int, c.reltuples, c.relpages "
+        "FROM pg_class c WHERE c.oid = CAST('archived_records' AS regclass)"),
+        bind_arguments={"bind": engine}).one()
+    per_page = tuples / stat_pages if stat_pages > 0 and tuples > 0 else _ROWS_PER_PAGE
+    step = max(1, int(batch_size / per_page))
+    for first in range(0, pages, step):
+        yield text("archived_records.ctid >= CAST(:first AS tid) AND archived_records.ctid < CAST(:stop AS tid)") \
+            .bindparams(first=f"({first},0)", stop=f"({first + step},0)")
 
 
 def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:

@@ -78,6 +78,32 @@ def add(summary: Summary, record_class: str, action: str, count: int, job: str) 
     db.session.flush()
 
 
+def add_counts(summary: Summary, counts: dict[str, int], action: str, job: str) -> None:
+    """``add`` for several record classes at once, in one read and one write of the ledger
+    (a sweep batch touches every class it deleted: a round trip each was a fifth of its time)."""
+    counts = {rc: n for rc, n in counts.items() if n > 0}
+    if not counts:
+        return
+    if summary.dry_run:
+        for record_class, n in counts.items():
+            summary.counts[(record_class, action)] += n
+        return
+    rows = {row.record_class: row for row in db.session.execute(select(DestructionLedger).where(
+        DestructionLedger.run_id == summary.run_id, DestructionLedger.action == action,
+        DestructionLedger.record_class.in_(sorted(counts)))).scalars()}
+    now = clock.now()
+    for record_class, n in sorted(counts.items()):
+        summary.counts[(record_class, action)] += n
+        row = rows.get(record_class)
+        if row is None:
+            row = DestructionLedger(run_id=summary.run_id, record_class=record_class, action=action, count=0,
+                                    method=METHODS.get(action, action), job=job, at=now)
+            db.session.add(row)
+        row.count += n
+        row.at = now
+    db.session.flush()
+
+
 def recent(limit: int = 200, record_class: str | None = None) -> list[DestructionLedger]:
     """Ledger rows, newest first."""
     q = select(DestructionLedger)
