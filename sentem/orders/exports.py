@@ -60,8 +60,10 @@ def payment_rows(member_id: int) -> list[dict]:
     events = _grouped(select(PaymentEvent.payment_id, PaymentEvent.at, PaymentEvent.status)
                       .where(PaymentEvent.payment_id.in_(select(Payment.id).where(Payment.member_id == member_id)))
                       .order_by(PaymentEvent.id))
-    return [{"주문번호": order_no, "결제 수단": p.method, "결제대행": p.gateway, "결제 키": p.gateway_ref or "",
-             "승인 번호": p.approval_no or "", "금액": p.amount, "환불 금액": p.refunded_amount, "상태": p.status,
+    rows = [p for p, _no in payments]
+    refs, approvals = Payment.gateway_ref.values(rows), Payment.approval_no.values(rows)  # opened together
+    return [{"주문번호": order_no, "결제 수단": p.method, "결제대행": p.gateway, "결제 키": ref or "",
+             "승인 번호": approval or "", "금액": p.amount, "환불 금액": p.refunded_amount, "상태": p.status,
              "승인일시": _kst(p.approved_at),
              "상태 변경": "; ".join(f"{_kst(e.at)} {e.status}" for e in events.get(p.id, ()))}
-            for p, order_no in payments]
+            for (p, order_no), ref, approval in zip(payments, refs, approvals)]
