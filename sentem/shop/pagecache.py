@@ -233,23 +233,33 @@ class CatalogMiddleware:
             status, headers, body = hit
             start_response(status, list(headers))
             return [body]
-        captured = {}
-
-        def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        result = self.wsgi_app(environ, capture)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        headers = captured.get("headers") or []
-        if (environ.get(CACHEABLE_FLAG) and captured.get("status", "").startswith("200")
-                and not any(k.lower() == "set-cookie" for k, _ in headers)):
-            _put(store, key, (captured["status"], tuple(headers), body))
+        status, headers, body = run_capturing(self.wsgi_app, environ, start_response)
+        if environ.get(CACHEABLE_FLAG) and storable(status, headers):
+            _put(store, key, (status, tuple(headers), body))
         return [body]
+
+
+def run_capturing(wsgi_app, environ, start_response) -> tuple[str, list, bytes]:
+    """Run ``wsgi_app`` (answering through ``start_response`` as usual) and keep what it said:
+    its status line, headers and whole body, for a cache layer to store."""
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+        return start_response(status, headers, exc_info)
+
+    result = wsgi_app(environ, capture)
+    try:
+        body = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return captured.get("status", ""), captured.get("headers") or [], body
+
+
+def storable(status: str, headers) -> bool:
+    """A 200 answer that sets no cookie: the same for everyone who gets its cache key."""
+    return status.startswith("200") and not any(k.lower() == "set-cookie" for k, _ in headers)
 
 
 def install(app) -> None:

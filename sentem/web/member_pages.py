@@ -198,24 +198,11 @@ class MemberPages:
             body = body.replace(pagecache.CSRF_MARK, token)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
-        captured = {}
-
-        def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        result = self.wsgi_app(environ, capture)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        headers = captured.get("headers") or []
+        status, headers, body = pagecache.run_capturing(self.wsgi_app, environ, start_response)
         page = environ.get(pagecache.MEMBER_PAGE)
-        if (page is not None and captured.get("status", "").startswith("200")
-                and not any(k.lower() == "set-cookie" for k, _ in headers)):
+        if page is not None and pagecache.storable(status, headers):
             kept = tuple((k, v) for k, v in headers if k.lower() != "content-length")
-            pagecache.put(self.app, key, (captured["status"], kept, page))
+            pagecache.put(self.app, key, (status, kept, page))
         return [body]
 
 
