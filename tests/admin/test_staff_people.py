@@ -25,21 +25,23 @@ def _cell(html: str, order_no: str) -> str:
     return row.group(1)
 
 
-def test_the_order_list_shows_masked_names_linked_for_member_staff(client):
+def _order_list_as(client, role: str):
+    """A member 김철수 with one paid order, and the staff order list as ``role`` sees it."""
     member = make_member(name="김철수")
     order = make_paid_order(member)
-    staff_login(client, make_staff("privacy_handler"))
-    html = client.get("/admin/orders").get_data(as_text=True)
+    staff_login(client, make_staff(role))
+    return member, order, client.get("/admin/orders").get_data(as_text=True)
+
+
+def test_the_order_list_shows_masked_names_linked_for_member_staff(client):
+    member, order, html = _order_list_as(client, "privacy_handler")
     assert _cell(html, order.order_no) == f'<a href="/admin/members/{member.id}">김*수 (회원 {member.id}번)</a>'
     detail = client.get(f"/admin/orders/{order.order_no}").get_data(as_text=True)
     assert f"김*수 (회원 {member.id}번)" in detail and "김철수" not in detail
 
 
 def test_a_role_without_member_access_sees_no_link(client):
-    member = make_member(name="김철수")
-    order = make_paid_order(member)
-    staff_login(client, make_staff("order_staff"))
-    html = client.get("/admin/orders").get_data(as_text=True)
+    member, order, html = _order_list_as(client, "order_staff")
     assert _cell(html, order.order_no) == f"김*수 (회원 {member.id}번)"
     assert "/admin/members/" not in html
 
