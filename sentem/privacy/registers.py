@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .. import clock
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from .policy_versions import prepare_draft
 from .registry import REGISTRY, Entrustee
 
 
@@ -146,7 +147,6 @@ def sync_configured() -> list[str]:
     Runs on ``flask init`` (every deploy) and ``flask policy sync``. The version in force
     is untouched: the draft waits for publishing under the notice rule. Returns the changes.
     """
-    from .policy_versions import prepare_draft
 
     changes = _apply_configured()
     if changes:
@@ -165,7 +165,6 @@ def save(kind: str, values: dict, entry_id: int | None = None):
 
     Returns the entry, or None when ``entry_id`` does not exist.
     """
-    from .policy_versions import prepare_draft
 
     model, fields = MODELS[kind]
     clean = {f: (values.get(f) or "").strip() for f in fields}
@@ -189,7 +188,6 @@ def save(kind: str, values: dict, entry_id: int | None = None):
 
 def delete(kind: str, entry_id: int) -> bool:
     """Remove a register entry and prepare the draft policy version; commits."""
-    from .policy_versions import prepare_draft
 
     model, fields = MODELS[kind]
     entry = db.session.get(model, entry_id)
