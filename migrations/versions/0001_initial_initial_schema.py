@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 19:37:48.255085
+Create Date: 2026-12-01 21:59:15.875161
 
 """
 from alembic import op
@@ -477,6 +477,11 @@ def upgrade_():
     sa.Column('until', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_lease'))
     )
+    op.create_table('stat_product_categories',
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('product_id', name=op.f('pk_stat_product_categories'))
+    )
     op.create_table('stat_profile_categories',
     sa.Column('pseudonym', sa.String(length=32), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
@@ -484,7 +489,6 @@ def upgrade_():
     )
     op.create_table('stat_profiles',
     sa.Column('pseudonym', sa.String(length=32), nullable=False),
-    sa.Column('key_year', sa.Integer(), nullable=False),
     sa.Column('age_band', sa.String(length=12), nullable=False),
     sa.Column('band_recheck', sa.String(length=7), nullable=True),
     sa.Column('region', sa.String(length=12), nullable=False),
@@ -498,7 +502,8 @@ def upgrade_():
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('key_year', sa.Integer(), nullable=True),
+    sa.Column('key_id', sa.Integer(), nullable=True),
+    sa.Column('full', sa.Boolean(), nullable=False),
     sa.Column('counted', sa.Integer(), nullable=False),
     sa.Column('decrypted', sa.Integer(), nullable=False),
     sa.Column('excluded_inactive', sa.Integer(), nullable=False),
@@ -1072,6 +1077,7 @@ def downgrade_():
     op.drop_table('stat_runs')
     op.drop_table('stat_profiles')
     op.drop_table('stat_profile_categories')
+    op.drop_table('stat_product_categories')
     op.drop_table('stat_lease')
     op.drop_table('stat_cells')
     op.drop_table('staff_monthly_reviews')

@@ -208,3 +208,9 @@ def sold_lines() -> Select:
                    OrderLine.quantity, OrderLine.line_total)
             .join(OrderLine, OrderLine.order_id == Order.id)
             .where(Order.paid_at.is_not(None), Order.status.not_in(NOT_SOLD)))
+
+
+def changed_orders(since) -> Select:
+    """A SELECT of (member_id, paid_at) of every order written at or after ``since`` — placed,
+    paid, cancelled or refunded (statistics job: what a night must recompute)."""
+    return select(Order.member_id, Order.paid_at).where(Order.updated_at >= since)

@@ -18,24 +18,51 @@ from ..shop import catalog
 from . import sqlfns
 from .models import StatCell, StatProfile, StatSalesDaily, StatVisitsDaily
 from .profiles import counted_link
+from .staging import DAYS
 
 WINDOW_DAYS = 400  # daily tables cover this many days back (a year and a bit, for week-on-week)
 DIMENSIONS = ("age_band", "region", "signup_month")
 
 
-def sales() -> None:
-    """``stat_sales_daily`` over the window: orders, quantity and amount per day and category."""
-    since = clock.now() - _dt.timedelta(days=WINDOW_DAYS)
+def sales(since: _dt.datetime | None) -> None:
+    """``stat_sales_daily`` over the window: orders, quantity and amount per KST day and category.
+
+    ``since`` None: every day rebuilt. Otherwise only the days of the orders written at or after
+    ``since`` (placed, paid, cancelled, refunded — a refund changes the day the order was paid)
+    are rebuilt, and days that left the window are deleted: no other day can have changed.
+    """
+    first = clock.to_kst(clock.now()).date() - _dt.timedelta(days=WINDOW_DAYS)
+    low, high = clock.start_of_day(first), None
+    if since is None:
+        db.session.execute(delete(StatSalesDaily))
+    else:
+        changed = orders.changed_orders(since).subquery()
+        db.session.execute(insert(DAYS).from_select(
+            ["day"], select(sqlfns.kst_day(changed.c.paid_at)).where(changed.c.paid_at >= low).distinct()))
+        db.session.execute(delete(StatSalesDaily).where(
+            StatSalesDaily.day.in_(select(DAYS.c.day)) | (StatSalesDaily.day < first)))
+        bounds = db.session.execute(select(func.min(DAYS.c.day), func.max(DAYS.c.day))).one()
+        if bounds[0] is None:
+            return
+        # The changed days' paid_at range, so that only their orders are read and joined.
+        low, high = clock.start_of_day(_as_date(bounds[0])), clock.start_of_day(_as_date(bounds[1]) + _dt.timedelta(days=1))
     lines = orders.sold_lines()
-    sold = lines.where(lines.selected_columns.paid_at >= since).subquery()
+    paid_at = lines.selected_columns.paid_at
+    sold = lines.where(paid_at >= low, *(() if high is None else (paid_at < high,))).subquery()
     products = catalog.product_categories().subquery()
     day, cat = sqlfns.kst_day(sold.c.paid_at), func.coalesce(products.c.category_id, 0)
-    db.session.execute(delete(StatSalesDaily))
+    rebuilt = (select(day, cat, func.count(func.distinct(sold.c.order_id)), func.sum(sold.c.quantity),
+                      func.sum(sold.c.line_total))
+               .outerjoin(products, products.c.product_id == sold.c.product_id))
+    if since is not None:
+        rebuilt = rebuilt.where(day.in_(select(DAYS.c.day)))
     db.session.execute(insert(StatSalesDaily).from_select(
-        ["day", "category_id", "orders", "quantity", "amount"],
-        select(day, cat, func.count(func.distinct(sold.c.order_id)), func.sum(sold.c.quantity),
-               func.sum(sold.c.line_total))
-        .outerjoin(products, products.c.product_id == sold.c.product_id).group_by(day, cat)))
+        ["day", "category_id", "orders", "quantity", "amount"], rebuilt.group_by(day, cat)))
+
+
+def _as_date(value) -> _dt.date:
+    """A day as the database returned it (SQLite: an ISO string)."""
+    return value if isinstance(value, _dt.date) else _dt.date.fromisoformat(str(value))
 
 
 def visits() -> None:

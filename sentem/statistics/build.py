@@ -3,19 +3,22 @@
 Order of a run, and why:
 
 1. take the lease (compare-and-set on ``stat_lease``): two schedulers never build at once;
-2. this year's pseudonym key (older ones shredded, ``pseudonyms``);
+2. a new pseudonym key for this run (``pseudonyms``); the previous one is still read;
 3. every member classified and pseudonymised in one INSERT … SELECT into a temporary table
-   (``staging``: member id, pseudonym, reason, signup month, "profile changed") that lives
-   only in this transaction's connection: it is what lets SQL join orders and logins to
-   pseudonyms, and it is dropped before the commit, so no member id is ever stored in a
-   statistics table;
-4. the ledger counts who the previous run counted and this one leaves out, and why; their
-   profiles are deleted;
+   (``staging``: member id, pseudonym under the new key and under the previous one, reason,
+   signup month, "profile changed") that lives only in this transaction's connection: it is
+   what lets SQL join orders and logins to pseudonyms, and it is dropped before the commit,
+   so no member id is ever stored in a statistics table;
+4. the ledger counts who the previous run counted and this one leaves out, and why; the
+   profiles of those still counted are re-keyed to the new pseudonyms, the others deleted;
 5. the profiles brought up to date (``profiles``): only new, changed or birthday-due members
-   are decrypted; orders, visits and categories are recomputed in SQL and written where
-   they differ;
-6. sales, visits and cells rebuilt with INSERT … SELECT … GROUP BY (``aggregates``),
-   all in the same transaction: readers see the old figures or the new ones, never a mix.
+   are decrypted; orders, visits and categories are recomputed in SQL for those and for the
+   members whose orders or logins were written since the last run (``changes``: or for
+   everyone on a full run) and written where they differ;
+6. sales rebuilt for the days whose orders changed, visits and cells with INSERT … SELECT …
+   GROUP BY (``aggregates``);
+7. the previous pseudonym key shredded — all in the same transaction: readers see the old
+   figures or the new ones, never a mix, and a failed run keeps the old key and profiles.
 
 The ledger row records each step's seconds (``timings``) and how many profiles were decrypted.
 """
@@ -25,20 +28,18 @@ import datetime as _dt
 import logging
 import time
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
 from ..jobs import job
-from . import aggregates, profiles, pseudonyms, sqlfns, staging, subjects
+from . import aggregates, changes, profiles, pseudonyms, sqlfns, staging, subjects
 from .models import StatLease, StatRun
 
 log = logging.getLogger("sentem.statistics")
 LEASE = _dt.timedelta(hours=2)
-# A profile change is looked for from this long before the previous run started: a change
-# committed just after that run read the members is caught by the next one.
-CHANGE_MARGIN = _dt.timedelta(hours=1)
+CHANGE_MARGIN = changes.CHANGE_MARGIN
 
 
 def run() -> StatRun | None:
@@ -107,32 +108,28 @@ class _Steps:
         return " ".join(self.parts)[:400]
 
 
-def _changed_since(year: int) -> _dt.datetime | None:
-    """From when profile changes must be looked for: the last finished run's start (minus the
-    margin); None when no run of this key year finished (every profile is new anyway)."""
-    last = db.session.execute(select(StatRun.started_at).where(StatRun.status == "done", StatRun.key_year == year)
-                              .order_by(StatRun.id.desc()).limit(1)).scalar_one_or_none()
-    return None if last is None else clock.as_utc(last) - CHANGE_MARGIN
-
-
 def _build(row: StatRun) -> None:
     step = _Steps()
-    year = pseudonyms.current_year()
-    pseudonyms.shred_old(year)
-    raw = pseudonyms.key(year)
+    previous = pseudonyms.current()
+    key_id, raw = pseudonyms.start_new(row.id)
+    since = changes.since_last_run()
+    full = changes.needs_full(since)
     sqlfns.tune()
     staging.create()
-    excluded = step("classify", subjects.classify, raw, _changed_since(year))
-    left = step("ledger", profiles.left_since_last, year)
+    excluded = step("classify", subjects.classify, raw, previous and previous[1], since)
+    left = step("ledger", profiles.left_since_last) if previous else {}
+    step("rekey", profiles.rekey)
     step("drop", profiles.drop_uncounted)
-    step("facts", profiles.stage_facts)
     decrypted = step("decrypt", profiles.decrypt_due)
-    step("profiles", profiles.write, year)
+    step("scope", profiles.stage_scope, None if full else since)
+    step("facts", profiles.stage_facts)
+    step("profiles", profiles.write)
     step("categories", profiles.write_categories)
-    step("sales", aggregates.sales)
+    step("sales", aggregates.sales, None if full else since)
     step("visits", aggregates.visits)
     counted = step("cells", aggregates.cells)
     staging.drop()
-    _finish(row.id, "done", key_year=year, counted=counted, decrypted=decrypted, timings=step.text(),
+    pseudonyms.shred_all_but(key_id)
+    _finish(row.id, "done", key_id=key_id, full=full, counted=counted, decrypted=decrypted, timings=step.text(),
             **{f"excluded_{r}": n for r, n in excluded.items()},
             **{f"left_{r}": left.get(r, 0) for r in (*subjects.REASONS, "gone")})

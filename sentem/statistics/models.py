@@ -6,9 +6,10 @@ values; the pseudonym is the registry item ``stat_pseudonym`` (a keyed one-way h
 month in which the age band next changes is the item ``stat_band_recheck``, the band, region
 and month beside them are described by the record class ``usage_statistics``; the
 aggregates hold counts and sums. Each run of the job (``build``) brings every table up to
-date: the profiles are kept between runs (so that a night decrypts only the members whose
-birth date or address changed), but whoever may no longer be counted is deleted by the next
-run, and the aggregates are rebuilt from the records.
+date: the profiles are kept between runs (re-keyed to each run's new pseudonym key, so that a
+night decrypts only the members whose birth date or address changed), but whoever may no
+longer be counted is deleted by the next run, and the aggregates are brought up to date from
+the records.
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ class StatProfile(db.Model):
     __tablename__ = "stat_profiles"
 
     pseudonym = db.Column(db.String(32), primary_key=True, info={"personal": "stat_pseudonym"})
-    key_year = db.Column(db.Integer, nullable=False)  # the pseudonym key's year
     age_band = db.Column(db.String(12), nullable=False)
     # 'YYYY-MM' in which the age band changes next (a 10th birthday); None: never (70+, unknown).
     band_recheck = db.Column(db.String(7), nullable=True, info={"personal": "stat_band_recheck"})
@@ -82,7 +82,8 @@ class StatRun(db.Model):
     started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     finished_at = db.Column(UTCDateTime, nullable=True)
     status = db.Column(db.String(12), nullable=False, default="running")  # running | done | failed
-    key_year = db.Column(db.Integer, nullable=True)
+    key_id = db.Column(db.Integer, nullable=True)  # the pseudonym key it made (shredded by the next run)
+    full = db.Column(db.Boolean, nullable=False, default=False)  # every member's facts and every day recomputed
     counted = db.Column(db.Integer, nullable=False, default=0)
     decrypted = db.Column(db.Integer, nullable=False, default=0)  # profiles read from the encrypted record
     excluded_inactive = db.Column(db.Integer, nullable=False, default=0)  # withdrawn or withdrawing
@@ -95,6 +96,16 @@ class StatRun(db.Model):
     left_gone = db.Column(db.Integer, nullable=False, default=0)
     error = db.Column(db.String(300), nullable=True)
     timings = db.Column(db.String(400), nullable=True)  # seconds per step: "classify=3.1 decrypt=0.4 …"
+
+
+class StatProductCategory(db.Model):
+    """The category of each product as the last run saw it: a product moved to another category
+    changes old days' sales and members' categories, so the next run recomputes everything."""
+
+    __tablename__ = "stat_product_categories"
+
+    product_id = db.Column(db.Integer, primary_key=True)
+    category_id = db.Column(db.Integer, nullable=False)  # 0: no category
 
 
 class StatLease(db.Model):

@@ -1,13 +1,15 @@
 """The pseudonymised profiles, kept up to date between runs instead of rebuilt from scratch.
 
 A profile (``StatProfile``) holds what the aggregates and segments need of one counted
-member. The age band and region come from the encrypted birth date and address, and
-decrypting a million members costs minutes of CPU; so a run decrypts only the counted
-members who have no profile under this year's pseudonym yet (new, consenting again, or a
-new key year), whose birth date or address changed since the last run, or whose band
-changes this month (a 10th birthday). Everything else of a profile — signup month, orders,
-last visit, the categories bought from — is recomputed in SQL every run and written only
-where it differs. Profiles of members no longer counted are deleted first.
+member. Each run first re-keys the kept profiles from the previous run's pseudonyms to its
+own (``rekey``: one UPDATE … FROM the staging table, which holds both), then deletes the
+profiles of members no longer counted. The age band and region come from the encrypted
+birth date and address, and decrypting a million members costs minutes of CPU; so a run
+decrypts only the counted members who have no profile yet (new, consenting again), whose
+birth date or address changed since the last run, or whose band changes this month (a 10th
+birthday). Orders, last visit and the categories bought from are recomputed in SQL for the
+members in ``SCOPE`` — the decrypted ones and those with an order or a login written since
+the last run (everyone on a full run, ``build``) — and written only where they differ.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from .models import StatProfile, StatProfileCategory
 
 _CHUNK = 10_000  # members decrypted per chunk
 
-L, D, F, P = staging.LINK, staging.DEMO, staging.FACTS, staging.PAIRS
+L, D, F, P, S = staging.LINK, staging.DEMO, staging.FACTS, staging.PAIRS, staging.SCOPE
 
 
 def counted_link():
@@ -31,15 +33,26 @@ def counted_link():
     return select(L.c.member_id, L.c.pseudonym).where(L.c.reason.is_(None)).subquery()
 
 
-def left_since_last(year: int) -> dict[str, int]:
-    """Profiles of this key year that this run leaves out, by reason ("gone": no member row)."""
+def left_since_last() -> dict[str, int]:
+    """Profiles of the previous run that this run leaves out, by reason ("gone": no member row).
+
+    Profiles are matched by the previous key's pseudonym; without that key (none yet) nothing is compared.
+    """
     p = StatProfile.__table__
     reason = func.coalesce(L.c.reason, literal("gone"))
     rows = db.session.execute(
-        select(reason, func.count()).select_from(p.outerjoin(L, L.c.pseudonym == p.c.pseudonym))
-        .where(p.c.key_year == year, (L.c.reason.is_not(None)) | (L.c.member_id.is_(None)))
+        select(reason, func.count()).select_from(p.outerjoin(L, L.c.old_pseudonym == p.c.pseudonym))
+        .where((L.c.reason.is_not(None)) | (L.c.member_id.is_(None)))
         .group_by(reason)).all()
     return {r: n for r, n in rows}
+
+
+def rekey() -> None:
+    """Move the kept profiles of counted members (and their categories) to this run's pseudonyms."""
+    for model in (StatProfile, StatProfileCategory):
+        t = model.__table__
+        db.session.execute(update(t).where(t.c.pseudonym == L.c.old_pseudonym, L.c.reason.is_(None))
+                           .values(pseudonym=L.c.pseudonym))
 
 
 def drop_uncounted() -> None:
@@ -49,19 +62,37 @@ def drop_uncounted() -> None:
         db.session.execute(delete(model).where(~counted))
 
 
+def stage_scope(since) -> None:
+    """``SCOPE``: the counted members whose facts and categories are recomputed — those just
+    decrypted and those with an order or a login written at or after ``since``; everyone
+    counted when ``since`` is None (a full run)."""
+    counted = select(L.c.member_id, L.c.pseudonym, exists().where(D.c.pseudonym == L.c.pseudonym))
+    if since is not None:
+        changed = orders.changed_orders(since).subquery()
+        logins = accounts.statistics_logins().subquery()
+        counted = counted.where(or_(
+            exists().where(D.c.pseudonym == L.c.pseudonym),
+            L.c.member_id.in_(select(changed.c.member_id).where(changed.c.member_id.is_not(None))),
+            L.c.member_id.in_(select(logins.c.member_id).where(logins.c.at >= since))))
+    db.session.execute(insert(S).from_select(["member_id", "pseudonym", "fresh"],
+                                             counted.where(L.c.reason.is_(None))))
+    staging.describe(S, "fresh")
+
+
 def stage_facts() -> None:
-    """``FACTS``: signup month, paid orders and last visit (KST day) of every counted member."""
+    """``FACTS``: signup month, paid orders and last visit (KST day) of every member in ``SCOPE``."""
     sold = orders.sold_lines().subquery()
-    bought = (select(sold.c.member_id, func.count(func.distinct(sold.c.order_id)).label("n"))
-              .group_by(sold.c.member_id).subquery())
+    bought = (select(S.c.member_id, func.count(func.distinct(sold.c.order_id)).label("n"))
+              .join(sold, sold.c.member_id == S.c.member_id).group_by(S.c.member_id).subquery())
     logins = accounts.statistics_logins().subquery()
-    seen = select(logins.c.member_id, func.max(logins.c.at).label("at")).group_by(logins.c.member_id).subquery()
+    seen = (select(S.c.member_id, func.max(logins.c.at).label("at"))
+            .join(logins, logins.c.member_id == S.c.member_id).group_by(S.c.member_id).subquery())
     db.session.execute(insert(F).from_select(
         ["pseudonym", "signup_month", "orders_count", "last_visit_on"],
-        select(L.c.pseudonym, L.c.signup_month, func.coalesce(bought.c.n, 0), sqlfns.kst_day(seen.c.at))
-        .select_from(L.outerjoin(bought, bought.c.member_id == L.c.member_id)
-                     .outerjoin(seen, seen.c.member_id == L.c.member_id))
-        .where(L.c.reason.is_(None))))
+        select(S.c.pseudonym, L.c.signup_month, func.coalesce(bought.c.n, 0), sqlfns.kst_day(seen.c.at))
+        .select_from(S.join(L, L.c.member_id == S.c.member_id)
+                     .outerjoin(bought, bought.c.member_id == S.c.member_id)
+                     .outerjoin(seen, seen.c.member_id == S.c.member_id))))
 
 
 def decrypt_due() -> int:
@@ -83,14 +114,13 @@ def decrypt_due() -> int:
     return done
 
 
-def write(year: int) -> None:
+def write() -> None:
     """Profiles from ``DEMO`` (new or replaced) and ``FACTS`` (changed values only)."""
     p = StatProfile.__table__
     db.session.execute(delete(p).where(exists().where(D.c.pseudonym == p.c.pseudonym)))
     db.session.execute(insert(p).from_select(
-        ["pseudonym", "key_year", "age_band", "band_recheck", "region", "signup_month", "orders_count",
-         "last_visit_on"],
-        select(D.c.pseudonym, literal(year), D.c.age_band, D.c.band_recheck, D.c.region, F.c.signup_month,
+        ["pseudonym", "age_band", "band_recheck", "region", "signup_month", "orders_count", "last_visit_on"],
+        select(D.c.pseudonym, D.c.age_band, D.c.band_recheck, D.c.region, F.c.signup_month,
                F.c.orders_count, F.c.last_visit_on).join(F, F.c.pseudonym == D.c.pseudonym)))
     db.session.execute(
         update(p).where(p.c.pseudonym == F.c.pseudonym,
@@ -100,19 +130,19 @@ def write(year: int) -> None:
 
 
 def write_categories() -> None:
-    """The categories each profile bought from: staged, then only the differences written."""
+    """The categories each profile in ``SCOPE`` bought from: staged, then only the differences written."""
     sold = orders.sold_lines().subquery()
     products = catalog.product_categories().subquery()
     cat = func.coalesce(products.c.category_id, 0)
     db.session.execute(insert(P).from_select(
         ["pseudonym", "category_id"],
-        select(L.c.pseudonym, cat).join(sold, sold.c.member_id == L.c.member_id)
+        select(S.c.pseudonym, cat).join(sold, sold.c.member_id == S.c.member_id)
         .outerjoin(products, products.c.product_id == sold.c.product_id)
-        .where(L.c.reason.is_(None),
-               exists().where(StatProfile.pseudonym == L.c.pseudonym))  # (decrypted: still active)
-        .group_by(L.c.pseudonym, cat)))
+        .where(exists().where(StatProfile.pseudonym == S.c.pseudonym))  # (decrypted: still active)
+        .group_by(S.c.pseudonym, cat)))
     c = StatProfileCategory.__table__
     same = and_(P.c.pseudonym == c.c.pseudonym, P.c.category_id == c.c.category_id)
-    db.session.execute(delete(c).where(~exists().where(same)))
+    in_scope = exists().where(S.c.pseudonym == c.c.pseudonym)
+    db.session.execute(delete(c).where(in_scope, ~exists().where(same)))
     db.session.execute(insert(c).from_select(["pseudonym", "category_id"],
                                              select(P.c.pseudonym, P.c.category_id).where(~exists().where(same))))

@@ -112,7 +112,7 @@ def matching(segment: Segment, member_ids) -> set[int]:
     ids = sorted(set(member_ids))
     if segment.empty:
         return set(ids)
-    raw = pseudonyms.key(create=False)
+    raw = pseudonyms.key()
     if raw is None:
         return set()  # nothing built yet: nobody is known to match
     by_pseudonym = {pseudonyms.pseudonym(raw, mid): mid for mid in ids}

@@ -69,13 +69,13 @@ def tune() -> None:
 
 
 @contextlib.contextmanager
-def pseudonym_sql(raw_key: bytes):
+def pseudonym_sql(raw_key: bytes, name: str = "stat_pseudonym"):
     """Yields ``of(id_column)``: SQL for ``pseudonyms.pseudonym(raw_key, id)`` of each row.
 
     PostgreSQL (11+) has SHA-256 built in, so HMAC is spelled out from it (RFC 2104: the key
     padded to the 64-byte block, XORed with the inner and outer pads); the pads travel as bound
     parameters of the one statement, never in its text and never into a table. SQLite gets
-    the Python function on this connection for the duration.
+    the Python function ``name`` on this connection for the duration (two keys: two names).
     """
     if len(raw_key) > 64:
         raise ValueError("an HMAC-SHA256 key longer than the block would be hashed first")
@@ -95,8 +95,8 @@ def pseudonym_sql(raw_key: bytes):
     def pseudonym(member_id):
         return hmac.new(raw_key, str(int(member_id)).encode("ascii"), hashlib.sha256).hexdigest()[:32]
 
-    dbapi.create_function("stat_pseudonym", 1, pseudonym, deterministic=True)
+    dbapi.create_function(name, 1, pseudonym, deterministic=True)
     try:
-        yield lambda col: func.stat_pseudonym(col)
+        yield lambda col: getattr(func, name)(col)
     finally:
-        dbapi.create_function("stat_pseudonym", 1, None)  # the key leaves the connection
+        dbapi.create_function(name, 1, None)  # the key leaves the connection

@@ -1,7 +1,10 @@
 """The job's temporary tables: they live only in the run's transaction on its connection.
 
-``LINK`` is the one place where a member id meets its pseudonym (what lets SQL join orders
-and logins to profiles); ``DEMO`` holds the freshly decrypted band and region, ``FACTS``
+``LINK`` is the one place where a member id meets its pseudonyms — under the run's new key
+and under the previous one (what lets SQL join orders and logins to profiles, and re-key the
+kept profiles); ``SCOPE`` holds the counted members whose facts and categories this run
+recomputes (all of them on a full run), ``DAYS`` the KST days whose sales changed;
+``DEMO`` holds the freshly decrypted band and region, ``FACTS``
 each counted member's signup month, orders and last visit, ``PAIRS`` the categories they
 bought from. All are dropped before the run commits, so no statistics table keeps a
 member id. Only ``LINK``'s reason and change flag are ever ANALYZEd (``describe``): without
@@ -18,7 +21,8 @@ from ..extensions import db
 _META = MetaData()
 _TEMP = {"prefixes": ["TEMPORARY"]}
 LINK = Table("tmp_stat_link", _META, Column("member_id", Integer, primary_key=True),
-             Column("pseudonym", String(32), nullable=False), Column("reason", String(12)),
+             Column("pseudonym", String(32), nullable=False), Column("old_pseudonym", String(32)),
+             Column("reason", String(12)),
              Column("signup_month", String(7)), Column("changed", Boolean, nullable=False), **_TEMP)
 DEMO = Table("tmp_stat_demo", _META, Column("pseudonym", String(32), primary_key=True),
              Column("age_band", String(12), nullable=False), Column("band_recheck", String(7)),
@@ -28,7 +32,10 @@ FACTS = Table("tmp_stat_facts", _META, Column("pseudonym", String(32), primary_k
               Column("last_visit_on", Date), **_TEMP)
 PAIRS = Table("tmp_stat_pairs", _META, Column("pseudonym", String(32), primary_key=True),
               Column("category_id", Integer, primary_key=True), **_TEMP)
-TABLES = (LINK, DEMO, FACTS, PAIRS)
+SCOPE = Table("tmp_stat_scope", _META, Column("member_id", Integer, primary_key=True),
+              Column("pseudonym", String(32), nullable=False), Column("fresh", Boolean, nullable=False), **_TEMP)
+DAYS = Table("tmp_stat_days", _META, Column("day", Date, primary_key=True), **_TEMP)
+TABLES = (LINK, DEMO, FACTS, PAIRS, SCOPE, DAYS)
 
 
 def create() -> None:
@@ -46,8 +53,7 @@ def drop() -> None:
         conn.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
 
 
-
-def describe() -> None:
-    """Planner statistics of ``LINK`` (its size; how many are counted or changed), nothing more."""
+def describe(table=LINK, columns: str = "reason, changed") -> None:
+    """Planner statistics of a staging table: its size and the named flag columns, nothing more."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text(f"ANALYZE {LINK.name} (reason, changed)"))
+        db.session.execute(text(f"ANALYZE {table.name} ({columns})"))

@@ -46,8 +46,9 @@ def marketing_kinds() -> list[str]:
     return [consent.kind_for(c.key) for c in REGISTRY.consents.values() if c.channel in CHANNELS]
 
 
-def classify(raw_key: bytes, changed_since: _dt.datetime | None) -> dict[str, int]:
-    """Stage every member in ``staging.LINK`` with their pseudonym, the reason they are left out
+def classify(raw_key: bytes, old_key: bytes | None, changed_since: _dt.datetime | None) -> dict[str, int]:
+    """Stage every member in ``staging.LINK`` with their pseudonym under ``raw_key`` (and under
+    ``old_key``, the previous run's, when there is one), the reason they are left out
     (None: counted), their signup month and whether their birth date or address changed at or
     after ``changed_since``; returns how many were left out for each reason.
 
@@ -66,10 +67,12 @@ def classify(raw_key: bytes, changed_since: _dt.datetime | None) -> dict[str, in
                   (stopped.c.id.is_not(None), literal("suspended")), else_=null())
     changed = literal(False) if changed_since is None else \
         case((m.c.profile_changed_at >= changed_since, True), else_=False)
-    with sqlfns.pseudonym_sql(raw_key) as pseudonym_of:
+    with sqlfns.pseudonym_sql(raw_key) as pseudonym_of, \
+            sqlfns.pseudonym_sql(old_key or raw_key, "stat_old_pseudonym") as old_pseudonym_of:
+        old_pseudonym = old_pseudonym_of(m.c.id) if old_key is not None else null()
         db.session.execute(insert(staging.LINK).from_select(
-            ["member_id", "pseudonym", "reason", "signup_month", "changed"],
-            select(m.c.id, pseudonym_of(m.c.id), reason, sqlfns.kst_month(m.c.created_at), changed)
+            ["member_id", "pseudonym", "old_pseudonym", "reason", "signup_month", "changed"],
+            select(m.c.id, pseudonym_of(m.c.id), old_pseudonym, reason, sqlfns.kst_month(m.c.created_at), changed)
             .select_from(m.outerjoin(agreed, agreed.c.id == m.c.id).outerjoin(stopped, stopped.c.id == m.c.id))))
     staging.describe()
     counts = dict(db.session.execute(select(staging.LINK.c.reason, func.count()).group_by(staging.LINK.c.reason)).all())

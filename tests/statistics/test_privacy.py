@@ -1,21 +1,23 @@
 """What the law and the member see: the registry, policy, consent screen, consents page and
 export describe the statistics; no statistics table holds a member id, name or contact;
-withdrawal destroys the member's profile; the pseudonym key turns over every year."""
+withdrawal destroys the member's profile; every run replaces the pseudonym key, so a backup
+cannot be linked to a withdrawn member once the old key is shredded."""
 import datetime as dt
 
+import pytest
 from sqlalchemy import inspect, select, text
 
 from sentem import clock
 from sentem.extensions import db
 from sentem.privacy.registry import REGISTRY
-from sentem.security import datakeys
+from sentem.security import aead, datakeys
 from sentem.statistics import pseudonyms
 from sentem.statistics.models import StatProfile
 from tests.builders import PASSWORD, login_as
 from tests.statistics.builders import run, subscriber, visit
 
 STAT_TABLES = ("stat_profiles", "stat_profile_categories", "stat_sales_daily", "stat_visits_daily", "stat_cells",
-               "stat_runs", "stat_lease")
+               "stat_runs", "stat_lease", "stat_product_categories")
 FORBIDDEN = ("member", "name", "email", "mobile", "phone", "login", "address", "birth", "contact", "ip")
 
 
@@ -84,16 +86,77 @@ def test_withdrawal_destroys_the_profile(app):
     assert db.session.get(StatProfile, pseudonym) is None
 
 
-def test_the_pseudonym_key_turns_over_each_year_and_the_old_one_is_shredded(app):
-    member = subscriber()
-    run()
-    old = pseudonyms.of_member(member.id)
-    old_key = datakeys.labelled_key_id(pseudonyms.KIND, "2026")
-    clock.freeze(clock.now() + dt.timedelta(days=40))  # 2027 in Korea
-    row = run()
-    assert row.key_year == 2027 and row.left_gone == 0  # another year's pseudonyms are not compared
-    new = pseudonyms.of_member(member.id)
-    assert new != old and {p.pseudonym for p in StatProfile.query.all()} == {new}
-    assert datakeys.labelled_key_id(pseudonyms.KIND, "2026") is None
+def test_every_run_makes_a_new_pseudonym_key_and_shreds_the_previous_one(app):
     from sentem.security.keystore import KeyShred
-    assert db.session.get(KeyShred, old_key) is not None
+
+    members = [subscriber() for _ in range(5)]
+    clock.freeze(clock.now() + dt.timedelta(hours=2))  # signups are not "changed since the last run"
+    first = run()
+    old = {pseudonyms.of_member(m.id) for m in members}
+    clock.freeze(clock.now() + dt.timedelta(days=1))
+    second = run()
+    assert second.key_id != first.key_id and second.decrypted == 0 and second.left_gone == 0  # carried over
+    new = {pseudonyms.of_member(m.id) for m in members}
+    assert not new & old and {p.pseudonym for p in StatProfile.query.all()} == new
+    assert [k for k, _ in datakeys.labelled_keys(pseudonyms.KIND)] == [second.key_id]
+    assert db.session.get(KeyShred, first.key_id) is not None
+    with pytest.raises(aead.KeyDestroyed):
+        datakeys.raw_key(first.key_id)
+
+
+def test_a_backup_from_before_a_withdrawal_cannot_be_linked_after_the_next_run_and_the_sweep(app):
+    """A copy of stat_profiles, the main database and the key store, taken before the member
+    withdrew: after the next nightly run and the sweep, no key the shop still holds (nor the
+    copy's own key) gives a pseudonym that finds the member's old row."""
+    from sentem.myinfo import withdrawal
+    from sentem.privacy.retention.sweep import sweep
+    from sentem.security import buckets
+
+    members = [subscriber(birth_date="1971-03-03", address1="제주특별자치도 제주시 1") for _ in range(5)]
+    leaving, leaving_id = members[0], members[0].id
+    run()
+    backup = {p.pseudonym: (p.age_band, p.region) for p in StatProfile.query.all()}  # the copy
+    key_id, raw = pseudonyms.current()
+    key_copy = _copy_of_key_store(key_id)
+    assert backup[pseudonyms.pseudonym(raw, leaving.id)] == ("50대", "제주")  # linkable today
+
+    withdrew_at = clock.now()
+    withdrawal.withdraw(leaving, PASSWORD, "yes")
+    sweep()
+    clock.freeze(clock.now() + dt.timedelta(days=1))  # the next night
+    assert run().left_gone == 0  # (the withdrawal already deleted the live row)
+    sweep()
+    retired = [r for r in buckets.root_file().epochs() if r["retired"] and key_id in r["shredded"]]
+    assert retired, "the old pseudonym key's bucket was re-keyed and its root retired"
+    erase_at = dt.datetime.fromisoformat(retired[0]["erase_at"])
+    assert erase_at <= withdrew_at + dt.timedelta(days=5)  # inside the destruction window
+    clock.freeze(erase_at + dt.timedelta(minutes=1))
+    sweep()
+
+    with pytest.raises(aead.KeyDestroyed):
+        _open_copy(key_copy)  # the backup's own copy of the key store no longer opens it
+    with pytest.raises(aead.KeyDestroyed):
+        datakeys.raw_key(key_id)
+    live = datakeys.labelled_keys(pseudonyms.KIND)
+    assert live
+    for other, _ in live:
+        assert pseudonyms.pseudonym(datakeys.raw_key(other), leaving_id) not in backup
+
+
+def _copy_of_key_store(key_id: int) -> dict:
+    """What a backup of the key store holds for one data key (as tests/retention/test_keys.py)."""
+    from sentem.security.keystore import BUCKET_SIZE, DataKey, KeyBucket
+
+    bucket = db.session.get(KeyBucket, key_id // BUCKET_SIZE)
+    return {"id": key_id, "bucket": bucket.id, "gen": bucket.gen, "data": db.session.get(DataKey, key_id).wrapped,
+            "bucket_wrapped": bucket.wrapped}
+
+
+def _open_copy(copy: dict) -> bytes:
+    """An attacker with the copy and every root the shop holds now."""
+    from sentem.security import buckets
+
+    epoch = int(aead.key_id(copy["bucket_wrapped"])[1:])
+    root = buckets.root_file().key(epoch)
+    braw = aead.open_bytes(root, copy["bucket_wrapped"], f"bucket:{copy['bucket']}.{copy['gen']}")
+    return aead.open_bytes(braw, copy["data"], f"datakey:{copy['id']}")
