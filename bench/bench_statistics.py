@@ -14,18 +14,22 @@ recreated!). For each size N (``--sizes 100000`` picks sizes; ``--quick`` or
   yet: every counted member decrypted, as on the first night and on the first night of
   each key year), then, after **one day** of changes, the **nightly run**: 1% of the
   members corrected their address and birth date, 0.3% suspended statistics, 0.3%
-  withdrew their marketing consent, 1% logged in and 0.5% ordered. Printed: wall time,
+  withdrew their marketing consent, 1% logged in, 0.5% ordered and 1% of the orders
+  paid in the last 30 days were refunded. Printed: wall time,
   the job process's own CPU time, the CPU time of its PostgreSQL backend (read from
   ``/proc`` when the server runs on this machine), how many profiles were decrypted, and
   the seconds of each step from the run's ledger (``stat_runs.timings``). The machine may
   be shared: the load average is printed too, and wall time over the two CPU times says
-  how long the job waited for a core.
+  how long the job waited for a core. ``--reuse DIR`` skips building the data (about ten
+  minutes at 1,000,000): DIR is the instance folder of an earlier bench of the same size
+  whose databases still hold its data (its keys live there).
 
 The target (issue 20): the nightly run under 2 minutes at 1,000,000 members and
 5,000,000 orders.
 
     python -m bench statistics
     python bench/bench_statistics.py --sizes 100000
+    python bench/bench_statistics.py --sizes 1000000 --reuse /tmp/sentem-bench-statistics-XXXX
 """
 from __future__ import annotations
 
@@ -131,7 +135,9 @@ def _records(n: int) -> None:
 
 def _one_day(n: int) -> None:
     """A day of changes (see the module docstring), written as the shop would leave them."""
-    from sqlalchemy import text, update
+    from sqlalchemy import func, select, text, update
+
+    from sentem.orders.models import Order
 
     from sentem import clock
     from sentem.accounts.models import Member
@@ -139,6 +145,7 @@ def _one_day(n: int) -> None:
     from sentem.security import aead, datakeys
 
     now = clock.now()
+    base = db.session.execute(select(func.max(Order.id))).scalar() or 0  # orders of earlier days stay
     movers = [i for i in range(5, n + 1, 100) if i % 20]  # 1%, active, most of them consenting
     for start in range(0, len(movers), _CHUNK):
         chunk = movers[start:start + _CHUNK]
@@ -158,12 +165,15 @@ def _one_day(n: int) -> None:
         "FROM generate_series(1, :n) g WHERE g % 100 = 3",
         "INSERT INTO orders (id, order_no, member_id, data_key_id, status, subtotal_amount, shipping_fee, "
         "total_amount, payment_method, stock_reserved, created_at, updated_at, paid_at) "
-        "SELECT 5 * :n + g, 'D' || g, g, g, 'paid', 12000, 0, 12000, 'test', false, now(), now(), now() "
+        "SELECT :base + g, 'D' || (:base + g), g, g, 'paid', 12000, 0, 12000, 'test', false, now(), now(), now() "
         "FROM generate_series(1, :n) g WHERE g % 200 = 4",
         "INSERT INTO order_lines (order_id, product_id, product_title, unit_price, quantity, line_total) "
-        "SELECT 5 * :n + g, 1 + g % 30, '상품', 12000, 1, 12000 FROM generate_series(1, :n) g WHERE g % 200 = 4",
+        "SELECT :base + g, 1 + g % 30, '상품', 12000, 1, 12000 FROM generate_series(1, :n) g WHERE g % 200 = 4",
+        # 1% of the orders paid in the last 30 days refunded today (a refund changes its paid day)
+        "UPDATE orders SET status = 'refunded', updated_at = now() WHERE id <= 5 * :n AND id % 100 = 7 "
+        "AND status = 'delivered' AND paid_at >= now() - interval '30 days'",
     ):
-        db.session.execute(text(statement), {"n": n})
+        db.session.execute(text(statement), {"n": n, "base": base})
         db.session.commit()
 
 
@@ -192,21 +202,43 @@ def _timed_run() -> dict:
     pid_after, db_after = _backend_cpu()
     db_s = db_after - db_cpu if pid_after == pid and db_cpu is not None else None  # same connection throughout
     return {"job_s": job_s, "cpu_s": cpu_s, "db_s": db_s, "counted": row.counted,
-            "decrypted": row.decrypted, "steps": row.timings,
+            "decrypted": row.decrypted, "steps": row.timings, "full": row.full,
             "excluded": [row.excluded_inactive, row.excluded_no_consent, row.excluded_suspended]}
 
 
-def measure(n: int) -> dict:
-    """One size in this process: build the data, the first run, a day, the nightly run; the figures."""
+def _catch_up_schema() -> None:
+    """A data set kept from an earlier bench, brought to today's statistics tables."""
+    from sqlalchemy import text
+
+    from sentem.extensions import db
+
+    db.create_all()  # tables added since
+    for statement in ("ALTER TABLE stat_profiles DROP COLUMN IF EXISTS key_year",
+                      "ALTER TABLE stat_runs DROP COLUMN IF EXISTS key_year",
+                      "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS key_id integer",
+                      "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS \"full\" boolean NOT NULL DEFAULT false"):
+        db.session.execute(text(statement))
+    db.session.commit()
+
+
+def measure(n: int, reuse: str | None = None) -> dict:
+    """One size in this process: build the data (or ``reuse`` the instance folder of an earlier
+    bench whose databases still hold it), the first run, a day, the nightly run; the figures.
+
+    Reusing, the "first" run is the first on the kept data: a full run (every member's facts,
+    every day's sales; the profiles are re-keyed, not decrypted again)."""
     from sentem import clock, create_app
 
-    app = create_app(in_process_config("postgresql", tempfile.mkdtemp(prefix="sentem-bench-statistics-")))
+    app = create_app(in_process_config("postgresql", reuse or tempfile.mkdtemp(prefix="sentem-bench-statistics-")))
     with app.app_context():
-        fresh_schema()
         clock.unfreeze()
         started = time.perf_counter()
-        _keys_and_members(n)
-        _records(n)
+        if reuse:
+            _catch_up_schema()
+        else:
+            fresh_schema()
+            _keys_and_members(n)
+            _records(n)
         setup_s = time.perf_counter() - started
         first = _timed_run()
         _one_day(n)
@@ -224,12 +256,13 @@ def main(argv: list[str] | None = None) -> None:
         sizes = (2_000,)  # proves the bench still runs (python -m bench --quick)
     if "--sizes" in argv:
         sizes = tuple(int(s) for s in argv[argv.index("--sizes") + 1].split(","))
+    reuse = argv[argv.index("--reuse") + 1] if "--reuse" in argv else None  # one size: the kept data set's
     print(f"  {'members':>10}{'orders':>11}  {'run':<8}{'job':>8}{'py cpu':>9}{'db cpu':>9}{'target':>8}{'counted':>9}"
           f"{'decrypted':>10}  excluded (inactive, no consent, suspended)   [load average: "
           f"{os.getloadavg()[0]:.1f}, 2 cores shared]")
     for n in sizes:
         res = subprocess.run([sys.executable, "-c", "import json; from bench.bench_statistics import measure; "
-                              f"print('RESULT', json.dumps(measure({n})))"],
+                              f"print('RESULT', json.dumps(measure({n}, {reuse!r})))"],
                              cwd=ROOT, capture_output=True, text=True, timeout=7200,
                              env=dict(os.environ, PYTHONPATH=str(ROOT)))
         line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -244,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
             db_s = f"{x['db_s']:>8.1f}s" if x["db_s"] is not None else f"{'-':>9}"
             print(f"  {r['n']:>10,}{r['orders']:>11,}  {name:<8}{x['job_s']:>7.1f}s{x['cpu_s']:>8.1f}s{db_s}{target}"
                   f"{x['counted']:>9,}{x['decrypted']:>10,}  {x['excluded']}{flag}")
-            print(f"  {'':>21}  steps (s): {x['steps']}")
+            print(f"  {'':>21}  steps (s): {x['steps']}{'  [full run]' if x['full'] else ''}")
         print(f"  {'':>21}  setup {r['setup_s']:.0f}s  [load average now: {os.getloadavg()[0]:.1f}]", flush=True)
 
 

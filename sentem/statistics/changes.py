@@ -34,12 +34,11 @@ def since_last_run() -> _dt.datetime | None:
 
 def needs_full(since: _dt.datetime | None) -> bool:
     """Whether this run recomputes every member and every day (see the module)."""
-    if since is None:
+    moved = _categories_moved()  # first: the snapshot is kept up to date on every run
+    if since is None or moved:
         return True
     month = clock.to_kst(clock.now()).strftime("%Y-%m")
-    if clock.to_kst(since + CHANGE_MARGIN).strftime("%Y-%m") != month:
-        return True
-    return _categories_moved()
+    return clock.to_kst(since + CHANGE_MARGIN).strftime("%Y-%m") != month
 
 
 def _categories_moved() -> bool:
