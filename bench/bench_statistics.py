@@ -218,6 +218,8 @@ def _catch_up_schema() -> None:
                       "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS key_id integer",
                       "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS \"full\" boolean NOT NULL DEFAULT false"):
         db.session.execute(text(statement))
+    db.session.execute(text("UPDATE stat_lease SET run_id = NULL, until = NULL"))  # a bench stopped midway
+    db.session.execute(text("UPDATE stat_runs SET status = 'failed' WHERE status = 'running'"))
     db.session.commit()
 
 

@@ -10,7 +10,8 @@ Order of a run, and why:
    what lets SQL join orders and logins to pseudonyms, and it is dropped before the commit,
    so no member id is ever stored in a statistics table;
 4. the ledger counts who the previous run counted and this one leaves out, and why; the
-   profiles of those still counted are re-keyed to the new pseudonyms, the others deleted;
+   profiles of those still counted are re-keyed to the new pseudonyms (the tables rewritten),
+   the others deleted;
 5. the profiles brought up to date (``profiles``): only new, changed or birthday-due members
    are decrypted; orders, visits and categories are recomputed in SQL for those and for the
    members whose orders or logins were written since the last run (``changes``: or for
@@ -119,7 +120,6 @@ def _build(row: StatRun) -> None:
     excluded = step("classify", subjects.classify, raw, previous and previous[1], since)
     left = step("ledger", profiles.left_since_last) if previous else {}
     step("rekey", profiles.rekey)
-    step("drop", profiles.drop_uncounted)
     decrypted = step("decrypt", profiles.decrypt_due)
     step("scope", profiles.stage_scope, None if full else since)
     step("facts", profiles.stage_facts)

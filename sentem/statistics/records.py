@@ -32,8 +32,8 @@ FEEDING_ITEMS = ("birth_date", "address1", "login_ip", "login_user_agent")
 STATISTICS_ITEMS = ("birth_date", "address1", "login_ip")  # what the consents name (purchases: no item)
 CHANNELS = ("email", "sms")
 
-DECLARE.item(Item("stat_pseudonym", "통계용 가명(회원별 키 해시, 매년 교체)",
-                  "Statistics pseudonym (keyed hash per member, replaced yearly)", (PURPOSE, "marketing"),
+DECLARE.item(Item("stat_pseudonym", "통계용 가명(회원별 키 해시, 키는 매일 밤 교체)",
+                  "Statistics pseudonym (keyed hash per member, key replaced every night)", (PURPOSE, "marketing"),
                   encrypted=False, hashed=True, collected_via="automatic", record_class=RECORD_CLASS))
 DECLARE.item(Item("stat_band_recheck", "연령대가 바뀌는 달(생년월일에서 파생, 가명 처리)",
                   "Month the age band changes next (derived from the birth date, pseudonymised)", (PURPOSE,),
@@ -74,11 +74,13 @@ DECLARE.record_class(RecordClass(
     items=("stat_pseudonym", "stat_band_recheck"),
     legal_basis_ko=("광고성 정보 수신 동의(이메일 또는 문자, 선택) — 개인정보 보호법 제15조 제1항 제1호, "
                     "정보통신망법 제50조. 생년월일은 10세 단위 연령대로, 주소는 시/도로만 바꾸고 이름·연락처는 "
-                    "쓰지 않으며, 회원별 키 해시 가명(매년 교체)으로 처리합니다. 동의 철회·처리정지·탈퇴 시 "
+                    "쓰지 않으며, 회원별 키 해시 가명으로 처리합니다(그 키는 매일 밤 집계 때 새로 만들고 "
+                    "이전 키는 파기합니다). 동의 철회·처리정지·탈퇴 시 "
                     "다음 날 집계부터 제외하고, 5명 미만인 집계는 공개하지 않습니다."),
     legal_basis_en=("Consent to advertising (email or SMS, optional) — PIPA Art. 15(1)1, Network Act Art. 50. "
                     "Birth date is reduced to a 10-year age band and the address to its province; no name or "
-                    "contact is used; members are pseudonymised by a keyed hash replaced every year. Withdrawing "
+                    "contact is used; members are pseudonymised by a keyed hash whose key is made anew (and the "
+                    "old one destroyed) at every nightly run. Withdrawing "
                     "consent, suspending processing or leaving takes a member out of the next day's run; "
                     "figures under 5 members are never published."),
     retention=Retention(years=None, starts="withdrawal"),

@@ -17,8 +17,12 @@ from sqlalchemy import LargeBinary, Text, cast, func, insert, literal, text
 from ..extensions import db
 
 
-def _pg() -> bool:
+def is_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL."""
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+_pg = is_postgresql
 
 
 def kst_day(col):
