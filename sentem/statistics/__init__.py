@@ -1,10 +1,10 @@
 """Consent-gated statistics and campaign segments (issue 20).
 
 The policy's "접속 빈도 파악, 이용 통계, 인구통계학적 특성에 따른 광고", limited to the
-members who agreed: ``subjects`` decides who may be counted, ``pseudonyms`` keys them,
-``build`` (the nightly job) stages them (``staging``), brings the pseudonymised profiles up
-to date (``profiles``, decrypting only what changed) and rebuilds the aggregate tables of
-``models`` (``aggregates``), ``suppression`` hides small cells, ``reports`` and ``admin`` show them to staff, ``segments`` narrows
+members who agreed: ``subjects`` decides who may be counted, ``pseudonyms`` keys them
+(a new key every run), ``build`` (the nightly job) stages them (``staging``), brings the
+pseudonymised profiles up to date (``profiles``, decrypting only what changed; ``changes``
+says what changed since the last run) and the aggregate tables of ``models`` (``aggregates``), ``suppression`` hides small cells, ``reports`` and ``admin`` show them to staff, ``segments`` narrows
 campaign audiences, and ``records`` declares all of it in the privacy registry.
 """
 from ..jobs import schedule
