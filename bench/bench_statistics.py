@@ -30,6 +30,7 @@ The target (issue 20): the nightly run under 2 minutes at 1,000,000 members and
     python -m bench statistics
     python bench/bench_statistics.py --sizes 100000
     python bench/bench_statistics.py --sizes 1000000 --reuse /tmp/sentem-bench-statistics-XXXX
+    python bench/bench_statistics.py --sizes 1000000 --reuse DIR --explain plans.txt
 """
 from __future__ import annotations
 
@@ -248,6 +249,41 @@ def measure(n: int, reuse: str | None = None) -> dict:
         return {"n": n, "orders": 5 * n, "setup_s": setup_s, "first": first, "nightly": nightly}
 
 
+def explain(n: int, reuse: str, out: str) -> None:
+    """On a kept data set: a day of changes, then one nightly run with PostgreSQL's
+    ``auto_explain`` writing the plan (EXPLAIN ANALYZE, buffers) of every statement over a
+    second to ``out`` — to see which step scans what. Its times are not the bench's figures."""
+    from sqlalchemy import event
+
+    from sentem import clock, create_app
+    from sentem.extensions import db
+    from sentem.statistics import build
+
+    app = create_app(in_process_config("postgresql", reuse))
+    with app.app_context(), open(out, "w") as sink:
+        clock.unfreeze()
+        _catch_up_schema()
+        _one_day(n)
+
+        def on_checkout(dbapi_conn, record, proxy):
+            if not record.info.get("explain"):
+                dbapi_conn.add_notice_handler(lambda diag: sink.write(f"{diag.message_primary}\n\n"))
+                with dbapi_conn.cursor() as cur:
+                    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = '1s'",
+                                    "SET auto_explain.log_analyze = on", "SET auto_explain.log_buffers = on",
+                                    "SET auto_explain.log_timing = off", "SET auto_explain.log_level = notice",
+                                    "SET client_min_messages = notice"):
+                        cur.execute(setting)
+                dbapi_conn.commit()
+                record.info["explain"] = True
+
+        event.listen(db.engine, "checkout", on_checkout)
+        db.session.remove()
+        db.engine.dispose()
+        row = build.run()
+        sink.write(f"run: {row.timings}\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if not all(os.environ.get(v) for v in PG_ENV):
@@ -259,6 +295,9 @@ def main(argv: list[str] | None = None) -> None:
     if "--sizes" in argv:
         sizes = tuple(int(s) for s in argv[argv.index("--sizes") + 1].split(","))
     reuse = argv[argv.index("--reuse") + 1] if "--reuse" in argv else None  # one size: the kept data set's
+    if "--explain" in argv:  # with --reuse DIR and one size: the plans of a nightly run
+        explain(sizes[0], reuse, argv[argv.index("--explain") + 1])
+        return
     print(f"  {'members':>10}{'orders':>11}  {'run':<8}{'job':>8}{'py cpu':>9}{'db cpu':>9}{'target':>8}{'counted':>9}"
           f"{'decrypted':>10}  excluded (inactive, no consent, suspended)   [load average: "
           f"{os.getloadavg()[0]:.1f}, 2 cores shared]")
