@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 21:59:15.875161
+Create Date: 2026-12-01 22:22:15.996062
 
 """
 from alembic import op
@@ -482,11 +482,6 @@ def upgrade_():
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('product_id', name=op.f('pk_stat_product_categories'))
     )
-    op.create_table('stat_profile_categories',
-    sa.Column('pseudonym', sa.String(length=32), nullable=False),
-    sa.Column('category_id', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('pseudonym', 'category_id', name=op.f('pk_stat_profile_categories'))
-    )
     op.create_table('stat_profiles',
     sa.Column('pseudonym', sa.String(length=32), nullable=False),
     sa.Column('age_band', sa.String(length=12), nullable=False),
@@ -495,6 +490,7 @@ def upgrade_():
     sa.Column('signup_month', sa.String(length=7), nullable=False),
     sa.Column('last_visit_on', sa.Date(), nullable=True),
     sa.Column('orders_count', sa.Integer(), nullable=False),
+    sa.Column('categories', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('pseudonym', name=op.f('pk_stat_profiles'))
     )
     op.create_table('stat_runs',
@@ -1076,7 +1072,6 @@ def downgrade_():
     op.drop_table('stat_sales_daily')
     op.drop_table('stat_runs')
     op.drop_table('stat_profiles')
-    op.drop_table('stat_profile_categories')
     op.drop_table('stat_product_categories')
     op.drop_table('stat_lease')
     op.drop_table('stat_cells')

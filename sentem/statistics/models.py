@@ -30,15 +30,9 @@ class StatProfile(db.Model):
     signup_month = db.Column(db.String(7), nullable=False)
     last_visit_on = db.Column(db.Date, nullable=True)
     orders_count = db.Column(db.Integer, nullable=False, default=0)
-
-
-class StatProfileCategory(db.Model):
-    """A category a pseudonymised member bought from (for segments)."""
-
-    __tablename__ = "stat_profile_categories"
-
-    pseudonym = db.Column(db.String(32), primary_key=True, info={"personal": "stat_pseudonym"})
-    category_id = db.Column(db.Integer, primary_key=True)
+    # The categories bought from, as ",3,7," ("": none) — one column, not a row per category: the
+    # nightly re-key rewrites every profile, and 1.7 M category rows were most of that work.
+    categories = db.Column(db.Text, nullable=False, default="")
 
 
 class StatSalesDaily(db.Model):

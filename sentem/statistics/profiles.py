@@ -13,7 +13,7 @@ the last run (everyone on a full run, ``build``) — and written only where they
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, text, update
+from sqlalchemy import delete, exists, func, insert, literal, or_, select, text, update
 
 from .. import clock
 from ..accounts import services as accounts
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..orders import services as orders
 from ..shop import catalog
 from . import sqlfns, staging, subjects
-from .models import StatProfile, StatProfileCategory
+from .models import StatProfile
 
 _CHUNK = 10_000  # members decrypted per chunk
 
@@ -48,16 +48,16 @@ def left_since_last() -> dict[str, int]:
 
 
 def rekey() -> None:
-    """Move the profiles of counted members (and their categories) to this run's pseudonyms; every
+    """Move the profiles of counted members to this run's pseudonyms; every
     other profile goes (no longer counted, or no previous key to match it by).
 
     Every row changes its key, so the tables are rewritten rather than updated: the re-keyed rows
-    are copied aside, the tables emptied (TRUNCATE on PostgreSQL) and refilled in key order. At
+    are copied aside, the table emptied (TRUNCATE on PostgreSQL) and refilled in key order. At
     1,000,000 members an UPDATE of the keys took minutes (each row a new index entry at a random
-    place); this takes seconds. Readers of the tables wait for the run's commit meanwhile (03:30).
+    place). Readers of the table wait for the run's commit meanwhile (03:30 KST).
     """
     names = []
-    for model in (StatProfile, StatProfileCategory):
+    for model in (StatProfile,):
         t = model.__table__
         rest = [c.name for c in t.columns if c.name != "pseudonym"]
         copy = f"tmp_rekey_{t.name}"
@@ -148,19 +148,20 @@ def write() -> None:
 
 
 def write_categories() -> None:
-    """The categories each profile in ``SCOPE`` bought from: staged, then only the differences written."""
+    """The categories each profile in ``SCOPE`` bought from (",3,7,"), staged, then written."""
     sold = orders.sold_lines().subquery()
     products = catalog.product_categories().subquery()
     cat = func.coalesce(products.c.category_id, 0)
+    pairs = (select(S.c.pseudonym, cat.label("category_id")).join(sold, sold.c.member_id == S.c.member_id)
+             .outerjoin(products, products.c.product_id == sold.c.product_id)
+             .where(exists().where(StatProfile.pseudonym == S.c.pseudonym))  # (decrypted: still active)
+             .distinct().subquery())
     db.session.execute(insert(P).from_select(
-        ["pseudonym", "category_id"],
-        select(S.c.pseudonym, cat).join(sold, sold.c.member_id == S.c.member_id)
-        .outerjoin(products, products.c.product_id == sold.c.product_id)
-        .where(exists().where(StatProfile.pseudonym == S.c.pseudonym))  # (decrypted: still active)
-        .group_by(S.c.pseudonym, cat)))
-    c = StatProfileCategory.__table__
-    same = and_(P.c.pseudonym == c.c.pseudonym, P.c.category_id == c.c.category_id)
-    in_scope = exists().where(S.c.pseudonym == c.c.pseudonym)
-    db.session.execute(delete(c).where(in_scope, ~exists().where(same)))
-    db.session.execute(insert(c).from_select(["pseudonym", "category_id"],
-                                             select(P.c.pseudonym, P.c.category_id).where(~exists().where(same))))
+        ["pseudonym", "categories"],
+        select(pairs.c.pseudonym, sqlfns.id_list(pairs.c.category_id)).group_by(pairs.c.pseudonym)))
+    p = StatProfile.__table__
+    db.session.execute(update(p).where(p.c.pseudonym == P.c.pseudonym, p.c.categories != P.c.categories)
+                       .values(categories=P.c.categories))
+    db.session.execute(update(p).where(exists().where(S.c.pseudonym == p.c.pseudonym), p.c.categories != "",
+                                       ~exists().where(P.c.pseudonym == p.c.pseudonym))
+                       .values(categories=""))

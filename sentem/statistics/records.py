@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from ..extensions import db
 from ..privacy import registry
 from ..privacy.registry import REGISTRY, Declarations, Item, RecordClass, Retention
 from . import pseudonyms
-from .models import StatProfile, StatProfileCategory
+from .models import StatProfile
 
 DECLARE = Declarations()  # applied by the package's init_app
 RECORD_CLASS = "usage_statistics"
@@ -50,12 +50,7 @@ def export(member_id: int) -> list[dict]:
         return []
     return [{"연령대": row.age_band, "연령대가 바뀌는 달": row.band_recheck or "", "지역(시/도)": row.region, "가입 월": row.signup_month,
              "최근 방문일": row.last_visit_on.isoformat() if row.last_visit_on else "",
-             "구매 건수": row.orders_count, "구매 분류 수": _categories(pseudonym)}]
-
-
-def _categories(pseudonym: str) -> int:
-    return len(db.session.execute(select(StatProfileCategory.category_id)
-                                  .where(StatProfileCategory.pseudonym == pseudonym)).all())
+             "구매 건수": row.orders_count, "구매 분류 수": len([c for c in row.categories.split(",") if c])}]
 
 
 def destroy(member_id: int) -> int:
@@ -63,7 +58,6 @@ def destroy(member_id: int) -> int:
     pseudonym = pseudonyms.of_member(member_id)
     if pseudonym is None:
         return 0
-    db.session.execute(delete(StatProfileCategory).where(StatProfileCategory.pseudonym == pseudonym))
     return db.session.execute(delete(StatProfile).where(StatProfile.pseudonym == pseudonym)).rowcount
 
 
@@ -89,7 +83,7 @@ DECLARE.record_class(RecordClass(
     collect_archive=lambda member_id: [],
     destroy=destroy,
     expire=lambda cutoff, held, batch_size: 0,
-    models=(StatProfile, StatProfileCategory),
+    models=(StatProfile,),
     order=90,
 ))
 

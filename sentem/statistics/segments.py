@@ -17,12 +17,12 @@ import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
 from . import pseudonyms, subjects, suppression
-from .models import StatProfile, StatProfileCategory
+from .models import StatProfile
 
 VISIT_WINDOWS = (7, 30, 90, 365)  # "visited within the last N days"
 FIELDS = ("age_band", "region", "category_id", "visited_days")
@@ -122,8 +122,7 @@ def matching(segment: Segment, member_ids) -> set[int]:
     if segment.region is not None:
         conditions.append(StatProfile.region == segment.region)
     if segment.category_id is not None:
-        conditions.append(exists().where(StatProfileCategory.pseudonym == StatProfile.pseudonym,
-                                         StatProfileCategory.category_id == segment.category_id))
+        conditions.append(StatProfile.categories.contains(f",{int(segment.category_id)},"))
     if segment.visited_days is not None:
         since = clock.today() - _dt.timedelta(days=segment.visited_days)
         conditions.append(StatProfile.last_visit_on >= since)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import LargeBinary, Text, cast, func, insert, literal, text
 
 from ..extensions import db
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 
 def is_postgresql() -> bool:
@@ -37,6 +38,16 @@ def kst_month(col):
     if _pg():
         return func.to_char(func.timezone("Asia/Seoul", col), "YYYY-MM")
     return func.strftime("%Y-%m", col, "+9 hours")
+
+
+def id_list(col):
+    """SQL aggregate: the distinct integers of ``col`` in a group as ",3,7," (ascending on
+    PostgreSQL; SQLite's ``group_concat`` keeps no promised order, so compare them as sets)."""
+    if _pg():
+        items = func.string_agg(aggregate_order_by(cast(col, Text), col), literal(","))
+    else:
+        items = func.group_concat(col, literal(","))
+    return literal(",").op("||")(items).op("||")(literal(","))
 
 
 def bulk_insert(table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:

@@ -4,9 +4,9 @@
 and under the previous one (what lets SQL join orders and logins to profiles, and re-key the
 kept profiles); ``SCOPE`` holds the counted members whose facts and categories this run
 recomputes (all of them on a full run), ``DAYS`` the KST days whose sales changed;
-``DEMO`` holds the freshly decrypted band and region, ``FACTS``
-each counted member's signup month, orders and last visit, ``PAIRS`` the categories they
-bought from. All are dropped before the run commits, so no statistics table keeps a
+``DEMO`` holds the freshly decrypted band and region, ``FACTS`` each counted member's
+signup month, orders and last visit, ``PAIRS`` the categories they bought from (spelled as
+the profile keeps them). All are dropped before the run commits, so no statistics table keeps a
 member id. Only ``LINK``'s reason and change flag are ever ANALYZEd (``describe``): without
 statistics PostgreSQL guesses that a few hundred of a million rows are counted and joins
 them to the orders by nested loops; statistics of the id or pseudonym columns would keep
@@ -14,7 +14,7 @@ sample values of them in its catalog.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text, text
 
 from ..extensions import db
 
@@ -31,7 +31,7 @@ FACTS = Table("tmp_stat_facts", _META, Column("pseudonym", String(32), primary_k
               Column("signup_month", String(7), nullable=False), Column("orders_count", Integer, nullable=False),
               Column("last_visit_on", Date), **_TEMP)
 PAIRS = Table("tmp_stat_pairs", _META, Column("pseudonym", String(32), primary_key=True),
-              Column("category_id", Integer, primary_key=True), **_TEMP)
+              Column("categories", Text, nullable=False), **_TEMP)
 SCOPE = Table("tmp_stat_scope", _META, Column("member_id", Integer, primary_key=True),
               Column("pseudonym", String(32), nullable=False), Column("fresh", Boolean, nullable=False), **_TEMP)
 DAYS = Table("tmp_stat_days", _META, Column("day", Date, primary_key=True), **_TEMP)

@@ -11,7 +11,7 @@ from sentem import clock
 from sentem.extensions import db
 from sentem.orders import cancellation
 from sentem.statistics import pseudonyms
-from sentem.statistics.models import StatProfile, StatProfileCategory, StatSalesDaily
+from sentem.statistics.models import StatProfile, StatSalesDaily
 from tests.orders.builders import make_category, make_paid_order, make_product
 from tests.statistics.builders import run, subscriber
 
@@ -26,10 +26,8 @@ def _profiles(members) -> dict:
     db.session.expire_all()
     out = {}
     for m in members:
-        p = pseudonyms.of_member(m.id)
-        row = db.session.get(StatProfile, p)
-        cats = {c.category_id for c in StatProfileCategory.query.filter_by(pseudonym=p)}
-        out[m.id] = (row.orders_count, cats)
+        row = db.session.get(StatProfile, pseudonyms.of_member(m.id))
+        out[m.id] = (row.orders_count, {int(c) for c in row.categories.split(",") if c})
     return out
 
 

@@ -16,7 +16,7 @@ from sentem.statistics.models import StatProfile
 from tests.builders import PASSWORD, login_as
 from tests.statistics.builders import run, subscriber, visit
 
-STAT_TABLES = ("stat_profiles", "stat_profile_categories", "stat_sales_daily", "stat_visits_daily", "stat_cells",
+STAT_TABLES = ("stat_profiles", "stat_sales_daily", "stat_visits_daily", "stat_cells",
                "stat_runs", "stat_lease", "stat_product_categories")
 FORBIDDEN = ("member", "name", "email", "mobile", "phone", "login", "address", "birth", "contact", "ip")
 
