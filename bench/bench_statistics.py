@@ -217,8 +217,15 @@ def _catch_up_schema() -> None:
     for statement in ("ALTER TABLE stat_profiles DROP COLUMN IF EXISTS key_year",
                       "ALTER TABLE stat_runs DROP COLUMN IF EXISTS key_year",
                       "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS key_id integer",
-                      "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS \"full\" boolean NOT NULL DEFAULT false"):
+                      "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS \"full\" boolean NOT NULL DEFAULT false",
+                      "ALTER TABLE stat_profiles ADD COLUMN IF NOT EXISTS categories text NOT NULL DEFAULT ''"):
         db.session.execute(text(statement))
+    if db.session.execute(text("SELECT to_regclass('stat_profile_categories')")).scalar():  # a row per category
+        db.session.execute(text(
+            "UPDATE stat_profiles p SET categories = c.ids FROM (SELECT pseudonym, ',' || string_agg("
+            "category_id::text, ',' ORDER BY category_id) || ',' AS ids FROM stat_profile_categories GROUP BY 1) c "
+            "WHERE p.pseudonym = c.pseudonym"))
+        db.session.execute(text("DROP TABLE stat_profile_categories"))
     db.session.execute(text("UPDATE stat_lease SET run_id = NULL, until = NULL"))  # a bench stopped midway
     db.session.execute(text("UPDATE stat_runs SET status = 'failed' WHERE status = 'running'"))
     db.session.commit()

@@ -44,7 +44,7 @@ def id_list(col):
     """SQL aggregate: the distinct integers of ``col`` in a group as ",3,7," (ascending on
     PostgreSQL; SQLite's ``group_concat`` keeps no promised order, so compare them as sets)."""
     if _pg():
-        items = func.string_agg(aggregate_order_by(cast(col, Text), col), literal(","))
+        items = func.string_agg(cast(col, Text), aggregate_order_by(literal(","), col))
     else:
         items = func.group_concat(col, literal(","))
     return literal(",").op("||")(items).op("||")(literal(","))
