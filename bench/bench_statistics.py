@@ -218,7 +218,8 @@ def _catch_up_schema() -> None:
                       "ALTER TABLE stat_runs DROP COLUMN IF EXISTS key_year",
                       "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS key_id integer",
                       "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS \"full\" boolean NOT NULL DEFAULT false",
-                      "ALTER TABLE stat_profiles ADD COLUMN IF NOT EXISTS categories text NOT NULL DEFAULT ''"):
+                      "ALTER TABLE stat_profiles ADD COLUMN IF NOT EXISTS categories text NOT NULL DEFAULT ''",
+                      "CREATE INDEX IF NOT EXISTS ix_orders_updated_at ON orders (updated_at)"):
         db.session.execute(text(statement))
     if db.session.execute(text("SELECT to_regclass('stat_profile_categories')")).scalar():  # a row per category
         db.session.execute(text(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 22:22:15.996062
+Create Date: 2026-12-01 22:35:51.109365
 
 """
 from alembic import op
@@ -647,6 +647,7 @@ def upgrade_():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_member_created', ['member_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('products',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1040,6 +1041,7 @@ def downgrade_():
 
     op.drop_table('products')
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_orders_updated_at'))
         batch_op.drop_index(batch_op.f('ix_orders_status'))
         batch_op.drop_index('ix_orders_member_created')
 

@@ -41,7 +41,8 @@ class Order(db.Model):
     # True while this order holds stock it took; releasing sets it False (never release twice).
     stock_reserved = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Indexed: the nightly statistics read only the orders written since their last run.
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)
     paid_at = db.Column(UTCDateTime, nullable=True)
     shipped_at = db.Column(UTCDateTime, nullable=True)
     delivered_at = db.Column(UTCDateTime, nullable=True)

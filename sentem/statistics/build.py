@@ -122,6 +122,7 @@ def _build(row: StatRun) -> None:
     step("rekey", profiles.rekey)
     decrypted = step("decrypt", profiles.decrypt_due)
     step("scope", profiles.stage_scope, None if full else since)
+    step("bought", profiles.stage_bought)
     step("facts", profiles.stage_facts)
     step("profiles", profiles.write)
     step("categories", profiles.write_categories)

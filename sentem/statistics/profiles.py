@@ -25,7 +25,7 @@ from .models import StatProfile
 
 _CHUNK = 10_000  # members decrypted per chunk
 
-L, D, F, P, S = staging.LINK, staging.DEMO, staging.FACTS, staging.PAIRS, staging.SCOPE
+L, D, F, P, S, B = staging.LINK, staging.DEMO, staging.FACTS, staging.PAIRS, staging.SCOPE, staging.BOUGHT
 
 
 def counted_link():
@@ -97,11 +97,22 @@ def stage_scope(since) -> None:
     staging.describe(S, "fresh")
 
 
+def stage_bought() -> None:
+    """``BOUGHT``: (member, order, category) of every sold line of the members in ``SCOPE`` —
+    the one read of the orders that their facts and their categories share."""
+    sold = orders.sold_lines().subquery()
+    products = catalog.product_categories().subquery()
+    db.session.execute(insert(B).from_select(
+        ["member_id", "order_id", "category_id"],
+        select(S.c.member_id, sold.c.order_id, func.coalesce(products.c.category_id, 0))
+        .join(sold, sold.c.member_id == S.c.member_id)
+        .outerjoin(products, products.c.product_id == sold.c.product_id)))
+
+
 def stage_facts() -> None:
     """``FACTS``: signup month, paid orders and last visit (KST day) of every member in ``SCOPE``."""
-    sold = orders.sold_lines().subquery()
-    bought = (select(S.c.member_id, func.count(func.distinct(sold.c.order_id)).label("n"))
-              .join(sold, sold.c.member_id == S.c.member_id).group_by(S.c.member_id).subquery())
+    bought = (select(B.c.member_id, func.count(func.distinct(B.c.order_id)).label("n"))
+              .group_by(B.c.member_id).subquery())
     logins = accounts.statistics_logins().subquery()
     seen = (select(S.c.member_id, func.max(logins.c.at).label("at"))
             .join(logins, logins.c.member_id == S.c.member_id).group_by(S.c.member_id).subquery())
@@ -149,11 +160,7 @@ def write() -> None:
 
 def write_categories() -> None:
     """The categories each profile in ``SCOPE`` bought from (",3,7,"), staged, then written."""
-    sold = orders.sold_lines().subquery()
-    products = catalog.product_categories().subquery()
-    cat = func.coalesce(products.c.category_id, 0)
-    pairs = (select(S.c.pseudonym, cat.label("category_id")).join(sold, sold.c.member_id == S.c.member_id)
-             .outerjoin(products, products.c.product_id == sold.c.product_id)
+    pairs = (select(S.c.pseudonym, B.c.category_id).join(B, B.c.member_id == S.c.member_id)
              .where(exists().where(StatProfile.pseudonym == S.c.pseudonym))  # (decrypted: still active)
              .distinct().subquery())
     db.session.execute(insert(P).from_select(

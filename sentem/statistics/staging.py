@@ -3,7 +3,8 @@
 ``LINK`` is the one place where a member id meets its pseudonyms — under the run's new key
 and under the previous one (what lets SQL join orders and logins to profiles, and re-key the
 kept profiles); ``SCOPE`` holds the counted members whose facts and categories this run
-recomputes (all of them on a full run), ``DAYS`` the KST days whose sales changed;
+recomputes (all of them on a full run) and ``BOUGHT`` their sold order lines (read once for
+both), ``DAYS`` the KST days whose sales changed;
 ``DEMO`` holds the freshly decrypted band and region, ``FACTS`` each counted member's
 signup month, orders and last visit, ``PAIRS`` the categories they bought from (spelled as
 the profile keeps them). All are dropped before the run commits, so no statistics table keeps a
@@ -35,7 +36,9 @@ PAIRS = Table("tmp_stat_pairs", _META, Column("pseudonym", String(32), primary_k
 SCOPE = Table("tmp_stat_scope", _META, Column("member_id", Integer, primary_key=True),
               Column("pseudonym", String(32), nullable=False), Column("fresh", Boolean, nullable=False), **_TEMP)
 DAYS = Table("tmp_stat_days", _META, Column("day", Date, primary_key=True), **_TEMP)
-TABLES = (LINK, DEMO, FACTS, PAIRS, SCOPE, DAYS)
+BOUGHT = Table("tmp_stat_bought", _META, Column("member_id", Integer, nullable=False),
+               Column("order_id", Integer, nullable=False), Column("category_id", Integer, nullable=False), **_TEMP)
+TABLES = (LINK, DEMO, FACTS, PAIRS, SCOPE, DAYS, BOUGHT)
 
 
 def create() -> None:
