@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
+from bench.statistics_kept import catch_up_schema, explain  # noqa: E402
 
 TARGET_S = 120.0
 _CHUNK = 20_000
@@ -207,31 +208,6 @@ def _timed_run() -> dict:
             "excluded": [row.excluded_inactive, row.excluded_no_consent, row.excluded_suspended]}
 
 
-def _catch_up_schema() -> None:
-    """A data set kept from an earlier bench, brought to today's statistics tables."""
-    from sqlalchemy import text
-
-    from sentem.extensions import db
-
-    db.create_all()  # tables added since
-    for statement in ("ALTER TABLE stat_profiles DROP COLUMN IF EXISTS key_year",
-                      "ALTER TABLE stat_runs DROP COLUMN IF EXISTS key_year",
-                      "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS key_id integer",
-                      "ALTER TABLE stat_runs ADD COLUMN IF NOT EXISTS \"full\" boolean NOT NULL DEFAULT false",
-                      "ALTER TABLE stat_profiles ADD COLUMN IF NOT EXISTS categories text NOT NULL DEFAULT ''",
-                      "CREATE INDEX IF NOT EXISTS ix_orders_updated_at ON orders (updated_at)"):
-        db.session.execute(text(statement))
-    if db.session.execute(text("SELECT to_regclass('stat_profile_categories')")).scalar():  # a row per category
-        db.session.execute(text(
-            "UPDATE stat_profiles p SET categories = c.ids FROM (SELECT pseudonym, ',' || string_agg("
-            "category_id::text, ',' ORDER BY category_id) || ',' AS ids FROM stat_profile_categories GROUP BY 1) c "
-            "WHERE p.pseudonym = c.pseudonym"))
-        db.session.execute(text("DROP TABLE stat_profile_categories"))
-    db.session.execute(text("UPDATE stat_lease SET run_id = NULL, until = NULL"))  # a bench stopped midway
-    db.session.execute(text("UPDATE stat_runs SET status = 'failed' WHERE status = 'running'"))
-    db.session.commit()
-
-
 def measure(n: int, reuse: str | None = None) -> dict:
     """One size in this process: build the data (or ``reuse`` the instance folder of an earlier
     bench whose databases still hold it), the first run, a day, the nightly run; the figures.
@@ -245,7 +221,7 @@ def measure(n: int, reuse: str | None = None) -> dict:
         clock.unfreeze()
         started = time.perf_counter()
         if reuse:
-            _catch_up_schema()
+            catch_up_schema()
         else:
             fresh_schema()
             _keys_and_members(n)
@@ -255,41 +231,6 @@ def measure(n: int, reuse: str | None = None) -> dict:
         _one_day(n)
         nightly = _timed_run()
         return {"n": n, "orders": 5 * n, "setup_s": setup_s, "first": first, "nightly": nightly}
-
-
-def explain(n: int, reuse: str, out: str) -> None:
-    """On a kept data set: a day of changes, then one nightly run with PostgreSQL's
-    ``auto_explain`` writing the plan (EXPLAIN ANALYZE, buffers) of every statement over a
-    second to ``out`` — to see which step scans what. Its times are not the bench's figures."""
-    from sqlalchemy import event
-
-    from sentem import clock, create_app
-    from sentem.extensions import db
-    from sentem.statistics import build
-
-    app = create_app(in_process_config("postgresql", reuse))
-    with app.app_context(), open(out, "w") as sink:
-        clock.unfreeze()
-        _catch_up_schema()
-        _one_day(n)
-
-        def on_checkout(dbapi_conn, record, proxy):
-            if not record.info.get("explain"):
-                dbapi_conn.add_notice_handler(lambda diag: sink.write(f"{diag.message_primary}\n\n"))
-                with dbapi_conn.cursor() as cur:
-                    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = '1s'",
-                                    "SET auto_explain.log_analyze = on", "SET auto_explain.log_buffers = on",
-                                    "SET auto_explain.log_timing = off", "SET auto_explain.log_level = notice",
-                                    "SET client_min_messages = notice"):
-                        cur.execute(setting)
-                dbapi_conn.commit()
-                record.info["explain"] = True
-
-        event.listen(db.engine, "checkout", on_checkout)
-        db.session.remove()
-        db.engine.dispose()
-        row = build.run()
-        sink.write(f"run: {row.timings}\n")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -304,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         sizes = tuple(int(s) for s in argv[argv.index("--sizes") + 1].split(","))
     reuse = argv[argv.index("--reuse") + 1] if "--reuse" in argv else None  # one size: the kept data set's
     if "--explain" in argv:  # with --reuse DIR and one size: the plans of a nightly run
-        explain(sizes[0], reuse, argv[argv.index("--explain") + 1])
+        explain(sizes[0], reuse, argv[argv.index("--explain") + 1], _one_day)
         return
     print(f"  {'members':>10}{'orders':>11}  {'run':<8}{'job':>8}{'py cpu':>9}{'db cpu':>9}{'target':>8}{'counted':>9}"
           f"{'decrypted':>10}  excluded (inactive, no consent, suspended)   [load average: "

@@ -1,9 +1,8 @@
 """The pseudonymised profiles, kept up to date between runs instead of rebuilt from scratch.
 
 A profile (``StatProfile``) holds what the aggregates and segments need of one counted
-member. Each run first re-keys the kept profiles from the previous run's pseudonyms to its
-own (``rekey``: one UPDATE … FROM the staging table, which holds both), then deletes the
-profiles of members no longer counted. The age band and region come from the encrypted
+member. Each run first re-keys the kept profiles of counted members from the previous run's
+pseudonyms to its own (``rekey``: the staging table holds both) and drops every other. The age band and region come from the encrypted
 birth date and address, and decrypting a million members costs minutes of CPU; so a run
 decrypts only the counted members who have no profile yet (new, consenting again), whose
 birth date or address changed since the last run, or whose band changes this month (a 10th
