@@ -11,6 +11,12 @@ write due (with Redis sessions: one Redis read and one query). Anything else —
 database down — goes to Flask unchanged, which answers (and fills the copy). The token
 put in is the session's own (Flask-WTF's signing of the session's secret), so a member
 never sees another's. The copy holds no personal data; headers are those Flask sent.
+
+A member's own ``/cart``, ``/orders`` and ``/me`` go the same way from a per-session copy
+(``private_pages``): the same query also reads the member's page revision, which database
+triggers raise on any change of what those pages show (``member_revs``), and for the cart
+the revisions of the products in it; the copy is kept under the session, that revision,
+the language and the URL, in this process's memory only, and dropped at logout.
 """
 from __future__ import annotations
 
@@ -91,7 +97,8 @@ class _Cookies:
 
 
 class MemberPages:
-    """WSGI layer: members' GETs of ``/``, ``/products`` and ``/products/<id>`` from the page cache."""
+    """WSGI layer: members' GETs of the catalog pages from the page cache, and of ``/cart``,
+    ``/orders`` and ``/me`` from the session's own copy."""
 
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
