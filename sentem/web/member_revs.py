@@ -54,10 +54,12 @@ class MemberPageRev(db.Model):
     rev = db.Column(db.BigInteger, nullable=False, default=0)
 
 
-def _bump(select: str, row: str) -> str:
+def _bump(select: str, *rows: str) -> str:
+    # One statement for the old and the new row (an UPDATE usually concerns one member);
     # DISTINCT and ORDER BY: one update per member (PostgreSQL refuses two in one statement),
     # always in the same order. The first bump of a member creates the row.
-    return (f"INSERT INTO {TABLE} (member_id, rev) SELECT DISTINCT t.mid, 1 FROM ({select.format(row=row)}) t "
+    union = " UNION ".join(select.format(row=row) for row in rows)
+    return (f"INSERT INTO {TABLE} (member_id, rev) SELECT DISTINCT t.mid, 1 FROM ({union}) t "
             f"WHERE t.mid IS NOT NULL ORDER BY t.mid ON CONFLICT (member_id) DO UPDATE SET rev = {TABLE}.rev + 1")
 
 
@@ -67,7 +69,7 @@ def sqlite_ddl() -> list[str]:
     for table, select in MEMBER_TABLES.items():
         for op, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
             name = f"mpr_{table}_{op.lower()}"
-            body = " ".join(_bump(select, r) + ";" for r in rows)
+            body = _bump(select, *rows) + ";"
             out += [f"DROP TRIGGER IF EXISTS {name}",
                     f"CREATE TRIGGER {name} AFTER {op} ON {table} FOR EACH ROW BEGIN {body} END"]
     for table in SHARED_TABLES:
@@ -84,8 +86,9 @@ def postgresql_ddl() -> list[str]:
     for table, select in MEMBER_TABLES.items():
         fn = f"mpr_{table}_bump"
         out += [f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF TG_OP <> 'INSERT' THEN {_bump(select, 'OLD')}; END IF; "
-                f"IF TG_OP <> 'DELETE' THEN {_bump(select, 'NEW')}; END IF; RETURN NULL; END $$",
+                f"IF TG_OP = 'INSERT' THEN {_bump(select, 'NEW')}; "
+                f"ELSIF TG_OP = 'DELETE' THEN {_bump(select, 'OLD')}; "
+                f"ELSE {_bump(select, 'OLD', 'NEW')}; END IF; RETURN NULL; END $$",
                 f"DROP TRIGGER IF EXISTS mpr_{table} ON {table}",
                 f"CREATE CONSTRAINT TRIGGER mpr_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {fn}()",
