@@ -3,7 +3,7 @@
 Each buyer is a logged-in member (real ``POST /login``, before timing) with one unit
 in the cart. Timed: ``GET /checkout``, ``POST /checkout`` (test gateway, approve) and
 the order page it leads to — from ``BENCH_CLIENTS`` concurrent clients (default 16),
-against gunicorn sync x2 and x4. The same three requests against ``checkout_bare``
+against gunicorn sync x1, x2 and x4 (``BENCH_WORKERS``; the scale-out figures). The same three requests against ``checkout_bare``
 (conditional stock decrement, order row, line row in one transaction) on the same
 kind of database and the same gunicorn settings give the ratio; goal >= 0.5x.
 Then a flash sale: ``BENCH_FLASH_BUYERS`` (500) members, one product with
@@ -11,7 +11,8 @@ Then a flash sale: ``BENCH_FLASH_BUYERS`` (500) members, one product with
 
 Databases: SQLite files (embedded), and PostgreSQL when ``SENTEM_BENCH_DATABASE_URL``,
 ``SENTEM_BENCH_ARCHIVE_DATABASE_URL`` and ``SENTEM_BENCH_KEYSTORE_DATABASE_URL`` are
-set (their schemas are dropped and recreated). The server's ``fsync`` setting is
+set (their schemas are dropped and recreated); with ``SENTEM_BENCH_REDIS_URL`` the
+PostgreSQL shop keeps its sessions and rate limits in Redis, as production does. The server's ``fsync`` setting is
 printed: benchmark figures mean something only with it on.
 """
 from __future__ import annotations
@@ -35,7 +36,8 @@ BUYERS = int(os.environ.get("BENCH_BUYERS", "160"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 FLASH_BUYERS = int(os.environ.get("BENCH_FLASH_BUYERS", "500"))
 FLASH_STOCK = int(os.environ.get("BENCH_FLASH_STOCK", "100"))
-WORKERS = (2, 4)
+WORKERS = tuple(int(w) for w in os.environ.get("BENCH_WORKERS", "1,2,4").split(","))
+FLASH_WORKERS = 2
 GOAL = 0.5
 PASSWORD = "bench-password-1"
 PG_VARS = ("SENTEM_BENCH_DATABASE_URL", "SENTEM_BENCH_ARCHIVE_DATABASE_URL", "SENTEM_BENCH_KEYSTORE_DATABASE_URL")
@@ -49,8 +51,10 @@ def _databases(instance: str) -> list[tuple[str, dict, str]]:
     kinds = [("SQLite", {}, f"sqlite:///{instance}/bare.db")]
     if all(os.environ.get(v) for v in PG_VARS):
         main, archive, keys = (os.environ[v] for v in PG_VARS)
-        kinds.append(("PostgreSQL", {"SENTEM_DATABASE_URL": main, "SENTEM_ARCHIVE_DATABASE_URL": archive,
-                                     "SENTEM_KEYSTORE_DATABASE_URL": keys}, main))
+        shop = {"SENTEM_DATABASE_URL": main, "SENTEM_ARCHIVE_DATABASE_URL": archive, "SENTEM_KEYSTORE_DATABASE_URL": keys}
+        if os.environ.get("SENTEM_BENCH_REDIS_URL"):
+            shop["SENTEM_REDIS_URL"] = os.environ["SENTEM_BENCH_REDIS_URL"]
+        kinds.append(("PostgreSQL + Redis" if "SENTEM_REDIS_URL" in shop else "PostgreSQL", shop, main))
     return kinds
 
 
@@ -266,12 +270,12 @@ def _one_database(label: str, extra: dict, bare_url: str, instance: str) -> None
               f"p99 {_ms(shop_lat, 99):.0f} ms)   bare {bare_rate:6.1f} orders/s (p50 {_ms(bare_lat, 50):.0f} ms)"
               f"   ratio {shop_rate / bare_rate:.2f}x (goal >= {GOAL}x)" + (f"   other outcomes: {odd}" if odd else ""))
     product_ids = _fill_carts(env, members[:FLASH_BUYERS], [FLASH_STOCK])
-    with gunicorn("bench.foundation_wsgi:app", env, workers=WORKERS[0]) as url:
+    with gunicorn("bench.foundation_wsgi:app", env, workers=FLASH_WORKERS) as url:
         browsers = _login_all(url, members[:FLASH_BUYERS])
         seconds, outcomes, lat = _drive(browsers, _shop_order)
     paid, stock = _paid(env, product_ids)
     verdict = "ok" if paid == FLASH_STOCK and stock[product_ids[0]] == 0 else "WRONG"
-    print(f"    flash sale (x{WORKERS[0]}): {FLASH_BUYERS} buyers, {FLASH_STOCK} units -> {paid} paid, "
+    print(f"    flash sale (x{FLASH_WORKERS}): {FLASH_BUYERS} buyers, {FLASH_STOCK} units -> {paid} paid, "
           f"{outcomes.count('sold_out')} told sold out, stock left {stock[product_ids[0]]} ({verdict}); "
           f"p50 {_ms(lat, 50):.0f} ms, p99 {_ms(lat, 99):.0f} ms, {seconds:.1f} s")
 
@@ -284,7 +288,7 @@ def _init(env: dict) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sentem-bench-") as instance:
         for label, extra, bare_url in _databases(instance):
-            sub = os.path.join(instance, label.lower())
+            sub = os.path.join(instance, label.split()[0].lower())
             os.makedirs(sub)
             _one_database(label, extra, bare_url.replace(instance, sub), sub)
 

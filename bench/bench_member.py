@@ -8,9 +8,12 @@ on the demo catalog in embedded SQLite; wrk when installed, else Python threads.
 request carries the member's cookies and the same User-Agent, bare route included.
 Target: each page at least 0.6x the bare route's requests/s (issue 19). The first three
 pages come from the page cache (``web.member_pages`` in front of Flask); the last three
-are rendered by Flask on every request.
+from the session's own copy (``web.private_pages``), kept while the member's page revision
+(``web.member_revs``, raised by database triggers) and the cart's product revisions stay.
 """
 from __future__ import annotations
+
+import time
 
 from bench.common import embedded_env, gunicorn, load, prepared_instance, print_loads, print_ratios
 from bench.httpflow import Browser
@@ -73,9 +76,50 @@ def log_in(url: str) -> dict:
     return {"User-Agent": USER_AGENT, "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())}
 
 
+def write_cost(instance: str, rounds: int = 7, n: int = 2000) -> tuple[float, float]:
+    """µs per pair of row updates (a cart line's quantity, then the order's status: both
+    raise the member's page revision through the triggers), with the triggers and without
+    them; one transaction per round (the commit's disk wait would hide the triggers' own
+    cost), alternating rounds, the best of each."""
+    from sentem.extensions import db
+    from sentem.web import member_revs
+
+    app = member_app(instance)
+    with app.app_context():
+        engine = db.engine
+        with engine.connect() as conn:
+            member_id = conn.exec_driver_sql("SELECT id FROM members").scalar()
+
+        def run() -> float:
+            with engine.begin() as conn:
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    conn.exec_driver_sql("UPDATE cart_items SET quantity = quantity WHERE member_id = ?", (member_id,))
+                    conn.exec_driver_sql("UPDATE orders SET status = status WHERE member_id = ?", (member_id,))
+                return (time.perf_counter() - t0) / n * 1e6
+
+        drops = [sql for sql in member_revs.sqlite_ddl() if sql.startswith("DROP")]
+        best = {True: float("inf"), False: float("inf")}
+        for _ in range(rounds):
+            for on in (True, False):
+                with engine.begin() as conn:
+                    if on:
+                        member_revs.apply(conn)
+                    else:
+                        for sql in drops:
+                            conn.exec_driver_sql(sql)
+                best[on] = min(best[on], run())
+        with engine.begin() as conn:
+            member_revs.apply(conn)
+        db.session.remove()
+        engine.dispose()
+    return best[True], best[False]
+
+
 def main() -> dict:
     with prepared_instance(seed=True) as instance:
         product = seed_member(member_app(instance))
+        with_triggers, without = write_cost(instance)
         pages = ("/", "/products", f"/products/{product}", "/cart", "/orders", "/me")
         rows, ratios = [], {}
         with gunicorn("bench.foundation_wsgi:app", embedded_env(instance), workers=2) as url:
@@ -93,6 +137,8 @@ def main() -> dict:
     print("  logged-in member (server-side session), demo catalog, gunicorn sync x2, SQLite")
     print_loads(rows)
     print_ratios(ratios, TARGET, "member {} / bare")
+    print(f"  page-revision triggers' write cost (SQLite, a cart line and an order updated, in one "
+          f"transaction): {with_triggers:.1f} µs with, {without:.1f} µs without ({with_triggers / without:.2f}x)")
     return ratios
 
 

@@ -8,6 +8,7 @@ from alembic import context
 
 from sentem.db_types import create_pg_extensions
 from sentem.security import nostats
+from sentem.web import member_revs
 
 USE_TWOPHASE = False
 
@@ -186,6 +187,9 @@ def run_migrations_online():
             # (PostgreSQL), from the models' declarations, after every upgrade.
             if not getattr(config.cmd_opts, 'autogenerate', False):
                 nostats.apply(rec['connection'], get_metadata(name))
+                # Sentem: the triggers that keep members' page revisions (``member_revs``),
+                # re-created after every upgrade (the main database only; idempotent).
+                member_revs.apply(rec['connection'])
 
         if USE_TWOPHASE:
             for rec in engines.values():

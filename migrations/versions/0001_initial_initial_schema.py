@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 22:35:51.109365
+Create Date: 2026-12-01 22:58:26.727946
 
 """
 from alembic import op
@@ -246,6 +246,11 @@ def upgrade_():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_management_plan_versions')),
     sa.UniqueConstraint('version', name=op.f('uq_management_plan_versions_version'))
+    )
+    op.create_table('member_page_revs',
+    sa.Column('member_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('rev', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_member_page_revs'))
     )
     op.create_table('members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1120,6 +1125,7 @@ def downgrade_():
         batch_op.drop_index(batch_op.f('ix_members_email_bidx'))
 
     op.drop_table('members')
+    op.drop_table('member_page_revs')
     op.drop_table('management_plan_versions')
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_login_sessions_owner')

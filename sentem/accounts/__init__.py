@@ -3,7 +3,7 @@ from flask import Blueprint
 
 from ..extensions import login_manager
 from ..privacy import members
-from ..security import throttle
+from ..security import signed_in, throttle
 from ..staff.nav import register_nav
 
 bp = Blueprint("accounts", __name__)
@@ -21,6 +21,7 @@ def init_app(app) -> None:
     records.DECLARE.apply()
     label_domains.DECLARE_LABELS.apply(app)
     login_manager.user_loader(loader.load_member)
+    signed_in.add(app, "_user_id")  # Flask-Login's key: a member's pages are private
     members.install(app, privacy_port.PORT)
     app.register_blueprint(bp)
     register_nav(app, "admin.members", "회원", "members.view", order=20)

@@ -23,11 +23,8 @@ from .models import ExportDownload, RightsRequest
 
 # Ledger kinds for suspension of processing (PIPA Art. 37): granted=True means
 # "suspended". They are not signup consents, so they are not registered as such;
-# what each one stops is decided in ``privacy.suspension``.
-SUSPENSIONS = {
-    suspension.STATISTICS: ("이용 통계·맞춤 광고", "Usage statistics and tailored advertising"),
-    suspension.OPTIONAL: ("선택 항목 처리 정지", "Suspend processing of optional items"),
-}
+# what each one stops, and its label, is decided in ``privacy.suspension``.
+SUSPENSIONS = suspension.LABELS
 
 
 def consent_label(kind: str, lang: str = "ko") -> str:

@@ -27,6 +27,11 @@ from .registry import REGISTRY
 STATISTICS = "suspend_statistics"
 OPTIONAL = "suspend_optional"
 KINDS = (STATISTICS, OPTIONAL)
+# Each kind's label (Korean, English): in the member's consent list, the ledger and staff screens.
+LABELS = {
+    STATISTICS: ("이용 통계·맞춤 광고", "Usage statistics and tailored advertising"),
+    OPTIONAL: ("선택 항목 처리 정지", "Suspend processing of optional items"),
+}
 PROFILE = "member_profile"  # the record class whose optional items ``OPTIONAL`` withholds
 MARKER = "처리정지"  # shown to staff in place of a withheld item
 _CHUNK = 500  # bounded IN lists

@@ -18,13 +18,16 @@ banners), ``services`` (staff accounts: creation, sign-in checks, roles, lockout
 """
 from flask import Blueprint
 
+from ..security import signed_in
+
 bp = Blueprint("admin", __name__)
 
 
 def init_app(app) -> None:
     """Staff tables, template filters, the registry entries of staff data and their audit sections."""
-    from . import audit, filters, models, records  # noqa: F401  (tables, filters on bp)
+    from . import audit, filters, guard, models, records  # noqa: F401  (tables, filters on bp)
 
     records.DECLARE.apply()
     filters.DECLARE_LABELS.apply(app)
     audit.DECLARE.apply()
+    signed_in.add(app, guard.SESSION_STAFF)  # a staff member's screens are private

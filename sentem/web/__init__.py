@@ -4,7 +4,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import formats, health, init_steps, labels, privacy
 from ..jobs import heartbeat
-from . import converters, gettext, label_tables, member_pages
+from . import converters, gettext, label_tables, member_pages, member_revs  # noqa: F401  (member_revs: its table)
 
 bp = Blueprint("web", __name__)
 

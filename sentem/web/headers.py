@@ -1,7 +1,7 @@
 """Security headers on every response, and no caching of what a signed-in person sees."""
-from flask import current_app, g, session
+from flask import current_app, g
 
-from ..staff.guard import SESSION_STAFF
+from ..security import signed_in
 from . import bp
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,7 +19,7 @@ def security_headers(response):
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if "Cache-Control" not in h and _signed_in():
+    if "Cache-Control" not in h and signed_in.now():
         # Pages for a member or staff carry personal data: no browser, proxy or shared
         # machine may keep a copy (a view that sets its own Cache-Control keeps it).
         h["Cache-Control"] = "no-store"
@@ -27,7 +27,3 @@ def security_headers(response):
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
-
-def _signed_in() -> bool:
-    """A member (Flask-Login) or a staff member (its own session key) is signed in."""
-    return bool(session.get("_user_id") or session.get(SESSION_STAFF))

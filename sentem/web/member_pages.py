@@ -11,6 +11,12 @@ write due (with Redis sessions: one Redis read and one query). Anything else —
 database down — goes to Flask unchanged, which answers (and fills the copy). The token
 put in is the session's own (Flask-WTF's signing of the session's secret), so a member
 never sees another's. The copy holds no personal data; headers are those Flask sent.
+
+A member's own ``/cart``, ``/orders`` and ``/me`` go the same way from a per-session copy
+(``private_pages``): the same query also reads the member's page revision, which database
+triggers raise on any change of what those pages show (``member_revs``), and for the cart
+the revisions of the products in it; the copy is kept under the session, that revision,
+the language and the URL, in this process's memory only, and dropped at logout.
 """
 from __future__ import annotations
 
@@ -29,18 +35,20 @@ from ..accounts import loader, sessions
 from ..extensions import db
 from ..security import session_store
 from ..shop import pagecache
+from . import member_revs, private_pages
 
 # The session keys of a signed-in member between requests; any other key may need Flask.
 _HEX = re.compile(r"[0-9a-f]{64}")
+_NONE = (None, None, None)
 _KEYS = frozenset({"_user_id", "_fresh", "_id", sessions.SESSION_KEY, loader.EPOCH_KEY, "csrf_token"})
 
 
-def _check_sql(id_hash: str, product: int | None) -> str:
-    # The hash is a hex digest computed here (checked), the product id an int: no request text.
+def _check_sql(id_hash: str, columns: str) -> str:
+    # The hash is a hex digest computed here (checked), the columns fixed SQL: no request text.
     if not _HEX.fullmatch(id_hash):
         raise ValueError("not a session hash")
     return ("SELECT ls.kind, ls.owner_id, ls.last_seen_at, ls.expires_at, ls.idle_seconds, m.status, "
-            f"m.session_epoch, {pagecache.version_columns(product)} FROM login_sessions ls "
+            f"m.session_epoch, {columns} FROM login_sessions ls "
             f"JOIN members m ON m.id = ls.owner_id WHERE ls.id_hash = '{id_hash}'")
 
 
@@ -89,13 +97,15 @@ class _Cookies:
 
 
 class MemberPages:
-    """WSGI layer: members' GETs of ``/``, ``/products`` and ``/products/<id>`` from the page cache."""
+    """WSGI layer: members' GETs of the catalog pages from the page cache, and of ``/cart``,
+    ``/orders`` and ``/me`` from the session's own copy."""
 
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.app = app
         self._engine = None
         self._cookies = _Cookies()
+        self.private = private_pages.PrivatePages()
 
     def _session(self, value: str | None) -> tuple | None:
         """(session data, CSRF token) of a verified cookie holding only a member's login keys."""
@@ -123,15 +133,15 @@ class MemberPages:
         key = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
         return URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(secret).encode()
 
-    def _check(self, data: dict, environ, product: int | None) -> tuple | None:
+    def _check(self, data: dict, environ, columns: str) -> tuple | None:
         """The page's catalog version when the member check passes (the one Flask-Login and
         ``accounts.loader`` make, read-only), else None."""
         user_id, token = data.get("_user_id"), data.get(sessions.SESSION_KEY)
         if not (isinstance(user_id, str) and user_id.isdigit() and isinstance(token, str)
                 and data.get("_id") == _identifier(environ)):
             return None
-        s, row = self._redis_check(token, product) if self.app.config.get("SENTEM_REDIS_URL") else \
-            self._database_check(token, product)
+        s, row = self._redis_check(token, columns) if self.app.config.get("SENTEM_REDIS_URL") else \
+            self._database_check(token, columns)
         if s is None or row is None:
             return None
         status, epoch, version = row[0], row[1], tuple(row[2:])
@@ -140,73 +150,115 @@ class MemberPages:
               and data.get(loader.EPOCH_KEY, 0) == epoch and now - s.last_seen_at < session_store.TOUCH_EVERY)
         return version if ok else None
 
-    def _database_check(self, token: str, product: int | None) -> tuple:
-        # One round trip: the session joined to its member, and the page's catalog version.
-        row = pagecache.fetch_one(self._engine, _check_sql(session_store.hash_of(token), product))
+    def _database_check(self, token: str, columns: str) -> tuple:
+        # One round trip: the session joined to its member, and the page's version.
+        row = pagecache.fetch_one(self._engine, _check_sql(session_store.hash_of(token), columns))
         if row is None:
             return None, None
         kind, owner_id, seen, expires, idle = row[:5]
         seen = _utc(seen)
         return session_store.Session("", kind, owner_id, seen, seen, _utc(expires), idle, ""), row[5:]
 
-    def _redis_check(self, token: str, product: int | None) -> tuple:
+    def _redis_check(self, token: str, columns: str) -> tuple:
         # The session from Redis (read only), then the member and the version in one query.
         with self.app.app_context():
             s = session_store.peek(session_store.hash_of(token))
         if s is None:
             return None, None
         return s, pagecache.fetch_one(self._engine, f"SELECT m.status, m.session_epoch, "
-                                      f"{pagecache.version_columns(product)} FROM members m WHERE m.id = {s.owner_id:d}")
+                                      f"{columns} FROM members m WHERE m.id = {s.owner_id:d}")
 
     def _key(self, environ):
+        """(cache key, the session's CSRF token, the session's hash on a private page else None)."""
         if (environ.get("REQUEST_METHOD") != "GET" or not self.app.config.get("SENTEM_PAGE_CACHE", True)
                 or self.app.config.get("WTF_CSRF_TIME_LIMIT") is not None):
-            return None, None  # tokens that age: Flask's own way
-        match = pagecache.CATALOG_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None:
-            return None, None
+            return _NONE  # tokens that age: Flask's own way
+        path = environ.get("PATH_INFO", "")
+        match = pagecache.CATALOG_PATH.match(path)
+        if match is None and path not in private_pages.PATHS:
+            return _NONE
         cookies = environ.get(pagecache.COOKIES) or parse_cookie(environ)
         value = cookies.get(self.app.config.get("SESSION_COOKIE_NAME", "session"))
         found = self._session(value)
         if found is None:
-            return None, None
+            return _NONE
         data, token = found
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-        product = pagecache.product_id_of(int(match.group(2)[1:])) if match.group(2) else None
+        if match is None:
+            columns = member_revs.columns(path)
+        else:
+            columns = pagecache.version_columns(
+                pagecache.product_id_of(int(match.group(2)[1:])) if match.group(2) else None)
         try:
-            version = self._check(data, environ, product)
+            version = self._check(data, environ, columns)
         except Exception:  # noqa: BLE001  (the database is away: Flask answers with its 503 page)
-            return None, None
+            return _NONE
         if version is None:
-            self._cookies.drop(value)
-            return None, None
+            self._forget(value, data)
+            return _NONE
         lang = cookies.get("lang")
         if lang not in self.app.config["LANGUAGES"]:
             lang = self.app.config["BABEL_DEFAULT_LOCALE"]
-        path = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
-        return ("wsgi-member", version, lang, path), token
+        url = path + "?" + environ.get("QUERY_STRING", "")
+        if match is not None:
+            return ("wsgi-member", version, lang, url), token, None
+        id_hash = session_store.hash_of(data[sessions.SESSION_KEY])
+        return (id_hash, data["_user_id"], version, lang, url), token, id_hash
+
+    def _forget(self, value: str, data: dict | None) -> None:
+        # A session that logs out or fails the check: its decoded cookie and its pages go.
+        self._cookies.drop(value)
+        token = (data or {}).get(sessions.SESSION_KEY)
+        if isinstance(token, str):
+            self.private.drop_session(session_store.hash_of(token))
+
+    def _logout(self, environ) -> None:
+        cookies = parse_cookie(environ)
+        value = cookies.get(self.app.config.get("SESSION_COOKIE_NAME", "session"))
+        found = self._session(value)
+        if found is not None:
+            self._forget(value, found[0])
 
     def __call__(self, environ, start_response):
-        key, token = self._key(environ)
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == "/logout":
+            self._logout(environ)  # before Flask: whatever it answers, the copies are not needed
+        key, token, private = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        hit = pagecache.get(self.app, key)
+        hit = self.private.get(key) if private else pagecache.get(self.app, key)
         if hit is not None:
             status, headers, body = hit
             body = body.replace(pagecache.CSRF_MARK, token)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
+        if private:
+            environ[private_pages.PRIVATE] = True
         status, headers, body = pagecache.run_capturing(self.wsgi_app, environ, start_response)
-        page = environ.get(pagecache.MEMBER_PAGE)
+        page = _private_copy(environ, body, key[1]) if private else environ.get(pagecache.MEMBER_PAGE)
         if page is not None and pagecache.storable(status, headers):
             kept = tuple((k, v) for k, v in headers if k.lower() != "content-length")
-            pagecache.put(self.app, key, (status, kept, page))
+            if private:
+                self.private.put(key, (status, kept, page))
+            else:
+                pagecache.put(self.app, key, (status, kept, page))
         return [body]
+
+
+def _private_copy(environ, body: bytes, user_id: str) -> bytes | None:
+    """The private page to keep (its CSRF token cut out), or None: Flask rendered it for
+    someone else than the session the layer checked, or the page already holds the mark."""
+    used = environ.get(private_pages.USED)
+    if used is None or used[1] != user_id or pagecache.CSRF_MARK in body:
+        return None
+    token = used[0]
+    return body.replace(token.encode(), pagecache.CSRF_MARK) if token else body
 
 
 def install(app) -> None:
     """Put the member layer in front of ``app``'s Flask (once; before any proxy fix wraps it)."""
     if not isinstance(app.wsgi_app, MemberPages):
         app.wsgi_app = MemberPages(app.wsgi_app, app)
+        private_pages.install(app)
+        member_revs.install()

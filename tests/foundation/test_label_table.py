@@ -37,6 +37,9 @@ ALLOWED = {
     # documents' titles and the 상품정보제공고시 presets (field captions per category kind).
     ("orders/summary.py", "GROUPS"), ("shop/catalog.py", "SORTS"), ("staff/permissions.py", "ROLES"),
     ("privacy/policy_versions.py", "TITLES"), ("shop/notices.py", "PRESETS"),
+    # The suspension kinds' Korean and English labels, kept beside the kinds like the registry's
+    # consents keep theirs: the source ``web.label_tables`` hands to the table's "consent" domain.
+    ("privacy/suspension.py", "LABELS"),
 }
 
 # Domains members read (the rest are staff screens, which are Korean only).
