@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from sentem.extensions import db
 from sentem.myinfo import access
 from sentem.orders import cancellation, exports
@@ -50,27 +48,3 @@ def test_order_and_payment_rows_match_the_models(app):
 def test_an_empty_export_is_still_one_json_document(app):
     data = {"format": access.FORMAT, "items": [], "record_classes": {"x": {"label_ko": "엑스", "rows": []}}}
     assert json.loads("".join(access.json_chunks(data))) == data
-
-
-def test_the_garbage_collector_resumes_after_an_export_even_one_that_fails(app, monkeypatch):
-    """The export pauses the cyclic collector while it builds (a large export's time);
-    the process must get it back afterwards, also when a record class's export raises,
-    and a collector someone else switched off stays off."""
-    import gc
-
-    member = full_member("gc")
-    make_paid_order(member)
-    assert gc.isenabled()
-    access.export(member.id)
-    assert gc.isenabled()
-    monkeypatch.setattr(access, "_member", lambda _id: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        access.export(member.id)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with pytest.raises(ZeroDivisionError):
-            access.export(member.id)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
