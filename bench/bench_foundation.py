@@ -80,14 +80,31 @@ def crypto_figures() -> dict:
                 datakeys.open_token(datakeys.seal(kid, VALUE, "name"), "name")
 
             sealed = bare = float("inf")
+            sealed_cpu = bare_cpu = float("inf")
             for _ in range(5):
                 sealed = min(sealed, timeit(field, n))
                 bare = min(bare, timeit(plain, n))
+            # CPU time of this process as well, in many short alternating rounds: on a shared
+            # machine the wall clock also counts the time other processes had the core.
+            for _ in range(40):
+                sealed_cpu = min(sealed_cpu, _cpu_per_call(field, max(1, n // 10)))
+                bare_cpu = min(bare_cpu, _cpu_per_call(plain, max(1, n // 10)))
     print(f"  field encrypt+decrypt (data key, token, context): {sealed * 1e6:6.1f} µs/value")
     print(f"  plain AES-256-GCM encrypt+decrypt:                 {bare * 1e6:6.1f} µs/value")
     print(f"  ratio: {sealed / bare:.1f}x   (goal <= 2x; {n} values, 5 alternating rounds of 3, best; "
           f"load {load:.1f})")
-    return {"field_us": sealed * 1e6, "aesgcm_us": bare * 1e6, "ratio": sealed / bare}
+    print(f"  by CPU time: {sealed_cpu * 1e6:.2f} ÷ {bare_cpu * 1e6:.2f} µs = {sealed_cpu / bare_cpu:.2f}x "
+          f"(40 alternating rounds of {max(1, n // 10)}, best)")
+    return {"field_us": sealed * 1e6, "aesgcm_us": bare * 1e6, "ratio": sealed / bare,
+            "cpu_ratio": sealed_cpu / bare_cpu}
+
+
+def _cpu_per_call(fn, n: int) -> float:
+    """CPU seconds of this process per call of ``fn`` over ``n`` calls."""
+    t0 = time.process_time()
+    for _ in range(n):
+        fn()
+    return (time.process_time() - t0) / n
 
 
 def _member_db(instance: str, members: int):
