@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from .. import inputs, labels
+from .. import inputs
+from ..privacy import labels
 from ..extensions import db
 from ..privacy import access_log
 from ..staff import bp, downloads, guard

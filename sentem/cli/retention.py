@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..privacy.retention import services
 from ..privacy.retention.sweep import SweepBusy, pending_work, sweep
 

@@ -1,8 +1,8 @@
 """The delivery event, shipment, pickup and failure codes this feature stores, and their Korean
-labels (English in the catalog): its domains of the one label table (``sentem.labels``)."""
+labels (English in the catalog): its domains of the one label table (``sentem.privacy.labels``)."""
 from __future__ import annotations
 
-from ..labels import Declarations, _l
+from ..privacy.labels import Declarations, _l
 
 DECLARE_LABELS = Declarations()  # applied by the package's init_app
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from .. import clock
 from ..extensions import db
 from ..orders import services as orders
-from ..privacy.labels import labelled, labelled_rows
+from ..privacy.labelled import labelled, labelled_rows
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import carriers
 from .models import DELIVERY_RETENTION, AddressBookEntry, DeliveryRequest, ReturnPickup, Shipment, ShipmentEvent

@@ -18,7 +18,8 @@ import os
 from flask import current_app
 from sqlalchemy import select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..accounts import services as accounts
 from ..extensions import db
 from ..orders import fulfilment

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
 from ..orders import services as orders
 from ..security.fields import masked

@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..accounts.models import Member
 from ..extensions import db
 from ..orders import guest_requests

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
 from ..privacy.registry import RIGHTS_ANSWER_DAYS, Declarations
 from .models import RightsRequest

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .. import formats, labels
+from .. import formats
+from ..privacy import labels
 
 # (record class, column) → label namespace; a column alone applies to every record class.
 COLUMNS: dict[tuple[str | None, str], str] = {

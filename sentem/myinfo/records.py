@@ -17,9 +17,10 @@ import datetime as _dt
 
 from sqlalchemy import delete, select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
-from ..privacy.labels import labelled
+from ..privacy.labelled import labelled
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
 from .models import RIGHTS_RETENTION, CorrectionEvent, ExportDownload, ProxyDocument, RightsRequest
 

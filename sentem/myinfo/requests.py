@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..accounts import services as accounts
 from ..extensions import db
 from ..security import fields

@@ -8,7 +8,8 @@ from the lines, each status change a ``PaymentEvent``. Amounts are integer won.
 """
 from __future__ import annotations
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..privacy.registry import Retention

@@ -13,7 +13,8 @@ import datetime as _dt
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import exports, fulfilment

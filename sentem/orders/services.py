@@ -18,7 +18,8 @@ from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
 from .models import STATUSES, Order, OrderEvent, OrderLine
 

@@ -6,7 +6,7 @@ import datetime as _dt
 
 from sqlalchemy import func, select
 
-from .. import labels
+from . import labels
 from ..extensions import db
 from . import access_log
 from .access_log import ACCESS_RETENTION, AccessLogEntry, AccessLogHead

@@ -20,7 +20,8 @@ import json
 import logging
 import re
 
-from .. import clock, labels
+from .. import clock
+from . import labels
 from ..extensions import db
 from ..jobs import job
 from . import audit_checks

@@ -1,10 +1,10 @@
 """The privacy core's codes (access-log and ledger actions, retention duties, review findings,
-self-audit keys) and their Korean labels: its domains of the one label table (``sentem.labels``).
+self-audit keys) and their Korean labels: its domains of the one label table (``sentem.privacy.labels``).
 
 These are read by staff only; the staff area is Korean, so they have no English catalog entries."""
 from __future__ import annotations
 
-from ..labels import Declarations
+from .labels import Declarations
 from .registry import RIGHTS_ANSWER_DAYS
 
 DECLARE_LABELS = Declarations()  # applied by the package's init_app

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from . import bp, people
 from .services import all_staff
 

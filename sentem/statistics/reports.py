@@ -11,7 +11,8 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
 from ..privacy.charts import BarChart
 from ..shop import catalog

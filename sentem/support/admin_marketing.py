@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from .. import labels
+from ..privacy import labels
 from ..extensions import db
 from ..jobs import enqueue
 from ..privacy import access_log

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from .. import labels
+from ..privacy import labels
 
 
 def _categories() -> list[SelectChoice]:

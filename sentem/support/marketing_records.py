@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
 from ..privacy.registry import Declarations, RecordClass, Retention
 from .models import Campaign, CampaignSend, ConsentStatusNotice, Inquiry

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import clock, labels
+from .. import clock
+from ..privacy import labels
 from ..extensions import db
-from ..privacy.labels import labelled
+from ..privacy.labelled import labelled
 from ..privacy.registry import ArchiveItem, Consent, Declarations, Item, RecordClass
 from .models import RETENTION, Inquiry, InquiryAnswer
 

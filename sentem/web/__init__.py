@@ -2,7 +2,8 @@
 from flask import Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import formats, health, init_steps, labels, privacy
+from .. import formats, health, init_steps, privacy
+from ..privacy import labels
 from ..jobs import heartbeat
 from . import converters, gettext, label_tables, member_pages, member_revs  # noqa: F401  (member_revs: its table)
 

@@ -1,6 +1,6 @@
 """The label tables only the privacy core knows — consents and suspensions of processing, and
 record classes, labelled in both languages — handed to the ground label table
-(``sentem.labels``) at start-up."""
+(``sentem.privacy.labels``) at start-up."""
 from __future__ import annotations
 
 from ..i18n import current_lang

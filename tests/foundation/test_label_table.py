@@ -1,4 +1,4 @@
-"""One label table (issue 16): every code a page shows is labelled through ``sentem.labels``.
+"""One label table (issue 16): every code a page shows is labelled through ``sentem.privacy.labels``.
 
 Features declare their domains at start-up (``labels.Declarations``, applied in ``init_app``);
 no module keeps a code → label dict of its own, and what members read has English words."""
@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask_babel import refresh
 
-from sentem import labels
+from sentem.privacy import labels
 
 SENTEM = Path(__file__).resolve().parents[2] / "sentem"
 _CODE = re.compile(r"^[a-z][a-z0-9_./:-]*$")
@@ -72,11 +72,11 @@ def _looks_like_labels(value) -> bool:
 
 
 def own_label_dicts(root: Path = SENTEM) -> set[tuple[str, str]]:
-    """(module, name) of every module-level code → label dict outside sentem/labels.py."""
+    """(module, name) of every module-level code → label dict outside sentem/privacy/labels.py."""
     found = set()
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root).as_posix()
-        if rel == "labels.py":
+        if rel == "privacy/labels.py":
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from sentem import labels
+from sentem.privacy import labels
 from sentem.extensions import db
 from sentem.orders import cancellation
 from sentem.orders.models import Order

@@ -6,7 +6,8 @@ import datetime as _dt
 from flask import render_template, request
 from sqlalchemy import func, select
 
-from ... import clock, inputs, labels
+from ... import clock, inputs
+from ...privacy import labels
 from ...extensions import db
 from ...privacy import access_log
 from ...privacy.access_log import AccessLogEntry

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ... import labels
+from ...privacy import labels
 from ...extensions import db
 from ...privacy import access_log
 from ...privacy.registry import DESTRUCTION_DEADLINE_DAYS, REGISTRY

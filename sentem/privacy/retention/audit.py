@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ... import clock, labels
+from ... import clock
+from .. import labels
 from ...extensions import db
 from ..registry import DESTRUCTION_DEADLINE_DAYS, Declarations
 from .models import DestructionLedger, Duty, RetentionHold
