@@ -27,6 +27,7 @@ from ..security import datakeys
 from ..shop import cart as cart_service
 from ..shop.settings import shipping_terms
 from . import fulfilment, gateways, numbers, payments, stock
+from .commits import commit_keeping_loaded
 from .models import CheckoutToken, Order, OrderLine, Payment
 from .services import record_creation
 
@@ -71,7 +72,7 @@ def issue_token(member_id: int | None) -> str:
     """A fresh one-time checkout token for the form of a member (or of a guest: None); committed."""
     token = secrets.token_urlsafe(24)
     db.session.add(CheckoutToken(token=token, member_id=member_id, issued_at=clock.now()))
-    db.session.commit()
+    commit_keeping_loaded()  # the form goes on rendering the member and cart it has loaded
     return token
 
 
@@ -150,7 +151,7 @@ def place(buyer: Buyer, *, token: str, delivery: dict, payment_method: str, paym
         if on_create is not None:
             on_create(order)
         stock.take(order)
-        db.session.commit()
+        commit_keeping_loaded()  # settle goes on with the order and payment just written
     except Exception:
         db.session.rollback()
         raise
@@ -187,8 +188,10 @@ def _create_order(buyer: Buyer, key_id: int, token: str, delivery: dict, method:
     short = [i.product.title for i in items if i.product.stock < i.quantity]
     if short:  # an early answer; the conditional UPDATE in stock.take is the real guard
         raise stock.SoldOut(short)
+    # stock_reserved goes in with the INSERT: stock.take runs in this transaction, and should
+    # it refuse, everything rolls back (no second UPDATE of the new row to set the flag).
     order = Order(order_no=numbers.new_order_no(), member_id=buyer.member_id, data_key_id=key_id,
-                  status="pending_payment", payment_method=method, created_at=clock.now())
+                  status="pending_payment", payment_method=method, created_at=clock.now(), stock_reserved=True)
     for item in items:
         p = item.product  # the price comes from the database, never from the form
         order.lines.append(OrderLine(product_id=p.id, product_title=p.title, unit_price=p.price,

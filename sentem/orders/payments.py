@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 
-from sqlalchemy import case, update
+from sqlalchemy import case, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -28,7 +28,8 @@ from ..security.fields import personal_fields
 from ..shop import cart
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
-from .services import transition_from
+from .commits import commit_keeping_loaded
+from .services import OrderChanged, transition, transition_from
 
 log = logging.getLogger("sentem.orders")
 # A payment whose gateway answer is not yet recorded; only these may take an answer.
@@ -69,9 +70,10 @@ def _record_answer(payment: Payment, status: str, *, amount: int | None = None, 
                    **values) -> bool:
     """Compare-and-set an open payment to ``status`` (no commit). False: someone recorded an answer first."""
     values = {"status": status, "updated_at": clock.now(), **_sealed(payment, values)}
-    won = db.session.execute(
-        update(Payment).where(Payment.id == payment.id, Payment.status.in_(OPEN_STATUSES)).values(**values)
-        .execution_options(synchronize_session=False)).rowcount
+    with db.session.no_autoflush:  # sealing moved payment.day_key_id: this UPDATE writes it, not a flush before
+        won = db.session.execute(
+            update(Payment).where(Payment.id == payment.id, Payment.status.in_(OPEN_STATUSES)).values(**values)
+            .execution_options(synchronize_session=False)).rowcount
     if won != 1:
         return False
     for key, value in values.items():
@@ -107,20 +109,35 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
                               gateway_ref=result.ref, approved_at=clock.now(),
                               approval_no=result.approval_no or None):
             return _answered_before(order, payment, result)
-        if transition_from(order, ("pending_payment",), "paid", actor=actor, note="결제 승인") is None:
+        if _from_pending(order, "paid", actor=actor, note="결제 승인") is None:
             db.session.rollback()  # the order was given up meanwhile: this charge must not stand
             return _void(order, payment, result)
-        db.session.commit()
+        commit_keeping_loaded()
         return CheckoutResult(order=order, outcome="paid", message="결제가 완료되었습니다.")
     # declined, not found, cancelled: nothing was charged; give back what this order took.
     if not _record_answer(payment, "declined" if result.status == "declined" else "failed", detail=result.code,
                           gateway_ref=payment.gateway_ref or result.ref):
         return _answered_before(order, payment, result)
     stock.release(order)
-    if transition_from(order, ("pending_payment",), "cancelled", actor=actor, note="결제 실패") is not None:
+    if _from_pending(order, "cancelled", actor=actor, note="결제 실패") is not None:
         _restore_cart(order)
-    db.session.commit()
+    commit_keeping_loaded()
     return CheckoutResult(order=order, outcome="declined", message=DECLINED_MESSAGE)
+
+
+def _from_pending(order: Order, to_status: str, *, actor: str, note: str):
+    """Move the order out of pending payment (no commit); None when it has left that status.
+
+    An order this request holds as pending (the checkout's own, just committed) is moved by
+    the compare-and-set at once; only when that loses, or the status is not known, is it
+    read again (``transition_from``) — a status re-read per payment saved, no guard lost.
+    """
+    if "status" not in inspect(order).unloaded and order.status == "pending_payment":
+        try:
+            return transition(order, to_status, actor=actor, note=note)
+        except OrderChanged:
+            pass
+    return transition_from(order, ("pending_payment",), to_status, actor=actor, note=note)
 
 
 def _answered_before(order: Order, payment: Payment, result):
@@ -262,9 +279,11 @@ def _release_connection() -> None:
     """End the session's (read-only) transaction before a remote call.
 
     A gateway may take seconds; holding a pooled connection (and on SQLite a lock)
-    meanwhile would starve other requests. Nothing is pending here, so this commits nothing.
+    meanwhile would starve other requests. Nothing is pending here, so this commits nothing;
+    the objects stay loaded (what follows writes only through compare-and-sets, which read
+    the database, not memory).
     """
-    db.session.commit()
+    commit_keeping_loaded()
 
 
 def _restore_cart(order: Order) -> None:

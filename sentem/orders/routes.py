@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import inputs
 from ..accounts.services import member_required
@@ -17,11 +17,16 @@ from .services import CANCELLABLE, find_for_member
 from .stock import SoldOut
 
 PAGE_SIZE = 20
+# The order page shows lines, payments, history and cancellations: the first three come with
+# the order in one query (a handful of rows each, so the join stays small), cancellations
+# in a second — not one lazy query per collection.
+DETAIL_LOADS = (joinedload(Order.lines), joinedload(Order.payments), joinedload(Order.events),
+                selectinload(Order.cancellations))
 
 
-def _own_order(order_no: str) -> Order:
+def _own_order(order_no: str, *options) -> Order:
     """The logged-in member's order, or 404 (someone else's looks exactly like none)."""
-    order = find_for_member(order_no, current_user.id) if numbers.is_valid(order_no) else None
+    order = find_for_member(order_no, current_user.id, *options) if numbers.is_valid(order_no) else None
     if order is None:
         abort(404)
     return order
@@ -44,8 +49,8 @@ def _prefill() -> dict:
     return data
 
 
-def _render_checkout(form: dict, token: str, errors: dict | None = None, status: int = 200):
-    items = cart.items(current_user.id)
+def _render_checkout(form: dict, token: str, errors: dict | None = None, status: int = 200, items=None):
+    items = cart.items(current_user.id) if items is None else items
     subtotal = cart.total(items)
     fee = checkout.shipping_fee(subtotal)
     return render_template("orders/checkout.html", form=form, token=token, errors=errors or {}, items=items,
@@ -65,13 +70,14 @@ def checkout_form():
     if waiting is not None:  # its answer first: a second charge for the same goods is what this prevents
         flash(_(checkout.PAYMENT_PENDING), "error")
         return redirect(url_for("orders.detail", order_no=waiting.order_no))
-    if not cart.items(current_user.id):
+    items = cart.items(current_user.id)
+    if not items:
         flash(_("장바구니가 비어 있습니다."), "error")
         return redirect(url_for("shop.cart_view"))
     form = _prefill()
     methods = gateways.available_methods()
     form.update(payment_method=methods[0][0] if methods else "", test_outcome="approve")
-    return _render_checkout(form, checkout.issue_token(current_user.id))
+    return _render_checkout(form, checkout.issue_token(current_user.id), items=items)
 
 
 @bp.post("/checkout")
@@ -140,7 +146,7 @@ def _tracking(order):
 @bp.get("/orders/<order_no>")
 @member_required
 def detail(order_no: str):
-    order = _own_order(order_no)
+    order = _own_order(order_no, *DETAIL_LOADS)
     return render_template("orders/detail.html", order=order, tracking=_tracking(order),
                            can_cancel=order.status in CANCELLABLE, can_return=cancellation.can_return(order),
                            return_deadline=cancellation.return_deadline(order), reasons=CANCEL_REASONS)

@@ -141,10 +141,13 @@ def record_creation(order: Order, *, actor: str) -> OrderEvent:
     return event
 
 
-def find_for_member(order_no: str, member_id: int) -> Order | None:
-    """The member's own order by number, or None (others' orders are invisible)."""
+def find_for_member(order_no: str, member_id: int, *options) -> Order | None:
+    """The member's own order by number, or None (others' orders are invisible).
+
+    ``options``: loader options (what the page shows comes in the same query)."""
     return db.session.execute(
-        db.select(Order).filter_by(order_no=order_no, member_id=member_id)).scalar_one_or_none()
+        db.select(Order).filter_by(order_no=order_no, member_id=member_id).options(*options)
+    ).unique().scalar_one_or_none()
 
 
 def find(order_no: str) -> Order | None:
