@@ -27,7 +27,7 @@ from ..security import datakeys
 from ..shop import cart as cart_service
 from ..shop.settings import shipping_terms
 from . import fulfilment, gateways, numbers, payments, stock
-from .commits import commit_keeping_loaded
+from .commits import commit_keeping
 from .models import CheckoutToken, Order, OrderLine, Payment
 from .services import record_creation
 
@@ -68,11 +68,13 @@ class Buyer:
     actor: str
 
 
-def issue_token(member_id: int | None) -> str:
-    """A fresh one-time checkout token for the form of a member (or of a guest: None); committed."""
+def issue_token(member_id: int | None, keep=()) -> str:
+    """A fresh one-time checkout token for the form of a member (or of a guest: None); committed.
+
+    ``keep``: objects the form goes on rendering (member, cart lines), not read again."""
     token = secrets.token_urlsafe(24)
     db.session.add(CheckoutToken(token=token, member_id=member_id, issued_at=clock.now()))
-    commit_keeping_loaded()  # the form goes on rendering the member and cart it has loaded
+    commit_keeping(keep)
     return token
 
 
@@ -151,7 +153,7 @@ def place(buyer: Buyer, *, token: str, delivery: dict, payment_method: str, paym
         if on_create is not None:
             on_create(order)
         stock.take(order)
-        commit_keeping_loaded()  # settle goes on with the order and payment just written
+        commit_keeping([order, *order.lines, *order.payments])  # settle goes on with what it wrote
     except Exception:
         db.session.rollback()
         raise

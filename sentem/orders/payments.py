@@ -28,7 +28,7 @@ from ..security.fields import personal_fields
 from ..shop import cart
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
-from .commits import commit_keeping_loaded
+from .commits import commit_keeping
 from .services import OrderChanged, transition, transition_from
 
 log = logging.getLogger("sentem.orders")
@@ -48,7 +48,7 @@ def settle(order: Order, payment: Payment, params: dict, *, actor: str):
     gateway = gateways.by_name(payment.gateway)
     call = dict(attempt_key=payment.attempt_key, order_no=order.order_no, amount=payment.amount,
                 method=payment.method, params=params)
-    _release_connection()
+    _release_connection(order, payment)
     try:
         result = gateway.confirm(**call)
     except gateways.GatewayUnavailable as exc:
@@ -112,7 +112,7 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
         if _from_pending(order, "paid", actor=actor, note="결제 승인") is None:
             db.session.rollback()  # the order was given up meanwhile: this charge must not stand
             return _void(order, payment, result)
-        commit_keeping_loaded()
+        commit_keeping([order, payment])
         return CheckoutResult(order=order, outcome="paid", message="결제가 완료되었습니다.")
     # declined, not found, cancelled: nothing was charged; give back what this order took.
     if not _record_answer(payment, "declined" if result.status == "declined" else "failed", detail=result.code,
@@ -121,7 +121,7 @@ def _apply(order: Order, payment: Payment, result, *, actor: str):
     stock.release(order)
     if _from_pending(order, "cancelled", actor=actor, note="결제 실패") is not None:
         _restore_cart(order)
-    commit_keeping_loaded()
+    commit_keeping([order, payment])
     return CheckoutResult(order=order, outcome="declined", message=DECLINED_MESSAGE)
 
 
@@ -194,7 +194,7 @@ def recover(order: Order, *, actor: str, expire_pending: bool = False):
     if order.status != "pending_payment" or payment is None or payment.status not in ("pending", "unknown"):
         return CheckoutResult(order=order, outcome="paid" if order.paid_at else order.status)
     gateway, call = gateways.by_name(payment.gateway), dict(attempt_key=payment.attempt_key, ref=payment.gateway_ref)
-    _release_connection()
+    _release_connection(order, payment)
     try:
         result = gateway.lookup(**call)
     except gateways.GatewayUnavailable:
@@ -275,15 +275,15 @@ def record_refund(payment: Payment, amount: int) -> bool:
     return True
 
 
-def _release_connection() -> None:
+def _release_connection(*keep) -> None:
     """End the session's (read-only) transaction before a remote call.
 
     A gateway may take seconds; holding a pooled connection (and on SQLite a lock)
     meanwhile would starve other requests. Nothing is pending here, so this commits nothing;
-    the objects stay loaded (what follows writes only through compare-and-sets, which read
-    the database, not memory).
+    ``keep`` (the order and payment the call is about) stay loaded: what follows writes them
+    only through compare-and-sets, which read the database, not memory.
     """
-    commit_keeping_loaded()
+    commit_keeping(keep)
 
 
 def _restore_cart(order: Order) -> None:

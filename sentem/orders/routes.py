@@ -77,7 +77,8 @@ def checkout_form():
     form = _prefill()
     methods = gateways.available_methods()
     form.update(payment_method=methods[0][0] if methods else "", test_outcome="approve")
-    return _render_checkout(form, checkout.issue_token(current_user.id), items=items)
+    keep = [current_user._get_current_object(), *items, *(i.product for i in items)]
+    return _render_checkout(form, checkout.issue_token(current_user.id, keep), items=items)
 
 
 @bp.post("/checkout")

@@ -11,6 +11,7 @@ remote system that does not roll back with Sentem. ``test_outcome``:
 from __future__ import annotations
 
 import secrets
+from types import SimpleNamespace
 
 from flask import current_app
 
@@ -67,7 +68,7 @@ class TestGateway:
                 conn.execute(insert(TestGatewayCharge).values(
                     attempt_key=attempt_key, ref=ref, amount=amount, status=status, cancelled_amount=0,
                     created_at=clock.now()))
-            existing = TestGatewayCharge(ref=ref, amount=amount, status=status)  # as written: no read back
+            existing = SimpleNamespace(ref=ref, amount=amount, status=status)  # as written: no read back
         if outcome == "timeout":
             raise GatewayUnavailable("test gateway: simulated timeout after charging")
         return self._result(existing)
