@@ -1,9 +1,11 @@
 """Checkout: one-time token, order with a price snapshot, stock, then payment.
 
-1. The checkout page issues a token (a row, unique). The submit *claims* it with a
-   conditional UPDATE in the same transaction that creates the order, so a second
-   submit of the same form (double click, two tabs, a retry) finds the token used
-   and lands on the order the first one made: one order, one charge.
+1. The checkout page issues a token: signed for the member (or guest), dated, valid for
+   ``TOKEN_HOURS`` — showing the form writes nothing. The submit *claims* it by inserting
+   its row (unique; ``ON CONFLICT DO NOTHING``) in the same transaction that creates the
+   order, so a second submit of the same form (double click, two tabs, a retry) finds the
+   token claimed — on PostgreSQL it waits for the first one's commit — and lands on the
+   order the first one made: one order, one charge.
 2. That transaction also snapshots the cart (prices from the database; anything
    the client posted about prices is never read), empties it (a compare-and-set:
    a cart another tab's checkout took first is refused), creates the delivery
@@ -16,10 +18,16 @@
 """
 from __future__ import annotations
 
+import base64
+import datetime as _dt
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..extensions import db
@@ -68,18 +76,42 @@ class Buyer:
     actor: str
 
 
-def issue_token(member_id: int | None, keep=()) -> str:
-    """A fresh one-time checkout token for the form of a member (or of a guest: None); committed.
+TOKEN_HOURS = 24  # a form left open longer is refused ("주문서가 만료되었습니다")
+EXPIRED = "주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요."
 
-    ``keep``: objects the form goes on rendering (member, cart lines), not read again."""
-    token = secrets.token_urlsafe(24)
-    db.session.add(CheckoutToken(token=token, member_id=member_id, issued_at=clock.now()))
-    commit_keeping(keep)
-    return token
+
+def issue_token(member_id: int | None) -> str:
+    """A fresh one-time checkout token for the form of a member (or of a guest: None).
+
+    ``nonce.issued.signature``, signed with the app's secret key for this buyer: nothing is
+    written until a submit claims it, so a form shown costs no write transaction."""
+    nonce, issued = secrets.token_urlsafe(12), int(clock.now().timestamp())
+    return f"{nonce}.{issued}.{_signature(member_id, nonce, issued)}"
+
+
+def _signature(member_id: int | None, nonce: str, issued: int) -> str:
+    key = current_app.secret_key
+    msg = f"sentem checkout token|{member_id if member_id is not None else '-'}|{nonce}|{issued}".encode()
+    mac = hmac.new(key.encode() if isinstance(key, str) else key, msg, hashlib.sha256).digest()[:18]
+    return base64.urlsafe_b64encode(mac).decode()
+
+
+def _issued_at(member_id: int | None, token: str) -> _dt.datetime | None:
+    """When ``token`` was issued to this buyer; None when forged, someone else's or too old."""
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[1].isascii() or not parts[1].isdigit():
+        return None
+    if not hmac.compare_digest(parts[2], _signature(member_id, parts[0], int(parts[1]))):
+        return None
+    issued = _dt.datetime.fromtimestamp(int(parts[1]), _dt.timezone.utc)
+    return issued if clock.now() - issued <= _dt.timedelta(hours=TOKEN_HOURS) else None
 
 
 def purge_unused_tokens(older_than_hours: int = 24) -> int:
-    """Delete checkout tokens never used (forms left open); commits. Returns how many."""
+    """Delete checkout token rows never used; commits. Returns how many.
+
+    Tokens are rows only once claimed now; this clears rows an earlier version wrote for
+    every form shown."""
     import datetime as _dt
 
     from sqlalchemy import delete
@@ -163,19 +195,22 @@ def place(buyer: Buyer, *, token: str, delivery: dict, payment_method: str, paym
 
 
 def _claim(member_id: int | None, token: str) -> CheckoutResult | None:
-    """Claim the token (row lock until commit), or return the order an earlier submit made."""
-    if not token or len(token) > 64:
-        raise CheckoutError("주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요.")
-    whose = CheckoutToken.member_id.is_(None) if member_id is None else CheckoutToken.member_id == member_id
+    """Claim the token (its row, unique, until commit), or return the order an earlier submit made."""
+    issued = _issued_at(member_id, token) if token and len(token) <= 64 else None
+    if issued is None:
+        raise CheckoutError(EXPIRED)
+    dialect = db.session.get_bind(mapper=CheckoutToken.__mapper__).dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CheckoutToken)
     claimed = db.session.execute(
-        update(CheckoutToken).where(CheckoutToken.token == token, whose, CheckoutToken.used_at.is_(None))
-        .values(used_at=clock.now()).execution_options(synchronize_session=False)).rowcount
-    if claimed == 1:
+        insert.values(token=token, member_id=member_id, issued_at=issued, used_at=clock.now())
+        .on_conflict_do_nothing(index_elements=["token"]).returning(CheckoutToken.id)).first()
+    if claimed is not None:
         return None
     db.session.rollback()
+    whose = CheckoutToken.member_id.is_(None) if member_id is None else CheckoutToken.member_id == member_id
     row = db.session.execute(db.select(CheckoutToken).where(CheckoutToken.token == token, whose)).scalar_one_or_none()
     if row is None or row.order_id is None:
-        raise CheckoutError("주문서가 만료되었습니다. 장바구니에서 다시 주문해 주세요.")
+        raise CheckoutError(EXPIRED)
     order = db.session.get(Order, row.order_id)
     return CheckoutResult(order=order, outcome="replay", message="이미 접수된 주문입니다.")
 

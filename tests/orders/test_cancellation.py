@@ -108,12 +108,23 @@ def test_job_recovers_stale_pending_payments(app):
     assert db.session.get(Order, result.order.id).status == "paid"
 
 
-def test_job_purges_unused_checkout_tokens(app):
-    from sentem.orders.checkout import issue_token
+def test_a_form_left_open_expires_and_unused_token_rows_are_purged(app):
+    from sentem.orders.checkout import CheckoutError, issue_token, place_order
     from sentem.orders.models import CheckoutToken
+    from sentem.shop import cart
+    from tests.orders.builders import DELIVERY, make_product
 
     member = make_member()
-    issue_token(member.id)
+    cart.add(member.id, make_product().id, 1)
+    token = issue_token(member.id)
+    assert CheckoutToken.query.count() == 0  # showing the form writes nothing
+    clock.advance(hours=25)
+    with pytest.raises(CheckoutError, match="만료"):
+        place_order(member, token=token, delivery=dict(DELIVERY), payment_method="test")
+    assert Order.query.count() == 0 and CheckoutToken.query.count() == 0
+    # Rows of forms never submitted, as an earlier version wrote them, still go after a day.
+    db.session.add(CheckoutToken(token="issued-by-an-earlier-version", member_id=member.id, issued_at=clock.now()))
+    db.session.commit()
     assert refund_deadline_job()["purged_tokens"] == 0
     clock.advance(hours=25)
     assert refund_deadline_job()["purged_tokens"] == 1
