@@ -18,13 +18,14 @@ from tests.orders.builders import DELIVERY, make_product
 # Measured on SQLite with the database session store (PostgreSQL + Redis reads the session
 # from Redis: one statement fewer per request). Each ceiling is what the request needs:
 # GET /checkout — login check, waiting order, cart with products, saved address (+ its key);
-#   the token is signed, not written (5). POST /checkout — login check, token claim (its row), waiting order, cart, order
-#   number, cart emptied, order + line + payment + history, token → order, the delivery
-#   request (its keys and history: 6), stock; then the gateway (2) and its answer: day key,
-#   payment, payment history, order status, order history (25). The order page — login
-#   check, the order with lines, payments and history in one query, its cancellations, and
-#   the delivery's tracking (9). A lazy load per line or a second read of the same row
-#   would break these.
+#   the token is signed, not written (5).
+# POST /checkout — login check, token claim (its row), waiting order, cart, order number,
+#   cart emptied, order + line + payment + history, token → order, the delivery request
+#   (its keys and history: 6), stock; then the gateway (2) and its answer: day key, payment,
+#   payment history, order status, order history (25).
+# The order page — login check, the order with lines, payments and history in one query,
+#   its cancellations, and the delivery's tracking (9).
+# A lazy load per line or a second read of the same row would break these.
 CEILING = {"form": 5, "submit": 25, "order page": 9}
 
 
