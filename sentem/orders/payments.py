@@ -69,6 +69,9 @@ def apply_answer(order: Order, payment: Payment, result, *, actor: str):
 def _record_answer(payment: Payment, status: str, *, amount: int | None = None, detail: str | None = None,
                    **values) -> bool:
     """Compare-and-set an open payment to ``status`` (no commit). False: someone recorded an answer first."""
+    # The shop's connection before the key store's (sealing reads the day key): every request
+    # takes the two pools in one order, so busy pools cannot wait on each other.
+    db.session.connection(bind_arguments={"mapper": Payment.__mapper__})
     values = {"status": status, "updated_at": clock.now(), **_sealed(payment, values)}
     with db.session.no_autoflush:  # sealing moved payment.day_key_id: this UPDATE writes it, not a flush before
         won = db.session.execute(
