@@ -41,12 +41,15 @@ def order_rows(member_id: int) -> list[dict]:
                      .where(OrderLine.order_id.in_(mine)).order_by(OrderLine.id))
     events = _grouped(select(OrderEvent.order_id, OrderEvent.at, OrderEvent.to_status)
                       .where(OrderEvent.order_id.in_(mine)).order_by(OrderEvent.id))
+    # A few statuses, thousands of rows: each label looked up once (a lookup reaches the app).
+    status = {code: labels.korean("order", code) for code in {o.status for o in orders}
+              | {e.to_status for rows in events.values() for e in rows}}
     return [{
-        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": labels.korean("order", o.status),
+        "주문번호": o.order_no, "주문일시": _kst(o.created_at), "상태": status[o.status],
         "주문 상품": ", ".join(f"{ln.product_title} × {ln.quantity} ({ln.unit_price:,}원)" for ln in lines.get(o.id, ())),
         "상품 금액": o.subtotal_amount, "배송비": o.shipping_fee, "결제 금액": o.total_amount,
         "부가세": _VAT(o), "결제일시": _kst(o.paid_at),
-        "상태 이력": "; ".join(f"{_kst(e.at)} {labels.korean('order', e.to_status)}"
+        "상태 이력": "; ".join(f"{_kst(e.at)} {status[e.to_status]}"
                            for e in events.get(o.id, ())),
     } for o in orders]
 
