@@ -8,6 +8,8 @@ open instead of decrypting to something misleading.
 ``Sealer`` is one key ready for use: its AES-GCM object, its token prefix and the
 associated data of each field it has served are built once, since on a ~40-byte
 field each of them costs about as much as the cipher itself (``bench foundation``).
+Nonces are 96 random bits from the OS, drawn 64 at a time and each handed out once
+(``_NONCES``: across threads and across a fork).
 """
 from __future__ import annotations
 
