@@ -5,11 +5,13 @@ since the previous run, and the sales of the days of those orders (``profiles``,
 ``aggregates``). The previous run's start, minus ``CHANGE_MARGIN``, is where changes are
 looked for: a change committed just after that run read the records is caught by the next.
 
-Some changes leave no trace in ``updated_at``: an order or a login deleted by its retention
-period, a product moved to another category. So a run recomputes everything (``full``) when
-there is no finished run yet, on the first run of each KST month (deletions of the month
-before are reflected then), and when a product's category differs from what the last run saw
-(``stat_product_categories``).
+An order or a login deleted by its retention period or with a withdrawal leaves no trace in
+``updated_at``: the deleting feature announces it through the privacy core's erasures port and
+``deletions`` marks the member and the day for the next run. A product moved to another
+category changes old days and other members' categories: a run recomputes everything
+(``full``) when a product's category differs from what the last run saw
+(``stat_product_categories``), when there is no finished run yet, and when a mark cannot be
+read (``deletions``).
 """
 from __future__ import annotations
 
@@ -35,10 +37,7 @@ def since_last_run() -> _dt.datetime | None:
 def needs_full(since: _dt.datetime | None) -> bool:
     """Whether this run recomputes every member and every day (see the module)."""
     moved = _categories_moved()  # first: the snapshot is kept up to date on every run
-    if since is None or moved:
-        return True
-    month = clock.to_kst(clock.now()).strftime("%Y-%m")
-    return clock.to_kst(since + CHANGE_MARGIN).strftime("%Y-%m") != month
+    return since is None or moved
 
 
 def _categories_moved() -> bool:

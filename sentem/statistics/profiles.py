@@ -81,7 +81,8 @@ def rekey() -> None:
 
 def stage_scope(since) -> None:
     """``SCOPE``: the counted members whose facts and categories are recomputed — those just
-    decrypted and those with an order or a login written at or after ``since``; everyone
+    decrypted, those with an order or a login written at or after ``since`` and those marked
+    because some were deleted (``deletions``: marked under the previous key); everyone
     counted when ``since`` is None (a full run)."""
     counted = select(L.c.member_id, L.c.pseudonym, exists().where(D.c.pseudonym == L.c.pseudonym))
     if since is not None:
@@ -90,7 +91,8 @@ def stage_scope(since) -> None:
         counted = counted.where(or_(
             exists().where(D.c.pseudonym == L.c.pseudonym),
             L.c.member_id.in_(select(changed.c.member_id).where(changed.c.member_id.is_not(None))),
-            L.c.member_id.in_(select(logins.c.member_id).where(logins.c.at >= since))))
+            L.c.member_id.in_(select(logins.c.member_id).where(logins.c.at >= since)),
+            L.c.old_pseudonym.in_(select(staging.GONE.c.pseudonym))))  # orders or logins deleted
     db.session.execute(insert(S).from_select(["member_id", "pseudonym", "fresh"],
                                              counted.where(L.c.reason.is_(None))))
     staging.describe(S, "fresh")

@@ -2,8 +2,8 @@
 
 An order placed or cancelled after the last run changes the buyer's order count and purchased
 categories and the sales of the order's day on the next run, while the other members' profiles
-and the other days stay as they were; a product moved to another category, or the first run
-of a month, makes the run recompute everything (``sentem.statistics.changes``).
+and the other days stay as they were; a product moved to another category makes the run
+recompute everything (``sentem.statistics.changes``; deletions: ``test_deletions``).
 """
 import datetime as dt
 
@@ -88,10 +88,3 @@ def test_a_product_moved_to_another_category_makes_the_next_run_recompute_everyt
     clock.freeze(clock.now() + dt.timedelta(days=1))
     assert not run().full  # once
 
-
-def test_the_first_run_of_a_month_recomputes_everything(app):
-    _shop()
-    clock.freeze("2026-12-31T18:00:00+00:00")  # 1 January in Korea
-    assert run().full
-    clock.freeze("2027-01-01T18:00:00+00:00")
-    assert not run().full
