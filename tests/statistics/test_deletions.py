@@ -14,11 +14,10 @@ from sentem.extensions import db
 from sentem.orders.models import Order
 from sentem.privacy.retention.sweep import sweep
 from sentem.statistics import pseudonyms
-from sentem.statistics.models import (StatCell, StatGoneDay, StatGoneMember, StatProfile, StatRun, StatSalesDaily,
-                                      StatVisitsDaily)
+from sentem.statistics.models import StatGoneDay, StatGoneMember
 from tests.builders import PASSWORD
 from tests.orders.builders import make_category, make_paid_order, make_product
-from tests.statistics.builders import run, subscriber, visit
+from tests.statistics.builders import figures, full_run, run, subscriber, visit
 
 
 def _at(when: str) -> None:
@@ -29,29 +28,6 @@ def _settle(*orders) -> None:
     """The orders were delivered and their withdrawal period is over (what lets retention end)."""
     db.session.execute(update(Order).where(Order.id.in_([o.id for o in orders])).values(status="completed"))
     db.session.commit()
-
-
-def figures(member_ids) -> dict:
-    """Every figure the statistics hold, members named by id (pseudonyms change every run)."""
-    db.session.expire_all()
-    profiles = {}
-    for member_id in member_ids:
-        p = db.session.get(StatProfile, pseudonyms.of_member(member_id))
-        profiles[member_id] = p and (p.age_band, p.region, p.signup_month, p.orders_count, str(p.last_visit_on),
-                                frozenset(c for c in p.categories.split(",") if c))
-    return {"profiles": profiles,
-            "sales": {(str(s.day), s.category_id): (s.orders, s.quantity, s.amount) for s in StatSalesDaily.query},
-            "visits": {str(v.day): (v.visits, v.members) for v in StatVisitsDaily.query},
-            "cells": {(c.dimension, c.value): c.members for c in StatCell.query}}
-
-
-def full_run():
-    """A run that recomputes everything from the records (as if no run had finished before)."""
-    db.session.execute(update(StatRun).where(StatRun.status == "done").values(status="failed"))
-    db.session.commit()
-    row = run()
-    assert row.full
-    return row
 
 
 def _old_shop():
