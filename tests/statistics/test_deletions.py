@@ -124,3 +124,22 @@ def test_destroying_a_member_deletes_their_marks(app):
     assert StatGoneMember.query.count() == 2
     records.destroy(members[0].id)
     assert [g.pseudonym for g in StatGoneMember.query] == [pseudonyms.of_member(members[1].id)]
+
+
+def test_a_retention_sweep_racing_the_run_is_reflected_by_the_next_run_without_a_full_one(app):
+    """The sweep deletes while the job builds (each with its own connection): whichever goes
+    first, the marks are made under a key the next run can read, and its figures are a full run's."""
+    from sentem.statistics import build
+    from tests.races import errors, race
+
+    ids, *_ = _old_shop()
+    _at("2026-12-02T03:00:00+00:00")
+    results = race(app, [sweep, build.run])
+    assert not errors(results)
+    _at("2026-12-02T06:00:00+00:00")
+    row = run()
+    assert not row.full
+    incremental = figures(ids)
+    assert incremental["profiles"][ids[0]][3] == 1
+    full_run()
+    assert figures(ids) == incremental
