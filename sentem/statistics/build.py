@@ -113,9 +113,9 @@ class _Steps:
 
 def _build(row: StatRun) -> None:
     step = _Steps()
+    deletions.lock_for_run()  # first: a deletion marking members now waits for this run's key
     previous = pseudonyms.current()
     key_id, raw = pseudonyms.start_new(row.id)
-    deletions.lock_for_run()
     since = changes.since_last_run()
     sqlfns.tune()
     staging.create()
