@@ -225,16 +225,17 @@ def _backend_cpu() -> tuple[int, float | None]:
 
 
 def _last_night():
-    """When the last run of a kept data set started (the bench's nights are a day apart)."""
+    """(When the last run of a kept data set started, how many runs it had): the bench's nights
+    are a day apart, and each picks other members and orders than the nights before."""
     from sqlalchemy import func, select
 
     from sentem import clock
     from sentem.extensions import db
     from sentem.statistics.models import StatRun
 
-    last = db.session.execute(select(func.max(StatRun.started_at))).scalar()
+    last, runs = db.session.execute(select(func.max(StatRun.started_at), func.count())).one()
     db.session.commit()
-    return clock.as_utc(last) if last else clock.now() - dt.timedelta(days=1)
+    return (clock.as_utc(last) if last else clock.now() - dt.timedelta(days=1)), runs
 
 
 def _timed_run() -> dict:
@@ -270,12 +271,13 @@ def measure(n: int, reuse: str | None = None) -> dict:
             _keys_and_members(n)
             _records(n)
         setup_s = time.perf_counter() - started
-        night = clock.freeze(max(clock.now(), _last_night() + dt.timedelta(days=1)))  # (a kept set's runs: later)
+        last, runs = _last_night()
+        night = clock.freeze(max(clock.now(), last + dt.timedelta(days=1)))  # (a kept set's runs: later)
         first = _timed_run()
         nights = []
         for day in (1, 2):  # each night a day after the last, its changes 12 hours before it
             clock.freeze(night + dt.timedelta(days=day, hours=-12))
-            deleted = _one_day(n, day)
+            deleted = _one_day(n, (runs + day) % 40 + 1)  # other members than a kept set's earlier nights
             clock.freeze(night + dt.timedelta(days=day))
             nights.append(_timed_run() | {"deleted": deleted})
         return {"n": n, "orders": 5 * n, "setup_s": setup_s, "first": first, "nightly": nights[0],
