@@ -10,12 +10,14 @@ recreated!). For each size N (``--sizes 100000`` picks sizes; ``--quick`` or
   5% withdrawing, 70% with marketing-email consent, 3% suspended statistics;
 - 5 N paid orders of one line each (5% cancelled) over 400 days, 3 N logins over 90 days,
   all generated inside the database;
-- then ``statistics.build.run()`` twice, each timed: the **first run** (no profiles
-  yet: every counted member decrypted, as on the first night and on the first night of
-  each key year), then, after **one day** of changes, the **nightly run**: 1% of the
-  members corrected their address and birth date, 0.3% suspended statistics, 0.3%
-  withdrew their marketing consent, 1% logged in, 0.5% ordered and 1% of the orders
-  paid in the last 30 days were refunded. Printed: wall time,
+- then ``statistics.build.run()`` three times, each timed: the **first run** (no profiles
+  yet: every counted member decrypted, as on the first night), then twice, each after
+  **one day** of changes (other members each day, dated 12 hours before the night, the nights
+  a day apart on the job's clock), the **nightly run**: 1% of the members corrected their
+  address and birth date, 0.3% suspended statistics, 0.3% withdrew their marketing consent,
+  1% logged in, 0.5% ordered, 1% of the orders paid in the last 30 days were refunded, and
+  the retention sweep deleted the oldest day of orders and of logins through the orders'
+  and logins' own ``expire`` (so the erasures port marks them). Printed: wall time,
   the job process's own CPU time, the CPU time of its PostgreSQL backend (read from
   ``/proc`` when the server runs on this machine), how many profiles were decrypted, and
   the seconds of each step from the run's ledger (``stat_runs.timings``). The machine may
@@ -34,6 +36,7 @@ The target (issue 20): the nightly run under 2 minutes at 1,000,000 members and
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -135,8 +138,9 @@ def _records(n: int) -> None:
     db.session.commit()
 
 
-def _one_day(n: int) -> None:
-    """A day of changes (see the module docstring), written as the shop would leave them."""
+def _one_day(n: int, day: int = 1) -> None:
+    """Day ``day`` of changes (see the module docstring), written as the shop would leave them,
+    dated 12 hours before the night (``clock``): each day picks other members and orders."""
     from sqlalchemy import func, select, text, update
 
     from sentem.orders.models import Order
@@ -148,7 +152,7 @@ def _one_day(n: int) -> None:
 
     now = clock.now()
     base = db.session.execute(select(func.max(Order.id))).scalar() or 0  # orders of earlier days stay
-    movers = [i for i in range(5, n + 1, 100) if i % 20]  # 1%, active, most of them consenting
+    movers = [i for i in range(4 + day, n + 1, 100) if i % 20]  # 1%, active, most of them consenting
     for start in range(0, len(movers), _CHUNK):
         chunk = movers[start:start + _CHUNK]
         keys = datakeys.raw_keys(chunk)
@@ -160,23 +164,49 @@ def _one_day(n: int) -> None:
         db.session.commit()
     for statement in (
         "INSERT INTO consent_events (member_id, data_key_id, kind, granted, at, screen) SELECT g, g, "
-        "'suspend_statistics', true, now(), 'bench' FROM generate_series(1, :n) g WHERE g % 333 = 1",
+        "'suspend_statistics', true, :now, 'bench' FROM generate_series(1, :n) g WHERE g % 333 = :day",
         "INSERT INTO consent_events (member_id, data_key_id, kind, granted, at, screen) SELECT g, g, "
-        "'marketing_email', false, now(), 'bench' FROM generate_series(1, :n) g WHERE g % 333 = 2",
-        "INSERT INTO login_events (member_id, data_key_id, kind, at) SELECT g, g, 'login', now() "
-        "FROM generate_series(1, :n) g WHERE g % 100 = 3",
+        "'marketing_email', false, :now, 'bench' FROM generate_series(1, :n) g WHERE g % 333 = 100 + :day",
+        "INSERT INTO login_events (member_id, data_key_id, kind, at) SELECT g, g, 'login', :now "
+        "FROM generate_series(1, :n) g WHERE g % 100 = 10 + :day",
         "INSERT INTO orders (id, order_no, member_id, data_key_id, status, subtotal_amount, shipping_fee, "
         "total_amount, payment_method, stock_reserved, created_at, updated_at, paid_at) "
-        "SELECT :base + g, 'D' || (:base + g), g, g, 'paid', 12000, 0, 12000, 'test', false, now(), now(), now() "
-        "FROM generate_series(1, :n) g WHERE g % 200 = 4",
+        "SELECT :base + g, 'D' || (:base + g), g, g, 'paid', 12000, 0, 12000, 'test', false, :now, :now, :now "
+        "FROM generate_series(1, :n) g WHERE g % 200 = 20 + :day",
         "INSERT INTO order_lines (order_id, product_id, product_title, unit_price, quantity, line_total) "
-        "SELECT :base + g, 1 + g % 30, '상품', 12000, 1, 12000 FROM generate_series(1, :n) g WHERE g % 200 = 4",
+        "SELECT :base + g, 1 + g % 30, '상품', 12000, 1, 12000 FROM generate_series(1, :n) g WHERE g % 200 = 20 + :day",
         # 1% of the orders paid in the last 30 days refunded today (a refund changes its paid day)
-        "UPDATE orders SET status = 'refunded', updated_at = now() WHERE id <= 5 * :n AND id % 100 = 7 "
-        "AND status = 'delivered' AND paid_at >= now() - interval '30 days'",
+        "UPDATE orders SET status = 'refunded', updated_at = :now WHERE id <= 5 * :n AND id % 100 = 50 + :day "
+        "AND status = 'delivered' AND paid_at >= :now - interval '30 days'",
     ):
-        db.session.execute(text(statement), {"n": n, "base": base})
+        db.session.execute(text(statement), {"n": n, "base": base, "now": now, "day": day})
         db.session.commit()
+    return _retention_day()
+
+
+def _retention_day() -> tuple[int, int]:
+    """The retention sweep's day: the oldest day of orders (settled first) and of logins deleted
+    through their record classes' ``expire``, so the erasures port marks them for the next run."""
+    import datetime as dt
+
+    from sqlalchemy import func, select, text
+
+    from sentem.accounts import records as logins
+    from sentem.accounts.history import LoginEvent
+    from sentem.extensions import db
+    from sentem.orders import records as orders
+    from sentem.orders.models import Order
+
+    oldest = db.session.execute(select(func.min(Order.created_at))).scalar() + dt.timedelta(days=1)
+    # Delivered orders count as sold either way: settling them changes no statistic.
+    db.session.execute(text("UPDATE orders SET status = 'completed' WHERE created_at < :c AND status = 'delivered'"),
+                       {"c": oldest})
+    gone_orders = orders.expire_orders(oldest, frozenset(), 10 ** 6)
+    db.session.commit()
+    first_login = db.session.execute(select(func.min(LoginEvent.at))).scalar() + dt.timedelta(days=1)
+    gone_logins = logins.expire_logins(first_login, frozenset(), 10 ** 6)
+    db.session.commit()
+    return gone_orders, gone_logins
 
 
 def _backend_cpu() -> tuple[int, float | None]:
@@ -192,6 +222,20 @@ def _backend_cpu() -> tuple[int, float | None]:
     except OSError:
         return pid, None
     return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _last_night():
+    """(When the last run of a kept data set started, how many runs it had): the bench's nights
+    are a day apart, and each picks other members and orders than the nights before."""
+    from sqlalchemy import func, select
+
+    from sentem import clock
+    from sentem.extensions import db
+    from sentem.statistics.models import StatRun
+
+    last, runs = db.session.execute(select(func.max(StatRun.started_at), func.count())).one()
+    db.session.commit()
+    return (clock.as_utc(last) if last else clock.now() - dt.timedelta(days=1)), runs
 
 
 def _timed_run() -> dict:
@@ -212,8 +256,8 @@ def measure(n: int, reuse: str | None = None) -> dict:
     """One size in this process: build the data (or ``reuse`` the instance folder of an earlier
     bench whose databases still hold it), the first run, a day, the nightly run; the figures.
 
-    Reusing, the "first" run is the first on the kept data: a full run (every member's facts,
-    every day's sales; the profiles are re-keyed, not decrypted again)."""
+    Reusing, the "first" run is the first on the kept data: a nightly run (the profiles are
+    re-keyed, not decrypted again), a day after the kept set's last run."""
     from sentem import clock, create_app
 
     app = create_app(in_process_config("postgresql", reuse or tempfile.mkdtemp(prefix="sentem-bench-statistics-")))
@@ -227,10 +271,17 @@ def measure(n: int, reuse: str | None = None) -> dict:
             _keys_and_members(n)
             _records(n)
         setup_s = time.perf_counter() - started
+        last, runs = _last_night()
+        night = clock.freeze(max(clock.now(), last + dt.timedelta(days=1)))  # (a kept set's runs: later)
         first = _timed_run()
-        _one_day(n)
-        nightly = _timed_run()
-        return {"n": n, "orders": 5 * n, "setup_s": setup_s, "first": first, "nightly": nightly}
+        nights = []
+        for day in (1, 2):  # each night a day after the last, its changes 12 hours before it
+            clock.freeze(night + dt.timedelta(days=day, hours=-12))
+            deleted = _one_day(n, (runs + day) % 40 + 1)  # other members than a kept set's earlier nights
+            clock.freeze(night + dt.timedelta(days=day))
+            nights.append(_timed_run() | {"deleted": deleted})
+        return {"n": n, "orders": 5 * n, "setup_s": setup_s, "first": first, "nightly": nights[0],
+                "nightly2": nights[1]}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -260,14 +311,16 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {n:,}: failed\n{res.stderr[-3000:]}")
             continue
         r = json.loads(line[0][7:])
-        for name in ("first", "nightly"):
+        for name in ("first", "nightly", "nightly2"):
             x = r[name]
             flag = "" if name == "first" or x["job_s"] <= TARGET_S else "  (over target)"
             target = f"{TARGET_S:>7.0f}s" if name == "nightly" else f"{'':>8}"
             db_s = f"{x['db_s']:>8.1f}s" if x["db_s"] is not None else f"{'-':>9}"
             print(f"  {r['n']:>10,}{r['orders']:>11,}  {name:<8}{x['job_s']:>7.1f}s{x['cpu_s']:>8.1f}s{db_s}{target}"
                   f"{x['counted']:>9,}{x['decrypted']:>10,}  {x['excluded']}{flag}")
-            print(f"  {'':>21}  steps (s): {x['steps']}{'  [full run]' if x['full'] else ''}")
+            gone = (f"  [retention deleted {x['deleted'][0]:,} orders, {x['deleted'][1]:,} logins before it]"
+                    if x.get("deleted") else "")
+            print(f"  {'':>21}  steps (s): {x['steps']}{'  [full run]' if x['full'] else ''}{gone}")
         print(f"  {'':>21}  setup {r['setup_s']:.0f}s  [load average now: {os.getloadavg()[0]:.1f}]", flush=True)
 
 

@@ -94,6 +94,7 @@ def to_kst(value: _dt.datetime | None) -> _dt.datetime | None:
 
 _KST_FIXED_FROM = _dt.datetime(1988, 10, 9, 15, 0)  # UTC, naive: Korea's last summer time ended
 _KST_OFFSET = _dt.timedelta(hours=9)
+_KST_FIXED_FROM_UTC = _KST_FIXED_FROM.replace(tzinfo=UTC)
 
 
 def kst_minutes(value: _dt.datetime | None) -> str:
@@ -101,11 +102,17 @@ def kst_minutes(value: _dt.datetime | None) -> str:
     without ``strftime`` (it cost a tenth of a 1,000-order export)."""
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    if value < _KST_FIXED_FROM:
+    if value.tzinfo is None:
+        if value < _KST_FIXED_FROM:
+            return to_kst(value).strftime("%Y-%m-%d %H:%M")
+        return (value + _KST_OFFSET).isoformat(" ", "minutes")
+    if value < _KST_FIXED_FROM_UTC:
         return to_kst(value).strftime("%Y-%m-%d %H:%M")
-    return (value + _KST_OFFSET).isoformat(" ", "minutes")
+    # An aware value (as the database types return them) formatted from its fields: its
+    # ``isoformat`` asks the zone for the offset and dropping the zone is a ``replace``, each
+    # costing more than this (8,000 timestamps in a 1,000-order export).
+    k = value.astimezone(UTC) + _KST_OFFSET
+    return "%04d-%02d-%02d %02d:%02d" % (k.year, k.month, k.day, k.hour, k.minute)  # noqa: UP031 (half an f-string's cost)
 
 
 def add_years(when: _dt.date | _dt.datetime, years: int):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-01 22:58:26.727946
+Create Date: 2026-12-02 02:00:15.238802
 
 """
 from alembic import op
@@ -475,6 +475,17 @@ def upgrade_():
     sa.Column('value', sa.String(length=20), nullable=False),
     sa.Column('members', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('dimension', 'value', name=op.f('pk_stat_cells'))
+    )
+    op.create_table('stat_gone_days',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_gone_days'))
+    )
+    op.create_table('stat_gone_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key_id', sa.Integer(), nullable=False),
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_gone_members'))
     )
     op.create_table('stat_lease',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1081,6 +1092,8 @@ def downgrade_():
     op.drop_table('stat_profiles')
     op.drop_table('stat_product_categories')
     op.drop_table('stat_lease')
+    op.drop_table('stat_gone_members')
+    op.drop_table('stat_gone_days')
     op.drop_table('stat_cells')
     op.drop_table('staff_monthly_reviews')
     op.drop_table('staff_access_log_head')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from .. import clock
-from ..privacy import labels
+from ..privacy import erasures, labels
 from ..extensions import db
 from ..notify import outbox
 from ..privacy.registry import REGISTRY, ArchiveItem, Declarations, Item, RecordClass, Retention
@@ -107,16 +107,19 @@ def archive_logins(member_id: int) -> list[ArchiveItem]:
 
 def destroy_logins(member_id: int) -> int:
     """Delete the member's login history from the main database (no commit)."""
+    erasures.deleting(_LOGINS, [member_id])
     return db.session.execute(delete(LoginEvent).where(LoginEvent.member_id == member_id)).rowcount
 
 
 def expire_logins(cutoff, held: frozenset[str], batch_size: int) -> int:
     """Delete at most ``batch_size`` rows (with or without a member) written before ``cutoff``
     (their 5 years are over). Logins carry no order number: no hold names them."""
-    ids = list(db.session.execute(select(LoginEvent.id).where(LoginEvent.at < cutoff)
-                                  .order_by(LoginEvent.id).limit(batch_size)).scalars())
-    if not ids:
+    rows = db.session.execute(select(LoginEvent.id, LoginEvent.member_id).where(LoginEvent.at < cutoff)
+                              .order_by(LoginEvent.id).limit(batch_size)).all()
+    if not rows:
         return 0
+    ids = [i for i, _ in rows]
+    erasures.deleting(_LOGINS, sorted({m for _, m in rows if m is not None}))  # (a member's last visit)
     return db.session.execute(delete(LoginEvent).where(LoginEvent.id.in_(ids))).rowcount
 
 

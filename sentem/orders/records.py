@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
-from ..privacy import labels
+from ..privacy import erasures, labels
 from ..extensions import db
 from ..privacy.registry import ArchiveItem, Declarations, Item, RecordClass, Retention
 from . import exports, fulfilment
@@ -135,6 +135,9 @@ def _delete_orders(order_ids, member_id: int | None = None) -> int:
     ids = list(db.session.execute(order_ids).scalars())
     if not ids:
         return 0
+    # Figures derived from these orders (sales by day, members' purchases) must hear of it.
+    gone = db.session.execute(select(Order.member_id, Order.paid_at).where(Order.id.in_(ids))).all()
+    erasures.deleting(ORDERS, [m for m, _ in gone], [paid for _, paid in gone])
     pay_ids = select(Payment.id).where(Payment.order_id.in_(ids))
     db.session.execute(delete(PaymentEvent).where(PaymentEvent.payment_id.in_(pay_ids)))
     db.session.execute(delete(Payment).where(Payment.order_id.in_(ids)))

@@ -13,11 +13,12 @@ from ..staff.nav import register_nav
 
 def init_app(app) -> None:
     """Tables, registry declarations, the nightly job and the staff screen."""
-    from . import admin, build, models, records, reports  # noqa: F401  (views, tables)
+    from . import admin, build, deletions, models, records, reports  # noqa: F401  (views, tables)
 
     records.DECLARE.apply()
     reports.DECLARE_LABELS.apply(app)
     records.extend_registry()
+    deletions.install(app)  # orders and logins deleted by retention or withdrawal: marked for the next run
     # Nightly at 03:30 KST (18:30 UTC): after the day's logins and orders, before the shop's morning.
     schedule.add(app, schedule.Recurring("statistics-nightly", build.nightly_job, "30 18 * * *"))
     register_nav(app, "admin.statistics", "이용 통계", "statistics.view", order=74)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy import case, delete, func, insert, literal, select, union
 
 from .. import clock
 from ..accounts import services as accounts
 from ..extensions import db
 from ..orders import services as orders
 from ..shop import catalog
-from . import sqlfns
+from . import changes, sqlfns
 from .models import StatCell, StatProfile, StatSalesDaily, StatVisitsDaily
 from .profiles import counted_link
-from .staging import DAYS
+from .staging import DAYS, GONE_DAYS, MOVED
 
 WINDOW_DAYS = 400  # daily tables cover this many days back (a year and a bit, for week-on-week)
 DIMENSIONS = ("age_band", "region", "signup_month")
@@ -29,7 +29,9 @@ def sales(since: _dt.datetime | None) -> None:
 
     ``since`` None: every day rebuilt. Otherwise only the days of the orders written at or after
     ``since`` (placed, paid, cancelled, refunded — a refund changes the day the order was paid)
-    are rebuilt, and days that left the window are deleted: no other day can have changed.
+    of the paid orders deleted since the last run (``deletions``) and every day on which a product
+    that moved to another category sold (``changes``) are rebuilt, and days that
+    left the window are deleted: no other day can have changed.
     """
     first = clock.to_kst(clock.now()).date() - _dt.timedelta(days=WINDOW_DAYS)
     low, high = clock.start_of_day(first), None
@@ -37,8 +39,14 @@ def sales(since: _dt.datetime | None) -> None:
         db.session.execute(delete(StatSalesDaily))
     else:
         changed = orders.changed_orders(since).subquery()
-        db.session.execute(insert(DAYS).from_select(
-            ["day"], select(sqlfns.kst_day(changed.c.paid_at)).where(changed.c.paid_at >= low).distinct()))
+        parts = [select(sqlfns.kst_day(changed.c.paid_at).label("day")).where(changed.c.paid_at >= low),
+                 select(GONE_DAYS.c.day).where(GONE_DAYS.c.day >= first)]  # paid orders deleted (``deletions``)
+        if changes.moved_any():  # every day a product moved to another category sold on
+            sold = orders.sold_lines().subquery()
+            parts.append(select(sqlfns.kst_day(sold.c.paid_at)).where(
+                sold.c.paid_at >= low, sold.c.product_id.in_(select(MOVED.c.product_id))))
+        days = union(*parts).subquery()
+        db.session.execute(insert(DAYS).from_select(["day"], select(days.c.day)))
         db.session.execute(delete(StatSalesDaily).where(
             StatSalesDaily.day.in_(select(DAYS.c.day)) | (StatSalesDaily.day < first)))
         bounds = db.session.execute(select(func.min(DAYS.c.day), func.max(DAYS.c.day))).one()

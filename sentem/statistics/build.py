@@ -2,7 +2,8 @@
 
 Order of a run, and why:
 
-1. take the lease (compare-and-set on ``stat_lease``): two schedulers never build at once;
+1. take the lease (compare-and-set on ``stat_lease``): two schedulers never build at once; the
+   lease row stays locked by the run's transaction (``deletions``: a deletion meanwhile waits);
 2. a new pseudonym key for this run (``pseudonyms``); the previous one is still read;
 3. every member classified and pseudonymised in one INSERT … SELECT into a temporary table
    (``staging``: member id, pseudonym under the new key and under the previous one, reason,
@@ -14,9 +15,10 @@ Order of a run, and why:
    the others deleted;
 5. the profiles brought up to date (``profiles``): only new, changed or birthday-due members
    are decrypted; orders, visits and categories are recomputed in SQL for those and for the
-   members whose orders or logins were written since the last run (``changes``: or for
-   everyone on a full run) and written where they differ;
-6. sales rebuilt for the days whose orders changed, visits and cells with INSERT … SELECT …
+   members whose orders or logins were written since the last run (``changes``) or deleted
+   (``deletions``: the marks the erasures port left), or for everyone on a full run, and
+   written where they differ;
+6. sales rebuilt for the days whose orders changed or were deleted, visits and cells with INSERT … SELECT …
    GROUP BY (``aggregates``);
 7. the previous pseudonym key shredded — all in the same transaction: readers see the old
    figures or the new ones, never a mix, and a failed run keeps the old key and profiles.
@@ -35,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db
 from ..jobs import job
-from . import aggregates, changes, profiles, pseudonyms, sqlfns, staging, subjects
+from . import aggregates, changes, deletions, profiles, pseudonyms, sqlfns, staging, subjects
 from .models import StatLease, StatRun
 
 log = logging.getLogger("sentem.statistics")
@@ -111,12 +113,14 @@ class _Steps:
 
 def _build(row: StatRun) -> None:
     step = _Steps()
+    deletions.lock_for_run()  # first: a deletion marking members now waits for this run's key
     previous = pseudonyms.current()
     key_id, raw = pseudonyms.start_new(row.id)
     since = changes.since_last_run()
-    full = changes.needs_full(since)
     sqlfns.tune()
     staging.create()
+    unreadable = deletions.stage(previous and previous[0])
+    full = changes.needs_full(since) or unreadable
     excluded = step("classify", subjects.classify, raw, previous and previous[1], since)
     left = step("ledger", profiles.left_since_last) if previous else {}
     step("rekey", profiles.rekey)
@@ -129,6 +133,7 @@ def _build(row: StatRun) -> None:
     step("sales", aggregates.sales, None if full else since)
     step("visits", aggregates.visits)
     counted = step("cells", aggregates.cells)
+    deletions.clear()
     staging.drop()
     pseudonyms.shred_all_but(key_id)
     _finish(row.id, "done", key_id=key_id, full=full, counted=counted, decrypted=decrypted, timings=step.text(),

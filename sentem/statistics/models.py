@@ -92,6 +92,28 @@ class StatRun(db.Model):
     timings = db.Column(db.String(400), nullable=True)  # seconds per step: "classify=3.1 decrypt=0.4 …"
 
 
+class StatGoneMember(db.Model):
+    """A counted member some of whose orders or logins were deleted (retention period) since the
+    last run, by pseudonym under the key current then: the next run recomputes their facts and
+    deletes the row (``deletions``). Members leaving are never marked: they are not counted."""
+
+    __tablename__ = "stat_gone_members"
+
+    id = db.Column(db.Integer, primary_key=True)
+    key_id = db.Column(db.Integer, nullable=False)  # the pseudonym key it was made under
+    pseudonym = db.Column(db.String(32), nullable=False, info={"personal": "stat_pseudonym"})
+
+
+class StatGoneDay(db.Model):
+    """A KST day whose paid orders were deleted (retention, withdrawal) since the last run: the next
+    run rebuilds its sales and deletes the row (``deletions``)."""
+
+    __tablename__ = "stat_gone_days"
+
+    id = db.Column(db.Integer, primary_key=True)
+    day = db.Column(db.Date, nullable=False)
+
+
 class StatProductCategory(db.Model):
     """The category of each product as the last run saw it: a product moved to another category
     changes old days' sales and members' categories, so the next run recomputes everything."""

@@ -19,7 +19,7 @@ from ..accounts import services as accounts
 from ..extensions import db
 from ..orders import services as orders
 from ..shop import catalog
-from . import sqlfns, staging, subjects
+from . import changes, sqlfns, staging, subjects
 from .models import StatProfile
 
 _CHUNK = 10_000  # members decrypted per chunk
@@ -81,16 +81,23 @@ def rekey() -> None:
 
 def stage_scope(since) -> None:
     """``SCOPE``: the counted members whose facts and categories are recomputed — those just
-    decrypted and those with an order or a login written at or after ``since``; everyone
+    decrypted, those with an order or a login written at or after ``since``, those marked
+    because some were deleted (``deletions``: marked under the previous key) and the buyers of
+    the products that moved to another category (``changes``); everyone
     counted when ``since`` is None (a full run)."""
     counted = select(L.c.member_id, L.c.pseudonym, exists().where(D.c.pseudonym == L.c.pseudonym))
     if since is not None:
         changed = orders.changed_orders(since).subquery()
         logins = accounts.statistics_logins().subquery()
-        counted = counted.where(or_(
-            exists().where(D.c.pseudonym == L.c.pseudonym),
-            L.c.member_id.in_(select(changed.c.member_id).where(changed.c.member_id.is_not(None))),
-            L.c.member_id.in_(select(logins.c.member_id).where(logins.c.at >= since))))
+        reasons = [exists().where(D.c.pseudonym == L.c.pseudonym),
+                   L.c.member_id.in_(select(changed.c.member_id).where(changed.c.member_id.is_not(None))),
+                   L.c.member_id.in_(select(logins.c.member_id).where(logins.c.at >= since)),
+                   L.c.old_pseudonym.in_(select(staging.GONE.c.pseudonym))]  # orders or logins deleted
+        if changes.moved_any():  # (only then: the buyers of moved products are a read of all sold lines)
+            sold = orders.sold_lines().subquery()
+            reasons.append(L.c.member_id.in_(select(sold.c.member_id).where(
+                sold.c.product_id.in_(select(staging.MOVED.c.product_id)))))
+        counted = counted.where(or_(*reasons))
     db.session.execute(insert(S).from_select(["member_id", "pseudonym", "fresh"],
                                              counted.where(L.c.reason.is_(None))))
     staging.describe(S, "fresh")

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..privacy import registry
 from ..privacy.registry import REGISTRY, Declarations, Item, RecordClass, Retention
 from . import pseudonyms
-from .models import StatProfile
+from .models import StatGoneMember, StatProfile
 
 DECLARE = Declarations()  # applied by the package's init_app
 RECORD_CLASS = "usage_statistics"
@@ -54,10 +54,11 @@ def export(member_id: int) -> list[dict]:
 
 
 def destroy(member_id: int) -> int:
-    """Delete the member's profile at once (no commit; the next run would leave them out anyway)."""
+    """Delete the member's profile and marks at once (no commit; the next run would leave them out anyway)."""
     pseudonym = pseudonyms.of_member(member_id)
     if pseudonym is None:
         return 0
+    db.session.execute(delete(StatGoneMember).where(StatGoneMember.pseudonym == pseudonym))
     return db.session.execute(delete(StatProfile).where(StatProfile.pseudonym == pseudonym)).rowcount
 
 
@@ -83,7 +84,7 @@ DECLARE.record_class(RecordClass(
     collect_archive=lambda member_id: [],
     destroy=destroy,
     expire=lambda cutoff, held, batch_size: 0,
-    models=(StatProfile,),
+    models=(StatProfile, StatGoneMember),
     order=90,
 ))
 

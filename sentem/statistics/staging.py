@@ -4,7 +4,9 @@
 and under the previous one (what lets SQL join orders and logins to profiles, and re-key the
 kept profiles); ``SCOPE`` holds the counted members whose facts and categories this run
 recomputes (all of them on a full run) and ``BOUGHT`` their sold order lines (read once for
-both), ``DAYS`` the KST days whose sales changed;
+both), ``DAYS`` the KST days whose sales changed; ``GONE`` and ``GONE_DAYS`` the marks of
+deleted orders and logins this run read (``deletions``), ``MOVED`` the products whose category
+changed (``changes``);
 ``DEMO`` holds the freshly decrypted band and region, ``FACTS`` each counted member's
 signup month, orders and last visit, ``PAIRS`` the categories they bought from (spelled as
 the profile keeps them). All are dropped before the run commits, so no statistics table keeps a
@@ -38,7 +40,11 @@ SCOPE = Table("tmp_stat_scope", _META, Column("member_id", Integer, primary_key=
 DAYS = Table("tmp_stat_days", _META, Column("day", Date, primary_key=True), **_TEMP)
 BOUGHT = Table("tmp_stat_bought", _META, Column("member_id", Integer, nullable=False),
                Column("order_id", Integer, nullable=False), Column("category_id", Integer, nullable=False), **_TEMP)
-TABLES = (LINK, DEMO, FACTS, PAIRS, SCOPE, DAYS, BOUGHT)
+GONE = Table("tmp_stat_gone", _META, Column("id", Integer, primary_key=True), Column("key_id", Integer),
+             Column("pseudonym", String(32), nullable=False), **_TEMP)
+GONE_DAYS = Table("tmp_stat_gone_days", _META, Column("id", Integer, primary_key=True), Column("day", Date), **_TEMP)
+MOVED = Table("tmp_stat_moved", _META, Column("product_id", Integer, primary_key=True), **_TEMP)
+TABLES = (LINK, DEMO, FACTS, PAIRS, SCOPE, DAYS, BOUGHT, GONE, GONE_DAYS, MOVED)
 
 
 def create() -> None:

@@ -39,3 +39,33 @@ def cells(dimension: str) -> dict[str, int]:
     from sentem.statistics.models import StatCell
 
     return {c.value: c.members for c in StatCell.query.filter_by(dimension=dimension)}
+
+
+def figures(member_ids) -> dict:
+    """Every figure the statistics hold, members named by id (pseudonyms change every run)."""
+    from sentem.statistics import pseudonyms
+    from sentem.statistics.models import StatCell, StatProfile, StatSalesDaily, StatVisitsDaily
+
+    db.session.expire_all()
+    profiles = {}
+    for member_id in member_ids:
+        p = db.session.get(StatProfile, pseudonyms.of_member(member_id))
+        profiles[member_id] = p and (p.age_band, p.region, p.signup_month, p.orders_count, str(p.last_visit_on),
+                                frozenset(c for c in p.categories.split(",") if c))
+    return {"profiles": profiles,
+            "sales": {(str(s.day), s.category_id): (s.orders, s.quantity, s.amount) for s in StatSalesDaily.query},
+            "visits": {str(v.day): (v.visits, v.members) for v in StatVisitsDaily.query},
+            "cells": {(c.dimension, c.value): c.members for c in StatCell.query}}
+
+
+def full_run():
+    """A run that recomputes everything from the records (as if no run had finished before)."""
+    from sqlalchemy import update
+
+    from sentem.statistics.models import StatRun
+
+    db.session.execute(update(StatRun).where(StatRun.status == "done").values(status="failed"))
+    db.session.commit()
+    row = run()
+    assert row.full
+    return row

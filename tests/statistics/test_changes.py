@@ -2,8 +2,8 @@
 
 An order placed or cancelled after the last run changes the buyer's order count and purchased
 categories and the sales of the order's day on the next run, while the other members' profiles
-and the other days stay as they were; a product moved to another category, or the first run
-of a month, makes the run recompute everything (``sentem.statistics.changes``).
+and the other days stay as they were; a product moved to another category changes its buyers
+and its days as a full run would (``sentem.statistics.changes``; deletions: ``test_deletions``).
 """
 import datetime as dt
 
@@ -13,7 +13,7 @@ from sentem.orders import cancellation
 from sentem.statistics import pseudonyms
 from sentem.statistics.models import StatProfile, StatSalesDaily
 from tests.orders.builders import make_category, make_paid_order, make_product
-from tests.statistics.builders import run, subscriber
+from tests.statistics.builders import figures, full_run, run, subscriber
 
 
 def _sales() -> dict:
@@ -76,22 +76,19 @@ def test_an_order_cancelled_after_the_last_run_leaves_its_day_and_its_buyer(app)
         {k: v for k, v in before.items() if k != members[0].id}
 
 
-def test_a_product_moved_to_another_category_makes_the_next_run_recompute_everything(app):
-    members, _, (a, b), (product_a, _) = _shop()
+def test_a_product_moved_to_another_category_changes_its_buyers_and_days_on_the_next_run_as_a_full_run(app):
+    members, _, (a, b), (product_a, product_b) = _shop()
     clock.freeze("2026-12-06T03:00:00+00:00")
+    make_paid_order(members[3], product=product_b)  # a buyer of another product: not touched by the move
+    clock.freeze("2026-12-07T03:00:00+00:00")
     product_a.category_id = b.id
     db.session.commit()
     row = run()
-    assert row.full
-    assert _sales() == {("2026-12-05", b.id): (2, 24000)}
+    assert not row.full
+    assert _sales() == {("2026-12-05", b.id): (2, 24000), ("2026-12-06", b.id): (1, 12000)}
     assert _profiles(members)[members[0].id] == (1, {b.id})
+    incremental = figures([m.id for m in members])
+    full_run()
+    assert figures([m.id for m in members]) == incremental
     clock.freeze(clock.now() + dt.timedelta(days=1))
-    assert not run().full  # once
-
-
-def test_the_first_run_of_a_month_recomputes_everything(app):
-    _shop()
-    clock.freeze("2026-12-31T18:00:00+00:00")  # 1 January in Korea
-    assert run().full
-    clock.freeze("2027-01-01T18:00:00+00:00")
     assert not run().full

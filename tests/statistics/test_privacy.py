@@ -17,7 +17,7 @@ from tests.builders import PASSWORD, login_as
 from tests.statistics.builders import run, subscriber, visit
 
 STAT_TABLES = ("stat_profiles", "stat_sales_daily", "stat_visits_daily", "stat_cells",
-               "stat_runs", "stat_lease", "stat_product_categories")
+               "stat_runs", "stat_lease", "stat_product_categories", "stat_gone_members", "stat_gone_days")
 FORBIDDEN = ("member", "name", "email", "mobile", "phone", "login", "address", "birth", "contact", "ip")
 
 
