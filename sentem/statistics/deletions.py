@@ -16,22 +16,25 @@ and those days' sales, and deletes exactly the rows it read (``clear``): a row w
 runs is left for the next one.
 
 A member marker must be made under the key the next run reads as "previous". A run locks the
-lease row for its whole transaction (``lock_for_run``); ``record`` takes a shared lock on that row
-before it reads the key (PostgreSQL), so a deletion during a run waits for its commit and takes
-its new key. A marker under any other key (a restored database, say) cannot be read: that run
+lease row for its whole transaction (``lock_for_run``), and on PostgreSQL also an advisory lock
+in the key store's transaction; ``record`` takes both shared before it reads the key, so a
+deletion during a run waits for both of the run's commits (the shop's database and the key
+store commit one after the other, in no fixed order) and takes its new key. A marker under any other key (a restored database, say) cannot be read: that run
 recomputes everything (``stage`` says so).
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 
 from .. import clock
 from ..extensions import db
 from ..privacy import erasures, members
+from ..security.keystore import DataKey
 from . import pseudonyms, staging
 from .models import StatGoneDay, StatGoneMember, StatLease
 
 GONE, GONE_DAYS = staging.GONE, staging.GONE_DAYS
+_KEY_LOCK = 0x53544154  # the key store's advisory lock id held by a run making its key ("STAT")
 
 
 def install(app) -> None:
@@ -51,6 +54,7 @@ def record(record_class: str, member_ids: list, dated: list) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         # Wait for a run building now (it holds the lease row): its new key is the one to use.
         db.session.execute(select(StatLease.id).where(StatLease.id == 1).with_for_update(read=True))
+        _key_store_lock(func.pg_advisory_xact_lock_shared)
     found = pseudonyms.current()
     if found is None:
         return  # no run has finished: the first one recomputes everything
@@ -62,6 +66,13 @@ def record(record_class: str, member_ids: list, dated: list) -> None:
 def lock_for_run() -> None:
     """Hold the lease row for the run's transaction: deletions wait to mark members (see the module)."""
     db.session.execute(update(StatLease).where(StatLease.id == 1).values(run_id=StatLease.run_id))
+    if db.session.get_bind().dialect.name == "postgresql":
+        _key_store_lock(func.pg_advisory_xact_lock)
+
+
+def _key_store_lock(lock) -> None:
+    # In the key store's own transaction: released only when the key store commits.
+    db.session.execute(select(lock(_KEY_LOCK)), bind_arguments={"mapper": DataKey.__mapper__})
 
 
 def stage(previous_key_id: int | None) -> bool:
