@@ -116,7 +116,7 @@ class StatGoneDay(db.Model):
 
 class StatProductCategory(db.Model):
     """The category of each product as the last run saw it: a product moved to another category
-    changes old days' sales and members' categories, so the next run recomputes everything."""
+    changes old days' sales and members' categories: the next run recomputes its buyers and the days it sold on."""
 
     __tablename__ = "stat_product_categories"
 
