@@ -4,34 +4,14 @@ fixed number of statements, and nothing is decrypted on pages that show no perso
 (issue 19: the member request path)."""
 from __future__ import annotations
 
-import contextlib
 
 import pytest
-from flask import g
-from sqlalchemy import event
 
-from sentem.extensions import db
 from sentem.security import datakeys, session_store
 from tests.accounts.builders import PASSWORD, register_member
+from tests.statements import counted, fresh_request
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
-
-
-@contextlib.contextmanager
-def counted():
-    """Statements sent to any of the three databases inside the block."""
-    seen: list[str] = []
-
-    def on_execute(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    for engine in db.engines.values():
-        event.listen(engine, "before_cursor_execute", on_execute)
-    try:
-        yield seen
-    finally:
-        for engine in db.engines.values():
-            event.remove(engine, "before_cursor_execute", on_execute)
 
 
 def _login(client, member):
@@ -40,10 +20,7 @@ def _login(client, member):
 
 
 def _get(client, path: str):
-    # The fixture's app context outlives requests; a server's does not: start each one clean.
-    g.pop("_login_user", None)
-    g.pop("sentem_data_keys", None)
-    db.session.expunge_all()
+    fresh_request()
     resp = client.get(path)
     assert resp.status_code == 200, (path, resp.status_code)
     return resp

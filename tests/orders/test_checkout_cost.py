@@ -3,17 +3,15 @@ the order written in one transaction (issue 19: checkout over HTTP). Counted wit
 SQLAlchemy engine events on all three databases, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
-import contextlib
 import re
 
-from flask import g
-from sqlalchemy import event
 
 from sentem.extensions import db
 from sentem.orders.models import Order
 from sentem.shop import cart
 from tests.accounts.builders import PASSWORD, register_member
 from tests.orders.builders import DELIVERY, make_product
+from tests.statements import counted, fresh_request
 
 # Measured on SQLite with the database session store (PostgreSQL + Redis reads the session
 # from Redis: one statement fewer per request). Each ceiling is what the request needs:
@@ -29,48 +27,19 @@ from tests.orders.builders import DELIVERY, make_product
 CEILING = {"form": 5, "submit": 25, "order page": 9}
 
 
-@contextlib.contextmanager
-def counted():
-    """Statements and COMMITs on any of the three databases inside the block, in order."""
-    seen: list[str] = []
-
-    def on_execute(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
-
-    def on_commit(conn):
-        seen.append("COMMIT")
-
-    for engine in db.engines.values():
-        event.listen(engine, "before_cursor_execute", on_execute)
-        event.listen(engine, "commit", on_commit)
-    try:
-        yield seen
-    finally:
-        for engine in db.engines.values():
-            event.remove(engine, "before_cursor_execute", on_execute)
-            event.remove(engine, "commit", on_commit)
-
-
-def _fresh_request() -> None:
-    # The fixture's app context outlives requests; a server's does not: start each one clean.
-    g.pop("_login_user", None)
-    g.pop("sentem_data_keys", None)
-    db.session.expunge_all()
-
-
 def _checkout(client) -> tuple[dict[str, list[str]], str]:
     seen = {}
-    _fresh_request()
-    with counted() as seen["form"]:
+    fresh_request()
+    with counted(commits=True) as seen["form"]:
         html = client.get("/checkout").get_data(as_text=True)
     token = re.search(r'name="checkout_token" value="([^"]+)"', html).group(1)
-    _fresh_request()
-    with counted() as seen["submit"]:
+    fresh_request()
+    with counted(commits=True) as seen["submit"]:
         resp = client.post("/checkout", data=dict(DELIVERY, payment_method="test", test_outcome="approve",
                                                    checkout_token=token))
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/orders/"), resp.status_code
-    _fresh_request()
-    with counted() as seen["order page"]:
+    fresh_request()
+    with counted(commits=True) as seen["order page"]:
         assert client.get(resp.headers["Location"]).status_code == 200
     return seen, resp.headers["Location"]
 
