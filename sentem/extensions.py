@@ -5,6 +5,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy import exc as sa_exc
 
 # Named constraints so that Alembic migrations can alter and drop them by name.
@@ -34,3 +35,10 @@ def unavailable_reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     first = (str(orig).strip().splitlines() or [""])[0]
     return f"{type(orig).__name__}: {first}"[:300]
+
+
+def dialect_insert(model):
+    """The ``insert`` construct with ``ON CONFLICT`` (PostgreSQL's or SQLite's) for the database
+    ``model`` lives in."""
+    name = db.session.get_bind(mapper=model.__mapper__).dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert

@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
-from ..extensions import db
+from ..extensions import db, dialect_insert
 from ..security import datakeys
 from ..shop import cart as cart_service
 from ..shop.settings import shipping_terms
@@ -199,8 +198,7 @@ def _claim(member_id: int | None, token: str) -> CheckoutResult | None:
     issued = _issued_at(member_id, token) if token and len(token) <= 64 else None
     if issued is None:
         raise CheckoutError(EXPIRED)
-    dialect = db.session.get_bind(mapper=CheckoutToken.__mapper__).dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CheckoutToken)
+    insert = dialect_insert(CheckoutToken)(CheckoutToken)
     claimed = db.session.execute(
         insert.values(token=token, member_id=member_id, issued_at=issued, used_at=clock.now())
         .on_conflict_do_nothing(index_elements=["token"]).returning(CheckoutToken.id)).first()

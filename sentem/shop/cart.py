@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock, inputs
-from ..extensions import db
+from ..extensions import db, dialect_insert
 from .models import CartItem, Product
 
 MAX_QUANTITY = 99  # per line; a larger number is surely a typo
@@ -110,7 +109,7 @@ def add(owner, product_id, quantity) -> CartItem:
     if qty <= limit:
         now = clock.now()
         table = o.model.__table__
-        insert = _dialect_insert()(table).values(**{o.key: o.value}, product_id=pid, quantity=qty,
+        insert = dialect_insert(CartItem)(table).values(**{o.key: o.value}, product_id=pid, quantity=qty,
                                                  added_at=now, updated_at=now)
         total = table.c.quantity + insert.excluded.quantity
         stmt = insert.on_conflict_do_update(index_elements=[o.key, "product_id"],
@@ -124,12 +123,6 @@ def add(owner, product_id, quantity) -> CartItem:
     if qty + (line.quantity if line else 0) > MAX_QUANTITY:
         raise CartError(f"한 상품은 최대 {MAX_QUANTITY}개까지 담을 수 있습니다.")
     raise CartError(f"'{product.title}'의 재고가 {product.stock}개뿐입니다.")
-
-
-def _dialect_insert():
-    """The INSERT construct with ON CONFLICT for the database the cart lives in."""
-    name = db.session.get_bind(mapper=CartItem.__mapper__).dialect.name
-    return postgresql.insert if name == "postgresql" else sqlite.insert
 
 
 def _line(o: Owner, product_id: int) -> CartItem | None:
@@ -197,7 +190,7 @@ def restore(owner, lines: dict[int, int], caps: dict[int, int] | None = None) ->
         cap = min(MAX_QUANTITY, (caps or {}).get(pid, MAX_QUANTITY))
         if cap < 1:
             continue
-        insert = _dialect_insert()(table).values(**{o.key: o.value}, product_id=pid, quantity=min(qty, cap),
+        insert = dialect_insert(CartItem)(table).values(**{o.key: o.value}, product_id=pid, quantity=min(qty, cap),
                                                  added_at=now, updated_at=now)
         total = table.c.quantity + insert.excluded.quantity
         db.session.execute(insert.on_conflict_do_update(
