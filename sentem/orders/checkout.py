@@ -26,7 +26,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from .. import clock
 from ..extensions import db, dialect_insert
@@ -111,10 +111,6 @@ def purge_unused_tokens(older_than_hours: int = 24) -> int:
 
     Tokens are rows only once claimed now; this clears rows an earlier version wrote for
     every form shown."""
-    import datetime as _dt
-
-    from sqlalchemy import delete
-
     cutoff = clock.now() - _dt.timedelta(hours=older_than_hours)
     n = db.session.execute(delete(CheckoutToken).where(CheckoutToken.used_at.is_(None),
                                                        CheckoutToken.issued_at < cutoff)).rowcount
