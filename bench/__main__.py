@@ -7,16 +7,20 @@
 ``--quick`` is what CI runs: it fails when a bench crashes, never on a figure (its
 figures, from tiny sizes on a busy machine, mean nothing).
 
-Each module prints its own figures. A module that fails is reported and the others
-still run; the exit status is non-zero when any failed.
+Each module prints its own figures and records its headline ones (``bench/goals.py``);
+the goal table of all of them is printed at the end. A module that fails is reported and
+the others still run; the exit status is non-zero when any failed.
 """
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from bench import goals
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,6 +50,10 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(discover())}")
         return 2
     failed = []
+    # Each bench appends its headline figures here; the table is printed after the last one.
+    fd, goals_file = tempfile.mkstemp(prefix="sentem-bench-goals-", suffix=".jsonl")
+    os.close(fd)
+    os.environ[goals.FILE_VAR] = goals_file
     for name in names:
         print(f"\n=== bench {name} ===", flush=True)
         started = time.perf_counter()
@@ -56,6 +64,9 @@ def main(argv: list[str]) -> int:
         if code != 0:
             failed.append(name)
         print(f"--- {name}: {time.perf_counter() - started:.1f}s", flush=True)
+    print("\n=== goals (every bench's headline figures; one run) ===")
+    print("\n".join(goals.table(goals_file)))
+    os.unlink(goals_file)
     if failed:
         print(f"\nfailed: {', '.join(failed)}")
     return 1 if failed else 0

@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 import time
 
+from bench import goals
 from bench.common import timeit
 
 SMALL, LARGE = 1_000, int(os.environ.get("BENCH_MEMBERS", "1000000"))
@@ -186,6 +187,7 @@ def lookup_figures() -> dict:
     print(f"  {SMALL:>9,} members: lookup {small * 1e6:7.1f} µs")
     print(f"  {LARGE:>9,} members: lookup {large * 1e6:7.1f} µs")
     print(f"  lookup ratio {LARGE:,} / {SMALL:,} members: {ratio:.2f}x (near 1: one index probe)")
+    goals.ratio(f"login lookup, {LARGE:,} ÷ {SMALL:,} members", ratio, 1.2, at_least=False)
     return {"small_us": small * 1e6, "large_us": large * 1e6, "ratio": ratio}
 
 

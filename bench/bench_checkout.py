@@ -28,7 +28,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from bench import checkout_bare
+from bench import checkout_bare, goals
 from bench.common import ROOT, embedded_env, gunicorn
 from bench.httpflow import Browser
 
@@ -269,6 +269,8 @@ def _one_database(label: str, extra: dict, bare_url: str, instance: str) -> None
         print(f"    gunicorn x{workers}: shop {shop_rate:6.1f} orders/s (p50 {_ms(shop_lat, 50):.0f} ms, "
               f"p99 {_ms(shop_lat, 99):.0f} ms)   bare {bare_rate:6.1f} orders/s (p50 {_ms(bare_lat, 50):.0f} ms)"
               f"   ratio {shop_rate / bare_rate:.2f}x (goal >= {GOAL}x)" + (f"   other outcomes: {odd}" if odd else ""))
+        goals.ratio(f"checkout over HTTP ÷ bare order flow, {label.split()[0]}, gunicorn x{workers}",
+                    shop_rate / bare_rate, GOAL)
     product_ids = _fill_carts(env, members[:FLASH_BUYERS], [FLASH_STOCK])
     with gunicorn("bench.foundation_wsgi:app", env, workers=FLASH_WORKERS) as url:
         browsers = _login_all(url, members[:FLASH_BUYERS])
@@ -278,6 +280,8 @@ def _one_database(label: str, extra: dict, bare_url: str, instance: str) -> None
     print(f"    flash sale (x{FLASH_WORKERS}): {FLASH_BUYERS} buyers, {FLASH_STOCK} units -> {paid} paid, "
           f"{outcomes.count('sold_out')} told sold out, stock left {stock[product_ids[0]]} ({verdict}); "
           f"p50 {_ms(lat, 50):.0f} ms, p99 {_ms(lat, 99):.0f} ms, {seconds:.1f} s")
+    goals.record(f"flash sale, {label.split()[0]}: {FLASH_BUYERS} buyers, {FLASH_STOCK} units",
+                 f"{paid} paid, p99 {_ms(lat, 99):.0f} ms", f"{FLASH_STOCK} paid", verdict == "ok")
 
 
 def _init(env: dict) -> None:

@@ -15,7 +15,7 @@ import random
 import tempfile
 import time
 
-from bench import crypto_steps
+from bench import crypto_steps, goals
 from bench.common import embedded_env, gunicorn, load, prepared_instance, print_loads, timeit
 
 VALUE = "홍길동 010-1234-5678 seoul@example.com"  # about 40 bytes, like one personal item
@@ -35,6 +35,7 @@ def http_figures() -> dict:
     print(f"  home / bare throughput ratio: {ratio:.2f}x   p99 ratio: {home['p99_ms'] / bare['p99_ms']:.1f}x")
     print(f"  home with cookie / bare:      {session['rps'] / bare['rps']:.2f}x   "
           f"p99 ratio: {session['p99_ms'] / bare['p99_ms']:.1f}x")
+    goals.ratio("anonymous home ÷ bare Flask (page cache)", ratio, 0.8)
     return {"bare": bare, "home": home, "home_cookie": session, "ratio": ratio}
 
 
@@ -100,6 +101,7 @@ def crypto_figures() -> dict:
                   f"{os.getloadavg()[0]:.1f}):")
             crypto_steps.print_steps(crypto_steps.steps(aes, datakeys._sealer(kid), datakeys, kid, VALUE),
                                      max(1, n // 2))
+    goals.ratio("field encrypt+decrypt ÷ bare AES-256-GCM", sealed / bare, 2, at_least=False)
     return {"field_us": sealed * 1e6, "aesgcm_us": bare * 1e6, "ratio": sealed / bare,
             "cpu_ratio": sealed_cpu / bare_cpu}
 
@@ -178,6 +180,7 @@ def blind_index_figures() -> dict:
     print(f"  blind-index lookup, 100,000 members: {large * 1e6:7.1f} µs")
     print(f"  ratio 100k/1k: {large / small:.2f}x   (SQLite, {lookups} lookups x 3 rounds, best; "
           f"setup {setup:.0f}s)")
+    goals.ratio("blind-index lookup, 100k ÷ 1k members", large / small, 1.2, at_least=False)
     return {"small_us": small * 1e6, "large_us": large * 1e6, "ratio": large / small}
 
 

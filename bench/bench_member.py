@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+from bench import goals
 from bench.common import embedded_env, gunicorn, load, prepared_instance, print_loads, print_ratios
 from bench.httpflow import Browser
 
@@ -137,6 +138,8 @@ def main() -> dict:
     print("  logged-in member (server-side session), demo catalog, gunicorn sync x2, SQLite")
     print_loads(rows)
     print_ratios(ratios, TARGET, "member {} / bare")
+    for path, value in ratios.items():
+        goals.ratio(f"member page {path} ÷ bare Flask", value, TARGET)
     print(f"  page-revision triggers' write cost (SQLite, a cart line and an order updated, in one "
           f"transaction): {with_triggers:.1f} µs with, {without:.1f} µs without ({with_triggers / without:.2f}x)")
     return ratios

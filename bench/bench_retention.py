@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import goals  # noqa: E402
 from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
 from sentem.privacy.retention.sweep import ROW_BATCH as BATCH  # noqa: E402
 
@@ -194,6 +195,8 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             r = json.loads(line[0][7:])
             flag = "" if r["ratio"] >= 0.5 else "  (below 0.5)"
+            if backend == "postgresql":  # the goal is PostgreSQL's (SQLite is printed beside it)
+                goals.ratio(f"retention sweep ÷ raw DELETE, PostgreSQL, {n:,} rows", r["ratio"], 0.5)
             print(f"  {backend:<11}{n:>10,}{r['sweep_rows_s']:>15,.0f}{r['raw_rows_s']:>13,.0f}"
                   f"{r['ratio']:>8.2f}{r['batched_rows_s']:>13,.0f}{r['full_sweep_rows_s']:>12,.0f}{r['rss_growth_mb']:>10.1f}MB{r['peak_rss_mb']:>8.0f}MB"
                   f"{r['scrub_s']:>8.1f}s{flag}", flush=True)
