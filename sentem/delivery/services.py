@@ -16,7 +16,7 @@ import datetime as _dt
 import os
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from .. import clock
 from ..privacy import labels
@@ -62,15 +62,17 @@ def create_request(order, *, recipient_name, recipient_phone, postcode, address1
                                     "delivery_memo": memo}, with_memo=True)
     if errors:
         raise DeliveryInputError(errors)
-    if request_for(order) is not None:
-        raise ValueError(f"order {order.order_no} already has a delivery request")
+    # One request per order: ``order_id`` is unique, so a second one fails at the flush (no
+    # read first — the checkout calls this for an order its own transaction has just made).
     req = DeliveryRequest(order_id=order.id, member_id=order.member_id, data_key_id=_data_key_of(order),
                           created_at=clock.now())
     _apply(req, values)
     db.session.add(req)
-    db.session.add(ShipmentEvent(order_id=order.id, kind="requested", at=clock.now(),
-                                 actor=f"member:{order.member_id}" if order.member_id else "guest"))
     db.session.flush()
+    # The history row is read by nobody in this request: a plain INSERT, no unit of work.
+    db.session.execute(insert(ShipmentEvent).values(
+        order_id=order.id, kind="requested", at=clock.now(),
+        actor=f"member:{order.member_id}" if order.member_id else "guest"))
     return req
 
 
