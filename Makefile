@@ -16,12 +16,14 @@ $(BIN)/flask: requirements.lock
 
 install: $(BIN)/flask translations
 
-# Every feature keeps its own catalog in sentem/<feature>/translations.
-translations: $(BIN)/flask
-	@for d in sentem/*/translations; do \
-	  ls "$$d"/*/LC_MESSAGES/*.po >/dev/null 2>&1 || continue; \
-	  $(BIN)/pybabel -q compile -f -d "$$d" || exit 1; \
-	done
+# Every feature keeps its own catalog in sentem/<feature>/translations. A catalog is compiled
+# only when its .po is newer, so two `make test` at once (CI runs both suites side by side)
+# never rewrite a .mo that the other's tests are reading.
+MO := $(patsubst %.po,%.mo,$(wildcard sentem/*/translations/*/LC_MESSAGES/*.po))
+translations: $(MO)
+
+%.mo: %.po $(BIN)/flask
+	$(BIN)/pybabel -q compile -f -i $< -o $@
 
 # Embedded mode: SQLite in instance/, jobs in-process, http://127.0.0.1:5000
 run: install
