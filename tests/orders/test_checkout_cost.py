@@ -20,13 +20,14 @@ from tests.statements import counted, fresh_request
 # POST /checkout — login check, token claim (its row), waiting order, cart, order number,
 #   cart emptied, order + line + payment + history, token → order, the delivery request
 #   (its day key's id, the day key and the member's key in one read, the request, its
-#   history: 4), stock; then the gateway (2) and its answer: payment (the day key's id is
-#   the one the delivery request just used), payment history, order status, order history (22).
+#   history: 4), stock; then the gateway (its charge: 1) and its answer: payment (the day
+#   key's id is the one the delivery request just used), payment history, order status,
+#   order history (21).
 # The order page — login check, the order with lines, payments and history in one query,
 #   its cancellations, and the delivery's tracking (events, request, and the recipient's two
 #   keys in one read: 3; a paid order has no shipment or return pickup to read yet) (6).
 # A lazy load per line or a second read of the same row would break these.
-CEILING = {"form": 5, "submit": 22, "order page": 6}
+CEILING = {"form": 5, "submit": 21, "order page": 6}
 # COMMITs of the submit: the order (durable before the gateway is asked: an answer lost
 # on the way is then found again by the recovery), the gateway's own ledger (the test
 # gateway plays a remote system), the answer; and the end of the key store's read
