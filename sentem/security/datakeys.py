@@ -90,8 +90,7 @@ def preload(data_key_ids) -> list[int]:
     wanted = [i for i in set(data_key_ids) if i not in cache]
     found = buckets.unwrap_many(wanted, keyring())
     for key_id, raw in found.items():
-        kid = kid_for(key_id)
-        cache[key_id] = cache[kid] = aead.Sealer(raw, kid)
+        _keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
     return list(found)
 
 
@@ -100,7 +99,22 @@ def unload(data_key_ids) -> None:
     cache = buckets._cache()
     for key_id in data_key_ids:
         cache.pop(key_id, None)
-        cache.pop(kid_for(key_id), None)
+        cache.pop(_head(kid_for(key_id)), None)
+
+
+def _head(kid: str) -> str:
+    # The text before the body in the tokens a key writes: the cache's name for its sealer.
+    return f"{_PREFIX}${kid}"
+
+
+def _keep(cache: dict, sealer: aead.Sealer, *names) -> aead.Sealer:
+    # In this context's cache under the head of its tokens (``s2$<key id>``: ``open_token``
+    # finds it from the token's own text, with no split), and under ``names`` (a data key id).
+    # ``forget`` drops every name that leads to a sealer of a dead key.
+    for name in names:
+        cache[name] = sealer
+    cache[sealer.head] = sealer
+    return sealer
 
 
 def _sealer(data_key_id: int) -> aead.Sealer:
@@ -112,8 +126,7 @@ def _sealer(data_key_id: int) -> aead.Sealer:
         raw = buckets.unwrap(data_key_id, keyring())
         if raw is None:
             raise aead.KeyDestroyed(f"data key k{data_key_id} was destroyed")
-        kid = kid_for(data_key_id)
-        sealer = cache[data_key_id] = cache[kid] = aead.Sealer(raw, kid)
+        sealer = _keep(cache, aead.Sealer(raw, kid_for(data_key_id)), data_key_id)
     return sealer
 
 
@@ -143,13 +156,13 @@ def daykey_kid(day_key_id: int, owner_key_id: int | None) -> str:
 def _day_sealer(kid: str) -> aead.Sealer:
     # Cached beside the data keys (same context, same life): deriving costs an HKDF.
     cache = buckets._cache()
-    sealer = cache.get(kid)
+    sealer = cache.get(_head(kid))
     if sealer is None:
         day_key_id, kind, owner_id = daykeys.parse(kid)
         if kind == "k":
             _ready(day_key_id, owner_id)
         owner_raw = raw_key(owner_id) if kind == "k" else keyring().key(owner_id)
-        sealer = cache[kid] = aead.Sealer(daykeys.derive(owner_raw, raw_key(day_key_id), kid), kid)
+        sealer = _keep(cache, aead.Sealer(daykeys.derive(owner_raw, raw_key(day_key_id), kid), kid))
     return sealer
 
 
@@ -161,29 +174,29 @@ def _ready(*data_key_ids: int) -> None:
     if len(wanted) < 2:
         return
     for key_id, raw in buckets.unwrap_few(wanted, keyring()).items():
-        cache[key_id] = cache[kid_for(key_id)] = aead.Sealer(raw, kid_for(key_id))
+        _keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
 
 
 def open_token(token: str, context: str) -> bytes:
     """Open a token sealed under a data key (``k…``), a master key (``m…``) or a day key
     with either (``x…``)."""
-    parts = token.split("$")
-    # A sealer in the cache was made for exactly this key id, which was checked then.
+    head, _, body = token.rpartition("$")
+    # A cached head (``s2$<key id>``) was made for exactly this key id, checked then; a legacy
+    # ``s1`` head, or anything malformed, is never one.
     try:
-        sealer = _cv_app.get().g.sentem_data_keys[parts[1]]
+        sealer = _cv_app.get().g.sentem_data_keys[head]
     except (LookupError, AttributeError):
-        sealer = None
-    if sealer is None or len(parts) != 3 or parts[0] != _PREFIX:
-        return _open_uncached(parts, context)
-    return sealer.open_body(parts[2], context)
+        return _open_uncached(token.split("$"), context)
+    return sealer.open_body(body, context)
 
 
 def _open_uncached(parts: list[str], context: str) -> bytes:
-    # ``open_token`` for a key not yet ready in this context (or a malformed token).
-    if len(parts) != 3 or parts[0] != _PREFIX or not parts[1]:
+    # ``open_token`` for a key not yet ready in this context, a legacy ``s1`` token (or a
+    # malformed one).
+    if len(parts) != 3 or parts[0] not in (_PREFIX, aead.LEGACY_PREFIX) or not parts[1]:
         raise aead.DecryptionError("not a Sentem ciphertext token")
     kid = parts[1]
-    sealer = buckets._cache().get(kid)
+    sealer = buckets._cache().get(_head(kid))
     if sealer is None:
         if kid[0] == "k" and kid[1:].isdigit():
             sealer = _sealer(int(kid[1:]))
@@ -193,7 +206,7 @@ def _open_uncached(parts: list[str], context: str) -> bytes:
             sealer = _day_sealer(kid)
         else:
             raise aead.DecryptionError(f"unknown key id {kid}")
-    return sealer.open_body(parts[2], context)
+    return sealer.open_body(parts[2] if parts[0] == _PREFIX else aead.legacy_body(parts[2]), context)
 
 
 def open_many(tokens, context: str) -> list[bytes | None]:
@@ -205,9 +218,9 @@ def open_many(tokens, context: str) -> list[bytes | None]:
         if token is None:
             out.append(None)
             continue
-        parts = token.split("$")
-        sealer = cache.get(parts[1]) if len(parts) == 3 and parts[0] == _PREFIX else None
-        out.append(_open_uncached(parts, context) if sealer is None else sealer.open_body(parts[2], context))
+        head, _, body = token.rpartition("$")
+        sealer = cache.get(head)
+        out.append(_open_uncached(token.split("$"), context) if sealer is None else sealer.open_body(body, context))
     return out
 
 
@@ -218,17 +231,23 @@ def _master_version(kid: str) -> int:
 
 
 def forget(data_key_id: int) -> None:
-    """Drop a key from this context's cache, with every day-bound cipher made from it."""
+    """Drop a key from this context's cache, with every day-bound cipher made from it, under
+    every name that leads to them (id, key id, token head)."""
     cache = buckets._cache()
-    cache.pop(data_key_id, None)
     kid = kid_for(data_key_id)
-    cache.pop(kid, None)
-    for name in [c for c in cache if isinstance(c, str) and daykeys.is_kid(c)]:
-        day, _, owner = name[len(daykeys.PREFIX):].partition(".")
-        if day == str(data_key_id) or owner == kid:
-            cache.pop(name, None)
+
+    def dead(sealer: aead.Sealer) -> bool:
+        if sealer.kid == kid:
+            return True
+        if not daykeys.is_kid(sealer.kid):
+            return False
+        day, _, owner = sealer.kid[len(daykeys.PREFIX):].partition(".")
+        return day == str(data_key_id) or owner == kid
+
+    for name in [n for n, v in cache.items() if isinstance(v, aead.Sealer) and dead(v)]:
+        del cache[name]
     for name in [c for c, v in cache.items() if isinstance(c, tuple) and c[0] == "day key" and v == data_key_id]:
-        cache.pop(name)  # the id of a day key by its name (``expiring.key_named``)
+        del cache[name]  # the id of a day key by its name (``expiring.key_named``)
 
 
 def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
@@ -261,7 +280,8 @@ def rewrap_all() -> int:
     Data keys still wrapped under a master key (made before buckets) move into buckets.
     Returns how many keys were re-wrapped.
     """
-    legacy = [k for k, w in db.session.execute(select(DataKey.id, DataKey.wrapped)) if w.startswith("s1$m")]
+    legacy = [k for k, w in db.session.execute(select(DataKey.id, DataKey.wrapped))
+              if w.startswith((f"{_PREFIX}$m", f"{aead.LEGACY_PREFIX}$m"))]
     for key_id in legacy:
         raw = keyring().open_bytes(db.session.get(DataKey, key_id).wrapped, context=f"datakey:{key_id}")
         buckets.wrap(db.session.get(DataKey, key_id), raw)

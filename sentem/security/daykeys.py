@@ -8,7 +8,7 @@ the day key is a data key of the key store named by the record's retain-until da
 shreds its key — makes every copy of the record unreadable, in every backup.
 
 A token names both keys in its key id: ``x<day key>.k<member key>`` or
-``x<day key>.m<master version>`` (``aead``'s ``s1`` format; tokens under a member or a
+``x<day key>.m<master version>`` (``aead``'s token format; tokens under a member or a
 master key alone keep their ``k…``/``m…`` ids and still open). This module only
 derives and names; ``datakeys`` seals and opens, ``expiring`` picks the day.
 """

@@ -35,7 +35,7 @@ def test_login_and_logout_recorded_with_sealed_ip_and_agent(client):
     assert rows[0].ip == "192.0.2.44" and rows[0].user_agent == "Sentem-Test/1.0"
     # Under the member's key and the key of the row's retain-until day (5 years on).
     assert "192.0.2.44" not in rows[0].ip_ct
-    assert rows[0].ip_ct.startswith(f"s1$x{rows[0].day_key_id}.k{m.data_key_id}$")
+    assert rows[0].ip_ct.startswith(f"s2$x{rows[0].day_key_id}.k{m.data_key_id}$")
 
 
 def test_login_id_case_and_width_do_not_matter(client):
@@ -52,7 +52,7 @@ def test_failure_is_generic_and_recorded(client, who):
     assert row.kind == "failure"
     if who == "unknown":
         # Unknown IDs: no member; IP sealed by the master key (and the day key); the typed ID is not kept.
-        assert row.member_id is None and row.ip_ct.startswith(f"s1$x{row.day_key_id}.m") and row.ip == "127.0.0.1"
+        assert row.member_id is None and row.ip_ct.startswith(f"s2$x{row.day_key_id}.m") and row.ip == "127.0.0.1"
     else:
         assert row.member_id == m.id
 

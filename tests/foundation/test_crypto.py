@@ -30,25 +30,31 @@ def _flip(token: str) -> str:
 def test_aead_round_trip_and_token_shape():
     key = aead.new_key()
     token = aead.seal(key, "k7", "홍길동 ✓", context="name")
-    assert token.startswith("s1$k7$") and "홍길동" not in token
+    assert token.startswith("s2$k7$") and "홍길동" not in token
     assert aead.open_text(key, token, context="name") == "홍길동 ✓"
     # Sealing twice gives different tokens (fresh nonce), both open.
     assert aead.seal(key, "k7", "x", "name") != aead.seal(key, "k7", "x", "name")
 
 
-def test_tokens_in_the_stored_format_open_and_the_context_still_binds():
-    """A token written by hand to the documented format (as every stored token was) opens;
-    the per-key memo of associated data never lets a token open under another field."""
+@pytest.mark.parametrize("fmt", ["s2", "s1"])
+def test_tokens_in_the_stored_format_open_and_the_context_still_binds(fmt):
+    """A token written by hand to the documented format opens — ``s2`` (hex), and ``s1``
+    (base64url), which every token written before 2026-12-02 has; the per-key memo of
+    associated data never lets a token open under another field."""
     import base64
 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    key, nonce = bytes(range(32)), bytes(12)
-    body = nonce + AESGCM(key).encrypt(nonce, "김철수".encode(), b"k7|name")
-    stored = "s1$k7$" + base64.urlsafe_b64encode(body).decode()
+    key = bytes(range(32))
+    # Nonces chosen so that a base64url body holds the characters only that alphabet has.
+    for nonce in (bytes(12), b"\xfb\xff\xbf" * 4):
+        body = nonce + AESGCM(key).encrypt(nonce, "김철수".encode(), b"k7|name")
+        stored = f"{fmt}$k7$" + (body.hex() if fmt == "s2" else base64.urlsafe_b64encode(body).decode())
+        assert aead.Sealer(key, "k7").open(stored, "name").decode() == "김철수"
+        assert aead.open_text(key, stored, "name") == "김철수"
+    assert fmt == "s2" or set("-_") & set(stored)
     sealer = aead.Sealer(key, "k7")
     assert sealer.open(stored, "name").decode() == "김철수"
-    assert aead.open_text(key, stored, "name") == "김철수"
     with pytest.raises(aead.DecryptionError):  # the memo holds "name" now: "email" is still refused
         sealer.open(stored, "email")
     for i in range(300):  # many contexts (bulk readers): the memo stays bounded and correct
@@ -89,6 +95,11 @@ def test_tampered_tokens_raise(app):
         aead.open_text(key, _flip(token), "name")
     with pytest.raises(aead.DecryptionError):  # truncated
         aead.open_text(key, token[:-8], "name")
+    for broken in (token[:-1], token[:-4] + "zzzz", token[:-2] + "가"):  # odd length, not hex, not ASCII
+        with pytest.raises(aead.DecryptionError):
+            aead.open_text(key, broken, "name")
+        with pytest.raises(aead.DecryptionError):
+            datakeys.open_token(broken, "name")
     with pytest.raises(aead.DecryptionError):  # not a token at all
         datakeys.open_token("이영희", "name")
     # Relabelled with another member's key id: that key does not open it.
@@ -212,4 +223,21 @@ def test_a_shredded_key_stops_opening_at_once_in_the_same_context(app):
         datakeys.open_token(token, "name")
     with pytest.raises(aead.KeyDestroyed):
         datakeys.seal(m.data_key_id, "새 값", "name")
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("shredded", ["member key", "day key"])
+def test_a_shredded_key_stops_day_bound_tokens_at_once_in_the_same_context(app, shredded):
+    """A value sealed under a member key and a day key, opened (so its derived cipher is
+    cached under every name the cache keeps), stops opening the moment either key is shredded."""
+    m = make_member(name="정하늘")
+    day = datakeys.labelled_key("expiry", "until:2031-12-31")
+    token = datakeys.seal_until(day, m.data_key_id, "192.0.2.7", "ip")
+    assert datakeys.open_token(token, "ip") == b"192.0.2.7"
+    assert datakeys.open_many([token], "ip") == [b"192.0.2.7"]
+    datakeys.shred(m.data_key_id if shredded == "member key" else day)
+    with pytest.raises(aead.KeyDestroyed):
+        datakeys.open_token(token, "ip")
+    with pytest.raises(aead.KeyDestroyed):
+        datakeys.open_many([token], "ip")
     db.session.rollback()

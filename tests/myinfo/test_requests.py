@@ -29,7 +29,7 @@ def test_request_queued_with_deadline_and_acknowledged(client, app):
     req = db.session.execute(select(RightsRequest).filter_by(member_id=m.id)).scalar_one()
     assert req.status == "received" and req.channel == "staff"
     assert (req.due_at - req.received_at).days == 10
-    assert req.detail_ct.startswith("s1$")
+    assert req.detail_ct.startswith("s2$")
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "처리 내역을 알려 주세요." in page
     assert outbox.messages(member_id=m.id, category="rights")

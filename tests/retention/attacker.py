@@ -14,10 +14,12 @@ import re
 from sentem.security import aead
 from sentem.security.keystore import BUCKET_SIZE
 
-TOKEN = re.compile(rb"s1\$([A-Za-z0-9.]+)\$([A-Za-z0-9_=-]{40,})")
-# A wrapped 32-byte key is 80 characters of base64 (nonce, key, tag); in a database page
-# the next column's bytes may follow without a separator, so that length is tried too.
-WRAPPED_KEY_CHARS = 80
+# Both token formats: ``s2`` (hex body) and the older ``s1`` (base64url body).
+TOKEN = re.compile(rb"(s[12])\$([A-Za-z0-9.]+)\$([A-Za-z0-9_=-]{40,})")
+# A wrapped 32-byte key (nonce, key, tag: 60 bytes) is 120 characters of hex, 80 of base64;
+# in a database page the next column's bytes may follow without a separator, so that
+# length is tried too.
+WRAPPED_KEY_CHARS = {"s2": 120, "s1": 80}
 
 
 def harvest(paths=(), blobs=()) -> set[str]:
@@ -37,10 +39,10 @@ def harvest(paths=(), blobs=()) -> set[str]:
 
 def _tokens(data: bytes):
     for m in TOKEN.finditer(data):
-        kid, body = m.group(1).decode("ascii"), m.group(2).decode("ascii")
-        yield f"s1${kid}${body}"
-        if len(body) > WRAPPED_KEY_CHARS:
-            yield f"s1${kid}${body[:WRAPPED_KEY_CHARS]}"
+        prefix, kid, body = (g.decode("ascii") for g in m.groups())
+        yield f"{prefix}${kid}${body}"
+        if len(body) > WRAPPED_KEY_CHARS[prefix]:
+            yield f"{prefix}${kid}${body[:WRAPPED_KEY_CHARS[prefix]]}"
 
 
 def recover(tokens: set[str], data_key_id: int, roots: dict[int, bytes], masters: dict[int, bytes]) -> bytes | None:

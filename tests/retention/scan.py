@@ -15,7 +15,7 @@ from sentem.extensions import db
 def member_tokens(key_id: int) -> set[str]:
     """Every ciphertext token in the main database sealed under data key ``key_id`` (alone,
     or with a day key: ``x<day>.k<id>``)."""
-    patterns = (f"s1$k{key_id}$%", f"s1$x%.k{key_id}$%")
+    patterns = tuple(p for v in ("s1", "s2") for p in (f"{v}$k{key_id}$%", f"{v}$x%.k{key_id}$%"))
     found = set()
     for table in db.metadatas[None].sorted_tables:
         for col in table.columns:
