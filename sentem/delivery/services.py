@@ -16,7 +16,7 @@ import datetime as _dt
 import os
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from .. import clock
 from ..privacy import labels
@@ -33,6 +33,10 @@ ADDRESS_CHANGE_STATUSES = ("pending_payment", "paid")
 # Order statuses in which shipping staff need the recipient's details.
 SHIPPING_STATUSES = ("paid", "preparing", "shipped")
 DEFAULT_UNMASK_DAYS = 7
+# Order statuses before any parcel left: an order ships only from preparing, a cancelled one
+# never shipped, and a return pickup comes only with a return of a delivered order — so an
+# order in these has no shipment and no pickup to read (the order page right after checkout).
+NOT_SHIPPED = ("pending_payment", "paid", "preparing", "cancelled")
 
 # Why a delivery failed (ShipmentEvent.code; labels: the ``delivery_failure`` domain).
 FAILURE_REASONS = ("absent", "wrong_address", "refused", "damaged", "other")
@@ -53,7 +57,7 @@ def validate_request(**fields) -> dict:
 
 def create_request(order, *, recipient_name, recipient_phone, postcode, address1, address2=None,
                    memo=None) -> DeliveryRequest:
-    """Snapshot the recipient and address for ``order``; flushed, committed by the caller.
+    """Snapshot the recipient and address for ``order``; written now, committed by the caller.
 
     Raises DeliveryInputError (field → message) and writes nothing when input is refused.
     """
@@ -62,15 +66,18 @@ def create_request(order, *, recipient_name, recipient_phone, postcode, address1
                                     "delivery_memo": memo}, with_memo=True)
     if errors:
         raise DeliveryInputError(errors)
-    if request_for(order) is not None:
-        raise ValueError(f"order {order.order_no} already has a delivery request")
     req = DeliveryRequest(order_id=order.id, member_id=order.member_id, data_key_id=_data_key_of(order),
                           created_at=clock.now())
-    _apply(req, values)
-    db.session.add(req)
-    db.session.add(ShipmentEvent(order_id=order.id, kind="requested", at=clock.now(),
-                                 actor=f"member:{order.member_id}" if order.member_id else "guest"))
-    db.session.flush()
+    _apply(req, values)  # sealed here, on the object: its descriptors pick the keys
+    # Nobody in the checkout reads the request back: its columns go in with a plain INSERT
+    # (no unit of work), the returned object stays out of the session. One request per
+    # order: ``order_id`` is unique, so a second one fails here (no read first — the
+    # checkout calls this for an order its own transaction has just made).
+    row = {c.key: getattr(req, c.key) for c in DeliveryRequest.__table__.columns if c.key != "id"}
+    req.id = db.session.execute(insert(DeliveryRequest).values(**row).returning(DeliveryRequest.id)).scalar_one()
+    db.session.execute(insert(ShipmentEvent).values(
+        order_id=order.id, kind="requested", at=clock.now(),
+        actor=f"member:{order.member_id}" if order.member_id else "guest"))
     return req
 
 
@@ -122,14 +129,16 @@ def tracking_for(order) -> dict | None:
 
     The link is for the member's browser to open; the server never fetches it.
     """
-    events = db.session.execute(select(ShipmentEvent).filter_by(order_id=order.id)
+    events = db.session.execute(select(ShipmentEvent).where(ShipmentEvent.order_id == order.id)
                                 .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars().all()
-    shipments = db.session.execute(select(Shipment).filter_by(order_id=order.id)
-                                   .order_by(Shipment.id)).scalars().all()
+    shipped = order.status not in NOT_SHIPPED
+    shipments = db.session.execute(select(Shipment).where(Shipment.order_id == order.id)
+                                   .order_by(Shipment.id)).scalars().all() if shipped else []
     if not events and not shipments:
         return None
     current = shipments[-1] if shipments else None
-    pickup = db.session.execute(select(ReturnPickup).filter_by(order_id=order.id)).scalar_one_or_none()
+    pickup = db.session.execute(select(ReturnPickup).where(ReturnPickup.order_id == order.id)
+                                ).scalar_one_or_none() if shipped else None
     return {
         "order_no": order.order_no,
         "carrier": current.carrier if current else None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 
-from sqlalchemy import case, inspect, update
+from sqlalchemy import case, insert, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -81,9 +81,18 @@ def _record_answer(payment: Payment, status: str, *, amount: int | None = None, 
         return False
     for key, value in values.items():
         set_committed_value(payment, key, value)
-    db.session.add(PaymentEvent(payment=payment, status=status, amount=amount,
-                                detail=(detail or None) and detail[:200], at=clock.now()))
+    _payment_history(payment, status=status, amount=amount, detail=(detail or None) and detail[:200])
     return True
+
+
+def _payment_history(payment: Payment, **values) -> None:
+    """One payment history row, now: a plain INSERT (nobody reads it back in this request),
+    or through the ORM when this session has the payment's ``events`` loaded (they stay true)."""
+    values["at"] = clock.now()
+    if "events" not in inspect(payment).unloaded:
+        db.session.add(PaymentEvent(payment=payment, **values))
+    else:
+        db.session.execute(insert(PaymentEvent).values(payment_id=payment.id, **values))
 
 
 def _sealed(payment: Payment, values: dict) -> dict:

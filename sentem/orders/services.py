@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, func, inspect, insert, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,7 +82,7 @@ def transition(order: Order, to_status: str, *, actor: str, note: str | None = N
     A compare-and-set: the UPDATE matches only while the row still holds the status the
     caller read, so a stale read loses with ``OrderChanged`` instead of doubling a change.
     ``actor`` names who did it: ``member:<id>``, ``staff:<id>``, ``system`` or a job name.
-    Flushes, does not commit: the caller's transaction decides (and rolls back on a loss).
+    Writes at once, does not commit: the caller's transaction decides (and rolls back on a loss).
     """
     if to_status not in STATUSES:
         raise InvalidTransition(order, to_status)
@@ -101,11 +101,8 @@ def transition(order: Order, to_status: str, *, actor: str, note: str | None = N
         raise OrderChanged(order, to_status)
     for key, value in values.items():  # the row has them already: no second UPDATE at flush
         set_committed_value(order, key, value)
-    event = OrderEvent(order=order, from_status=from_status, to_status=to_status, actor=str(actor)[:40],
-                       note=(note or None) and note[:200], at=now)
-    db.session.add(event)
-    db.session.flush()
-    return event
+    return _history(order, from_status=from_status, to_status=to_status, actor=str(actor)[:40],
+                    note=(note or None) and note[:200], at=now)
 
 
 def transition_from(order: Order, allowed, to_status: str, *, actor: str, note: str | None = None,
@@ -114,7 +111,7 @@ def transition_from(order: Order, allowed, to_status: str, *, actor: str, note: 
 
     Re-reads the status before each compare-and-set, so an order another request moved
     between two allowed statuses (paid → preparing) is still moved; returns None, having
-    written nothing, when the order is in none of them. Flushes, does not commit.
+    written nothing, when the order is in none of them. Writes at once, does not commit.
     """
     for _ in range(attempts):
         refresh_status(order)
@@ -135,10 +132,25 @@ def refresh_status(order: Order) -> Order:
 
 def record_creation(order: Order, *, actor: str) -> OrderEvent:
     """The first history entry of a new order (status ``pending_payment``)."""
-    event = OrderEvent(order=order, from_status=None, to_status=order.status, actor=str(actor)[:40],
-                       note="주문 접수", at=clock.now())
-    db.session.add(event)
-    return event
+    return _history(order, from_status=None, to_status=order.status, actor=str(actor)[:40], note="주문 접수",
+                    at=clock.now())
+
+
+def _history(order: Order, **values) -> OrderEvent:
+    """Write one history row of ``order`` (its id assigned) now.
+
+    Nobody reads the row back in the request that writes it, so it goes in with a plain
+    INSERT rather than through the unit of work — unless this session has the order's
+    ``events`` loaded: then the ORM adds it, and that list stays what the database holds.
+    The returned event is what was written (not attached to the session on the INSERT path).
+    """
+    if "events" not in inspect(order).unloaded:
+        event = OrderEvent(order=order, **values)
+        db.session.add(event)
+        db.session.flush()
+        return event
+    db.session.execute(insert(OrderEvent).values(order_id=order.id, **values))
+    return OrderEvent(order_id=order.id, **values)
 
 
 def find_for_member(order_no: str, member_id: int, *options) -> Order | None:

@@ -72,7 +72,30 @@ def unwrap(data_key_id: int, legacy_ring) -> bytes | None:
         .outerjoin(KeyBucket, KeyBucket.id == b).where(DataKey.id == data_key_id)).first()
     if found is None:
         return None
-    wrapped, gen, bucket_wrapped = found
+    return _opened(data_key_id, *found, legacy_ring)
+
+
+def unwrap_few(data_key_ids, legacy_ring) -> dict[int, bytes]:
+    """``unwrap`` of a few keys (a day-bound record's owner key and day key) in one query;
+    ids with no key (shredded) are left out. Each key row comes with every wanted bucket
+    (a handful of rows at most) and is matched to its own here."""
+    ids = sorted({int(i) for i in data_key_ids})
+    wanted = {bucket_of(i) for i in ids}
+    rows = db.session.execute(
+        select(DataKey.id, DataKey.wrapped, KeyBucket.id, KeyBucket.gen, KeyBucket.wrapped)
+        .outerjoin(KeyBucket, KeyBucket.id.in_(wanted)).where(DataKey.id.in_(ids))).all()
+    found: dict[int, tuple] = {}
+    for key_id, wrapped, b, gen, bucket_wrapped in rows:
+        if b == bucket_of(key_id):
+            found[key_id] = (wrapped, gen, bucket_wrapped)
+        else:
+            found.setdefault(key_id, (wrapped, None, None))  # its own bucket may be missing
+    return {key_id: _opened(key_id, *row, legacy_ring) for key_id, row in found.items()}
+
+
+def _opened(data_key_id: int, wrapped: str, gen: int | None, bucket_wrapped: str | None, legacy_ring) -> bytes:
+    # The checks every unwrap makes: a key wrapped under its bucket's current key, or a legacy one.
+    b = bucket_of(data_key_id)
     kid = aead.key_id(wrapped)
     if kid.startswith("m"):  # wrapped under a master key before buckets existed
         return legacy_ring.open_bytes(wrapped, context=f"datakey:{data_key_id}")
@@ -235,6 +258,11 @@ def _unwrap_bucket(bucket_id: int, gen: int, wrapped: str) -> bytes:
         root = root_file().key(int(kid[1:]))  # raises RootMissing once erased
         raw = cache[("bucket", wrapped)] = aead.open_bytes(root, wrapped, f"bucket:{bucket_id}.{gen}")
     return raw
+
+
+def context_cache() -> dict | None:
+    """This app context's key cache (see ``_cache``), or None outside one."""
+    return _cache() if _cv_app.get(None) is not None else None
 
 
 def _cache() -> dict:

@@ -159,9 +159,22 @@ def _day_sealer(kid: str) -> aead.Sealer:
     sealer = cache.get(_head(kid))
     if sealer is None:
         day_key_id, kind, owner_id = daykeys.parse(kid)
+        if kind == "k":
+            _ready(day_key_id, owner_id)
         owner_raw = raw_key(owner_id) if kind == "k" else keyring().key(owner_id)
         sealer = _keep(cache, aead.Sealer(daykeys.derive(owner_raw, raw_key(day_key_id), kid), kid))
     return sealer
+
+
+def _ready(*data_key_ids: int) -> None:
+    # Keys not yet unwrapped in this context, unwrapped in one query (a day-bound value needs
+    # its day key and its owner's key: one round trip to the key store, not two).
+    cache = buckets._cache()
+    wanted = [i for i in data_key_ids if i not in cache]
+    if len(wanted) < 2:
+        return
+    for key_id, raw in buckets.unwrap_few(wanted, keyring()).items():
+        _keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
 
 
 def open_token(token: str, context: str) -> bytes:
@@ -233,6 +246,8 @@ def forget(data_key_id: int) -> None:
 
     for name in [n for n, v in cache.items() if isinstance(v, aead.Sealer) and dead(v)]:
         del cache[name]
+    for name in [c for c, v in cache.items() if isinstance(c, tuple) and c[0] == "day key" and v == data_key_id]:
+        del cache[name]  # the id of a day key by its name (``expiring.key_named``)
 
 
 def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from . import datakeys
+from . import buckets, datakeys
 from .keystore import DataKey, KeyEpoch
 
 KIND = "expiry"
@@ -61,12 +61,32 @@ def key_for(until: _dt.datetime | None, not_before: _dt.datetime | None = None) 
 
 def key_named(name: str) -> int:
     """The id of the day key ``name``, made on first use (flushed, in the caller's
-    transaction: a record rolled back takes its new key with it). Not cached across
-    calls for that reason: a rolled-back key must never be used again."""
+    transaction: a record rolled back takes its new key with it).
+
+    A key another transaction made (committed, since this one could read it) is remembered
+    for the rest of this app context, beside the unwrapped keys (``datakeys.forget`` drops
+    it with them): a request that seals two records under one day reads its id once. A key
+    this context made is never remembered: its transaction may still roll back, and a
+    rolled-back key must never be used again."""
+    memo = buckets.context_cache()
+    if memo is not None and ("day key", name) in memo:
+        return memo[("day key", name)]
     query = select(DataKey.id).filter_by(kind=KIND, label=name)
     key_id = db.session.execute(query).scalar_one_or_none()
     if key_id is not None:
+        if memo is not None and key_id not in memo.get(MADE, ()):
+            memo[("day key", name)] = key_id
         return key_id
+    key_id = _make(name, query)
+    if memo is not None:
+        memo.setdefault(MADE, set()).add(key_id)
+    return key_id
+
+
+MADE = ("day keys made",)  # in the context cache: ids of day keys this context made
+
+
+def _make(name: str, query) -> int:
     if db.session.get_bind(mapper=DataKey).dialect.name == "sqlite":
         # pysqlite opens no transaction for reads, so a SAVEPOINT here would be the outermost
         # transaction and its RELEASE a commit (a HEAD request's key would stay). Take the key

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from .. import clock, inputs
 from ..extensions import db, dialect_insert
@@ -67,10 +68,12 @@ def parse_product_id(raw) -> int:
 
 
 def items(owner) -> list[CartItem]:
-    """The cart's lines with their products (one query)."""
+    """The cart's lines with their products (one query; a product's category, which no cart
+    or checkout shows, is left out of it and loads only if asked for)."""
     o = owner_of(owner)
     return list(db.session.execute(
-        select(o.model).where(o.column == o.value).order_by(o.model.id)).scalars().unique())
+        select(o.model).where(o.column == o.value).order_by(o.model.id)
+        .options(joinedload(o.model.product).lazyload(Product.category))).scalars().unique())
 
 
 def count(owner) -> int:

@@ -15,11 +15,11 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from ... import clock
 from ...db_types import UTCDateTime, utcnow
-from ...extensions import db
+from ...extensions import db, dialect_insert
 from .base import GatewayResult, GatewayUnavailable
 
 OUTCOMES = ("approve", "decline", "timeout", "error")
@@ -60,15 +60,18 @@ class TestGateway:
             outcome = "decline"
         if outcome == "error":
             raise GatewayUnavailable("test gateway: simulated error, nothing charged")
-        existing = self._row(attempt_key)
-        if existing is None:
-            status = "declined" if outcome == "decline" else "approved"
-            ref = "T" + secrets.token_hex(10)
-            with db.engine.begin() as conn:
-                conn.execute(insert(TestGatewayCharge).values(
-                    attempt_key=attempt_key, ref=ref, amount=amount, status=status, cancelled_amount=0,
-                    created_at=clock.now()))
-            existing = SimpleNamespace(ref=ref, amount=amount, status=status)  # as written: no read back
+        status = "declined" if outcome == "decline" else "approved"
+        ref = "T" + secrets.token_hex(10)
+        # One short transaction of its own: the charge, or — the same attempt again (a
+        # retry) — the charge made the first time, never a second one.
+        with db.engine.begin() as conn:
+            written = conn.execute(dialect_insert(TestGatewayCharge)(TestGatewayCharge).values(
+                attempt_key=attempt_key, ref=ref, amount=amount, status=status, cancelled_amount=0,
+                created_at=clock.now()).on_conflict_do_nothing(index_elements=["attempt_key"])
+                .returning(TestGatewayCharge.id)).first()
+            existing = (SimpleNamespace(ref=ref, amount=amount, status=status) if written is not None  # as written
+                        else conn.execute(select(TestGatewayCharge).where(
+                            TestGatewayCharge.attempt_key == attempt_key)).first())
         if outcome == "timeout":
             raise GatewayUnavailable("test gateway: simulated timeout after charging")
         return self._result(existing)
