@@ -27,7 +27,8 @@ def record(figure: str, measured: str, goal: str, met: bool) -> None:
 def ratio(figure: str, value: float, goal: float, at_least: bool = True) -> None:
     """A ratio row: ``value`` against ``>= goal`` (or ``<= goal`` with ``at_least=False``)."""
     met = value >= goal if at_least else value <= goal
-    record(figure, f"{value:.2f}x", f"{'>=' if at_least else '<='} {goal}x", met)
+    # Three decimals: a ratio just short of its goal must not print as the goal itself.
+    record(figure, f"{value:.3f}x", f"{'>=' if at_least else '<='} {goal}x", met)
 
 
 def table(path: str) -> list[str]:
