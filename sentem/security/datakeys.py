@@ -119,7 +119,7 @@ def _keep(cache: dict, sealer: aead.Sealer, *names) -> aead.Sealer:
 
 def _sealer(data_key_id: int) -> aead.Sealer:
     # The key ready for use (``aead.Sealer``, which holds the raw key too), cached for this
-    # app context under its id and under its key id: building it costs more than a seal.
+    # app context under its id and its tokens' head (``_keep``): building it costs more than a seal.
     cache = buckets._cache()
     sealer = cache.get(data_key_id)
     if sealer is None:
@@ -232,7 +232,7 @@ def _master_version(kid: str) -> int:
 
 def forget(data_key_id: int) -> None:
     """Drop a key from this context's cache, with every day-bound cipher made from it, under
-    every name that leads to them (id, key id, token head)."""
+    every name that leads to them (data key id, token head)."""
     cache = buckets._cache()
     kid = kid_for(data_key_id)
 
