@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db
 from ..privacy.registry import REFUND_BUSINESS_DAYS, RETURN_WINDOW_DAYS
-from . import fulfilment, payments, refunds, stock
+from . import fulfilment, payment_refunds, payments, refunds, stock
 from .models import CANCEL_REASONS, Cancellation, Order, OrderEvent
 from .services import CANCELLABLE, refresh_status, transition_from
 
@@ -225,7 +225,7 @@ def refund_line(order: Order, line_id: int, *, actor: str, reason_code: str = "c
     gateway fail, the record waits as ``failed`` for the retry job, like a cancellation.
     """
     line = next((x for x in order.lines if x.id == line_id), None)
-    payment = payments.refundable_payment(order)
+    payment = payment_refunds.refundable_payment(order)
     if line is None or payment is None or order.status in ("pending_payment", "cancelled", "refunded"):
         raise CancelRefused("부분 환불할 수 있는 주문 상품이 아닙니다.")
     record = Cancellation(order=order, member_id=order.member_id, kind="partial", reason_code=_reason(reason_code),

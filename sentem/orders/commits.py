@@ -27,3 +27,14 @@ def commit_keeping(keep: Iterable) -> None:
     for obj in list(session.identity_map.values()):
         if id(obj) not in kept:
             session.expire(obj)
+
+
+def release_connection(*keep) -> None:
+    """End the session's (read-only) transaction before a remote call.
+
+    A gateway may take seconds; holding a pooled connection (and on SQLite a lock)
+    meanwhile would starve other requests. Nothing is pending here, so this commits nothing;
+    ``keep`` (the order and payment the call is about) stay loaded: what follows writes them
+    only through compare-and-sets, which read the database, not memory.
+    """
+    commit_keeping(keep)

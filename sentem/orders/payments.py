@@ -1,4 +1,4 @@
-"""Payment settlement, recovery and refunds through the gateways.
+"""Payment settlement and recovery through the gateways (refunds: ``payment_refunds``).
 
 Every gateway call happens *outside* an open write transaction (after commit):
 the gateway is a remote system. When its answer is lost (timeout, error) the
@@ -10,16 +10,14 @@ Recording an answer is a compare-and-set on the payment (``pending``/``unknown``
 ``approved``/``declined``): when the checkout, the member's 결제 확인 and the recovery
 job learn the same answer at once, one of them records it and moves the order; the
 others change nothing. An approval that arrives after the order was given up is
-cancelled at the gateway at once. Refunds add to ``refunded_amount`` only through
-``UPDATE … WHERE refunded_amount + :x <= amount``: the ledger can never show more
-given back than was paid.
+cancelled at the gateway at once.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import logging
 
-from sqlalchemy import case, insert, inspect, update
+from sqlalchemy import insert, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -28,7 +26,7 @@ from ..security.fields import personal_fields
 from ..shop import cart
 from . import gateways, stock
 from .models import Order, Payment, PaymentEvent
-from .commits import commit_keeping
+from .commits import commit_keeping, release_connection
 from .services import OrderChanged, transition, transition_from
 
 log = logging.getLogger("sentem.orders")
@@ -48,7 +46,7 @@ def settle(order: Order, payment: Payment, params: dict, *, actor: str):
     gateway = gateways.by_name(payment.gateway)
     call = dict(attempt_key=payment.attempt_key, order_no=order.order_no, amount=payment.amount,
                 method=payment.method, params=params)
-    _release_connection(order, payment)
+    release_connection(order, payment)
     try:
         result = gateway.confirm(**call)
     except gateways.GatewayUnavailable as exc:
@@ -206,7 +204,7 @@ def recover(order: Order, *, actor: str, expire_pending: bool = False):
     if order.status != "pending_payment" or payment is None or payment.status not in ("pending", "unknown"):
         return CheckoutResult(order=order, outcome="paid" if order.paid_at else order.status)
     gateway, call = gateways.by_name(payment.gateway), dict(attempt_key=payment.attempt_key, ref=payment.gateway_ref)
-    _release_connection(order, payment)
+    release_connection(order, payment)
     try:
         result = gateway.lookup(**call)
     except gateways.GatewayUnavailable:
@@ -229,73 +227,6 @@ def recover_stale(older_than_minutes: int = 30, batch: int = 100) -> int:
         outcome = recover(order, actor="system:payment-recovery", expire_pending=True)
         done += outcome.outcome != "unknown"
     return done
-
-
-def refundable_payment(order: Order) -> Payment | None:
-    """The order's approved (or partly refunded) payment, if any."""
-    return next((p for p in reversed(order.payments) if p.status in ("approved", "refunded")), None)
-
-
-def refund(order: Order, amount: int, *, reason: str, key: str | None = None) -> bool:
-    """Refund ``amount`` won of the order's approved payment through its gateway.
-
-    ``key`` names this refund towards the gateway (its idempotency key): a retry with the
-    same key never refunds twice. Returns True once the gateway confirms (or nothing was
-    to be refunded). The ledger takes the amount only through ``record_refund``'s
-    compare-and-set. Does not commit.
-    """
-    payment = refundable_payment(order)
-    if payment is None or amount <= 0:
-        return amount <= 0
-    gateway = gateways.by_name(payment.gateway)
-    call = dict(ref=payment.gateway_ref, attempt_key=f"{payment.attempt_key}-{key}" if key else payment.attempt_key,
-                amount=amount, reason=reason)
-    if not db.session.new and not db.session.dirty and not db.session.deleted:
-        _release_connection()
-    try:
-        result = gateway.cancel(**call)
-    except gateways.GatewayUnavailable as exc:
-        db.session.add(PaymentEvent(payment=payment, status="refund_failed", amount=amount,
-                                    detail=f"응답 없음: {type(exc).__name__}", at=clock.now()))
-        return False
-    if result.status != "cancelled":
-        db.session.add(PaymentEvent(payment=payment, status="refund_failed", amount=amount,
-                                    detail=result.code, at=clock.now()))
-        return False
-    record_refund(payment, amount)
-    return True
-
-
-def record_refund(payment: Payment, amount: int) -> bool:
-    """Add ``amount`` to what the payment has given back, never beyond what was paid (no commit).
-
-    ``UPDATE … WHERE refunded_amount + :amount <= amount``: False (and nothing written)
-    when that would exceed the payment, e.g. the same refund recorded twice.
-    """
-    total = Payment.refunded_amount + amount
-    won = db.session.execute(
-        update(Payment).where(Payment.id == payment.id, total <= Payment.amount)
-        .values(refunded_amount=total, status=case((total >= Payment.amount, "refunded"), else_=Payment.status),
-                updated_at=clock.now())
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(payment, ["refunded_amount", "status", "updated_at"])
-    if won != 1:
-        log.warning("payment %s: a refund of %s would exceed the payment; not recorded", payment.id, amount)
-        return False
-    db.session.add(PaymentEvent(payment=payment, status=payment.status, amount=amount, detail="환불",
-                                at=clock.now()))
-    return True
-
-
-def _release_connection(*keep) -> None:
-    """End the session's (read-only) transaction before a remote call.
-
-    A gateway may take seconds; holding a pooled connection (and on SQLite a lock)
-    meanwhile would starve other requests. Nothing is pending here, so this commits nothing;
-    ``keep`` (the order and payment the call is about) stay loaded: what follows writes them
-    only through compare-and-sets, which read the database, not memory.
-    """
-    commit_keeping(keep)
 
 
 def _restore_cart(order: Order) -> None:

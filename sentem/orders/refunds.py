@@ -6,7 +6,7 @@ compare-and-set committed before the gateway is called) → ``refunded``, or bac
 clicks, a click and the retry job, or a double-submitted form: one of them wins the
 claim and calls the gateway, the others are told it is already being handled.
 The payment ledger takes the amount only by its own compare-and-set
-(``payments.record_refund``), so it never shows more given back than was paid.
+(``payment_refunds.record_refund``), so it never shows more given back than was paid.
 
 A claim whose request died mid-call (older than ``STALE_CLAIM``, measured from its
 ``refund_requested`` payment event) is handed back by ``release_stale_claims`` so
@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
-from . import payments
+from . import payment_refunds
 from .models import Cancellation, Order, Payment, PaymentEvent
 from .services import transition_from
 
@@ -53,7 +53,7 @@ def claim(record: Cancellation, expected, actor: str) -> bool:
     if not set_status(record, expected, REFUNDING, handled_by=actor):
         db.session.rollback()
         return False
-    payment = payments.refundable_payment(record.order)
+    payment = payment_refunds.refundable_payment(record.order)
     if payment is not None:  # when the claim was made: a claim cut off mid-call is found by its age
         db.session.add(PaymentEvent(payment=payment, status="refund_requested", amount=record.refund_amount,
                                     detail=actor[:200], at=clock.now()))
@@ -65,7 +65,7 @@ def run(order: Order, record: Cancellation, *, actor: str, to_status: str | None
     """Refund a claimed record through the gateway (outside any write transaction), then record
     the answer (commits). ``to_status``: where the order goes on success (a return: refunded)."""
     # One key per refund record: every retry of it is the same request to the gateway.
-    ok = payments.refund(order, record.refund_amount, reason=record.reason_label, key=f"R{record.id}")
+    ok = payment_refunds.refund(order, record.refund_amount, reason=record.reason_label, key=f"R{record.id}")
     if ok:
         if to_status:
             transition_from(order, ("returned",), to_status, actor=actor, note="환불 완료")

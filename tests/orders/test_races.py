@@ -13,7 +13,7 @@ from sentem.delivery import shipping
 from sentem.delivery.models import Shipment
 from sentem.extensions import db
 from sentem.notify import outbox
-from sentem.orders import cancellation, payments, refunds
+from sentem.orders import cancellation, payment_refunds, payments, refunds
 from sentem.orders.cancellation import CancelRefused
 from sentem.orders.gateways.testgateway import TestGatewayCharge
 from sentem.orders.jobs import refund_deadline_job
@@ -189,7 +189,7 @@ def test_the_refund_ledger_never_exceeds_the_payment(app):
     db.session.remove()
 
     def refund_in_full(payment):
-        won = payments.record_refund(payment, amount)
+        won = payment_refunds.record_refund(payment, amount)
         db.session.commit()
         return won
 
@@ -198,7 +198,7 @@ def test_the_refund_ledger_never_exceeds_the_payment(app):
 
     payment = db.session.get(Payment, payment_id)
     assert payment.refunded_amount == amount and payment.status == "refunded"
-    assert payments.record_refund(payment, 1) is False  # not even one won more
+    assert payment_refunds.record_refund(payment, 1) is False  # not even one won more
     db.session.commit()
     assert db.session.get(Payment, payment_id).refunded_amount == amount
 
