@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 
-from sqlalchemy import insert, inspect, update
+from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
 from ..security.fields import personal_fields
 from ..shop import cart
-from . import gateways, stock
+from . import gateways, history, stock
 from .models import Order, Payment, PaymentEvent
 from .commits import commit_keeping, release_connection
 from .services import OrderChanged, transition, transition_from
@@ -79,18 +79,8 @@ def _record_answer(payment: Payment, status: str, *, amount: int | None = None, 
         return False
     for key, value in values.items():
         set_committed_value(payment, key, value)
-    _payment_history(payment, status=status, amount=amount, detail=(detail or None) and detail[:200])
+    history.write(payment, status=status, amount=amount, detail=(detail or None) and detail[:200], at=clock.now())
     return True
-
-
-def _payment_history(payment: Payment, **values) -> None:
-    """One payment history row, now: a plain INSERT (nobody reads it back in this request),
-    or through the ORM when this session has the payment's ``events`` loaded (they stay true)."""
-    values["at"] = clock.now()
-    if "events" not in inspect(payment).unloaded:
-        db.session.add(PaymentEvent(payment=payment, **values))
-    else:
-        db.session.execute(insert(PaymentEvent).values(payment_id=payment.id, **values))
 
 
 def _sealed(payment: Payment, values: dict) -> dict:

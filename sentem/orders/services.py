@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, inspect, insert, select, text, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..privacy import labels
 from ..extensions import db
+from . import history
 from .models import STATUSES, Order, OrderEvent, OrderLine
 
 # from → the statuses it may move to. Anything else raises InvalidTransition.
@@ -137,20 +138,12 @@ def record_creation(order: Order, *, actor: str) -> OrderEvent:
 
 
 def _history(order: Order, **values) -> OrderEvent:
-    """Write one history row of ``order`` (its id assigned) now.
-
-    Nobody reads the row back in the request that writes it, so it goes in with a plain
-    INSERT rather than through the unit of work — unless this session has the order's
-    ``events`` loaded: then the ORM adds it, and that list stays what the database holds.
-    The returned event is what was written (not attached to the session on the INSERT path).
-    """
-    if "events" not in inspect(order).unloaded:
-        event = OrderEvent(order=order, **values)
-        db.session.add(event)
+    """One history row of ``order``, written now (``history.write``), flushed if it went
+    through the ORM."""
+    event = history.write(order, **values)
+    if event in db.session:
         db.session.flush()
-        return event
-    db.session.execute(insert(OrderEvent).values(order_id=order.id, **values))
-    return OrderEvent(order_id=order.id, **values)
+    return event
 
 
 def find_for_member(order_no: str, member_id: int, *options) -> Order | None:
