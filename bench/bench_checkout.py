@@ -28,7 +28,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from bench import checkout_bare, goals
+from bench import checkout_bare, checkout_floor, goals
 from bench.common import ROOT, embedded_env, gunicorn
 from bench.httpflow import Browser
 
@@ -46,15 +46,15 @@ DELIVERY = {"recipient_name": "홍길동", "recipient_phone": "010-1234-5678", "
             "payment_method": "test", "test_outcome": "approve"}
 
 
-def _databases(instance: str) -> list[tuple[str, dict, str]]:
-    """(label, shop environment, bare database URL) for each database kind to measure."""
-    kinds = [("SQLite", {}, f"sqlite:///{instance}/bare.db")]
+def _databases(instance: str) -> list[tuple[str, dict, str, str]]:
+    """(label, shop environment, bare database URL, floor key store URL) for each database kind."""
+    kinds = [("SQLite", {}, f"sqlite:///{instance}/bare.db", f"sqlite:///{instance}/floor-keys.db")]
     if all(os.environ.get(v) for v in PG_VARS):
         main, archive, keys = (os.environ[v] for v in PG_VARS)
         shop = {"SENTEM_DATABASE_URL": main, "SENTEM_ARCHIVE_DATABASE_URL": archive, "SENTEM_KEYSTORE_DATABASE_URL": keys}
         if os.environ.get("SENTEM_BENCH_REDIS_URL"):
             shop["SENTEM_REDIS_URL"] = os.environ["SENTEM_BENCH_REDIS_URL"]
-        kinds.append(("PostgreSQL + Redis" if "SENTEM_REDIS_URL" in shop else "PostgreSQL", shop, main))
+        kinds.append(("PostgreSQL + Redis" if "SENTEM_REDIS_URL" in shop else "PostgreSQL", shop, main, keys))
     return kinds
 
 
@@ -249,13 +249,13 @@ def _ms(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else values[0] * 1000
 
 
-def _one_database(label: str, extra: dict, bare_url: str, instance: str) -> None:
+def _one_database(label: str, extra: dict, bare_url: str, floor_keys_url: str, instance: str) -> None:
     env = dict(embedded_env(instance), **extra, SENTEM_LOGIN_RATE_LIMIT="1000000/minute", SENTEM_TRUSTED_PROXIES="1")
     _fresh(list(extra.values()))
     _init(env)
     print(f"  {label}: {_fsync(extra.get('SENTEM_DATABASE_URL', 'sqlite'))}; {BUYERS} orders per run, {CLIENTS} clients")
     members = _members(env, max(BUYERS, FLASH_BUYERS))
-    bare_env = dict(env, BENCH_BARE_DATABASE_URL=bare_url)
+    bare_env = dict(env, BENCH_BARE_DATABASE_URL=bare_url, BENCH_FLOOR_KEYS_URL=floor_keys_url)
     for workers in WORKERS:
         product_ids = _fill_carts(env, members[:BUYERS], [BUYERS] * 4)
         with gunicorn("bench.foundation_wsgi:app", env, workers=workers) as url:
@@ -264,11 +264,17 @@ def _one_database(label: str, extra: dict, bare_url: str, instance: str) -> None
         bare_ids = checkout_bare.setup(bare_url, [BUYERS] * 4)
         with gunicorn("bench.checkout_bare:app", bare_env, workers=workers) as url:
             bare_s, bare_out, bare_lat = _drive(_bare_browsers(url, BUYERS, bare_ids), _bare_order)
+        checkout_floor.setup(bare_url, floor_keys_url, BUYERS)
+        with gunicorn("bench.checkout_floor:app", bare_env, workers=workers) as url:
+            floor_s, floor_out, _ = _drive(_bare_browsers(url, BUYERS, bare_ids), _bare_order)
         shop_rate, bare_rate = shop_out.count("ordered") / shop_s, bare_out.count("ordered") / bare_s
-        odd = sorted({o for o in shop_out + bare_out if o != "ordered"})
+        floor_rate = floor_out.count("ordered") / floor_s
+        odd = sorted({o for o in shop_out + bare_out + floor_out if o != "ordered"})
         print(f"    gunicorn x{workers}: shop {shop_rate:6.1f} orders/s (p50 {_ms(shop_lat, 50):.0f} ms, "
               f"p99 {_ms(shop_lat, 99):.0f} ms)   bare {bare_rate:6.1f} orders/s (p50 {_ms(bare_lat, 50):.0f} ms)"
               f"   ratio {shop_rate / bare_rate:.2f}x (goal >= {GOAL}x)" + (f"   other outcomes: {odd}" if odd else ""))
+        print(f"      the duties alone (checkout_floor): {floor_rate:6.1f} orders/s = {floor_rate / bare_rate:.2f}x bare;"
+              f" the shop = {shop_rate / floor_rate:.2f}x the duties alone")
         goals.ratio(f"checkout over HTTP ÷ bare order flow, {label.split()[0]}, gunicorn x{workers}",
                     shop_rate / bare_rate, GOAL)
     product_ids = _fill_carts(env, members[:FLASH_BUYERS], [FLASH_STOCK])
@@ -291,10 +297,10 @@ def _init(env: dict) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sentem-bench-") as instance:
-        for label, extra, bare_url in _databases(instance):
+        for label, extra, bare_url, floor_keys_url in _databases(instance):
             sub = os.path.join(instance, label.split()[0].lower())
             os.makedirs(sub)
-            _one_database(label, extra, bare_url.replace(instance, sub), sub)
+            _one_database(label, extra, bare_url.replace(instance, sub), floor_keys_url.replace(instance, sub), sub)
 
 
 if __name__ == "__main__":
