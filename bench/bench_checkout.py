@@ -256,6 +256,8 @@ def _one_database(label: str, extra: dict, bare_url: str, floor_keys_url: str, i
     print(f"  {label}: {_fsync(extra.get('SENTEM_DATABASE_URL', 'sqlite'))}; {BUYERS} orders per run, {CLIENTS} clients")
     members = _members(env, max(BUYERS, FLASH_BUYERS))
     bare_env = dict(env, BENCH_BARE_DATABASE_URL=bare_url, BENCH_FLOOR_KEYS_URL=floor_keys_url)
+    if extra.get("SENTEM_REDIS_URL"):  # the floor keeps its sessions where the shop does
+        bare_env["BENCH_FLOOR_REDIS_URL"] = extra["SENTEM_REDIS_URL"]
     for workers in WORKERS:
         product_ids = _fill_carts(env, members[:BUYERS], [BUYERS] * 4)
         with gunicorn("bench.foundation_wsgi:app", env, workers=workers) as url:

@@ -6,7 +6,8 @@ Sentem's code, templates or ORM — plain SQLAlchemy Core like the bare app — 
 each duty the policy or a lesson of ours sets on a checkout, in its cheapest form:
 
 * a server-side session, looked up on every request (a member can be signed out
-  everywhere at once: the suspension and deletion rights);
+  everywhere at once: the suspension and deletion rights) — in Redis when
+  ``BENCH_FLOOR_REDIS_URL`` is set, as the shop keeps them in production, else in a table;
 * the member's data key read from a separate key store and unwrapped, and the
   recipient and address sealed with AES-256-GCM (encrypted personal data);
 * a one-time form token claimed in the database (a double click makes one order);
@@ -29,6 +30,7 @@ import hashlib
 import os
 import secrets
 
+import redis
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, abort, redirect, request, session
 from markupsafe import escape
@@ -97,17 +99,27 @@ def _db(var: str = "BENCH_BARE_DATABASE_URL"):
     return _engines[var]
 
 
+def _redis():
+    if "redis" not in _engines:
+        url = os.environ.get("BENCH_FLOOR_REDIS_URL")
+        _engines["redis"] = redis.Redis.from_url(url) if url else None
+    return _engines["redis"]
+
+
 def _member() -> int:
     """The signed-in member, from the server-side session (403 when it is gone)."""
     sid = session.get("sid")
     if not sid:
         abort(403)
-    with _db().connect() as conn:
-        member_id = conn.execute(select(sessions.c.member_id)
-                                 .where(sessions.c.id_hash == hashlib.sha256(sid.encode()).hexdigest())).scalar()
+    id_hash = hashlib.sha256(sid.encode()).hexdigest()
+    if _redis() is not None:
+        member_id = _redis().get(f"floor:session:{id_hash}")
+    else:
+        with _db().connect() as conn:
+            member_id = conn.execute(select(sessions.c.member_id).where(sessions.c.id_hash == id_hash)).scalar()
     if member_id is None:
         abort(403)
-    return member_id
+    return int(member_id)
 
 
 def _member_key(member_id: int) -> AESGCM:
@@ -125,8 +137,12 @@ def _insert_ignoring_conflict(table):
 @app.get("/login/<int:member_id>")
 def login(member_id: int):
     sid = secrets.token_urlsafe(32)
-    with _db().begin() as conn:
-        conn.execute(insert(sessions).values(id_hash=hashlib.sha256(sid.encode()).hexdigest(), member_id=member_id))
+    id_hash = hashlib.sha256(sid.encode()).hexdigest()
+    if _redis() is not None:
+        _redis().set(f"floor:session:{id_hash}", member_id, ex=3600)
+    else:
+        with _db().begin() as conn:
+            conn.execute(insert(sessions).values(id_hash=id_hash, member_id=member_id))
     session["sid"], session["p"] = sid, int(request.args["product"])
     return "ok"
 
