@@ -18,7 +18,8 @@ import datetime as _dt
 
 from flask import current_app
 from flask.globals import _cv_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
@@ -27,6 +28,7 @@ from .keystore import DataKey, KeyShred  # noqa: F401  (DataKey: re-exported for
 
 _PREFIX = aead.PREFIX
 DEADLINE = _dt.timedelta(days=5)  # a shred with no deadline of its own: erased within this
+MADE = "sentem_keys_made"  # in the session's info: ids of the keys its open transaction made
 
 
 def keyring():
@@ -46,7 +48,27 @@ def create(kind: str = "member", label: str | None = None) -> int:
     db.session.flush()  # the insert comes first: see the locking note in buckets.py
     buckets.wrap(row, raw)
     db.session.flush()
+    db.session.info.setdefault(MADE, set()).add(row.id)
     return row.id
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session, previous_transaction):
+    # A key made in a transaction (or savepoint) that rolled back is gone, and SQLite gives
+    # its id to the next key made: a cipher of it left in this context's cache would seal
+    # that key's values with a key nobody has. Forgetting costs at most an unwrap again, so
+    # a savepoint forgets them all; they stay "made" until the outer transaction ends.
+    made = session.info.get(MADE)
+    if made and buckets.context_cache() is not None:
+        for key_id in made:
+            forget(key_id)
+    if made and not previous_transaction.nested:
+        del session.info[MADE]
+
+
+@event.listens_for(Session, "after_commit")
+def _made_are_kept(session):
+    session.info.pop(MADE, None)
 
 
 def archive_key(label: str) -> int:

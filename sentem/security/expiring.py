@@ -66,24 +66,19 @@ def key_named(name: str) -> int:
     A key another transaction made (committed, since this one could read it) is remembered
     for the rest of this app context, beside the unwrapped keys (``datakeys.forget`` drops
     it with them): a request that seals two records under one day reads its id once. A key
-    this context made is never remembered: its transaction may still roll back, and a
-    rolled-back key must never be used again."""
+    the open transaction made (``datakeys.MADE``, by whatever path) is not remembered until
+    that transaction commits: it may still roll back, and a rolled-back key must never be
+    used again."""
     memo = buckets.context_cache()
     if memo is not None and ("day key", name) in memo:
         return memo[("day key", name)]
     query = select(DataKey.id).filter_by(kind=KIND, label=name)
     key_id = db.session.execute(query).scalar_one_or_none()
     if key_id is not None:
-        if memo is not None and key_id not in memo.get(MADE, ()):
+        if memo is not None and key_id not in db.session.info.get(datakeys.MADE, ()):
             memo[("day key", name)] = key_id
         return key_id
-    key_id = _make(name, query)
-    if memo is not None:
-        memo.setdefault(MADE, set()).add(key_id)
-    return key_id
-
-
-MADE = ("day keys made",)  # in the context cache: ids of day keys this context made
+    return _make(name, query)
 
 
 def _make(name: str, query) -> int:

@@ -74,3 +74,31 @@ def test_a_remembered_day_key_is_forgotten_when_it_is_shredded(app):
     db.session.commit()
     replacement = expiring.key_named(DAY)  # a new key, not the remembered id of the shredded one
     assert db.session.get(DataKey, replacement).label == DAY
+
+
+def test_a_key_made_and_used_in_a_transaction_that_rolls_back_is_forgotten(app):
+    """A job that makes a key per item and rolls an item back: the next item's key may get the
+    same id (SQLite reuses it), and must not be sealed with the rolled-back key's cipher."""
+    gone = datakeys.create(kind="guest_order")
+    datakeys.seal(gone, "홍길동", "orderer_name")  # its cipher is now in this context's cache
+    db.session.rollback()
+    again = datakeys.create(kind="guest_order")
+    token = datakeys.seal(again, "김철수", "orderer_name")
+    db.session.commit()
+    _new_context_cache()
+    assert datakeys.open_token(token, "orderer_name") == "김철수".encode()
+
+
+def test_a_key_made_in_a_savepoint_that_rolls_back_is_forgotten(app):
+    outer = expiring.key_named(DAY)  # made by this transaction
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        inner = datakeys.create(kind="guest_order")
+        datakeys.seal(inner, "홍길동", "orderer_name")
+        raise RuntimeError("this item fails")
+    again = datakeys.create(kind="guest_order")
+    token = datakeys.seal(again, "김철수", "orderer_name")
+    assert expiring.key_named(DAY) == outer
+    assert ("day key", DAY) not in buckets._cache()  # still this transaction's own: not remembered
+    db.session.commit()
+    _new_context_cache()
+    assert datakeys.open_token(token, "orderer_name") == "김철수".encode()
