@@ -52,23 +52,36 @@ def create(kind: str = "member", label: str | None = None) -> int:
     return row.id
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session, previous_transaction):
-    # A key made in a transaction (or savepoint) that rolled back is gone, and SQLite gives
-    # its id to the next key made: a cipher of it left in this context's cache would seal
-    # that key's values with a key nobody has. Forgetting costs at most an unwrap again, so
-    # a savepoint forgets them all; they stay "made" until the outer transaction ends.
-    made = session.info.get(MADE)
-    if made and buckets.context_cache() is not None:
-        for key_id in made:
-            forget(key_id)
-    if made and not previous_transaction.nested:
-        del session.info[MADE]
+# A key made in a transaction (or savepoint) that rolled back is gone, and SQLite gives its id
+# to the next key made: a cipher of it left in this context's cache would seal that key's
+# values with a key nobody has. So the keys a transaction made (``MADE``) have their ciphers
+# forgotten on any rollback (a savepoint's forgets them all: it costs at most an unwrap again),
+# and are "made" no longer once the outermost transaction commits or ends.
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session):
+    _forget_made(session)
 
 
 @event.listens_for(Session, "after_commit")
 def _made_are_kept(session):
-    session.info.pop(MADE, None)
+    if session.get_nested_transaction() is None:  # not a savepoint's release: the keys are in for good
+        session.info.pop(MADE, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _made_end_with_their_transaction(session, transaction):
+    if transaction.parent is None and not transaction.nested:  # also a close with no rollback call
+        _forget_made(session)
+        session.info.pop(MADE, None)
+
+
+def _forget_made(session) -> None:
+    made = session.info.get(MADE)
+    if made and buckets.context_cache() is not None:
+        for key_id in made:
+            forget(key_id)
 
 
 def archive_key(label: str) -> int:
