@@ -5,7 +5,9 @@ in the cart. Timed: ``GET /checkout``, ``POST /checkout`` (test gateway, approve
 the order page it leads to — from ``BENCH_CLIENTS`` concurrent clients (default 16),
 against gunicorn sync x1, x2 and x4 (``BENCH_WORKERS``; the scale-out figures). The same three requests against ``checkout_bare``
 (conditional stock decrement, order row, line row in one transaction) on the same
-kind of database and the same gunicorn settings give the ratio; goal >= 0.5x.
+kind of database and the same gunicorn settings give the ratio; goal >= 0.5x. The same
+three requests against ``checkout_floor`` (the bare flow plus only the duties Sentem must do)
+show how much of that goal the duties alone take, and how far the shop is from them.
 Then a flash sale: ``BENCH_FLASH_BUYERS`` (500) members, one product with
 ``BENCH_FLASH_STOCK`` (100) units: exactly that many paid, p50/p99 of the flow.
 
