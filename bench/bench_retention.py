@@ -7,7 +7,7 @@ and 1,000,000 due records; ``--quick``: 10,000 and 100,000):
 
 1. N archived records past retain-until (plus 10% not yet due), of 5 record classes
    interleaved as withdrawals leave them, are bulk-inserted;
-   the sweep's archive expiry destroys them in spans of about ``ROW_BATCH`` (50,000) rows
+   the sweep's archive expiry destroys them in spans of about ``archive.SPAN_ROWS`` (150,000) rows
    (ids on SQLite, heap pages on PostgreSQL), one archive transaction per span with its
    ledger rows in the main database → rows/s
    (best of 3 alternating runs at 100,000, of 2 at 1,000,000: the machine is shared).
@@ -44,7 +44,7 @@ if str(ROOT) not in sys.path:
 
 from bench import goals  # noqa: E402
 from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
-from sentem.privacy.retention.sweep import ROW_BATCH as BATCH  # noqa: E402
+from sentem.privacy.retention.archive import SPAN_ROWS as BATCH  # noqa: E402
 
 
 def _populate(n: int, key_id: int, token: str, due_at, later) -> None:

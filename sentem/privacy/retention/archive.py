@@ -24,6 +24,12 @@ from . import faults, ledger, services
 from .models import ARCHIVE_EXPIRY, ArchivedRecord, Duty, RetentionHold
 
 _ROWS_PER_PAGE = 30  # a never-analysed table: an archived record takes about 250 bytes of an 8 kB page
+# Rows per archive-expiry transaction. None of them is held in Python (a count and a DELETE),
+# so a span is bounded by its transaction, not by memory. Each span costs a count read and two
+# commits: at 100,000 due rows on PostgreSQL, one span ran at 0.58x a raw DELETE and spans of
+# 50,000 at 0.44x (best of 4 alternating runs); at 1,000,000, spans of 250,000 cost as much as
+# spans of 50,000.
+SPAN_ROWS = 150_000
 
 
 def sync_holds() -> None:

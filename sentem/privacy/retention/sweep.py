@@ -38,8 +38,9 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
 
     ``batch_size`` withdrawal duties go through each step together; archive expiry
     and the classes' ``expire`` work ``row_batch`` rows per transaction (default
-    ``max(ROW_BATCH, batch_size)``, or ``batch_size`` when that is given smaller —
-    tests use tiny batches to exercise the batching).
+    ``max(ROW_BATCH, batch_size)`` for ``expire`` and ``max(archive.SPAN_ROWS, batch_size)``
+    for archive expiry, or ``batch_size`` when that is given smaller — tests use tiny
+    batches to exercise the batching).
 
     ``progress(n)`` is called as work is done (the CLI's progress bar). Raises
     ``SweepBusy`` when another sweep is running. ``scrub_now``: run PostgreSQL's
@@ -47,13 +48,14 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
     """
     as_of = clock.as_utc(as_of) if as_of else clock.now()
     rows = row_batch or (batch_size if batch_size < DEFAULT_BATCH else max(ROW_BATCH, batch_size))
+    archive_rows = row_batch or (batch_size if batch_size < DEFAULT_BATCH else max(archive.SPAN_ROWS, batch_size))
     summary = ledger.Summary(run_id=ledger.new_run_id(), dry_run=dry_run)
     if not dry_run and not lease.acquire():
         raise SweepBusy("another retention sweep is running")
     try:
         with scrub.watch_deletes() as deleted:
             _withdrawals(as_of, batch_size, summary, job, progress)
-            _archive(as_of, rows, summary, job, progress)
+            _archive(as_of, archive_rows, summary, job, progress)
             expiry.run(as_of, rows, summary, job, progress)
             _day_keys(as_of, summary, job)
         if not dry_run:
