@@ -24,7 +24,7 @@ from . import archive, day_keys, expiry, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
 DEFAULT_BATCH = 500  # withdrawal duties per batch (each touches every record class of a member)
-ROW_BATCH = 50_000  # rows per transaction for archive expiry and expire(): few commits, bounded memory
+ROW_BATCH = 50_000  # rows per transaction for expire(): few commits, bounded memory (archive expiry: archive.SPAN_ROWS)
 
 
 class SweepBusy(RuntimeError):
