@@ -18,26 +18,21 @@ import datetime as _dt
 
 from flask import current_app
 from flask.globals import _cv_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from . import aead, buckets, daykeys, epochs
+from . import aead, buckets, daykeys, epochs, keycache
+from .keycache import forget, kid_for  # noqa: F401  (re-exported: the key id format, forgetting a key)
 from .keystore import DataKey, KeyShred  # noqa: F401  (DataKey: re-exported for callers)
 
 _PREFIX = aead.PREFIX
 DEADLINE = _dt.timedelta(days=5)  # a shred with no deadline of its own: erased within this
-MADE = "sentem_keys_made"  # in the session's info: ids of the keys its open transaction made
 
 
 def keyring():
     """The app's master key ring (values that belong to no member; blind indexes)."""
     return current_app.extensions["sentem_keyring"]
-
-
-def kid_for(data_key_id: int) -> str:
-    return f"k{data_key_id}"
 
 
 def create(kind: str = "member", label: str | None = None) -> int:
@@ -48,40 +43,8 @@ def create(kind: str = "member", label: str | None = None) -> int:
     db.session.flush()  # the insert comes first: see the locking note in buckets.py
     buckets.wrap(row, raw)
     db.session.flush()
-    db.session.info.setdefault(MADE, set()).add(row.id)
+    keycache.note_made(db.session, row.id)
     return row.id
-
-
-# A key made in a transaction (or savepoint) that rolled back is gone, and SQLite gives its id
-# to the next key made: a cipher of it left in this context's cache would seal that key's
-# values with a key nobody has. So the keys a transaction made (``MADE``) have their ciphers
-# forgotten on any rollback (a savepoint's forgets them all: it costs at most an unwrap again),
-# and are "made" no longer once the outermost transaction commits or ends.
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session):
-    _forget_made(session)
-
-
-@event.listens_for(Session, "after_commit")
-def _made_are_kept(session):
-    if session.get_nested_transaction() is None:  # not a savepoint's release: the keys are in for good
-        session.info.pop(MADE, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _made_end_with_their_transaction(session, transaction):
-    if transaction.parent is None and not transaction.nested:  # also a close with no rollback call
-        _forget_made(session)
-        session.info.pop(MADE, None)
-
-
-def _forget_made(session) -> None:
-    made = session.info.get(MADE)
-    if made and buckets.context_cache() is not None:
-        for key_id in made:
-            forget(key_id)
 
 
 def archive_key(label: str) -> int:
@@ -125,7 +88,7 @@ def preload(data_key_ids) -> list[int]:
     wanted = [i for i in set(data_key_ids) if i not in cache]
     found = buckets.unwrap_many(wanted, keyring())
     for key_id, raw in found.items():
-        _keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
+        keycache.keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
     return list(found)
 
 
@@ -134,34 +97,19 @@ def unload(data_key_ids) -> None:
     cache = buckets._cache()
     for key_id in data_key_ids:
         cache.pop(key_id, None)
-        cache.pop(_head(kid_for(key_id)), None)
-
-
-def _head(kid: str) -> str:
-    # The text before the body in the tokens a key writes: the cache's name for its sealer.
-    return f"{_PREFIX}${kid}"
-
-
-def _keep(cache: dict, sealer: aead.Sealer, *names) -> aead.Sealer:
-    # In this context's cache under the head of its tokens (``s2$<key id>``: ``open_token``
-    # finds it from the token's own text, with no split), and under ``names`` (a data key id).
-    # ``forget`` drops every name that leads to a sealer of a dead key.
-    for name in names:
-        cache[name] = sealer
-    cache[sealer.head] = sealer
-    return sealer
+        cache.pop(keycache.head(kid_for(key_id)), None)
 
 
 def _sealer(data_key_id: int) -> aead.Sealer:
     # The key ready for use (``aead.Sealer``, which holds the raw key too), cached for this
-    # app context under its id and its tokens' head (``_keep``): building it costs more than a seal.
+    # app context under its id and its tokens' head (``keycache.keep``): building it costs more than a seal.
     cache = buckets._cache()
     sealer = cache.get(data_key_id)
     if sealer is None:
         raw = buckets.unwrap(data_key_id, keyring())
         if raw is None:
             raise aead.KeyDestroyed(f"data key k{data_key_id} was destroyed")
-        sealer = _keep(cache, aead.Sealer(raw, kid_for(data_key_id)), data_key_id)
+        sealer = keycache.keep(cache, aead.Sealer(raw, kid_for(data_key_id)), data_key_id)
     return sealer
 
 
@@ -191,13 +139,13 @@ def daykey_kid(day_key_id: int, owner_key_id: int | None) -> str:
 def _day_sealer(kid: str) -> aead.Sealer:
     # Cached beside the data keys (same context, same life): deriving costs an HKDF.
     cache = buckets._cache()
-    sealer = cache.get(_head(kid))
+    sealer = cache.get(keycache.head(kid))
     if sealer is None:
         day_key_id, kind, owner_id = daykeys.parse(kid)
         if kind == "k":
             _ready(day_key_id, owner_id)
         owner_raw = raw_key(owner_id) if kind == "k" else keyring().key(owner_id)
-        sealer = _keep(cache, aead.Sealer(daykeys.derive(owner_raw, raw_key(day_key_id), kid), kid))
+        sealer = keycache.keep(cache, aead.Sealer(daykeys.derive(owner_raw, raw_key(day_key_id), kid), kid))
     return sealer
 
 
@@ -209,7 +157,7 @@ def _ready(*data_key_ids: int) -> None:
     if len(wanted) < 2:
         return
     for key_id, raw in buckets.unwrap_few(wanted, keyring()).items():
-        _keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
+        keycache.keep(cache, aead.Sealer(raw, kid_for(key_id)), key_id)
 
 
 def open_token(token: str, context: str) -> bytes:
@@ -231,7 +179,7 @@ def _open_uncached(parts: list[str], context: str) -> bytes:
     if len(parts) != 3 or parts[0] not in (_PREFIX, aead.LEGACY_PREFIX) or not parts[1]:
         raise aead.DecryptionError("not a Sentem ciphertext token")
     kid = parts[1]
-    sealer = buckets._cache().get(_head(kid))
+    sealer = buckets._cache().get(keycache.head(kid))
     if sealer is None:
         if kid[0] == "k" and kid[1:].isdigit():
             sealer = _sealer(int(kid[1:]))
@@ -263,26 +211,6 @@ def _master_version(kid: str) -> int:
     if not kid[1:].isdigit():
         raise aead.DecryptionError(f"{kid} is not a master key id")
     return int(kid[1:])
-
-
-def forget(data_key_id: int) -> None:
-    """Drop a key from this context's cache, with every day-bound cipher made from it, under
-    every name that leads to them (data key id, token head)."""
-    cache = buckets._cache()
-    kid = kid_for(data_key_id)
-
-    def dead(sealer: aead.Sealer) -> bool:
-        if sealer.kid == kid:
-            return True
-        if not daykeys.is_kid(sealer.kid):
-            return False
-        day, _, owner = sealer.kid[len(daykeys.PREFIX):].partition(".")
-        return day == str(data_key_id) or owner == kid
-
-    for name in [n for n, v in cache.items() if isinstance(v, aead.Sealer) and dead(v)]:
-        del cache[name]
-    for name in [c for c, v in cache.items() if isinstance(c, tuple) and c[0] == "day key" and v == data_key_id]:
-        del cache[name]  # the id of a day key by its name (``expiring.key_named``)
 
 
 def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from . import buckets, datakeys
+from . import buckets, datakeys, keycache
 from .keystore import DataKey, KeyEpoch
 
 KIND = "expiry"
@@ -66,7 +66,7 @@ def key_named(name: str) -> int:
     A key another transaction made (committed, since this one could read it) is remembered
     for the rest of this app context, beside the unwrapped keys (``datakeys.forget`` drops
     it with them): a request that seals two records under one day reads its id once. A key
-    the open transaction made (``datakeys.MADE``, by whatever path) is not remembered until
+    the open transaction made (``keycache.made``, by whatever path) is not remembered until
     that transaction commits: it may still roll back, and a rolled-back key must never be
     used again."""
     memo = buckets.context_cache()
@@ -75,7 +75,7 @@ def key_named(name: str) -> int:
     query = select(DataKey.id).filter_by(kind=KIND, label=name)
     key_id = db.session.execute(query).scalar_one_or_none()
     if key_id is not None:
-        if memo is not None and key_id not in db.session.info.get(datakeys.MADE, ()):
+        if memo is not None and not keycache.made(db.session, key_id):
             memo[("day key", name)] = key_id
         return key_id
     return _make(name, query)
