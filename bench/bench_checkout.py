@@ -7,7 +7,8 @@ against gunicorn sync x1, x2 and x4 (``BENCH_WORKERS``; the scale-out figures). 
 (conditional stock decrement, order row, line row in one transaction) on the same
 kind of database and the same gunicorn settings give the ratio; goal >= 0.5x. The same
 three requests against ``checkout_floor`` (the bare flow plus only the duties Sentem must do)
-show how much of that goal the duties alone take, and how far the shop is from them.
+show how much of that goal the duties alone take, and how far the shop is from them;
+``checkout_cpu`` first prints the same three apps' own time per flow, in one process.
 Then a flash sale: ``BENCH_FLASH_BUYERS`` (500) members, one product with
 ``BENCH_FLASH_STOCK`` (100) units: exactly that many paid, p50/p99 of the flow.
 
@@ -30,7 +31,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from bench import checkout_bare, checkout_floor, goals
+from bench import checkout_bare, checkout_cpu, checkout_floor, goals
 from bench.common import ROOT, embedded_env, gunicorn
 from bench.httpflow import Browser
 
@@ -300,6 +301,7 @@ def _init(env: dict) -> None:
 
 
 def main() -> None:
+    checkout_cpu.report()  # what each app spends on a flow by itself, before the servers
     with tempfile.TemporaryDirectory(prefix="sentem-bench-") as instance:
         for label, extra, bare_url, floor_keys_url in _databases(instance):
             sub = os.path.join(instance, label.split()[0].lower())
