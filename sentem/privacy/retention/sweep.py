@@ -47,8 +47,8 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
     ``VACUUM FULL`` now (True; the CLI), never (False), or in the nightly window (None).
     """
     as_of = clock.as_utc(as_of) if as_of else clock.now()
-    rows = row_batch or (batch_size if batch_size < DEFAULT_BATCH else max(ROW_BATCH, batch_size))
-    archive_rows = row_batch or (batch_size if batch_size < DEFAULT_BATCH else max(archive.SPAN_ROWS, batch_size))
+    rows = _rows_per_transaction(row_batch, batch_size, ROW_BATCH)
+    archive_rows = _rows_per_transaction(row_batch, batch_size, archive.SPAN_ROWS)
     summary = ledger.Summary(run_id=ledger.new_run_id(), dry_run=dry_run)
     if not dry_run and not lease.acquire():
         raise SweepBusy("another retention sweep is running")
@@ -68,6 +68,11 @@ def sweep(as_of: _dt.datetime | None = None, batch_size: int = DEFAULT_BATCH, dr
             lease.release()
     log.info("retention sweep %s: %s", summary.run_id, summary.as_dict()["counts"])
     return summary
+
+
+def _rows_per_transaction(row_batch: int | None, batch_size: int, default: int) -> int:
+    # ``row_batch`` when given; else ``batch_size`` when below DEFAULT_BATCH (tests), else at least ``default``.
+    return row_batch or (batch_size if batch_size < DEFAULT_BATCH else max(default, batch_size))
 
 
 def _withdrawals(as_of, batch_size, summary, job, progress) -> None:
