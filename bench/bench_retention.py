@@ -114,7 +114,8 @@ def measure(backend: str, n: int) -> dict:
             _populate(n, key_id, token, due_at, later)
             base_rss = _rss_kb()
             t0 = time.perf_counter()
-            gone = archive.expire_records(clock.now(), BATCH, ledger.Summary(run_id="bench"), "bench")
+            # A run id each, as each hourly sweep has: a run completes the one before from its receipts.
+            gone = archive.expire_records(clock.now(), BATCH, ledger.Summary(run_id=ledger.new_run_id()), "bench")
             sweep_s = min(sweep_s, time.perf_counter() - t0)
             rss_growth = max(rss_growth, _rss_kb() - base_rss)
             assert gone == n, (gone, n)
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     if "postgresql" not in backends:
         print("  (PostgreSQL skipped: set SENTEM_BENCH_PG_DATABASE_URL, …_ARCHIVE_…, …_KEYSTORE_…)")
     print(f"  batch {BATCH:,} rows; sweep = archive expiry (spans of ids on SQLite, of heap pages on "
-          "PostgreSQL: per span a per-class count, one DELETE, the ledger rows); raw = one DELETE of the "
+          "PostgreSQL: per span a per-class count written as the archive's receipts, one DELETE, the ledger rows); raw = one DELETE of the "
           "same due rows (the ratio's denominator); raw batched = plain DELETEs in the sweep's spans, a "
           "commit each; each timed step on a fresh table of the same rows; best of 2-3 alternating runs; "
           f"load before: {os.getloadavg()[0]:.1f}")

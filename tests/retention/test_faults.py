@@ -133,3 +133,37 @@ def test_archive_down_deletes_nothing_from_main(app, toy, tmp_path):
     sweep()  # the archive is back: the duty completes
     db.session.expire_all()
     assert db.session.get(Member, m_id) is None and len(archive.lookup("D-1")) == 1
+
+
+@pytest.mark.parametrize("fault", ["after_archive_expiry_commit", "after_archive_key_shred_commit"])
+def test_archive_expiry_killed_after_its_commit_is_ledgered_once(app, toy, fault):
+    """The archive database commits a destruction before the main database's ledger row:
+    a sweep killed in between must not leave records or a day key destroyed unledgered."""
+    m = make_member()
+    for j in range(3):
+        add_order(m, f"E-{j}", "정수령", clock.now() - _dt.timedelta(days=20))
+    m.status = "withdrawn"
+    services.schedule_withdrawal(m.id)
+    db.session.commit()
+    clock.advance(days=1)
+    sweep()  # archived under the day key of their retain-until
+    (first,) = archive.lookup("E-0")
+    day_key, until = first.key_id, first.retain_until
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+    as_of = (clock.to_kst(clock.as_utc(until)).date() + _dt.timedelta(days=3)).isoformat()
+    killed = _run_cli(app, "retention", "run", "--as-of", as_of, fault=fault)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    db.session.expire_all()
+    assert db.session.execute(select(func.count(ArchivedRecord.id))).scalar() == 0  # committed before the kill
+    if fault == "after_archive_key_shred_commit":
+        assert db.session.get(DataKey, day_key) is None
+    for _ in range(2):  # the next run completes the ledger; the one after adds nothing
+        finished = _run_cli(app, "retention", "run", "--as-of", as_of)
+        assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
+        db.session.expire_all()
+        assert _ledger_total("archive_destroy") == 3
+        assert _ledger_total("archive_key_shred") == 1
+    assert db.session.get(DataKey, day_key) is None
+    assert db.session.execute(select(Duty.status).filter_by(kind="archive_expiry")).scalar() == "done"

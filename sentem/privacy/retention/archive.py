@@ -2,6 +2,10 @@
 
 Records past retain-until are deleted in keyset batches (an id span per batch, one
 archive transaction each); held records stay, and their hold shows on the day's duty.
+Each batch's transaction also writes its receipts (how many of each class went); the
+ledger, in the main database, commits after it, so the next run raises the ledger rows of
+a run stopped in between to its receipts (``complete_ledger``). A day key's shred is named
+on its duty before it happens, for the same reason.
 Records are sealed under the key of their retain-until day (KST): once that day's
 records are gone the key is shredded in the same sweep — with the sweep hourly, within
 a day of retain-until — and the epoch root that wrapped its copies is erased before
@@ -12,21 +16,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 from collections import Counter
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import String, delete, func, insert, literal, select, text
 
 from ... import clock
+from ...db_types import UTCDateTime
 from ...extensions import db
 from ...security import datakeys
 from ...security.datakeys import DataKey
+from ...security.keystore import KeyShred
 from . import faults, ledger, services
-from .models import ARCHIVE_EXPIRY, ArchivedRecord, Duty, RetentionHold
+from .models import ARCHIVE_EXPIRY, ArchivedRecord, ArchiveReceipt, Duty, RetentionHold
+
+log = logging.getLogger("sentem.retention")
 
 _ROWS_PER_PAGE = 30  # a never-analysed table: an archived record takes about 250 bytes of an 8 kB page
 # Rows per archive-expiry transaction. None of them is held in Python (a count and a DELETE),
-# so a span is bounded by its transaction, not by memory. Each span costs a count read and two
-# commits: at 100,000 due rows on PostgreSQL, one span ran at 0.58x a raw DELETE and spans of
+# so a span is bounded by its transaction, not by memory. Each span costs a count read (now
+# written as its receipts) and two commits: at 100,000 due rows on PostgreSQL, one span ran at 0.58x a raw DELETE and spans of
 # 50,000 at 0.44x (best of 4 alternating runs); at 1,000,000, spans of 250,000 cost as much as
 # spans of 50,000.
 SPAN_ROWS = 150_000
@@ -52,28 +61,12 @@ def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary
                                             .where(expired).group_by(ArchivedRecord.record_class)).all():
             summary.counts[(rc_key, "archive_destroy")] += n
         return 0
+    matched = complete_ledger(summary.run_id)
     total = 0
     for span in _spans(db.engines["archive"], as_of, batch_size):
-        in_span = expired & span
-        # Ledger counts per class from a read of the span, then one DELETE of the span.
-        # ``DELETE … RETURNING`` counts in one statement but fetches every deleted row again:
-        # on SQLite it costs twice the delete; on PostgreSQL the sweep ran at 0.26-0.47x a
-        # raw DELETE with it, 0.56-0.57x with the read (100k rows, same run, busy machine).
-        gone = Counter(dict(db.session.execute(
-            select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
-            .where(in_span).group_by(ArchivedRecord.record_class)).all()))
-        removed = db.session.execute(delete(ArchivedRecord).where(in_span)
-                                     .execution_options(synchronize_session=False)).rowcount
-        # Should a hold land between the read and the delete, the two disagree: redo the span by class.
-        if removed != sum(gone.values()):
-            db.session.rollback()
-            gone = Counter()
-            for rc_key in db.session.execute(select(ArchivedRecord.record_class).where(in_span)
-                                             .distinct()).scalars().all():
-                gone[rc_key] = db.session.execute(
-                    delete(ArchivedRecord).where(in_span, ArchivedRecord.record_class == rc_key)
-                    .execution_options(synchronize_session=False)).rowcount
-        db.session.commit()  # the archive transaction of this batch
+        gone = _destroy(expired & span, summary.run_id, job, matched)
+        db.session.commit()  # the archive transaction of this batch, with its receipts
+        matched = []
         faults.point("after_archive_expiry_commit")
         ledger.add_counts(summary, gone, "archive_destroy", job)
         db.session.commit()
@@ -81,7 +74,71 @@ def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary
         total += n
         if progress and n:
             progress(n)
+    if matched:
+        _forget_receipts(matched)
+        db.session.commit()
     return total
+
+
+def _destroy(in_span, run_id: str, job: str, matched: list[str]) -> Counter:
+    """Delete a span's due records and write their receipts (no commit); returns the counts per class."""
+    _forget_receipts(matched)
+    # The receipts are the ledger counts: one read of the span, written by the database
+    # itself, then one DELETE. ``DELETE … RETURNING`` counts in one statement but fetches
+    # every deleted row again (on PostgreSQL the sweep ran at 0.26-0.47x a raw DELETE with
+    # it, 0.56-0.57x with the read; 100k rows, same run, busy machine), and as a CTE feeding
+    # the count its rows are materialised (0.44x against 0.59x with the read, same run).
+    now = clock.now()
+    counted = select(literal(run_id, String), literal(job, String), ArchivedRecord.record_class,
+                     func.count(), literal(now, UTCDateTime)).where(in_span).group_by(ArchivedRecord.record_class)
+    gone = Counter(dict(db.session.execute(
+        insert(ArchiveReceipt).from_select(["run_id", "job", "record_class", "count", "at"], counted)
+        .returning(ArchiveReceipt.record_class, ArchiveReceipt.count)).all()))
+    removed = db.session.execute(delete(ArchivedRecord).where(in_span)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if removed == sum(gone.values()):
+        return gone
+    # A hold landed between the count and the delete: redo the span by class.
+    db.session.rollback()
+    _forget_receipts(matched)
+    gone = Counter()
+    for rc_key in db.session.execute(select(ArchivedRecord.record_class).where(in_span)
+                                     .distinct()).scalars().all():
+        gone[rc_key] = db.session.execute(
+            delete(ArchivedRecord).where(in_span, ArchivedRecord.record_class == rc_key)
+            .execution_options(synchronize_session=False)).rowcount
+    db.session.add_all(ArchiveReceipt(run_id=run_id, job=job, record_class=rc_key, count=n, at=now)
+                       for rc_key, n in gone.items() if n)
+    return +gone
+
+
+def complete_ledger(run_id: str) -> list[str]:
+    """Earlier runs' receipts: their ledger rows raised to them (committed when any was short).
+    Returns those runs, whose receipts may now go (``_forget_receipts``)."""
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    last: dict[tuple[str, str], _dt.datetime] = {}
+    for run, job, rc_key, n, at in db.session.execute(
+            select(ArchiveReceipt.run_id, ArchiveReceipt.job, ArchiveReceipt.record_class,
+                   func.sum(ArchiveReceipt.count), func.max(ArchiveReceipt.at))
+            .where(ArchiveReceipt.run_id != run_id)
+            .group_by(ArchiveReceipt.run_id, ArchiveReceipt.job, ArchiveReceipt.record_class)).all():
+        found.setdefault((run, job), {})[rc_key] = int(n)
+        last[(run, job)] = max(clock.as_utc(at), last.get((run, job), clock.as_utc(at)))
+    short = False
+    for (run, job), counts in found.items():
+        added = ledger.raise_to(run, "archive_destroy", counts, job, last[(run, job)])
+        if added:
+            short = True
+            log.warning("retention: run %s was stopped before its ledger rows; archive_destroy added "
+                        "from the archive's receipts: %s", run, added)
+    if short:
+        db.session.commit()  # the ledger is whole before any receipt goes
+    return sorted({run for run, _ in found})
+
+
+def _forget_receipts(runs: list[str]) -> None:
+    if runs:
+        db.session.execute(delete(ArchiveReceipt).where(ArchiveReceipt.run_id.in_(runs)))
 
 
 def _spans(engine, as_of: _dt.datetime, batch_size: int):
@@ -132,8 +189,12 @@ def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
                 summary.counts[("archive", "archive_key_shred")] += 1 if key is not None else 0
                 continue
             if key is not None:
+                duty.key_id = key.id
+                db.session.commit()  # the duty names the key first: a run stopped after the shred is seen
                 datakeys.shred(key.id, deadline=duty.deadline_at)
                 db.session.commit()  # the day key is gone
+                faults.point("after_archive_key_shred_commit")
+            if key is not None or _shredded_unledgered(duty):
                 ledger.add(summary, "archive", "archive_key_shred", 1, job)
             duty.status, duty.done_at, duty.hold_reason = "done", clock.now(), None
             summary.duties_done += 1
@@ -153,6 +214,12 @@ def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
             duty.due_at = due
             duty.deadline_at = duty.due_at + services.DEADLINE
         db.session.commit()
+
+
+def _shredded_unledgered(duty: Duty) -> bool:
+    # The key this open duty named is gone from the key store and listed as shredded: a run
+    # shredded it and was stopped before the ledger row and the duty's end (one transaction).
+    return duty.key_id is not None and db.session.get(KeyShred, duty.key_id) is not None
 
 
 def lookup(order_no: str) -> list[ArchivedRecord]:

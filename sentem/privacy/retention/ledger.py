@@ -104,6 +104,26 @@ def add_counts(summary: Summary, counts: dict[str, int], action: str, job: str) 
     db.session.flush()
 
 
+def raise_to(run_id: str, action: str, counts: dict[str, int], job: str, at) -> dict[str, int]:
+    """An earlier run's rows of ``action`` raised to ``counts`` where they show fewer (that run
+    was killed between destroying and writing its row); never lowered. Flushed, not committed.
+    Returns what was added, per record class."""
+    rows = {row.record_class: row for row in db.session.execute(select(DestructionLedger).where(
+        DestructionLedger.run_id == run_id, DestructionLedger.action == action)).scalars()}
+    added = {}
+    for record_class, n in sorted(counts.items()):
+        row = rows.get(record_class)
+        if row is None:
+            row = DestructionLedger(run_id=run_id, record_class=record_class, action=action, count=0,
+                                    method=METHODS.get(action, action), job=job, at=at)
+            db.session.add(row)
+        if n > row.count:
+            added[record_class] = n - row.count
+            row.count, row.at = n, at
+    db.session.flush()
+    return added
+
+
 def recent(limit: int = 200, record_class: str | None = None) -> list[DestructionLedger]:
     """Ledger rows, newest first."""
     q = select(DestructionLedger)

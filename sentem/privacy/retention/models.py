@@ -113,6 +113,26 @@ class ArchivedRecord(db.Model):
     hold_reason = db.Column(db.String(200), nullable=True)
 
 
+class ArchiveReceipt(db.Model):
+    """How many records of a class one archive-expiry transaction destroyed, written in that
+    same archive transaction (no personal data).
+
+    The ledger lives in the main database, which commits after the archive: a sweep killed
+    in between leaves its receipts, and the next sweep raises that run's ledger rows to them
+    (``archive.complete_ledger``), then deletes the receipts it has seen matched.
+    """
+
+    __bind_key__ = "archive"
+    __tablename__ = "archive_receipts"
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.String(32), nullable=False, index=True)
+    job = db.Column(db.String(64), nullable=False)
+    record_class = db.Column(db.String(48), nullable=False)
+    count = db.Column(db.Integer, nullable=False)
+    at = db.Column(UTCDateTime, nullable=False)
+
+
 class SweepLease(db.Model):
     """Who is sweeping now: one sweep at a time across processes and machines.
 
