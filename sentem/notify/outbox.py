@@ -136,9 +136,11 @@ def purge_member(member_id: int) -> int:
     return count
 
 
-def purge_expired(as_of: _dt.datetime | None = None) -> tuple[int, int]:
-    """Delete the files of days older than ``KEEP_DAYS`` and shred those days' keys (flushed,
-    not committed); returns (files, keys). Called by the retention sweep."""
+def purge_expired(as_of: _dt.datetime | None = None, shred=None) -> tuple[int, int]:
+    """Delete the files of days older than ``KEEP_DAYS`` and shred those days' keys with
+    ``shred(key_id, deadline)`` (default ``datakeys.shred``: flushed, not committed; the
+    retention sweep passes its own, which ledgers each shred); returns (files, keys)."""
+    shred = shred or (lambda key_id, deadline: datakeys.shred(key_id, deadline=deadline))
     today = clock.to_kst(as_of or clock.now()).date()
     oldest_kept = today - _dt.timedelta(days=KEEP_DAYS)
     files = 0
@@ -153,7 +155,7 @@ def purge_expired(as_of: _dt.datetime | None = None) -> tuple[int, int]:
         day = _dt.date.fromisoformat(label.removeprefix("outbox-"))
         if day < oldest_kept:
             # A member purged on that very day: their copies must be unreadable five days on.
-            datakeys.shred(key_id, deadline=clock.start_of_day(day + _dt.timedelta(days=1)) + _dt.timedelta(days=5))
+            shred(key_id, clock.start_of_day(day + _dt.timedelta(days=1)) + _dt.timedelta(days=5))
             keys += 1
     return files, keys
 

@@ -13,10 +13,12 @@ from sqlalchemy import create_engine, func, select
 from sentem import clock
 from sentem.accounts.models import Member
 from sentem.extensions import db
+from sentem.notify import outbox
 from sentem.privacy.retention import archive, services
 from sentem.privacy.retention.models import ArchivedRecord, DestructionLedger, Duty
 from sentem.privacy.retention.sweep import sweep
 from sentem.security.datakeys import DataKey
+from sentem.security.keystore import KeyShred
 from tests.builders import make_member
 from tests.retention.toy import add_order, rows_of
 
@@ -167,3 +169,32 @@ def test_archive_expiry_killed_after_its_commit_is_ledgered_once(app, toy, fault
         assert _ledger_total("archive_key_shred") == 1
     assert db.session.get(DataKey, day_key) is None
     assert db.session.execute(select(Duty.status).filter_by(kind="archive_expiry")).scalar() == "done"
+
+
+@pytest.mark.parametrize("fault,action,kind", [("after_expiry_key_shred_commit", "expiry_key_shred", "expiry"),
+                                               ("after_outbox_key_shred_commit", "outbox_key_shred", "outbox")])
+def test_a_day_key_shred_killed_before_its_ledger_row_is_ledgered_once(app, toy, fault, action, kind):
+    """Every day key the key store lists as shredded has exactly one ledger count, even when
+    the sweep was killed between the key store's commit and the ledger's."""
+    outbox.send_email("daykey@example.com", "제목", "본문", category="test", member_id=3)
+    db.session.commit()
+    sweep()  # makes the coming days' keys
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+    as_of = (clock.today() + _dt.timedelta(days=10)).isoformat()
+    killed = _run_cli(app, "retention", "run", "--as-of", as_of, fault=fault)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+
+    def shredded() -> int:
+        return db.session.execute(select(func.count(KeyShred.key_id)).where(KeyShred.kind == kind)).scalar()
+
+    db.session.expire_all()
+    assert shredded() == _ledger_total(action) + 1  # the key store committed; the ledger did not
+    for _ in range(2):
+        finished = _run_cli(app, "retention", "run", "--as-of", as_of)
+        assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
+        db.session.expire_all()
+        assert shredded() >= 1 and _ledger_total(action) == shredded()
+    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "key_shred",
+                                                                Duty.status != "done")).scalar() == 0

@@ -23,8 +23,8 @@ from sqlalchemy import func, or_, select
 
 from ... import clock
 from ...extensions import db
-from ...security import aead, datakeys, expiring, fields
-from . import ledger
+from ...security import aead, expiring, fields
+from . import key_shreds, ledger
 
 log = logging.getLogger("sentem.retention")
 RESEAL_BATCH = 500
@@ -32,8 +32,10 @@ BACKFILL_BATCH = 2000  # rows per table and run: hourly runs catch up without a 
 
 
 def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
-    """Shred every day key that is due (one commit per key, with its ledger row); returns how many."""
+    """Shred every day key that is due, each with its ledger row (``key_shreds``); returns how many."""
     shredded = 0
+    if not summary.dry_run:
+        key_shreds.recover(summary, job)
     for key_id, kind, day in expiring.due(as_of):
         if summary.dry_run:  # the run itself expires an until day's records first, or seals them again
             if kind == expiring.UNTIL or not rows_under(key_id):
@@ -46,10 +48,7 @@ def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
             if kind == expiring.UNTIL:
                 log.warning("retention: day key of %s kept: %d rows cannot be sealed again", day, left)
             continue
-        datakeys.shred(key_id, deadline=expiring.deadline(kind, day, as_of))
-        db.session.commit()  # the key store's transaction: the day key is gone
-        ledger.add(summary, "keys", "expiry_key_shred", 1, job)
-        db.session.commit()
+        key_shreds.shred(key_id, expiring.deadline(kind, day, as_of), "keys", "expiry_key_shred", summary, job)
         shredded += 1
     return shredded
 

@@ -20,7 +20,7 @@ from ... import clock
 from ...extensions import db
 from ...notify import outbox
 from ...security import datakeys, reindex
-from . import archive, day_keys, expiry, lease, ledger, scrub, withdrawal
+from . import archive, day_keys, expiry, key_shreds, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
 DEFAULT_BATCH = 500  # withdrawal duties per batch (each touches every record class of a member)
@@ -95,8 +95,11 @@ def _withdrawals(as_of, batch_size, summary, job, progress) -> None:
 def _outbox(as_of, summary, job) -> None:
     # The development outbox's old days: files deleted, day keys shredded (before the
     # key step below, which re-keys their buckets and rotates the root in this run).
+    def shred(key_id, deadline):
+        key_shreds.shred(key_id, deadline, "outbox", "outbox_key_shred", summary, job)
+
     try:
-        files, keys = outbox.purge_expired(as_of)
+        files, _ = outbox.purge_expired(as_of, shred=shred)
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
@@ -104,7 +107,6 @@ def _outbox(as_of, summary, job) -> None:
         summary.errors.append(f"outbox: {type(exc).__name__}")
         return
     ledger.add(summary, "outbox", "outbox_purge", files, job)
-    ledger.add(summary, "outbox", "outbox_key_shred", keys, job)
     db.session.commit()
 
 
