@@ -34,8 +34,6 @@ BACKFILL_BATCH = 2000  # rows per table and run: hourly runs catch up without a 
 def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
     """Shred every day key that is due, each with its ledger row (``key_shreds``); returns how many."""
     shredded = 0
-    if not summary.dry_run:
-        key_shreds.recover(summary, job)
     for key_id, kind, day in expiring.due(as_of):
         if summary.dry_run:  # the run itself expires an until day's records first, or seals them again
             if kind == expiring.UNTIL or not rows_under(key_id):

@@ -26,13 +26,17 @@ log = logging.getLogger("sentem.retention")
 
 def shred(key_id: int, deadline: _dt.datetime, record_class: str, action: str,
           summary: ledger.Summary, job: str) -> None:
-    """Shred a day key with its ledger row exactly once, whatever stops the run (three commits)."""
-    duty = _claim(key_id, deadline, record_class, action)
+    """Shred a day key with its ledger row exactly once, whatever stops the run (three commits).
+    Call ``recover`` first in the run: it ledgers what a stopped run shredded."""
+    duty, left_open = _claim(key_id, deadline, record_class, action)
     db.session.commit()  # the shred is named before it happens
-    datakeys.shred(key_id, deadline=deadline)
+    existed = datakeys.shred(key_id, deadline=deadline)
     db.session.commit()  # the key store's transaction: the key is gone
     faults.point(f"after_{action}_commit")
-    _finish(duty, summary, job)
+    if existed or (left_open and db.session.get(KeyShred, key_id) is not None):
+        _finish(duty, summary, job)
+    else:  # gone, and not by a shred this duty named: nothing to count
+        duty.status, duty.done_at = "done", clock.now()
     db.session.commit()
 
 
@@ -53,16 +57,21 @@ def recover(summary: ledger.Summary, job: str) -> int:
     return done
 
 
-def _claim(key_id: int, deadline: _dt.datetime, record_class: str, action: str) -> Duty:
+def _claim(key_id: int, deadline: _dt.datetime, record_class: str, action: str) -> tuple[Duty, bool]:
+    """The key's shred duty, open; and whether a stopped run had left it open."""
     ref = f"{action}:{key_id}"  # key ids are never reused, across restores too
     duty = db.session.execute(select(Duty).filter_by(kind=KEY_SHRED, record_class=record_class,
                                                      subject_ref=ref)).scalar_one_or_none()
+    if duty is not None and duty.status == "pending":
+        return duty, True
     if duty is None:
         now = clock.now()
         duty = Duty(kind=KEY_SHRED, record_class=record_class, subject_ref=ref, key_id=key_id,
                     status="pending", due_at=now, deadline_at=clock.as_utc(deadline), created_at=now, updated_at=now)
         db.session.add(duty)
-    return duty
+    else:  # a key restored from a backup and shredded again: a new shred, ledgered again
+        duty.status, duty.done_at = "pending", None
+    return duty, False
 
 
 def _finish(duty: Duty, summary: ledger.Summary, job: str) -> None:

@@ -9,7 +9,13 @@ a new blind-index key and every live value indexed again; ``security/epochs.py``
 re-keyed, a new epoch root begins, retired roots that are due are erased), and, if
 anything was destroyed, the scrub (``scrub.py``). Every step commits its
 own transaction together with its ledger rows, so a run killed at any point is
-finished by the next one with nothing lost and nothing done twice.
+finished by the next one with nothing lost and nothing done twice. Where the work commits
+in another database than the ledger, the work leaves a mark the next run ledgers from:
+withdrawal duties advance step by step, archive expiry writes receipts in the archive
+(``archive.complete_ledger``), day-key shreds are named by a duty first (``key_shreds``).
+The key hierarchy's own rows (``bucket_rekey``, ``root_erase``, ``index_key_shred``,
+``index_rekey``) are still written after the key store commits: a run killed in between
+does the work but loses those rows.
 """
 from __future__ import annotations
 
@@ -152,6 +158,7 @@ def _day_keys(as_of, summary, job) -> None:
     # After expire(): the day keys of records that ended while their members stay.
     try:
         if not summary.dry_run:
+            key_shreds.recover(summary, job)  # first: a shredded key is never listed as due again
             day_keys.prepare(as_of)
             day_keys.backfill(as_of)
         day_keys.close(as_of, summary, job)
