@@ -34,10 +34,10 @@ log = logging.getLogger("sentem.retention")
 
 _ROWS_PER_PAGE = 30  # a never-analysed table: an archived record takes about 250 bytes of an 8 kB page
 # Rows per archive-expiry transaction. None of them is held in Python (a count and a DELETE),
-# so a span is bounded by its transaction, not by memory. Each span costs a count read (now
-# written as its receipts) and two commits: at 100,000 due rows on PostgreSQL, one span ran at 0.58x a raw DELETE and spans of
-# 50,000 at 0.44x (best of 4 alternating runs); at 1,000,000, spans of 250,000 cost as much as
-# spans of 50,000.
+# so a span is bounded by its transaction, not by memory. Each span costs a count read (written
+# as its receipts) and two commits: at 100,000 due rows on PostgreSQL, one span ran at 0.58x a
+# raw DELETE and spans of 50,000 at 0.44x (best of 4 alternating runs, before receipts); at
+# 1,000,000, spans of 250,000 cost as much as spans of 50,000.
 SPAN_ROWS = 150_000
 
 
