@@ -63,6 +63,16 @@ def ensure_key() -> None:
     indexkeys.forget()
 
 
+def retiring_key() -> int | None:
+    """The key store's index key a rotation begun now shreds at its end (a cut-off rotation's
+    old key, else the current one); None when that is the master-derived key or none yet."""
+    st = indexkeys.state()
+    if st is None:
+        return None
+    key = st.previous if st.previous is not None else st.current
+    return None if key in (None, indexkeys.LEGACY) else key
+
+
 def _has_indexes(model, declared) -> bool:
     table = model.__table__
     return db.session.execute(select(table.c.id).where(or_(*[table.c[f.index_attr].is_not(None)

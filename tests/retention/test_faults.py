@@ -17,6 +17,7 @@ from sentem.notify import outbox
 from sentem.privacy.retention import archive, services
 from sentem.privacy.retention.models import ArchivedRecord, DestructionLedger, Duty
 from sentem.privacy.retention.sweep import sweep
+from sentem.security import indexkeys
 from sentem.security.datakeys import DataKey
 from sentem.security.keystore import KeyShred
 from tests.builders import make_member
@@ -198,3 +199,25 @@ def test_a_day_key_shred_killed_before_its_ledger_row_is_ledgered_once(app, toy,
         assert shredded() >= 1 and _ledger_total(action) == shredded()
     assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "key_shred",
                                                                 Duty.status != "done")).scalar() == 0
+
+
+def test_an_index_key_rotation_killed_before_its_ledger_row_is_ledgered_once(app, toy):
+    m = make_member()
+    m.status = "withdrawn"
+    services.schedule_withdrawal(m.id)
+    db.session.commit()
+    old_index_key = indexkeys.state().current
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+    as_of = (clock.today() + _dt.timedelta(days=1)).isoformat()
+    killed = _run_cli(app, "retention", "run", "--as-of", as_of, fault="after_index_rotation_commit")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    db.session.expire_all()
+    assert db.session.get(DataKey, old_index_key) is None and db.session.get(KeyShred, old_index_key) is not None
+    assert _ledger_total("index_key_shred") == 0
+    for _ in range(2):
+        finished = _run_cli(app, "retention", "run", "--as-of", as_of)
+        assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
+        db.session.expire_all()
+        assert _ledger_total("index_key_shred") == 1

@@ -1,4 +1,4 @@
-"""Day-key shreds the ledger must record, across two databases.
+"""Key shreds the ledger must record, across two databases (day keys, the index key).
 
 The key store commits a shred; the ledger, in the main database, commits after it. So
 each shred is first named by an open duty (``KEY_SHRED``, main database, committed), and
@@ -38,6 +38,23 @@ def shred(key_id: int, deadline: _dt.datetime, record_class: str, action: str,
     else:  # gone, and not by a shred this duty named: nothing to count
         duty.status, duty.done_at = "done", clock.now()
     db.session.commit()
+
+
+def name(key_id: int, deadline: _dt.datetime, record_class: str, action: str) -> Duty:
+    """Name a shred that code outside the sweep carries out (the index-key rotation); committed.
+    ``settle`` after it, or ``recover`` in the next run."""
+    duty, _ = _claim(key_id, deadline, record_class, action)
+    db.session.commit()
+    return duty
+
+
+def settle(duty: Duty, summary: ledger.Summary, job: str) -> bool:
+    """A named shred that happened: its ledger row, the duty ended (not committed). False
+    (the duty left open) while the key is still there."""
+    if db.session.get(DataKey, duty.key_id) is not None or db.session.get(KeyShred, duty.key_id) is None:
+        return False
+    _finish(duty, summary, job)
+    return True
 
 
 def recover(summary: ledger.Summary, job: str) -> int:

@@ -12,10 +12,10 @@ own transaction together with its ledger rows, so a run killed at any point is
 finished by the next one with nothing lost and nothing done twice. Where the work commits
 in another database than the ledger, the work leaves a mark the next run ledgers from:
 withdrawal duties advance step by step, archive expiry writes receipts in the archive
-(``archive.complete_ledger``), day-key shreds are named by a duty first (``key_shreds``).
-The key hierarchy's own rows (``bucket_rekey``, ``root_erase``, ``index_key_shred``,
-``index_rekey``) are still written after the key store commits: a run killed in between
-does the work but loses those rows.
+(``archive.complete_ledger``), day-key shreds and the index key's are named by a duty
+first (``key_shreds``). The key hierarchy's other rows (``bucket_rekey``, ``root_erase``,
+``index_rekey``: how many values were indexed again) are still written after the key store
+or the root file commits: a run killed in between does the work but loses those rows.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from ... import clock
 from ...extensions import db
 from ...notify import outbox
 from ...security import datakeys, reindex
-from . import archive, day_keys, expiry, key_shreds, lease, ledger, scrub, withdrawal
+from . import archive, day_keys, expiry, faults, key_shreds, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
 DEFAULT_BATCH = 500  # withdrawal duties per batch (each touches every record class of a member)
@@ -143,13 +143,19 @@ def _index_keys(as_of, summary, job) -> None:
     try:
         if not reindex.due():
             return
-        done = reindex.rotate(as_of + datakeys.DEADLINE)
+        deadline = as_of + datakeys.DEADLINE
+        retiring = reindex.retiring_key()
+        # Named first: the rotation shreds it in the key store, before the ledger row commits.
+        named = key_shreds.name(retiring, deadline, "keys", "index_key_shred") if retiring else None
+        done = reindex.rotate(deadline)
     except Exception as exc:  # noqa: BLE001 - loud, and the next run resumes the rotation
         db.session.rollback()
         log.error("retention: blind-index key rotation failed: %s: %s", type(exc).__name__, exc)
         summary.errors.append(f"index_keys: {type(exc).__name__}")
         return
-    ledger.add(summary, "keys", "index_key_shred", 1, job)
+    faults.point("after_index_rotation_commit")
+    if named is not None:
+        key_shreds.settle(named, summary, job)
     ledger.add(summary, "keys", "index_rekey", done["rows"], job)
     db.session.commit()
 
