@@ -48,7 +48,7 @@ DECLARE_LABELS.domain("retention_start", {"transaction": "거래일", "withdrawa
 DECLARE_LABELS.domain("duty_status", {"pending": "대기", "held": "보류", "done": "완료"})
 # A retention duty's kind.
 DECLARE_LABELS.domain("duty_kind", {"withdrawal": "탈퇴 회원 파기", "archive_expiry": "분리보관 만료", "expire_sweep": "보존기간 만료 점검",
-           "scrub": "삭제 공간 정리", "key_shred": "일자 키 파기"})
+           "scrub": "삭제 공간 정리", "ledger_claim": "키 파기·교체 대장 기록"})
 # What the monthly access-log review flags.
 DECLARE_LABELS.domain("review_finding", {"volume": "비정상적으로 많은 조회", "off_hours": "업무시간 외 접속", "download": "내려받기",
            "unmask_burst": "마스킹 해제 집중", "withdrawn_access": "탈퇴·분리보관 회원 기록 접근"})

@@ -17,9 +17,9 @@ from sentem.notify import outbox
 from sentem.privacy.retention import archive, services
 from sentem.privacy.retention.models import ArchivedRecord, DestructionLedger, Duty
 from sentem.privacy.retention.sweep import sweep
-from sentem.security import indexkeys
+from sentem.security import buckets, indexkeys
 from sentem.security.datakeys import DataKey
-from sentem.security.keystore import KeyShred
+from sentem.security.keystore import KeyBucket, KeyShred
 from tests.builders import make_member
 from tests.retention.toy import add_order, rows_of
 
@@ -197,7 +197,7 @@ def test_a_day_key_shred_killed_before_its_ledger_row_is_ledgered_once(app, toy,
         assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
         db.session.expire_all()
         assert shredded() >= 1 and _ledger_total(action) == shredded()
-    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "key_shred",
+    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim",
                                                                 Duty.status != "done")).scalar() == 0
 
 
@@ -221,3 +221,35 @@ def test_an_index_key_rotation_killed_before_its_ledger_row_is_ledgered_once(app
         assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
         db.session.expire_all()
         assert _ledger_total("index_key_shred") == 1
+
+
+def test_new_bucket_keys_and_erased_roots_killed_before_their_ledger_rows_are_ledgered_once(app, toy):
+    """The key store commits each bucket's new key and the root file each erasure before the
+    ledger's rows: every one is counted once, a kill in between or not."""
+    m = make_member()
+    m.status = "withdrawn"
+    services.schedule_withdrawal(m.id)
+    db.session.commit()
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+
+    def new_keys() -> int:  # every bucket starts at generation 1; each new key adds one
+        return db.session.execute(select(func.coalesce(func.sum(KeyBucket.gen - 1), 0))).scalar()
+
+    def erased_roots() -> int:  # epochs count from 1 and go oldest first
+        return min(r["e"] for r in buckets.root_file().epochs()) - 1
+
+    for days, action, done in ((1, "bucket_rekey", new_keys), (40, "root_erase", erased_roots)):
+        as_of = (clock.today() + _dt.timedelta(days=days)).isoformat()
+        killed = _run_cli(app, "retention", "run", "--as-of", as_of, fault="after_key_epochs_commit")
+        assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+        db.session.expire_all()
+        assert done() >= 1 and _ledger_total(action) == 0
+        for _ in range(2):
+            finished = _run_cli(app, "retention", "run", "--as-of", as_of)
+            assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
+            db.session.expire_all()
+            assert _ledger_total(action) == done()
+    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim",
+                                                                Duty.status != "done")).scalar() == 0

@@ -24,7 +24,7 @@ from sqlalchemy import func, or_, select
 from ... import clock
 from ...extensions import db
 from ...security import aead, expiring, fields
-from . import key_shreds, ledger
+from . import claims, ledger
 
 log = logging.getLogger("sentem.retention")
 RESEAL_BATCH = 500
@@ -32,7 +32,7 @@ BACKFILL_BATCH = 2000  # rows per table and run: hourly runs catch up without a 
 
 
 def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
-    """Shred every day key that is due, each with its ledger row (``key_shreds``); returns how many."""
+    """Shred every day key that is due, each with its ledger row (``claims.shred``); returns how many."""
     shredded = 0
     for key_id, kind, day in expiring.due(as_of):
         if summary.dry_run:  # the run itself expires an until day's records first, or seals them again
@@ -46,7 +46,7 @@ def close(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> int:
             if kind == expiring.UNTIL:
                 log.warning("retention: day key of %s kept: %d rows cannot be sealed again", day, left)
             continue
-        key_shreds.shred(key_id, expiring.deadline(kind, day, as_of), "keys", "expiry_key_shred", summary, job)
+        claims.shred(key_id, expiring.deadline(kind, day, as_of), "keys", "expiry_key_shred", summary, job)
         shredded += 1
     return shredded
 

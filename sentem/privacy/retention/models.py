@@ -17,7 +17,7 @@ WITHDRAWAL = "withdrawal"  # archive a withdrawn member's transaction records, d
 ARCHIVE_EXPIRY = "archive_expiry"  # one per retain-until day: destroy expired records, then shred the day key
 EXPIRE_SWEEP = "expire_sweep"  # standing duty per record class: expire() records of members who never withdrew
 SCRUB = "scrub"  # a PostgreSQL table whose VACUUM FULL could not take its lock: retried each sweep
-KEY_SHRED = "key_shred"  # a day key about to be shredded (``key_shreds.py``): open until its ledger row is written
+CLAIM = "ledger_claim"  # key-store or root-file destruction named first (``claims.py``): open until its ledger row
 
 # Withdrawal progress: each step is committed with its ledger rows, so a crash resumes at the next one.
 STEP_PENDING, STEP_ARCHIVED, STEP_DESTROYED = "pending", "archived", "destroyed"

@@ -10,12 +10,11 @@ re-keyed, a new epoch root begins, retired roots that are due are erased), and, 
 anything was destroyed, the scrub (``scrub.py``). Every step commits its
 own transaction together with its ledger rows, so a run killed at any point is
 finished by the next one with nothing lost and nothing done twice. Where the work commits
-in another database than the ledger, the work leaves a mark the next run ledgers from:
+in another database or file than the ledger, it leaves a mark the next run ledgers from:
 withdrawal duties advance step by step, archive expiry writes receipts in the archive
-(``archive.complete_ledger``), day-key shreds and the index key's are named by a duty
-first (``key_shreds``). The key hierarchy's other rows (``bucket_rekey``, ``root_erase``,
-``index_rekey``: how many values were indexed again) are still written after the key store
-or the root file commits: a run killed in between does the work but loses those rows.
+(``archive.complete_ledger``), and key shreds, buckets' new keys and erased roots are named
+by a duty first (``claims``). One count is still written after the key store commits: how
+many values a blind-index rotation indexed again (``index_rekey``; not a destruction).
 """
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ from ... import clock
 from ...extensions import db
 from ...notify import outbox
 from ...security import datakeys, reindex
-from . import archive, day_keys, expiry, faults, key_shreds, lease, ledger, scrub, withdrawal
+from . import archive, claims, day_keys, expiry, faults, lease, ledger, scrub, withdrawal
 
 log = logging.getLogger("sentem.retention")
 DEFAULT_BATCH = 500  # withdrawal duties per batch (each touches every record class of a member)
@@ -102,7 +101,7 @@ def _outbox(as_of, summary, job) -> None:
     # The development outbox's old days: files deleted, day keys shredded (before the
     # key step below, which re-keys their buckets and rotates the root in this run).
     def shred(key_id, deadline):
-        key_shreds.shred(key_id, deadline, "outbox", "outbox_key_shred", summary, job)
+        claims.shred(key_id, deadline, "outbox", "outbox_key_shred", summary, job)
 
     try:
         files, _ = outbox.purge_expired(as_of, shred=shred)
@@ -121,18 +120,22 @@ def _keys(as_of, summary, job, deleted) -> None:
     # the old root, so the buckets are re-keyed and the root rotated in this same run.
     _index_keys(as_of, summary, job)
     try:
+        named = claims.name_epoch_work(as_of)
         done = datakeys.after_destruction(as_of)
     except Exception as exc:  # the root file unreadable, say: loud, and the next run retries
         db.session.rollback()
         log.error("retention: key epoch step failed: %s: %s", type(exc).__name__, exc)
         summary.errors.append(f"keys: {type(exc).__name__}")
         return
+    faults.point("after_key_epochs_commit")
+    settled = claims.settle(named, summary, job)
+    # Work nothing named: a bucket marked since, or the root retired in this run and due at
+    # once (a shred past its deadline). Counted now, without a mark.
+    ledger.add(summary, "keys", "bucket_rekey", done["buckets_rekeyed"] - settled.get("bucket_rekey", 0), job)
+    ledger.add(summary, "keys", "root_erase", len(done["erased"]) - settled.get("root_erase", 0), job)
     if done["buckets_rekeyed"]:
-        ledger.add(summary, "keys", "bucket_rekey", done["buckets_rekeyed"], job)
         # Rewritten rows leave their old versions behind in PostgreSQL pages: scrub them too.
         deleted.setdefault("keys", set()).update({"data_keys", "key_buckets"})
-    if done["erased"]:
-        ledger.add(summary, "keys", "root_erase", len(done["erased"]), job)
     db.session.commit()
 
 
@@ -146,7 +149,7 @@ def _index_keys(as_of, summary, job) -> None:
         deadline = as_of + datakeys.DEADLINE
         retiring = reindex.retiring_key()
         # Named first: the rotation shreds it in the key store, before the ledger row commits.
-        named = key_shreds.name(retiring, deadline, "keys", "index_key_shred") if retiring else None
+        named = claims.name_shred(retiring, deadline, "keys", "index_key_shred") if retiring else None
         done = reindex.rotate(deadline)
     except Exception as exc:  # noqa: BLE001 - loud, and the next run resumes the rotation
         db.session.rollback()
@@ -155,7 +158,7 @@ def _index_keys(as_of, summary, job) -> None:
         return
     faults.point("after_index_rotation_commit")
     if named is not None:
-        key_shreds.settle(named, summary, job)
+        claims.settle([named], summary, job)
     ledger.add(summary, "keys", "index_rekey", done["rows"], job)
     db.session.commit()
 
@@ -164,7 +167,7 @@ def _day_keys(as_of, summary, job) -> None:
     # After expire(): the day keys of records that ended while their members stay.
     try:
         if not summary.dry_run:
-            key_shreds.recover(summary, job)  # first: a shredded key is never listed as due again
+            claims.recover(summary, job)  # first: a shredded key is never listed as due again
             day_keys.prepare(as_of)
             day_keys.backfill(as_of)
         day_keys.close(as_of, summary, job)
