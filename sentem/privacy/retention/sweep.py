@@ -13,8 +13,9 @@ finished by the next one with nothing lost and nothing done twice. Where the wor
 in another database or file than the ledger, it leaves a mark the next run ledgers from:
 withdrawal duties advance step by step, archive expiry writes receipts in the archive
 (``archive.complete_ledger``), and key shreds, buckets' new keys and erased roots are named
-by a duty first (``claims``). One count is still written after the key store commits: how
-many values a blind-index rotation indexed again (``index_rekey``; not a destruction).
+by a duty first (``claims``). Two counts are still written after their work: how many
+values a blind-index rotation indexed again (``index_rekey``; not a destruction) and how
+many development-outbox files were deleted (``outbox_purge``; a file has no transaction).
 """
 from __future__ import annotations
 
