@@ -197,8 +197,8 @@ def test_a_day_key_shred_killed_before_its_ledger_row_is_ledgered_once(app, toy,
         assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
         db.session.expire_all()
         assert shredded() >= 1 and _ledger_total(action) == shredded()
-    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim",
-                                                                Duty.status != "done")).scalar() == 0
+    # Every mark went with its ledger row: none is left to grow the duties table.
+    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim")).scalar() == 0
 
 
 def test_an_index_key_rotation_killed_before_its_ledger_row_is_ledgered_once(app, toy):
@@ -251,5 +251,5 @@ def test_new_bucket_keys_and_erased_roots_killed_before_their_ledger_rows_are_le
             assert finished.returncode == 0, finished.stderr[-2000:] + finished.stdout[-2000:]
             db.session.expire_all()
             assert _ledger_total(action) == done()
-    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim",
-                                                                Duty.status != "done")).scalar() == 0
+    # Every mark went with its ledger row: none is left to grow the duties table.
+    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim")).scalar() == 0
