@@ -66,3 +66,14 @@ def test_the_byte_scan_finds_a_framed_postcode_but_not_digits_inside_a_longer_nu
     blobs = {"row": b'\x0d42088\x1b', "json": b'{"postcode": "42088"}', "float": b'{"took": 0.0342088}'}
     assert scan.find(blobs, ["42088"]) == [("row", "42088"), ("json", "42088")]
     assert scan.find({"name": "파기수령인".encode() + b"42"}, ["파기수령인"]) == [("name", "파기수령인")]
+
+
+def test_the_duties_table_itself_is_scrubbed_not_deferred(app):
+    """The scrub reads its duties from ``retention_duties``: that read must not lock the
+    table while it is rewritten (it waited out its lock timeout and stayed due for ever)."""
+    from sentem.privacy.retention import scrub
+
+    out = scrub.scrub({None: {"retention_duties"}}, now=True)
+    assert _pending() == set()
+    if db.engines[None].dialect.name == "postgresql":
+        assert "main: VACUUM FULL retention_duties" in out and not any("deferred" in line for line in out)

@@ -8,7 +8,7 @@ from ... import clock
 from .. import labels
 from ...extensions import db
 from ..registry import DESTRUCTION_DEADLINE_DAYS, Declarations
-from .models import DestructionLedger, Duty, RetentionHold
+from .models import CLAIM, EXPIRE_SWEEP, DestructionLedger, Duty, RetentionHold
 
 DECLARE = Declarations()  # applied by the package's init_app
 
@@ -16,7 +16,7 @@ DECLARE = Declarations()  # applied by the package's init_app
 def retention_section(start, end) -> dict:
     """Duties done in [start, end) on time or late, overdue now, ledger totals, holds in force."""
     done = db.session.execute(select(Duty.kind, Duty.done_at, Duty.deadline_at).where(
-        Duty.done_at >= start, Duty.done_at < end, Duty.kind != "expire_sweep")).all()
+        Duty.done_at >= start, Duty.done_at < end, Duty.kind.not_in((EXPIRE_SWEEP, CLAIM)))).all()
     late = sum(1 for _k, at, deadline in done if clock.as_utc(at) > clock.as_utc(deadline))
     overdue = db.session.execute(select(func.count(Duty.id)).where(
         Duty.status == "pending", Duty.deadline_at < clock.now())).scalar_one()

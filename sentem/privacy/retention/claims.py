@@ -3,7 +3,7 @@
 The key store commits a shred or a bucket's new key, the root file an erased root; the
 ledger, in the main database, commits after them. So each such piece of work is first
 named by an open duty (``CLAIM``, main database, committed: ``subject_ref`` is
-``<ledger action>:<what>``), deleted in the same transaction as its ledger row is written.
+``<ledger action>:<what>``), and the duty ends in the same transaction as its ledger row.
 A run stopped in between leaves the duty open; the next run sees the work done in the
 key store or the root file and writes the row then (``recover``). An open duty whose work
 is not done yet is taken up again by its step. Archive-day keys name their shred on their
@@ -109,16 +109,19 @@ def _state(duty: Duty) -> str:
 
 
 def _claim(ref: str, record_class: str, deadline: _dt.datetime, key_id: int | None = None) -> tuple[Duty, bool]:
-    """The open duty naming ``ref``; and whether a stopped run had left it open (an ended
-    claim is deleted: ``_end``)."""
+    """The open duty naming ``ref``; and whether a stopped run had left it open. Key ids, and
+    a bucket's generations and epochs, are never reused (across restores too)."""
     duty = db.session.execute(select(Duty).filter_by(kind=CLAIM, record_class=record_class,
                                                      subject_ref=ref)).scalar_one_or_none()
-    if duty is not None:
+    if duty is not None and duty.status == "pending":
         return duty, True
-    now = clock.now()
-    duty = Duty(kind=CLAIM, record_class=record_class, subject_ref=ref, key_id=key_id, status="pending",
-                due_at=now, deadline_at=clock.as_utc(deadline), created_at=now, updated_at=now)
-    db.session.add(duty)
+    if duty is None:
+        now = clock.now()
+        duty = Duty(kind=CLAIM, record_class=record_class, subject_ref=ref, key_id=key_id, status="pending",
+                    due_at=now, deadline_at=clock.as_utc(deadline), created_at=now, updated_at=now)
+        db.session.add(duty)
+    else:  # restored from a backup and done again: new work, ledgered again
+        duty.status, duty.done_at, duty.deadline_at = "pending", None, clock.as_utc(deadline)
     return duty, False
 
 
@@ -132,6 +135,6 @@ def _finish(duty: Duty, summary: ledger.Summary, job: str) -> None:
 
 
 def _end(duty: Duty) -> None:
-    # A claim is a mark, not a duty of the policy: once its row is written it goes (the
-    # quarterly audit counts the duties done; the mark would only grow the table).
-    db.session.delete(duty)
+    # Kept, done, not deleted: a deleted row would make the duties table itself one the
+    # scrub must rewrite, for marks that hold no personal data.
+    duty.status, duty.done_at = "done", clock.now()

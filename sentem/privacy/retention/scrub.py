@@ -95,40 +95,55 @@ def scrub(tables: dict, now: bool = True) -> list[str]:
                     done.append(f"{bind or 'main'}: wal_checkpoint(TRUNCATE)")
     _record([(bind or "main", name) for bind, names in tables.items() for name in sorted(names)
              if db.engines[bind].dialect.name == "postgresql"])
-    duties = _scrub_duties()
+    duties = [(d.id, None if d.record_class == "main" else d.record_class, d.subject_ref) for d in _scrub_duties()]
     if not duties:
         return done
     if not now:
         done.append(f"VACUUM FULL of {len(duties)} table(s) waits for the nightly window (durable duty)")
         return done
     by_bind: dict = {}
-    for duty in duties:
-        by_bind.setdefault(None if duty.record_class == "main" else duty.record_class, []).append(duty)
+    for duty_id, bind, name in duties:
+        by_bind.setdefault(bind, []).append((duty_id, name))
     for bind, group in by_bind.items():
-        vacuumed = []
+        # No transaction of ours stays open while a table is rewritten: reading the duties
+        # locks their own table, which then could never be vacuumed (it waited, and stayed due).
+        db.session.commit()
+        vacuumed, deferred = [], {}
         with db.engines[bind].connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"SET lock_timeout = '{LOCK_TIMEOUT}'"))
-            for duty in group:
+            for duty_id, name in group:
                 try:
-                    conn.execute(text(f'VACUUM (FULL, ANALYZE) "{duty.subject_ref}"'))
+                    conn.execute(text(f'VACUUM (FULL, ANALYZE) "{name}"'))
                 except Exception as exc:  # lock not granted in time: the duty stays for the next sweep
                     if "does not exist" not in str(exc):
-                        duty.attempts += 1
-                        duty.last_error = f"VACUUM FULL: {type(exc).__name__}"
-                        done.append(f"{duty.record_class}: VACUUM FULL {duty.subject_ref} deferred (table busy)")
+                        deferred[duty_id] = f"VACUUM FULL: {type(exc).__name__}"
+                        done.append(f"{bind or 'main'}: VACUUM FULL {name} deferred (table busy)")
                         continue
-                duty.status, duty.done_at, duty.last_error = "done", clock.now(), None
-                vacuumed.append(duty.subject_ref)
+                vacuumed.append((duty_id, name))
             try:
                 conn.execute(text("CHECKPOINT"))
             except Exception:  # needs pg_checkpoint; the vacuum itself is what matters
                 log.info("retention scrub: CHECKPOINT not permitted")
+        _settle(vacuumed, deferred)
         if vacuumed:
-            done.append(f"{bind or 'main'}: VACUUM FULL {', '.join(vacuumed)}")
-    db.session.commit()
+            done.append(f"{bind or 'main'}: VACUUM FULL {', '.join(name for _, name in vacuumed)}")
     for line in done:
         log.info("retention scrub: %s", line)
     return done
+
+
+def _settle(vacuumed: list[tuple[int, str]], deferred: dict[int, str]) -> None:
+    """The duties of one database's tables: done, or tried once more (committed)."""
+    from .models import Duty
+
+    for duty_id, _ in vacuumed:
+        duty = db.session.get(Duty, duty_id)
+        duty.status, duty.done_at, duty.last_error = "done", clock.now(), None
+    for duty_id, error in deferred.items():
+        duty = db.session.get(Duty, duty_id)
+        duty.attempts += 1
+        duty.last_error = error
+    db.session.commit()
 
 
 def _scrub_duties():
