@@ -109,8 +109,9 @@ def _state(duty: Duty) -> str:
 
 
 def _claim(ref: str, record_class: str, deadline: _dt.datetime, key_id: int | None = None) -> tuple[Duty, bool]:
-    """The open duty naming ``ref``; and whether a stopped run had left it open. Key ids, and
-    a bucket's generations and epochs, are never reused (across restores too)."""
+    """The open duty naming ``ref``; and whether a stopped run had left it open. A ref met
+    again (a key store restored from a backup: a bucket back at an older generation) reopens
+    its done duty."""
     duty = db.session.execute(select(Duty).filter_by(kind=CLAIM, record_class=record_class,
                                                      subject_ref=ref)).scalar_one_or_none()
     if duty is not None and duty.status == "pending":
