@@ -62,20 +62,7 @@ class Summary:
 
 def add(summary: Summary, record_class: str, action: str, count: int, job: str) -> None:
     """Count ``count`` more of ``action`` on ``record_class`` in this run's ledger (flushed, not committed)."""
-    if count <= 0:
-        return
-    summary.counts[(record_class, action)] += count
-    if summary.dry_run:
-        return
-    row = db.session.execute(select(DestructionLedger).filter_by(
-        run_id=summary.run_id, record_class=record_class, action=action)).scalar_one_or_none()
-    if row is None:
-        row = DestructionLedger(run_id=summary.run_id, record_class=record_class, action=action, count=0,
-                                method=METHODS.get(action, action), job=job, at=clock.now())
-        db.session.add(row)
-    row.count += count
-    row.at = clock.now()
-    db.session.flush()
+    add_counts(summary, {record_class: count}, action, job)
 
 
 def add_counts(summary: Summary, counts: dict[str, int], action: str, job: str) -> None:
@@ -88,19 +75,12 @@ def add_counts(summary: Summary, counts: dict[str, int], action: str, job: str) 
         for record_class, n in counts.items():
             summary.counts[(record_class, action)] += n
         return
-    rows = {row.record_class: row for row in db.session.execute(select(DestructionLedger).where(
-        DestructionLedger.run_id == summary.run_id, DestructionLedger.action == action,
-        DestructionLedger.record_class.in_(sorted(counts)))).scalars()}
     now = clock.now()
+    rows = _rows(summary.run_id, action, counts, job, now)
     for record_class, n in sorted(counts.items()):
         summary.counts[(record_class, action)] += n
-        row = rows.get(record_class)
-        if row is None:
-            row = DestructionLedger(run_id=summary.run_id, record_class=record_class, action=action, count=0,
-                                    method=METHODS.get(action, action), job=job, at=now)
-            db.session.add(row)
-        row.count += n
-        row.at = now
+        rows[record_class].count += n
+        rows[record_class].at = now
     db.session.flush()
 
 
@@ -108,20 +88,28 @@ def raise_to(run_id: str, action: str, counts: dict[str, int], job: str, at) -> 
     """An earlier run's rows of ``action`` raised to ``counts`` where they show fewer (that run
     was killed between destroying and writing its row); never lowered. Flushed, not committed.
     Returns what was added, per record class."""
-    rows = {row.record_class: row for row in db.session.execute(select(DestructionLedger).where(
-        DestructionLedger.run_id == run_id, DestructionLedger.action == action)).scalars()}
+    rows = _rows(run_id, action, counts, job, at)
     added = {}
     for record_class, n in sorted(counts.items()):
-        row = rows.get(record_class)
-        if row is None:
-            row = DestructionLedger(run_id=run_id, record_class=record_class, action=action, count=0,
-                                    method=METHODS.get(action, action), job=job, at=at)
-            db.session.add(row)
+        row = rows[record_class]
         if n > row.count:
             added[record_class] = n - row.count
             row.count, row.at = n, at
     db.session.flush()
     return added
+
+
+def _rows(run_id: str, action: str, record_classes, job: str, at) -> dict[str, DestructionLedger]:
+    """A run's ledger rows of ``action`` for these record classes, in one read; those it has
+    not written yet are added with a count of 0."""
+    rows = {row.record_class: row for row in db.session.execute(select(DestructionLedger).where(
+        DestructionLedger.run_id == run_id, DestructionLedger.action == action,
+        DestructionLedger.record_class.in_(sorted(record_classes)))).scalars()}
+    for record_class in sorted(set(record_classes) - set(rows)):
+        rows[record_class] = DestructionLedger(run_id=run_id, record_class=record_class, action=action, count=0,
+                                               method=METHODS.get(action, action), job=job, at=at)
+        db.session.add(rows[record_class])
+    return rows
 
 
 def recent(limit: int = 200, record_class: str | None = None) -> list[DestructionLedger]:
