@@ -5,7 +5,7 @@ archive transaction each); held records stay, and their hold shows on the day's 
 Each batch's transaction also writes its receipts (how many of each class went); the
 ledger, in the main database, commits after it, so the next run raises the ledger rows of
 a run stopped in between to its receipts (``complete_ledger``). A day key's shred is named
-on its duty before it happens, for the same reason.
+before it happens (``claims.shred``), for the same reason.
 Records are sealed under the key of their retain-until day (KST): once that day's
 records are gone the key is shredded in the same sweep — with the sweep hourly, within
 a day of retain-until — and the epoch root that wrapped its copies is erased before
@@ -26,8 +26,7 @@ from ...db_types import UTCDateTime
 from ...extensions import db
 from ...security import datakeys
 from ...security.datakeys import DataKey
-from ...security.keystore import KeyShred
-from . import faults, ledger, services
+from . import claims, faults, ledger, services
 from .models import ARCHIVE_EXPIRY, ArchivedRecord, ArchiveReceipt, Duty, RetentionHold
 
 log = logging.getLogger("sentem.retention")
@@ -188,14 +187,8 @@ def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
             if summary.dry_run:
                 summary.counts[("archive", "archive_key_shred")] += 1 if key is not None else 0
                 continue
-            if key is not None:
-                duty.key_id = key.id
-                db.session.commit()  # the duty names the key first: a run stopped after the shred is seen
-                datakeys.shred(key.id, deadline=duty.deadline_at)
-                db.session.commit()  # the day key is gone
-                faults.point("after_archive_key_shred_commit")
-            if key is not None or _shredded_unledgered(duty):
-                ledger.add(summary, "archive", "archive_key_shred", 1, job)
+            if key is not None:  # named first: a run stopped after the shred is ledgered by the next
+                claims.shred(key.id, duty.deadline_at, "archive", "archive_key_shred", summary, job)
             duty.status, duty.done_at, duty.hold_reason = "done", clock.now(), None
             summary.duties_done += 1
             db.session.commit()
@@ -214,12 +207,6 @@ def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
             duty.due_at = due
             duty.deadline_at = duty.due_at + services.DEADLINE
         db.session.commit()
-
-
-def _shredded_unledgered(duty: Duty) -> bool:
-    # The key this open duty named is gone from the key store and listed as shredded: a run
-    # shredded it and was stopped before the ledger row and the duty's end (one transaction).
-    return duty.key_id is not None and db.session.get(KeyShred, duty.key_id) is not None
 
 
 def lookup(order_no: str) -> list[ArchivedRecord]:

@@ -6,8 +6,8 @@ named by an open duty (``CLAIM``, main database, committed: ``subject_ref`` is
 ``<ledger action>:<what>``), and the duty ends in the same transaction as its ledger row.
 A run stopped in between leaves the duty open; the next run sees the work done in the
 key store or the root file and writes the row then (``recover``). An open duty whose work
-is not done yet is taken up again by its step. Archive-day keys name their shred on their
-own duty (``archive.close_days``), archived records leave receipts (``archive``).
+is not done yet is taken up again by its step. Archived records leave receipts instead
+(``archive.complete_ledger``).
 """
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def ensure_archive_duty(day: str, due_at: _dt.datetime) -> Duty:
                     created_at=clock.now(), updated_at=clock.now())
         db.session.add(duty)
     elif duty.status == "done":  # a day reopened by a late arrival (under a new key)
-        duty.status, duty.done_at, duty.step, duty.key_id = "pending", None, "pending", None
+        duty.status, duty.done_at, duty.step = "pending", None, "pending"
         duty.due_at = clock.as_utc(due_at)
     elif clock.as_utc(due_at) < duty.due_at:
         duty.due_at = clock.as_utc(due_at)
