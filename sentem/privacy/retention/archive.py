@@ -19,7 +19,7 @@ import json
 import logging
 from collections import Counter
 
-from sqlalchemy import String, delete, func, insert, literal, select, text
+from sqlalchemy import String, delete, func, insert, literal, select, text, true
 
 from ... import clock
 from ...db_types import UTCDateTime
@@ -149,7 +149,8 @@ def _spans(engine, as_of: _dt.datetime, batch_size: int):
     its own pages in order, as the one raw ``DELETE`` reads the table, where an id span
     fetched row by row through the primary key cost half as much again. Pages per batch
     come from the table's statistics (rows per page); the page count is taken once, so
-    rows written during the run (never due yet) wait for the next one. Nothing else moves
+    rows written during the run (never due yet) wait for the next one. A table of one span
+    gets no page bound at all (rows written during the run are not due either). Nothing else moves
     an archived row while the sweep holds its lease (``sync_holds`` runs before, the scrub after).
     """
     if engine.dialect.name != "postgresql":
@@ -166,6 +167,11 @@ def _spans(engine, as_of: _dt.datetime, batch_size: int):
         bind_arguments={"bind": engine}).one()
     per_page = tuples / stat_pages if stat_pages > 0 and tuples > 0 else _ROWS_PER_PAGE
     step = max(1, int(batch_size / per_page))
+    if pages <= step:
+        # One span is the whole table: no page bound, so the count can be read from the
+        # due index alone (``ix_archived_records_due``) instead of the heap.
+        yield true()
+        return
     for first in range(0, pages, step):
         yield text("archived_records.ctid >= CAST(:first AS tid) AND archived_records.ctid < CAST(:stop AS tid)") \
             .bindparams(first=f"({first},0)", stop=f"({first + step},0)")
