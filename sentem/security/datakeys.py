@@ -232,9 +232,10 @@ def shred(data_key_id: int, deadline: _dt.datetime | None = None) -> bool:
     return True
 
 
-def after_destruction(now: _dt.datetime | None = None) -> dict:
-    """Re-key buckets that lost a key, start a new epoch, erase roots that are due (commits)."""
-    return epochs.after_destruction(keyring(), now)
+def after_destruction(now: _dt.datetime | None = None, name=None) -> dict:
+    """Re-key buckets that lost a key, start a new epoch, erase roots that are due (commits).
+    ``name``: told of each piece of work just before it (``epochs.after_destruction``)."""
+    return epochs.after_destruction(keyring(), now, name)
 
 
 def rewrap_all() -> int:

@@ -29,21 +29,28 @@ from .keystore import KeyBucket, KeyEpoch, KeyShred
 log = logging.getLogger("sentem.keys")
 
 
-def after_destruction(legacy_ring, now: _dt.datetime | None = None) -> dict:
-    """Steps 1–3 above; returns what was done (counts only)."""
+def after_destruction(legacy_ring, now: _dt.datetime | None = None, name=None) -> dict:
+    """Steps 1–3 above; returns what was done (counts only).
+
+    ``name(action, items)``, when given, is called just before each kind of work with
+    everything it covers: ``("bucket_rekey", [(bucket id, generation, rekey_by), …])`` and
+    ``("root_erase", [epoch, …])`` — the retention sweep names it there for its ledger.
+    """
     now = now or clock.now()
     resume()
-    marked = db.session.execute(select(KeyBucket.id, KeyBucket.rekey_by)
+    marked = db.session.execute(select(KeyBucket.id, KeyBucket.gen, KeyBucket.rekey_by)
                                 .where(KeyBucket.rekey_by.is_not(None)).order_by(KeyBucket.id)).all()
+    if marked and name is not None:
+        name("bucket_rekey", marked)
     rewrapped = 0
-    for bucket_id, _ in marked:
+    for bucket_id, _, _ in marked:
         rewrapped += buckets.rekey(bucket_id, legacy_ring)
         db.session.commit()
     done = {"buckets_rekeyed": len(marked), "data_keys_rewrapped": rewrapped, "epoch": None, "erased": []}
     if marked:
-        erase_by = min(clock.as_utc(by) for _, by in marked)
+        erase_by = min(clock.as_utc(by) for _, _, by in marked)
         done["epoch"] = new_epoch(now, erase_by)
-    done["erased"] = erase_due(now)
+    done["erased"] = erase_due(now, name)
     if marked or done["erased"]:
         log.info("keys: %s", done)
     return done
@@ -58,13 +65,16 @@ def new_epoch(now: _dt.datetime, erase_by: _dt.datetime | None = None) -> int:
     return epoch
 
 
-def erase_due(now: _dt.datetime) -> list[int]:
-    """Erase the retired roots that are due, once no bucket key is held under them."""
+def erase_due(now: _dt.datetime, name=None) -> list[int]:
+    """Erase the retired roots that are due, once no bucket key is held under them.
+    ``name``: as for ``after_destruction``, called before any lock is taken."""
     root = buckets.root_file()
     due = [r["e"] for r in root.epochs() if r["retired"] and clock.as_utc(_dt.datetime.fromisoformat(
         r["erase_at"])) <= now]
     if not due:
         return []
+    if name is not None:
+        name("root_erase", due)
     current = buckets.current_epoch(lock=None)
     db.session.commit()
     if db.session.execute(select(func.count(KeyBucket.id)).where(KeyBucket.epoch < current)).scalar_one():

@@ -14,7 +14,7 @@ from sentem.notify import outbox
 from sentem.privacy.retention import archive, services
 from sentem.privacy.retention.models import ArchivedRecord, Duty
 from sentem.privacy.retention.sweep import sweep
-from sentem.security import buckets, indexkeys
+from sentem.security import buckets, datakeys, indexkeys
 from sentem.security.datakeys import DataKey
 from sentem.security.keystore import KeyBucket, KeyShred
 from tests.builders import make_member
@@ -95,13 +95,7 @@ def test_new_bucket_keys_and_erased_roots_killed_before_their_ledger_rows_are_le
     services.schedule_withdrawal(m.id)
     db.session.commit()
 
-    def new_keys() -> int:  # every bucket starts at generation 1; each new key adds one
-        return db.session.execute(select(func.coalesce(func.sum(KeyBucket.gen - 1), 0))).scalar()
-
-    def erased_roots() -> int:  # epochs count from 1 and go oldest first
-        return min(r["e"] for r in buckets.root_file().epochs()) - 1
-
-    for days, action, done in ((1, "bucket_rekey", new_keys), (40, "root_erase", erased_roots)):
+    for days, action, done in ((1, "bucket_rekey", _new_keys), (40, "root_erase", _erased_roots)):
         as_of = (clock.today() + _dt.timedelta(days=days)).isoformat()
         kill_at(app, as_of, "after_key_epochs_commit")
         assert done() >= 1 and ledger_total(action) == 0
@@ -111,3 +105,28 @@ def test_new_bucket_keys_and_erased_roots_killed_before_their_ledger_rows_are_le
     # Every mark ended with its ledger row: none is left open (it would fail the health check).
     assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim",
                                                                 Duty.status != "done")).scalar() == 0
+
+
+def test_a_root_retired_and_erased_in_the_same_killed_run_is_ledgered_once(app, toy):
+    """A shred already past its deadline: the run that gives its bucket a new key retires
+    the root and erases it at once. Killed after that, both are still counted once."""
+    m = make_member()
+    assert datakeys.shred(m.data_key_id, deadline=clock.now())
+    db.session.commit()
+    as_of = (clock.today() + _dt.timedelta(days=1)).isoformat()
+    kill_at(app, as_of, "after_key_epochs_commit")
+    assert _erased_roots() == 1 and ledger_total("root_erase") == 0  # erased in the killed run itself
+    for _ in range(2):
+        run_ok(app, as_of)
+        assert ledger_total("root_erase") == _erased_roots() == 1
+        assert ledger_total("bucket_rekey") == _new_keys() == 1
+    assert db.session.execute(select(func.count(Duty.id)).where(Duty.kind == "ledger_claim",
+                                                                Duty.status != "done")).scalar() == 0
+
+
+def _new_keys() -> int:  # every bucket starts at generation 1; each new key adds one
+    return db.session.execute(select(func.coalesce(func.sum(KeyBucket.gen - 1), 0))).scalar()
+
+
+def _erased_roots() -> int:  # epochs count from 1 and go oldest first
+    return min(r["e"] for r in buckets.root_file().epochs()) - 1

@@ -50,19 +50,23 @@ def name_shred(key_id: int, deadline: _dt.datetime, record_class: str, action: s
     return duty
 
 
-def name_epoch_work(as_of: _dt.datetime) -> list[Duty]:
-    """Name what ``datakeys.after_destruction(as_of)`` is about to do: each bucket marked for
-    a new key (at its generation now) and each retired root due for erasure; committed."""
-    named = [_claim(f"bucket_rekey:{bucket_id}:{gen}", "keys", clock.as_utc(by))[0]
-             for bucket_id, gen, by in db.session.execute(
-                 select(KeyBucket.id, KeyBucket.gen, KeyBucket.rekey_by)
-                 .where(KeyBucket.rekey_by.is_not(None)).order_by(KeyBucket.id)).all()]
-    for root in buckets.root_file().epochs():
-        erase_at = root.get("erase_at")
-        if root.get("retired") and erase_at and clock.as_utc(_dt.datetime.fromisoformat(erase_at)) <= as_of:
-            named.append(_claim(f"root_erase:{root['e']}", "keys", as_of + datakeys.DEADLINE)[0])
-    db.session.commit()
-    return named
+class EpochWork:
+    """Names what ``datakeys.after_destruction`` is about to do, just before it does it
+    (passed as its ``name``): each bucket getting a new key, by id and generation, and each
+    root about to be erased, even one retired in the same call. Each naming commits."""
+
+    def __init__(self, as_of: _dt.datetime):
+        self.as_of = as_of
+        self.duties: list[Duty] = []
+
+    def __call__(self, action: str, items: list) -> None:
+        if action == "bucket_rekey":
+            self.duties += [_claim(f"bucket_rekey:{bucket_id}:{gen}", "keys", clock.as_utc(by))[0]
+                            for bucket_id, gen, by in items]
+        else:
+            self.duties += [_claim(f"root_erase:{epoch}", "keys", self.as_of + datakeys.DEADLINE)[0]
+                            for epoch in items]
+        db.session.commit()
 
 
 def settle(duties: list[Duty], summary: ledger.Summary, job: str) -> dict[str, int]:

@@ -121,19 +121,18 @@ def _keys(as_of, summary, job, deleted) -> None:
     # the old root, so the buckets are re-keyed and the root rotated in this same run.
     _index_keys(as_of, summary, job)
     try:
-        named = claims.name_epoch_work(as_of)
-        done = datakeys.after_destruction(as_of)
+        named = claims.EpochWork(as_of)
+        done = datakeys.after_destruction(as_of, name=named)
     except Exception as exc:  # the root file unreadable, say: loud, and the next run retries
         db.session.rollback()
         log.error("retention: key epoch step failed: %s: %s", type(exc).__name__, exc)
         summary.errors.append(f"keys: {type(exc).__name__}")
         return
     faults.point("after_key_epochs_commit")
-    settled = claims.settle(named, summary, job)
-    # Work nothing named: a bucket marked since, or the root retired in this run and due at
-    # once (a shred past its deadline). Counted now, without a mark.
-    ledger.add(summary, "keys", "bucket_rekey", done["buckets_rekeyed"] - settled.get("bucket_rekey", 0), job)
-    ledger.add(summary, "keys", "root_erase", len(done["erased"]) - settled.get("root_erase", 0), job)
+    settled = claims.settle(named.duties, summary, job)  # every piece of work was named just before it
+    if (settled.get("bucket_rekey", 0), settled.get("root_erase", 0)) != (done["buckets_rekeyed"], len(done["erased"])):
+        log.error("retention: the key step did %s but its claims settled %s", done, settled)
+        summary.errors.append("keys: ledger claims do not match the work done")
     if done["buckets_rekeyed"]:
         # Rewritten rows leave their old versions behind in PostgreSQL pages: scrub them too.
         deleted.setdefault("keys", set()).update({"data_keys", "key_buckets"})
