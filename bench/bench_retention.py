@@ -19,7 +19,10 @@ and 1,000,000 due records; ``--quick``: 10,000 and 100,000):
    "full sweep" is ``sweep()`` itself on a fresh due set, once (rows/s: lease, holds,
    months, every class's expire(), and on SQLite the scrub; PostgreSQL's VACUUM FULL is
    left to the nightly window there and timed separately below).
-3. Peak memory: each (backend, size) runs in its own process; ru_maxrss growth
+3. An hourly sweep over a big archive: 100 due rows spread among N (the same table size),
+   the sweep's archive expiry against one raw DELETE of them (ms, best of 3): the sweep's
+   cost should follow the due rows, not the table.
+4. Peak memory: each (backend, size) runs in its own process; ru_maxrss growth
    during the sweep (should stay flat as N grows: batches, not lists of everything).
 
 The post-sweep scrub (PostgreSQL ``VACUUM FULL`` of the table) is timed separately:
@@ -47,28 +50,31 @@ from bench import goals  # noqa: E402
 from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
 from sentem.privacy.retention.archive import SPAN_ROWS as BATCH  # noqa: E402
 
+FEW = 100  # due rows in the "few due in a big archive" step
 
-def _populate(n: int, key_id: int, token: str, due_at, later) -> None:
-    """N due rows and N/10 not-due rows, generated inside the database."""
+
+def _populate(n: int, key_id: int, token: str, due_at, later, spread: int = 1) -> None:
+    """N due rows and N/10 not-due rows, generated inside the database; with ``spread``, one
+    row in ``spread`` of the first N × spread is due, the rest not (a few due in a big archive)."""
     from sqlalchemy import text
 
     from sentem.extensions import db
 
     engine = db.engines["archive"]
-    extra = n // 10
+    extra = n * spread // 10
     if engine.dialect.name == "postgresql":
         sql = ("INSERT INTO archived_records (record_class, order_no, source, seq, key_id, payload_ct, "
                "legal_basis_ko, legal_basis_en, occurred_at, retain_until, archived_at) "
                "SELECT 'class' || (g % 5), 'B-' || g, 'bench' || :tag, g, :key, :tok, '전자상거래법 제6조', 'E-Commerce Act 6', "
-               ":due, CASE WHEN g <= :n THEN CAST(:due AS timestamptz) ELSE CAST(:later AS timestamptz) END, :due "
+               ":due, CASE WHEN g <= :last AND g % :spread = 0 THEN CAST(:due AS timestamptz) ELSE CAST(:later AS timestamptz) END, :due "
                "FROM generate_series(1, :total) AS g")
     else:
         sql = ("INSERT INTO archived_records (record_class, order_no, source, seq, key_id, payload_ct, "
                "legal_basis_ko, legal_basis_en, occurred_at, retain_until, archived_at) "
                "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < :total) "
                "SELECT 'class' || (g % 5), 'B-' || g, 'bench' || :tag, g, :key, :tok, '전자상거래법 제6조', 'E-Commerce Act 6', "
-               ":due, CASE WHEN g <= :n THEN :due ELSE :later END, :due FROM c")
-    params = {"tag": str(time.monotonic_ns()), "key": key_id, "tok": token, "n": n, "total": n + extra,
+               ":due, CASE WHEN g <= :last AND g % :spread = 0 THEN :due ELSE :later END, :due FROM c")
+    params = {"tag": str(time.monotonic_ns()), "key": key_id, "tok": token, "n": n, "last": n * spread, "spread": spread, "total": n * spread + extra,
               "due": due_at if engine.dialect.name == "postgresql" else due_at.replace(tzinfo=None),
               "later": later if engine.dialect.name == "postgresql" else later.replace(tzinfo=None)}
     pg = engine.dialect.name == "postgresql"
@@ -136,6 +142,19 @@ def measure(backend: str, n: int) -> dict:
             raw = _raw_batched(engine, cutoff)
             batched_s = min(batched_s, time.perf_counter() - t4)
             assert raw == n, (raw, n)
+        # An hourly sweep over a big archive: FEW due rows among N (the same table size).
+        few_s = few_raw_s = float("inf")
+        for _ in range(3):
+            _populate(FEW, key_id, token, due_at, later, spread=n // FEW)
+            t0 = time.perf_counter()
+            assert archive.expire_records(clock.now(), BATCH, ledger.Summary(run_id=ledger.new_run_id()), "bench") == FEW
+            few_s = min(few_s, time.perf_counter() - t0)
+            _populate(FEW, key_id, token, due_at, later, spread=n // FEW)
+            t0 = time.perf_counter()
+            with engine.begin() as conn:
+                assert conn.execute(text("DELETE FROM archived_records WHERE retain_until <= :c "
+                                         "AND hold_reason IS NULL"), {"c": cutoff}).rowcount == FEW
+            few_raw_s = min(few_raw_s, time.perf_counter() - t0)
         # The whole sweep entry point once more on a due set: months, expiries, scrub included.
         _populate(n, key_id, token, due_at, later)
         t1 = time.perf_counter()
@@ -151,7 +170,7 @@ def measure(backend: str, n: int) -> dict:
             "ratio": (n / sweep_s) / (n / raw_s), "batched_rows_s": n / batched_s, "sweep_s": sweep_s, "raw_s": raw_s,
             "full_sweep_rows_s": n / full_s, "scrub_s": scrub_s, "scrub": scrubbed,
             "rss_growth_mb": rss_growth / 1024, "peak_rss_mb": _rss_kb() / 1024,
-            "full_sweep_errors": full.errors}
+            "full_sweep_errors": full.errors, "few_ms": few_s * 1000, "few_raw_ms": few_raw_s * 1000}
 
 
 def _raw_batched(engine, cutoff) -> int:
@@ -187,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
           "commit each; each timed step on a fresh table of the same rows; best of 2-3 alternating runs; "
           f"load before: {os.getloadavg()[0]:.1f}")
     print(f"  {'backend':<11}{'rows':>10}{'sweep rows/s':>15}{'raw rows/s':>13}{'ratio':>8}{'raw batched':>13}"
-          f"{'full sweep':>12}{'rss growth':>12}{'peak rss':>10}{'scrub':>9}")
+          f"{'full sweep':>12}{'rss growth':>12}{'peak rss':>10}{'scrub':>9}{f'{FEW} due: sweep / raw':>24}")
     for backend in backends:
         for n in sizes:
             res = subprocess.run([sys.executable, "-c",
@@ -205,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                 goals.ratio(f"retention sweep ÷ raw DELETE, PostgreSQL, {n:,} rows", r["ratio"], 0.5)
             print(f"  {backend:<11}{n:>10,}{r['sweep_rows_s']:>15,.0f}{r['raw_rows_s']:>13,.0f}"
                   f"{r['ratio']:>8.2f}{r['batched_rows_s']:>13,.0f}{r['full_sweep_rows_s']:>12,.0f}{r['rss_growth_mb']:>10.1f}MB{r['peak_rss_mb']:>8.0f}MB"
-                  f"{r['scrub_s']:>8.1f}s{flag}", flush=True)
+                  f"{r['scrub_s']:>8.1f}s{r['few_ms']:>14.1f} / {r['few_raw_ms']:.1f} ms{flag}", flush=True)
 
 
 if __name__ == "__main__":

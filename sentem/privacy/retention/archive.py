@@ -143,20 +143,29 @@ def _forget_receipts(runs: list[str]) -> None:
 def _spans(engine, as_of: _dt.datetime, batch_size: int):
     """Conditions, one per batch, that split the table into spans of about ``batch_size`` rows.
 
-    SQLite: id spans between the lowest and highest expired id (found in the retain-until
-    index, which holds the rowid) — keyset, no OFFSET scans, no rescans of earlier batches.
+    SQLite: id spans between the lowest and highest expired id (found in the due index,
+    which holds the rowid) — keyset, no OFFSET scans, no rescans of earlier batches.
     PostgreSQL: spans of heap pages (``ctid`` ranges, a TID range scan): each batch reads
     its own pages in order, as the one raw ``DELETE`` reads the table, where an id span
     fetched row by row through the primary key cost half as much again. Pages per batch
     come from the table's statistics (rows per page); the page count is taken once, so
-    rows written during the run (never due yet) wait for the next one. A table of one span
-    gets no page bound at all (rows written during the run are not due either). Nothing else moves
-    an archived row while the sweep holds its lease (``sync_holds`` runs before, the scrub after).
+    rows written during the run (never due yet) wait for the next one.
+
+    One span with no bound at all (rows written during the run are not due either) when at
+    most ``batch_size`` records are due and a bound would read far more rows than that: a
+    PostgreSQL table of more than one span, a SQLite id range twice as wide. The due index
+    then finds them, so an hourly sweep's cost follows the due records, not the archive's
+    size; on PostgreSQL the count reads that index alone. Nothing else moves an archived
+    row while the sweep holds its lease (``sync_holds`` runs before, the scrub after).
     """
     if engine.dialect.name != "postgresql":
         low, high = db.session.execute(select(func.min(ArchivedRecord.id), func.max(ArchivedRecord.id))
                                        .where(ArchivedRecord.retain_until <= as_of)).one()
         if low is None:
+            return
+        due = _due(as_of, batch_size)
+        if due <= batch_size and 2 * due <= high - low + 1:  # sparse in their ids: one span, by the index
+            yield true()
             return
         for start in range(low - 1, high, batch_size):
             yield (ArchivedRecord.id > start) & (ArchivedRecord.id <= start + batch_size)
@@ -167,14 +176,19 @@ def _spans(engine, as_of: _dt.datetime, batch_size: int):
         bind_arguments={"bind": engine}).one()
     per_page = tuples / stat_pages if stat_pages > 0 and tuples > 0 else _ROWS_PER_PAGE
     step = max(1, int(batch_size / per_page))
-    if pages <= step:
-        # One span is the whole table: no page bound, so the count can be read from the
-        # due index alone (``ix_archived_records_due``) instead of the heap.
+    if pages <= step or _due(as_of, batch_size) <= batch_size:
         yield true()
         return
     for first in range(0, pages, step):
         yield text("archived_records.ctid >= CAST(:first AS tid) AND archived_records.ctid < CAST(:stop AS tid)") \
             .bindparams(first=f"({first},0)", stop=f"({first + step},0)")
+
+
+def _due(as_of: _dt.datetime, most: int) -> int:
+    """How many records are due, read from the due index no further than ``most`` + 1."""
+    due = select(ArchivedRecord.retain_until).where(ArchivedRecord.retain_until <= as_of,
+                                                    ArchivedRecord.hold_reason.is_(None)).limit(most + 1)
+    return db.session.execute(select(func.count()).select_from(due.subquery())).scalar_one()
 
 
 def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:
