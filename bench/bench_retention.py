@@ -178,11 +178,14 @@ def _raw_batched(engine, cutoff) -> int:
     from sqlalchemy import and_, text
 
     from sentem import clock
+    from sentem.extensions import db
     from sentem.privacy.retention import archive
     from sentem.privacy.retention.models import ArchivedRecord
 
     done = 0
-    for span in list(archive._spans(engine, clock.now(), BATCH)):
+    spans = list(archive._spans(engine, clock.now(), BATCH))
+    db.session.commit()  # the spans' reads end their transaction: it would hold off the next TRUNCATE
+    for span in spans:
         with engine.begin() as conn:
             done += conn.execute(ArchivedRecord.__table__.delete().where(and_(
                 text("retain_until <= :c AND hold_reason IS NULL").bindparams(c=cutoff), span))).rowcount
