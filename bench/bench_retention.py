@@ -51,6 +51,7 @@ from bench.common import PG_ENV, fresh_schema, in_process_config  # noqa: E402
 from sentem.privacy.retention.archive import SPAN_ROWS as BATCH  # noqa: E402
 
 FEW = 100  # due rows in the "few due in a big archive" step
+RAW_DUE = "retain_until <= :c AND hold_reason IS NULL"  # the raw DELETEs' condition (archive.is_due)
 
 
 def _populate(n: int, key_id: int, token: str, due_at, later, spread: int = 1) -> None:
@@ -61,8 +62,9 @@ def _populate(n: int, key_id: int, token: str, due_at, later, spread: int = 1) -
     from sentem.extensions import db
 
     engine = db.engines["archive"]
+    pg = engine.dialect.name == "postgresql"
     extra = n * spread // 10
-    if engine.dialect.name == "postgresql":
+    if pg:
         sql = ("INSERT INTO archived_records (record_class, order_no, source, seq, key_id, payload_ct, "
                "legal_basis_ko, legal_basis_en, occurred_at, retain_until, archived_at) "
                "SELECT 'class' || (g % 5), 'B-' || g, 'bench' || :tag, g, :key, :tok, '전자상거래법 제6조', 'E-Commerce Act 6', "
@@ -74,10 +76,9 @@ def _populate(n: int, key_id: int, token: str, due_at, later, spread: int = 1) -
                "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < :total) "
                "SELECT 'class' || (g % 5), 'B-' || g, 'bench' || :tag, g, :key, :tok, '전자상거래법 제6조', 'E-Commerce Act 6', "
                ":due, CASE WHEN g <= :last AND g % :spread = 0 THEN :due ELSE :later END, :due FROM c")
-    params = {"tag": str(time.monotonic_ns()), "key": key_id, "tok": token, "n": n, "last": n * spread, "spread": spread, "total": n * spread + extra,
-              "due": due_at if engine.dialect.name == "postgresql" else due_at.replace(tzinfo=None),
-              "later": later if engine.dialect.name == "postgresql" else later.replace(tzinfo=None)}
-    pg = engine.dialect.name == "postgresql"
+    params = {"tag": str(time.monotonic_ns()), "key": key_id, "tok": token, "last": n * spread, "spread": spread,
+              "total": n * spread + extra, "due": due_at if pg else due_at.replace(tzinfo=None),
+              "later": later if pg else later.replace(tzinfo=None)}
     with engine.begin() as conn:
         # An empty table first: each timed step (sweep or raw) meets the same rows in the
         # same pages, not the dead rows and leftovers of the step before.
@@ -133,8 +134,7 @@ def measure(backend: str, n: int) -> dict:
             _populate(n, key_id, token, due_at, later)
             t3 = time.perf_counter()
             with engine.begin() as conn:
-                raw = conn.execute(text("DELETE FROM archived_records WHERE retain_until <= :c "
-                                        "AND hold_reason IS NULL"), {"c": cutoff}).rowcount
+                raw = conn.execute(text(f"DELETE FROM archived_records WHERE {RAW_DUE}"), {"c": cutoff}).rowcount
             raw_s = min(raw_s, time.perf_counter() - t3)
             assert raw == n, (raw, n)
             _populate(n, key_id, token, due_at, later)
@@ -152,8 +152,7 @@ def measure(backend: str, n: int) -> dict:
             _populate(FEW, key_id, token, due_at, later, spread=n // FEW)
             t0 = time.perf_counter()
             with engine.begin() as conn:
-                assert conn.execute(text("DELETE FROM archived_records WHERE retain_until <= :c "
-                                         "AND hold_reason IS NULL"), {"c": cutoff}).rowcount == FEW
+                assert conn.execute(text(f"DELETE FROM archived_records WHERE {RAW_DUE}"), {"c": cutoff}).rowcount == FEW
             few_raw_s = min(few_raw_s, time.perf_counter() - t0)
         # The whole sweep entry point once more on a due set: months, expiries, scrub included.
         _populate(n, key_id, token, due_at, later)
@@ -188,7 +187,7 @@ def _raw_batched(engine, cutoff) -> int:
     for span in spans:
         with engine.begin() as conn:
             done += conn.execute(ArchivedRecord.__table__.delete().where(and_(
-                text("retain_until <= :c AND hold_reason IS NULL").bindparams(c=cutoff), span))).rowcount
+                text(RAW_DUE).bindparams(c=cutoff), span))).rowcount
     return done
 
 

@@ -51,10 +51,15 @@ def sync_holds() -> None:
     db.session.commit()
 
 
+def is_due(as_of: _dt.datetime):
+    """The condition of an archived record the sweep destroys at ``as_of``: past retain-until, not held."""
+    return (ArchivedRecord.retain_until <= as_of) & ArchivedRecord.hold_reason.is_(None)
+
+
 def expire_records(as_of: _dt.datetime, batch_size: int, summary: ledger.Summary, job: str,
                    progress=None) -> int:
     """Delete archived records past retain-until (not held), in batches of about ``batch_size`` (``_spans``)."""
-    expired = (ArchivedRecord.retain_until <= as_of) & ArchivedRecord.hold_reason.is_(None)
+    expired = is_due(as_of)
     if summary.dry_run:
         for rc_key, n in db.session.execute(select(ArchivedRecord.record_class, func.count(ArchivedRecord.id))
                                             .where(expired).group_by(ArchivedRecord.record_class)).all():
@@ -163,8 +168,8 @@ def _spans(engine, as_of: _dt.datetime, batch_size: int):
                                        .where(ArchivedRecord.retain_until <= as_of)).one()
         if low is None:
             return
-        due = _due(as_of, batch_size)
-        if due <= batch_size and 2 * due <= high - low + 1:  # sparse in their ids: one span, by the index
+        n_due = _count_due(as_of, batch_size)
+        if n_due <= batch_size and 2 * n_due <= high - low + 1:  # sparse in their ids: one span, by the index
             yield true()
             return
         for start in range(low - 1, high, batch_size):
@@ -176,7 +181,7 @@ def _spans(engine, as_of: _dt.datetime, batch_size: int):
         bind_arguments={"bind": engine}).one()
     per_page = tuples / stat_pages if stat_pages > 0 and tuples > 0 else _ROWS_PER_PAGE
     step = max(1, int(batch_size / per_page))
-    if pages <= step or _due(as_of, batch_size) <= batch_size:
+    if pages <= step or _count_due(as_of, batch_size) <= batch_size:
         yield true()
         return
     for first in range(0, pages, step):
@@ -184,11 +189,10 @@ def _spans(engine, as_of: _dt.datetime, batch_size: int):
             .bindparams(first=f"({first},0)", stop=f"({first + step},0)")
 
 
-def _due(as_of: _dt.datetime, most: int) -> int:
+def _count_due(as_of: _dt.datetime, most: int) -> int:
     """How many records are due, read from the due index no further than ``most`` + 1."""
-    due = select(ArchivedRecord.retain_until).where(ArchivedRecord.retain_until <= as_of,
-                                                    ArchivedRecord.hold_reason.is_(None)).limit(most + 1)
-    return db.session.execute(select(func.count()).select_from(due.subquery())).scalar_one()
+    first = select(ArchivedRecord.retain_until).where(is_due(as_of)).limit(most + 1)
+    return db.session.execute(select(func.count()).select_from(first.subquery())).scalar_one()
 
 
 def close_days(as_of: _dt.datetime, summary: ledger.Summary, job: str) -> None:

@@ -203,8 +203,7 @@ def pending_work(as_of: _dt.datetime | None = None) -> int:
     n = db.session.execute(select(func.count(Duty.id)).where(
         Duty.kind == WITHDRAWAL, Duty.status.in_(("pending", "held")), Duty.due_at <= as_of)).scalar_one()
     try:
-        n += db.session.execute(select(func.count(ArchivedRecord.id)).where(
-            ArchivedRecord.retain_until <= as_of, ArchivedRecord.hold_reason.is_(None))).scalar_one()
+        n += db.session.execute(select(func.count(ArchivedRecord.id)).where(archive.is_due(as_of))).scalar_one()
     except Exception:
         db.session.rollback()
     return n
