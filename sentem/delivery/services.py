@@ -13,10 +13,11 @@ The staff workflow (preparing, shipped, delivered…) lives in ``shipping.py``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from .. import clock
 from ..privacy import labels
@@ -74,23 +75,50 @@ def create_request(order, *, recipient_name, recipient_phone, postcode, address1
     # order: ``order_id`` is unique, so a second one fails here (no read first — the
     # checkout calls this for an order its own transaction has just made).
     row = {c.key: getattr(req, c.key) for c in DeliveryRequest.__table__.columns if c.key != "id"}
-    req.id = db.session.execute(insert(DeliveryRequest).values(**row).returning(DeliveryRequest.id)).scalar_one()
-    db.session.execute(insert(ShipmentEvent).values(
-        order_id=order.id, kind="requested", at=clock.now(),
-        actor=f"member:{order.member_id}" if order.member_id else "guest"))
+    req.id = db.session.execute(_insert_request(), row).scalar_one()
+    db.session.execute(_insert_event(), {"order_id": order.id, "kind": "requested", "at": clock.now(),
+                                         "actor": f"member:{order.member_id}" if order.member_id else "guest"})
     return req
+
+
+# The statements of every checkout and order page, built once: building one and its cache
+# key costs several times what running it does (``bench/checkout_cpu.py``).
+@functools.cache
+def _insert_request():
+    table = DeliveryRequest.__table__
+    return insert(table).returning(table.c.id)
+
+
+@functools.cache
+def _insert_event():
+    return insert(ShipmentEvent.__table__)
+
+
+@functools.cache
+def _request_query():
+    return select(DeliveryRequest).where(DeliveryRequest.order_id == bindparam("order_id"))
+
+
+@functools.cache
+def _events_query():
+    return (select(ShipmentEvent).where(ShipmentEvent.order_id == bindparam("order_id"))
+            .order_by(ShipmentEvent.at, ShipmentEvent.id))
+
+
+@functools.cache
+def _address_query():
+    return (select(AddressBookEntry).where(AddressBookEntry.member_id == bindparam("member_id"))
+            .order_by(AddressBookEntry.is_default.desc(), AddressBookEntry.id))
 
 
 def request_for(order) -> DeliveryRequest | None:
     """The delivery request of ``order`` (None for orders made without one)."""
-    return db.session.execute(select(DeliveryRequest).filter_by(order_id=order.id)).scalar_one_or_none()
+    return db.session.execute(_request_query(), {"order_id": order.id}).scalar_one_or_none()
 
 
 def default_address(member_id: int) -> dict | None:
     """The member's default address-book entry as a dict for prefilling checkout, or None."""
-    entry = db.session.execute(
-        select(AddressBookEntry).filter_by(member_id=member_id)
-        .order_by(AddressBookEntry.is_default.desc(), AddressBookEntry.id)).scalars().first()
+    entry = db.session.execute(_address_query(), {"member_id": member_id}).scalars().first()
     if entry is None:
         return None
     return {"id": entry.id, "label": entry.label or "", "recipient_name": entry.recipient_name,
@@ -129,8 +157,7 @@ def tracking_for(order) -> dict | None:
 
     The link is for the member's browser to open; the server never fetches it.
     """
-    events = db.session.execute(select(ShipmentEvent).where(ShipmentEvent.order_id == order.id)
-                                .order_by(ShipmentEvent.at, ShipmentEvent.id)).scalars().all()
+    events = db.session.execute(_events_query(), {"order_id": order.id}).scalars().all()
     shipped = order.status not in NOT_SHIPPED
     shipments = db.session.execute(select(Shipment).where(Shipment.order_id == order.id)
                                    .order_by(Shipment.id)).scalars().all() if shipped else []

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, select, update
 
 from .. import clock
 from ..extensions import db, dialect_insert
@@ -135,9 +136,28 @@ CART_CHANGED = "장바구니가 방금 바뀌었습니다. 장바구니를 확�
 
 def pending_order(member_id: int) -> Order | None:
     """The member's order still waiting for its payment answer, if any (the oldest)."""
-    return db.session.execute(
-        db.select(Order).where(Order.member_id == member_id, Order.status == "pending_payment")
-        .order_by(Order.id).limit(1)).scalar_one_or_none()
+    return db.session.execute(_pending_query(), {"member_id": member_id}).scalar_one_or_none()
+
+
+# The checkout's statements are built once: building one and its cache key costs several
+# times what running it does (``bench/checkout_cpu.py``), and every checkout sends them.
+@functools.cache
+def _pending_query():
+    return (select(Order).where(Order.member_id == bindparam("member_id"), Order.status == "pending_payment")
+            .order_by(Order.id).limit(1))
+
+
+@functools.cache
+def _claim_insert(insert_for):
+    # One per database kind (``insert_for``: its dialect's insert, with ON CONFLICT).
+    table = CheckoutToken.__table__
+    return insert_for(table).on_conflict_do_nothing(index_elements=["token"]).returning(table.c.id)
+
+
+@functools.cache
+def _token_to_order():
+    return (update(CheckoutToken).where(CheckoutToken.token == bindparam("b_token"))
+            .values(order_id=bindparam("b_order_id")).execution_options(synchronize_session=False))
 
 
 def refusal(member) -> str | None:
@@ -194,10 +214,8 @@ def _claim(member_id: int | None, token: str) -> CheckoutResult | None:
     issued = _issued_at(member_id, token) if token and len(token) <= 64 else None
     if issued is None:
         raise CheckoutError(EXPIRED)
-    insert = dialect_insert(CheckoutToken)(CheckoutToken)
-    claimed = db.session.execute(
-        insert.values(token=token, member_id=member_id, issued_at=issued, used_at=clock.now())
-        .on_conflict_do_nothing(index_elements=["token"]).returning(CheckoutToken.id)).first()
+    claimed = db.session.execute(_claim_insert(dialect_insert(CheckoutToken)), {
+        "token": token, "member_id": member_id, "issued_at": issued, "used_at": clock.now()}).first()
     if claimed is not None:
         return None
     db.session.rollback()
@@ -239,8 +257,7 @@ def _create_order(buyer: Buyer, key_id: int, token: str, delivery: dict, method:
     db.session.add(order)
     db.session.flush()
     record_creation(order, actor=buyer.actor)
-    db.session.execute(update(CheckoutToken).where(CheckoutToken.token == token)
-                       .values(order_id=order.id).execution_options(synchronize_session=False))
+    db.session.execute(_token_to_order(), {"b_token": token, "b_order_id": order.id})
     _delivery_request(order, delivery)
     return order
 

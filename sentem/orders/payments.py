@@ -15,9 +15,10 @@ cancelled at the gateway at once.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 
-from sqlalchemy import inspect, update
+from sqlalchemy import bindparam, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
@@ -72,15 +73,21 @@ def _record_answer(payment: Payment, status: str, *, amount: int | None = None, 
     db.session.connection(bind_arguments={"mapper": Payment.__mapper__})
     values = {"status": status, "updated_at": clock.now(), **_sealed(payment, values)}
     with db.session.no_autoflush:  # sealing moved payment.day_key_id: this UPDATE writes it, not a flush before
-        won = db.session.execute(
-            update(Payment).where(Payment.id == payment.id, Payment.status.in_(OPEN_STATUSES)).values(**values)
-            .execution_options(synchronize_session=False)).rowcount
+        won = db.session.execute(_answer_statement(tuple(values)), {
+            "b_id": payment.id, **{f"v_{k}": v for k, v in values.items()}}).rowcount
     if won != 1:
         return False
     for key, value in values.items():
         set_committed_value(payment, key, value)
     history.write(payment, status=status, amount=amount, detail=(detail or None) and detail[:200], at=clock.now())
     return True
+
+
+@functools.cache
+def _answer_statement(columns: tuple[str, ...]):
+    # One per set of columns an answer writes, built once: building it costs more than running it.
+    return (update(Payment).where(Payment.id == bindparam("b_id"), Payment.status.in_(OPEN_STATUSES))
+            .values({c: bindparam(f"v_{c}") for c in columns}).execution_options(synchronize_session=False))
 
 
 def _sealed(payment: Payment, values: dict) -> dict:

@@ -12,9 +12,10 @@ and cancellation live beside this module (``checkout.py``, ``payments.py``,
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, bindparam, func, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -95,15 +96,22 @@ def transition(order: Order, to_status: str, *, actor: str, note: str | None = N
     stamp = _STAMPS.get(to_status)
     if stamp and getattr(order, stamp) is None:
         values[stamp] = now
-    won = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == from_status).values(**values)
-        .execution_options(synchronize_session=False)).rowcount
+    won = db.session.execute(_compare_and_set(tuple(values)), {
+        "b_id": order.id, "b_from": from_status, **{f"v_{k}": v for k, v in values.items()}}).rowcount
     if won != 1:
         raise OrderChanged(order, to_status)
     for key, value in values.items():  # the row has them already: no second UPDATE at flush
         set_committed_value(order, key, value)
     return _history(order, from_status=from_status, to_status=to_status, actor=str(actor)[:40],
                     note=(note or None) and note[:200], at=now)
+
+
+@functools.cache
+def _compare_and_set(columns: tuple[str, ...]):
+    # One statement per set of columns written, built once: every payment and status change
+    # sends one, and building it costs more than running it.
+    return (update(Order).where(Order.id == bindparam("b_id"), Order.status == bindparam("b_from"))
+            .values({c: bindparam(f"v_{c}") for c in columns}).execution_options(synchronize_session=False))
 
 
 def transition_from(order: Order, allowed, to_status: str, *, actor: str, note: str | None = None,
@@ -150,9 +158,15 @@ def find_for_member(order_no: str, member_id: int, *options) -> Order | None:
     """The member's own order by number, or None (others' orders are invisible).
 
     ``options``: loader options (what the page shows comes in the same query)."""
-    return db.session.execute(
-        db.select(Order).filter_by(order_no=order_no, member_id=member_id).options(*options)
-    ).unique().scalar_one_or_none()
+    return db.session.execute(_member_order_query(options), {"order_no": order_no, "member_id": member_id}
+                              ).unique().scalar_one_or_none()
+
+
+@functools.lru_cache(maxsize=16)
+def _member_order_query(options: tuple):
+    # Per set of loader options (module constants of the pages), built once: every order page asks.
+    return (select(Order).where(Order.order_no == bindparam("order_no"), Order.member_id == bindparam("member_id"))
+            .options(*options))
 
 
 def find(order_no: str) -> Order | None:

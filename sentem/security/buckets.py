@@ -12,6 +12,7 @@ On PostgreSQL the row locks order these; on SQLite writers are serialised anyway
 """
 from __future__ import annotations
 
+import functools
 import os
 
 from flask import current_app
@@ -66,10 +67,7 @@ def wrap(row: DataKey, raw: bytes) -> None:
 
 def unwrap(data_key_id: int, legacy_ring) -> bytes | None:
     """The raw data key, or None when there is no such key (shredded)."""
-    b = bucket_of(data_key_id)
-    found = db.session.execute(
-        select(DataKey.wrapped, KeyBucket.gen, KeyBucket.wrapped)
-        .outerjoin(KeyBucket, KeyBucket.id == b).where(DataKey.id == data_key_id)).first()
+    found = db.session.execute(_unwrap_query(), {"b": bucket_of(data_key_id), "k": data_key_id}).first()
     if found is None:
         return None
     return _opened(data_key_id, *found, legacy_ring)
@@ -81,9 +79,7 @@ def unwrap_few(data_key_ids, legacy_ring) -> dict[int, bytes]:
     (a handful of rows at most) and is matched to its own here."""
     ids = sorted({int(i) for i in data_key_ids})
     wanted = {bucket_of(i) for i in ids}
-    rows = db.session.execute(
-        select(DataKey.id, DataKey.wrapped, KeyBucket.id, KeyBucket.gen, KeyBucket.wrapped)
-        .outerjoin(KeyBucket, KeyBucket.id.in_(wanted)).where(DataKey.id.in_(ids))).all()
+    rows = db.session.execute(_unwrap_few_query(), {"b": sorted(wanted), "k": ids}).all()
     found: dict[int, tuple] = {}
     for key_id, wrapped, b, gen, bucket_wrapped in rows:
         if b == bucket_of(key_id):
@@ -91,6 +87,21 @@ def unwrap_few(data_key_ids, legacy_ring) -> dict[int, bytes]:
         else:
             found.setdefault(key_id, (wrapped, None, None))  # its own bucket may be missing
     return {key_id: _opened(key_id, *row, legacy_ring) for key_id, row in found.items()}
+
+
+# Built once: every request that opens personal data sends one, and building a statement
+# and its cache key costs more than running it.
+@functools.cache
+def _unwrap_query():
+    return (select(DataKey.wrapped, KeyBucket.gen, KeyBucket.wrapped)
+            .outerjoin(KeyBucket, KeyBucket.id == bindparam("b")).where(DataKey.id == bindparam("k")))
+
+
+@functools.cache
+def _unwrap_few_query():
+    return (select(DataKey.id, DataKey.wrapped, KeyBucket.id, KeyBucket.gen, KeyBucket.wrapped)
+            .outerjoin(KeyBucket, KeyBucket.id.in_(bindparam("b", expanding=True)))
+            .where(DataKey.id.in_(bindparam("k", expanding=True))))
 
 
 def _opened(data_key_id: int, wrapped: str, gen: int | None, bucket_wrapped: str | None, legacy_ring) -> bytes:

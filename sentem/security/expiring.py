@@ -22,8 +22,9 @@ makes a missing one itself (a new installation before its first sweep).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -72,13 +73,18 @@ def key_named(name: str) -> int:
     memo = buckets.context_cache()
     if memo is not None and ("day key", name) in memo:
         return memo[("day key", name)]
-    query = select(DataKey.id).filter_by(kind=KIND, label=name)
-    key_id = db.session.execute(query).scalar_one_or_none()
+    key_id = db.session.execute(_id_query(), {"label": name}).scalar_one_or_none()
     if key_id is not None:
         if memo is not None and not keycache.made(db.session, key_id):
             memo[("day key", name)] = key_id
         return key_id
-    return _make(name, query)
+    return _make(name, select(DataKey.id).filter_by(kind=KIND, label=name))
+
+
+@functools.cache
+def _id_query():
+    # Built once: every record sealed under a day key asks (the checkout's delivery request).
+    return select(DataKey.id).where(DataKey.kind == KIND, DataKey.label == bindparam("label"))
 
 
 def _make(name: str, query) -> int:

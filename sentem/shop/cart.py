@@ -11,9 +11,10 @@ error, and the limits hold however many adds race.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import clock, inputs
@@ -71,9 +72,24 @@ def items(owner) -> list[CartItem]:
     """The cart's lines with their products (one query; a product's category, which no cart
     or checkout shows, is left out of it and loads only if asked for)."""
     o = owner_of(owner)
-    return list(db.session.execute(
-        select(o.model).where(o.column == o.value).order_by(o.model.id)
-        .options(joinedload(o.model.product).lazyload(Product.category))).scalars().unique())
+    return list(db.session.execute(_items_query(o.model, o.key), {"owner": o.value}).scalars().unique())
+
+
+# The statements every cart page and checkout sends are built once per cart kind: building
+# one and its cache key costs several times what running it does (``bench/checkout_cpu.py``).
+@functools.cache
+def _items_query(model, key: str):
+    return (select(model).where(getattr(model, key) == bindparam("owner")).order_by(model.id)
+            .options(joinedload(model.product).lazyload(Product.category)))
+
+
+@functools.cache
+def _take_statement(model, key: str, lines: int):
+    # ``lines`` pairs (p0, q0), (p1, q1)…: one statement per cart size, not per cart.
+    same = or_(*(and_(model.product_id == bindparam(f"p{i}"), model.quantity == bindparam(f"q{i}"))
+                 for i in range(lines)))
+    return (delete(model).where(getattr(model, key) == bindparam("owner"), same)
+            .execution_options(synchronize_session=False))
 
 
 def count(owner) -> int:
@@ -173,9 +189,10 @@ def take(owner, lines: dict[int, int]) -> bool:
     if not lines:
         return False
     o = owner_of(owner)
-    same = or_(*(and_(o.model.product_id == pid, o.model.quantity == qty) for pid, qty in lines.items()))
-    taken = db.session.execute(delete(o.model).where(o.column == o.value, same)
-                               .execution_options(synchronize_session=False)).rowcount
+    params = {"owner": o.value}
+    for i, (pid, qty) in enumerate(lines.items()):
+        params[f"p{i}"], params[f"q{i}"] = pid, qty
+    taken = db.session.execute(_take_statement(o.model, o.key, len(lines)), params).rowcount
     return taken == len(lines)
 
 

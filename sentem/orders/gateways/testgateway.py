@@ -10,6 +10,7 @@ remote system that does not roll back with Sentem. ``test_outcome``:
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from types import SimpleNamespace
 
@@ -41,6 +42,13 @@ class TestGatewayCharge(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
 
+@functools.cache
+def _charge_insert(insert_for):
+    # One per database kind, built once: every test checkout charges (the checkout bench's too).
+    table = TestGatewayCharge.__table__
+    return insert_for(table).on_conflict_do_nothing(index_elements=["attempt_key"]).returning(table.c.id)
+
+
 class TestGateway:
     """Implements ``gateways.base.Gateway`` without any network."""
 
@@ -65,10 +73,9 @@ class TestGateway:
         # One short transaction of its own: the charge, or — the same attempt again (a
         # retry) — the charge made the first time, never a second one.
         with db.engine.begin() as conn:
-            written = conn.execute(dialect_insert(TestGatewayCharge)(TestGatewayCharge).values(
-                attempt_key=attempt_key, ref=ref, amount=amount, status=status, cancelled_amount=0,
-                created_at=clock.now()).on_conflict_do_nothing(index_elements=["attempt_key"])
-                .returning(TestGatewayCharge.id)).first()
+            written = conn.execute(_charge_insert(dialect_insert(TestGatewayCharge)), {
+                "attempt_key": attempt_key, "ref": ref, "amount": amount, "status": status, "cancelled_amount": 0,
+                "created_at": clock.now()}).first()
             existing = (SimpleNamespace(ref=ref, amount=amount, status=status) if written is not None  # as written
                         else conn.execute(select(TestGatewayCharge).where(
                             TestGatewayCharge.attempt_key == attempt_key)).first())
