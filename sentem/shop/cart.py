@@ -83,9 +83,10 @@ def _items_query(model, key: str):
             .options(joinedload(model.product).lazyload(Product.category)))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)
 def _take_statement(model, key: str, lines: int):
-    # ``lines`` pairs (p0, q0), (p1, q1)…: one statement per cart size, not per cart.
+    # ``lines`` pairs (p0, q0), (p1, q1)…: one statement per cart size, not per cart; the
+    # sizes kept are bounded (a cart may hold any number of products).
     same = or_(*(and_(model.product_id == bindparam(f"p{i}"), model.quantity == bindparam(f"q{i}"))
                  for i in range(lines)))
     return (delete(model).where(getattr(model, key) == bindparam("owner"), same)
