@@ -73,12 +73,17 @@ def key_named(name: str) -> int:
     memo = buckets.context_cache()
     if memo is not None and ("day key", name) in memo:
         return memo[("day key", name)]
-    key_id = db.session.execute(_id_query(), {"label": name}).scalar_one_or_none()
+    key_id = _id_of(name)
     if key_id is not None:
         if memo is not None and not keycache.made(db.session, key_id):
             memo[("day key", name)] = key_id
         return key_id
-    return _make(name, select(DataKey.id).filter_by(kind=KIND, label=name))
+    return _make(name)
+
+
+def _id_of(name: str) -> int | None:
+    """The id of the day key ``name``; None when there is none."""
+    return db.session.execute(_id_query(), {"label": name}).scalar_one_or_none()
 
 
 @functools.cache
@@ -87,18 +92,18 @@ def _id_query():
     return select(DataKey.id).where(DataKey.kind == KIND, DataKey.label == bindparam("label"))
 
 
-def _make(name: str, query) -> int:
+def _make(name: str) -> int:
     if db.session.get_bind(mapper=DataKey).dialect.name == "sqlite":
         # pysqlite opens no transaction for reads, so a SAVEPOINT here would be the outermost
         # transaction and its RELEASE a commit (a HEAD request's key would stay). Take the key
         # store's write lock instead (a no-op UPDATE): then nobody inserts this label first.
         db.session.execute(update(KeyEpoch).where(KeyEpoch.id == 1).values(epoch=KeyEpoch.epoch))
-        return db.session.execute(query).scalar_one_or_none() or datakeys.create(kind=KIND, label=name)
+        return _id_of(name) or datakeys.create(kind=KIND, label=name)
     try:
         with db.session.begin_nested():
             return datakeys.create(kind=KIND, label=name)
     except IntegrityError:  # another process made it first
-        return db.session.execute(query).scalar_one()
+        return db.session.execute(_id_query(), {"label": name}).scalar_one()
 
 
 def prepare(retentions, now: _dt.datetime | None = None, days_ahead: int = 2) -> int:
@@ -112,7 +117,7 @@ def prepare(retentions, now: _dt.datetime | None = None, days_ahead: int = 2) ->
         names.update(label(UNTIL, clock.to_kst(r.until(start)).date()) for r in retentions if r.bounded)
     made = 0
     for name in sorted(names):
-        if db.session.execute(select(DataKey.id).filter_by(kind=KIND, label=name)).scalar_one_or_none() is None:
+        if _id_of(name) is None:
             key_named(name)
             made += 1
         db.session.commit()
